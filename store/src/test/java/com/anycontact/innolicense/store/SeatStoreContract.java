@@ -16,6 +16,7 @@ import com.anycontact.innolicense.seat.SeatStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,9 +39,12 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SeatStoreContract {
 
+    /** The instant the tests start at. */
     protected static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+    /** The lease TTL the tests claim with. */
     protected static final Duration TTL = Duration.ofSeconds(60);
 
+    /** The store under test, fresh for each test. */
     protected SeatStore store;
 
     /** A new, empty store; called before each test. */
@@ -359,7 +363,7 @@ public abstract class SeatStoreContract {
         LongAccumulator maxInUse = new LongAccumulator(Math::max, 0);
         LongAccumulator maxListed = new LongAccumulator(Math::max, 0);
         AtomicLong violations = new AtomicLong();
-        List<String> violationSamples = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> violationSamples = Collections.synchronizedList(new ArrayList<>());
 
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         try {
@@ -465,18 +469,22 @@ public abstract class SeatStoreContract {
         }
     }
 
+    /** An agent ID. */
     protected static AgentId agent(String name) {
         return new AgentId(name);
     }
 
+    /** A claim that names only the agent. */
     protected static ClaimRequest request(String agent) {
         return ClaimRequest.of(agent(agent));
     }
 
+    /** A claim with node and station. */
     protected static ClaimRequest request(String agent, String node, String station) {
         return new ClaimRequest(agent(agent), node, station);
     }
 
+    /** Asserts that the result is a new lease, and returns it. */
     protected static Lease assertClaimed(ClaimResult result) {
         assertThat(result).isInstanceOf(Claimed.class);
         return ((Claimed) result).lease();
