@@ -40,6 +40,9 @@ import java.util.Objects;
  * live leases reads only the expired ones (usually none, through the index on {@code expires_at})
  * instead of every lease. A renewal ranks its lease against the others only while more leases are
  * live than the capacity, and then reads at most {@code capacity} index entries.
+ *
+ * <p>Time: instants are stored as epoch milliseconds, so leases carry whole milliseconds. A
+ * renewal given a {@code now} before the lease's claim (a clock set back) is dated at the claim.
  */
 public final class SqliteSeatStore implements SeatStore {
 
