@@ -22,8 +22,8 @@ import java.util.Optional;
  * <p>Concurrency: the applied licenses are held in memory as an immutable list behind a volatile field,
  * loaded from the {@link LicenseStore} at construction and replaced on every apply, so {@link #status()}
  * (asked on every seat claim) reads no database and takes no lock. {@link #apply} is serialized on this
- * object and rereads the store first, so two applies can never both pass the supersession check, and a key
- * applied by another server node sharing the store counts as soon as this node applies one.
+ * object and rereads the store first, so two applies can never both pass the supersession check, and the
+ * check also sees licenses that another server node sharing the store has applied.
  */
 public final class LicenseService {
 
@@ -32,7 +32,7 @@ public final class LicenseService {
     private final LicenseStore store;
     private final InstantSource clock;
     private final AuditLog audit;
-    private volatile Applied applied;
+    private volatile AppliedLicenses applied;
 
     /**
      * Creates the service and loads the applied licenses from the store.
@@ -54,7 +54,7 @@ public final class LicenseService {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(trustedClock, "trustedClock");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.applied = Applied.of(store.all());
+        this.applied = AppliedLicenses.of(store.all());
     }
 
     /** This installation's ID. */
@@ -90,7 +90,7 @@ public final class LicenseService {
             throw new IllegalArgumentException("actor must not be blank");
         }
         Instant now = clock.instant();
-        Applied current = Applied.of(store.all());
+        AppliedLicenses current = AppliedLicenses.of(store.all());
         applied = current;
         ApplyResult result = check(keyText, current, now);
         switch (result) {
@@ -111,7 +111,7 @@ public final class LicenseService {
         return applied.history();
     }
 
-    private ApplyResult check(String keyText, Applied current, Instant now) {
+    private ApplyResult check(String keyText, AppliedLicenses current, Instant now) {
         License license;
         switch (verifier.verify(keyText, installation)) {
             case KeyVerification.Rejected rejected -> {
@@ -161,17 +161,17 @@ public final class LicenseService {
     }
 
     /** The applied licenses, as one immutable value so that readers see them all or none. */
-    private record Applied(List<AppliedLicense> history, List<License> licenses) {
+    private record AppliedLicenses(List<AppliedLicense> history, List<License> licenses) {
 
-        static Applied of(List<AppliedLicense> stored) {
+        static AppliedLicenses of(List<AppliedLicense> stored) {
             List<AppliedLicense> history = new ArrayList<>(stored);
             history.sort(Comparator.comparingLong(a -> a.license().serial()));
-            return new Applied(
+            return new AppliedLicenses(
                     List.copyOf(history),
                     history.stream().map(AppliedLicense::license).toList());
         }
 
-        Applied with(AppliedLicense added) {
+        AppliedLicenses with(AppliedLicense added) {
             List<AppliedLicense> more = new ArrayList<>(history);
             more.add(added);
             return of(more);
