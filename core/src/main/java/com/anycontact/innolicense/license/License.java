@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  * @param timeZone the zone in which start, end and grace end fall at midnight
  * @param termMonths the term in months (1 to {@value #MAX_TERM_MONTHS})
  * @param graceDays days of grace after the end of the term (0 to {@value #MAX_GRACE_DAYS})
- * @param issuedAt when the vendor signed the license
+ * @param issuedAt when the vendor signed the license, to the second (finer parts are dropped)
  */
 public record License(
         String licenseId,
@@ -99,7 +100,7 @@ public record License(
         if (graceDays < 0 || graceDays > MAX_GRACE_DAYS) {
             throw new IllegalArgumentException("graceDays must be 0 to " + MAX_GRACE_DAYS + ", was " + graceDays);
         }
-        Objects.requireNonNull(issuedAt, "issuedAt");
+        issuedAt = Objects.requireNonNull(issuedAt, "issuedAt").truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** Convenience for callers holding a plain set; the features are copied and sorted. */
