@@ -123,6 +123,17 @@ public final class LicenseRegistry implements AutoCloseable {
         return single("SELECT " + COLUMNS + " FROM license WHERE license_id = ?", licenseId);
     }
 
+    /** The license most recently issued for the order, renewals included, if any was. */
+    public Optional<RegisteredLicense> latestOfOrder(String orderId) {
+        return single("SELECT " + COLUMNS + " FROM license WHERE order_id = ? ORDER BY rowid DESC LIMIT 1", orderId);
+    }
+
+    /** The most recent renewal of the license, if it was renewed. */
+    public Optional<RegisteredLicense> renewalOf(String licenseId) {
+        return single(
+                "SELECT " + COLUMNS + " FROM license WHERE renewal_of = ? ORDER BY rowid DESC LIMIT 1", licenseId);
+    }
+
     /**
      * Runs {@code work} in one transaction that holds the registry's write lock throughout: everything it
      * records is committed together when it returns, and nothing is recorded when it throws.
@@ -192,8 +203,7 @@ public final class LicenseRegistry implements AutoCloseable {
 
         /** The license most recently issued for the order, renewals included, if any was. */
         public Optional<RegisteredLicense> latestOfOrder(String orderId) {
-            return single(
-                    "SELECT " + COLUMNS + " FROM license WHERE order_id = ? ORDER BY rowid DESC LIMIT 1", orderId);
+            return LicenseRegistry.this.latestOfOrder(orderId);
         }
 
         /** The license with this ID, if the registry holds it. */
@@ -203,8 +213,7 @@ public final class LicenseRegistry implements AutoCloseable {
 
         /** The most recent renewal of the license, if it was renewed. */
         public Optional<RegisteredLicense> renewalOf(String licenseId) {
-            return single(
-                    "SELECT " + COLUMNS + " FROM license WHERE renewal_of = ? ORDER BY rowid DESC LIMIT 1", licenseId);
+            return LicenseRegistry.this.renewalOf(licenseId);
         }
 
         /** Records an issued license; it becomes visible to others when the transaction commits. */

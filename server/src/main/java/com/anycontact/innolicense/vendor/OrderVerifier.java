@@ -219,7 +219,7 @@ public final class OrderVerifier {
             }
         }
         String hint = "";
-        if (node.isTextual()) {
+        if (node.isTextual() && node.textValue().strip().matches("-?\\d+")) {
             hint = "; write the number without quotes";
         } else if (node.isNull() && defaultValue != null) {
             hint = "; leave the field out for the default of " + defaultValue;
