@@ -1,0 +1,70 @@
+package com.anycontact.innolicense.seat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where leases are kept, and the arbiter of the seat cap: every decision about a seat is made
+ * inside the store in one atomic step, so that concurrent claims, from one server or many, can
+ * never hold more leases than the capacity they were checked against.
+ *
+ * <p>A lease is live at {@code now} while its expiry lies after {@code now}; an expired lease
+ * counts as free at once, whether or not {@link #reap(Instant)} has removed it yet. Time is never
+ * read by the store: every method is given {@code now}, and the capacity and lease TTL to apply.
+ *
+ * <p>Implementations are safe for use by many threads at once. A result returned from a method
+ * that changes leases is durable: the change survives a crash of the process that made it.
+ */
+public interface SeatStore {
+
+    /**
+     * Claims or renews a seat, in one atomic step.
+     *
+     * <ul>
+     *   <li>The agent holds a live lease: it is renewed to expire at {@code now + ttl}
+     *       ({@link ClaimResult.Renewed}), unless at least {@code capacity} live leases were claimed
+     *       before it; then it is released and {@link ClaimResult.CapacityReduced} returned.
+     *   <li>The agent holds no live lease: a new lease is granted ({@link ClaimResult.Claimed}) if
+     *       fewer than {@code capacity} leases are live, otherwise the denial is recorded and
+     *       {@link ClaimResult.Denied} returned.
+     * </ul>
+     *
+     * @param request the agent, and the node and station it reports
+     * @param capacity the seats usable right now, not negative
+     * @param now the current trusted time
+     * @param ttl how long a claim or renewal holds the seat, positive
+     */
+    ClaimResult claim(ClaimRequest request, int capacity, Instant now, Duration ttl);
+
+    /**
+     * Releases the agent's seat.
+     *
+     * @return {@code true} when the agent held a live lease, {@code false} when it held none
+     */
+    boolean release(AgentId agent, Instant now);
+
+    /** The live leases, earliest-claimed first. */
+    List<Lease> leases(Instant now);
+
+    /** The number of live leases. */
+    int inUse(Instant now);
+
+    /**
+     * Removes the leases that have expired at {@code now}.
+     *
+     * @return the removed leases, earliest-claimed first
+     */
+    List<Lease> reap(Instant now);
+
+    /** The number of denials ever recorded. */
+    long denials();
+
+    /**
+     * The most recent denials.
+     *
+     * @param limit the most to return, not negative
+     * @return the denials, newest first
+     */
+    List<Denial> recentDenials(int limit);
+}
