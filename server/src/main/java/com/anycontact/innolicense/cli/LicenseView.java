@@ -14,14 +14,13 @@ import java.time.format.DateTimeFormatter;
 final class LicenseView {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm VV '(UTC'xxx')'");
     private static final DateTimeFormatter OFFSET = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
     private LicenseView() {}
 
     /** A moment in a zone as people read it: {@code 2026-12-01 00:00 Europe/Berlin (UTC+01:00)}. */
     static String zoned(ZonedDateTime time) {
-        return ZONED.format(time);
+        return License.displayTime(time);
     }
 
     /** Every field of the license as signed. */
