@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
@@ -59,6 +61,9 @@ public record License(
     public static final int DEFAULT_TERM_MONTHS = 12;
     /** The default grace period, in days. */
     public static final int DEFAULT_GRACE_DAYS = 14;
+
+    private static final DateTimeFormatter DISPLAY_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm VV '(UTC'xxx')'", Locale.ROOT);
 
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final Pattern FEATURE = Pattern.compile("[A-Z][A-Z0-9_]{0,31}");
@@ -146,6 +151,14 @@ public record License(
     /** {@link #graceEnd()} in the license's zone, for display. */
     public ZonedDateTime graceEndZoned() {
         return graceEndDate().atStartOfDay(timeZone);
+    }
+
+    /**
+     * A moment in a zone as people read it, the same on every screen, e.g. {@code 2026-12-01 00:00
+     * Europe/Berlin (UTC+01:00)}.
+     */
+    public static String displayTime(ZonedDateTime time) {
+        return DISPLAY_TIME.format(time);
     }
 
     private static void requireIdentifier(String field, String value) {

@@ -96,8 +96,9 @@ public record LicenseStatus(
                 License next = pending.orElseThrow();
                 yield List.of(new LicenseWarning(
                         LicenseWarning.Code.PENDING,
-                        "License starts on " + next.startZoned() + " (" + in(daysUntil(next.start()))
-                                + "); until then demo mode: only " + LicenseLifecycle.DEMO_CAPACITY
+                        "License starts on " + License.displayTime(next.startZoned()) + ", "
+                                + in(daysUntil(next.start()))
+                                + "; until then demo mode: only " + LicenseLifecycle.DEMO_CAPACITY
                                 + " concurrent users can log in"));
             }
             case ACTIVE -> expiryWarning().map(List::of).orElseGet(List::of);
@@ -124,10 +125,12 @@ public record LicenseStatus(
         } else {
             return Optional.empty();
         }
-        String action = pending.map(next -> "the renewal already applied starts only on " + next.startZoned())
+        String action = pending.map(
+                        next -> "the renewal already applied starts only on " + License.displayTime(next.startZoned()))
                 .orElse("apply a renewal key");
         return Optional.of(new LicenseWarning(
-                code, "License expires on " + license.endZoned() + " (" + in(days) + "); " + action));
+                code,
+                "License expires on " + License.displayTime(license.endZoned()) + ", " + in(days) + "; " + action));
     }
 
     private LicenseWarning graceWarning() {
@@ -135,22 +138,24 @@ public record LicenseStatus(
         ZonedDateTime graceEnd = license.graceEndZoned();
         String demo = "then only " + LicenseLifecycle.DEMO_CAPACITY + " concurrent users can log in";
         String next = pending.map(renewal -> renewal.start().isAfter(license.graceEnd())
-                        ? demo + " until the renewal already applied starts on " + renewal.startZoned()
-                        : "the renewal already applied starts on " + renewal.startZoned())
+                        ? demo + " until the renewal already applied starts on "
+                                + License.displayTime(renewal.startZoned())
+                        : "the renewal already applied starts on " + License.displayTime(renewal.startZoned()))
                 .orElse(demo + "; apply a renewal key");
         return new LicenseWarning(
                 LicenseWarning.Code.IN_GRACE,
-                "License expired on " + license.endZoned() + "; grace period ends on " + graceEnd + " ("
-                        + in(daysRemaining()) + "); " + next);
+                "License expired on " + License.displayTime(license.endZoned()) + "; grace period ends on "
+                        + License.displayTime(graceEnd) + ", " + in(daysRemaining()) + "; " + next);
     }
 
     private LicenseWarning demoWarning() {
         License license = current.orElseThrow();
-        String until = pending.map(next -> "until the license applied starts on " + next.startZoned())
+        String until = pending.map(
+                        next -> "until the license applied starts on " + License.displayTime(next.startZoned()))
                 .orElse("until a new license key is applied");
         return new LicenseWarning(
                 LicenseWarning.Code.DEMO_MODE,
-                "License grace period ended on " + license.graceEndZoned() + "; demo mode: only "
+                "License grace period ended on " + License.displayTime(license.graceEndZoned()) + "; demo mode: only "
                         + LicenseLifecycle.DEMO_CAPACITY + " concurrent users can log in " + until);
     }
 

@@ -69,9 +69,10 @@ class LicenseStatusTest {
         LicenseStatus status = evaluate(List.of(license), END.minus(Duration.ofDays(6)));
 
         assertThat(status.warnings())
-                .containsExactly(new LicenseWarning(
-                        LicenseWarning.Code.EXPIRES_WITHIN_7_DAYS,
-                        "License expires on 2027-12-01T00:00+01:00[Europe/Berlin] (in 6 days); apply a renewal key"));
+                .containsExactly(
+                        new LicenseWarning(
+                                LicenseWarning.Code.EXPIRES_WITHIN_7_DAYS,
+                                "License expires on 2027-12-01 00:00 Europe/Berlin (UTC+01:00), in 6 days; apply a renewal key"));
     }
 
     @Test
@@ -101,8 +102,8 @@ class LicenseStatusTest {
         assertThat(status.warnings())
                 .containsExactly(new LicenseWarning(
                         LicenseWarning.Code.EXPIRES_WITHIN_1_DAY,
-                        "License expires on 2027-12-01T00:00+01:00[Europe/Berlin] (in 1 day); the renewal already"
-                                + " applied starts only on 2027-12-02T00:00+01:00[Europe/Berlin]"));
+                        "License expires on 2027-12-01 00:00 Europe/Berlin (UTC+01:00), in 1 day; the renewal already"
+                                + " applied starts only on 2027-12-02 00:00 Europe/Berlin (UTC+01:00)"));
     }
 
     @Test
@@ -112,8 +113,8 @@ class LicenseStatusTest {
         assertThat(status.warnings())
                 .containsExactly(new LicenseWarning(
                         LicenseWarning.Code.IN_GRACE,
-                        "License expired on 2027-12-01T00:00+01:00[Europe/Berlin]; grace period ends on"
-                                + " 2027-12-15T00:00+01:00[Europe/Berlin] (in 10 days); then only 2 concurrent users"
+                        "License expired on 2027-12-01 00:00 Europe/Berlin (UTC+01:00); grace period ends on"
+                                + " 2027-12-15 00:00 Europe/Berlin (UTC+01:00), in 10 days; then only 2 concurrent users"
                                 + " can log in; apply a renewal key"));
     }
 
@@ -126,9 +127,9 @@ class LicenseStatusTest {
         assertThat(status.warnings())
                 .containsExactly(new LicenseWarning(
                         LicenseWarning.Code.IN_GRACE,
-                        "License expired on 2027-12-01T00:00+01:00[Europe/Berlin]; grace period ends on"
-                                + " 2027-12-15T00:00+01:00[Europe/Berlin] (in 14 days); the renewal already applied"
-                                + " starts on 2027-12-08T00:00+01:00[Europe/Berlin]"));
+                        "License expired on 2027-12-01 00:00 Europe/Berlin (UTC+01:00); grace period ends on"
+                                + " 2027-12-15 00:00 Europe/Berlin (UTC+01:00), in 14 days; the renewal already applied"
+                                + " starts on 2027-12-08 00:00 Europe/Berlin (UTC+01:00)"));
     }
 
     @Test
@@ -140,10 +141,10 @@ class LicenseStatusTest {
         assertThat(status.warnings())
                 .containsExactly(new LicenseWarning(
                         LicenseWarning.Code.IN_GRACE,
-                        "License expired on 2027-12-01T00:00+01:00[Europe/Berlin]; grace period ends on"
-                                + " 2027-12-15T00:00+01:00[Europe/Berlin] (in 14 days); then only 2 concurrent users"
+                        "License expired on 2027-12-01 00:00 Europe/Berlin (UTC+01:00); grace period ends on"
+                                + " 2027-12-15 00:00 Europe/Berlin (UTC+01:00), in 14 days; then only 2 concurrent users"
                                 + " can log in until the renewal already applied starts on"
-                                + " 2028-01-01T00:00+01:00[Europe/Berlin]"));
+                                + " 2028-01-01 00:00 Europe/Berlin (UTC+01:00)"));
     }
 
     @Test
@@ -155,9 +156,9 @@ class LicenseStatusTest {
         assertThat(status.warnings())
                 .containsExactly(new LicenseWarning(
                         LicenseWarning.Code.DEMO_MODE,
-                        "License grace period ended on 2027-12-15T00:00+01:00[Europe/Berlin]; demo mode: only 2"
+                        "License grace period ended on 2027-12-15 00:00 Europe/Berlin (UTC+01:00); demo mode: only 2"
                                 + " concurrent users can log in until the license applied starts on"
-                                + " 2028-01-01T00:00+01:00[Europe/Berlin]"));
+                                + " 2028-01-01 00:00 Europe/Berlin (UTC+01:00)"));
     }
 
     @Test
@@ -167,7 +168,7 @@ class LicenseStatusTest {
         assertThat(status.warnings())
                 .containsExactly(new LicenseWarning(
                         LicenseWarning.Code.DEMO_MODE,
-                        "License grace period ended on 2027-12-15T00:00+01:00[Europe/Berlin]; demo mode: only 2"
+                        "License grace period ended on 2027-12-15 00:00 Europe/Berlin (UTC+01:00); demo mode: only 2"
                                 + " concurrent users can log in until a new license key is applied"));
     }
 
@@ -187,7 +188,7 @@ class LicenseStatusTest {
         assertThat(status.warnings())
                 .containsExactly(new LicenseWarning(
                         LicenseWarning.Code.PENDING,
-                        "License starts on 2026-12-01T00:00+01:00[Europe/Berlin] (in 2 days); until then demo mode:"
+                        "License starts on 2026-12-01 00:00 Europe/Berlin (UTC+01:00), in 2 days; until then demo mode:"
                                 + " only 2 concurrent users can log in"));
     }
 
