@@ -133,7 +133,7 @@ public final class LicenseService {
             return new ApplyResult.Refused(
                     RejectionReason.EXPIRED,
                     "license " + license.licenseId() + " passed the end of its grace period on "
-                            + license.graceEndZoned() + "; ask the vendor for a current key");
+                            + License.displayTime(license.graceEndZoned()) + "; ask the vendor for a current key");
         }
         List<License> after = new ArrayList<>(current.licenses());
         after.add(license);
@@ -155,7 +155,7 @@ public final class LicenseService {
         String detail = "license " + license.licenseId() + ", serial " + license.serial() + ", " + license.seats()
                 + " seats; state " + status.state() + ", capacity " + status.capacity();
         if (status.pending().filter(license::equals).isPresent()) {
-            detail += "; pending until " + license.startZoned();
+            detail += "; pending until " + License.displayTime(license.startZoned());
         }
         return detail;
     }

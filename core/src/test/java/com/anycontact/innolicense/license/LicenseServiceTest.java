@@ -135,7 +135,7 @@ class LicenseServiceTest {
         ApplyResult result = service.apply(key(license), "admin");
 
         Refused refused = refused(result, RejectionReason.EXPIRED);
-        assertThat(refused.message()).contains("LIC-1", "2027-12-15T00:00+01:00[Europe/Berlin]");
+        assertThat(refused.message()).contains("LIC-1", "2027-12-15 00:00 Europe/Berlin (UTC+01:00)");
         assertThat(store.all()).isEmpty();
         assertThat(audit.events(Type.KEY_REJECTED))
                 .singleElement()
@@ -179,7 +179,7 @@ class LicenseServiceTest {
         assertThat(service.status().pending()).contains(renewal);
         assertThat(audit.events(Type.KEY_APPLIED).getLast().detail())
                 .isEqualTo("license LIC-2, serial 2, 30 seats; state ACTIVE, capacity 25; pending until "
-                        + "2027-12-01T00:00+01:00[Europe/Berlin]");
+                        + "2027-12-01 00:00 Europe/Berlin (UTC+01:00)");
 
         clock.set(renewal.start());
 
