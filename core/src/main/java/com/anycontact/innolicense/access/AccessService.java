@@ -298,6 +298,9 @@ public final class AccessService {
      *       the value is still configured.
      * </ul>
      *
+     * <p>It also prepares the decoy hash checked for unknown usernames, so that even the first such
+     * login takes no longer than a wrong password.
+     *
      * <p>Inputs are checked before anything is created: the password against {@link
      * #PASSWORD_RULE} (when it is used), the token against {@link TokenSecrets#RULE} (at least
      * {@value TokenSecrets#MIN_LENGTH} characters).
@@ -348,6 +351,7 @@ public final class AccessService {
                 issueToken(BOOTSTRAP_TOKEN_NAME, Role.ADMIN, bootstrapToken.get(), BOOTSTRAP_ACTOR);
                 tokenCreated = true;
             }
+            decoyHash();
             return new Bootstrap.Done(adminCreated, generated, tokenCreated);
         } finally {
             userChanges.unlock();

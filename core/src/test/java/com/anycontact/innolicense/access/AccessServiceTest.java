@@ -473,6 +473,16 @@ class AccessServiceTest {
     }
 
     @Test
+    void bootstrap_preparesTheDecoyHash_soAnUnknownUsersFirstLoginHashesNothing() {
+        access.bootstrap(Optional.empty(), Optional.empty());
+        int hashes = hasher.hashes.get();
+
+        assertThat(access.login("mallory", wrong(), ADDRESS)).isEqualTo(new Refused());
+
+        assertThat(hasher.hashes.get()).isEqualTo(hashes);
+    }
+
+    @Test
     void bootstrap_whenUsersExist_createsNoAdmin() {
         assertThat(access.bootstrap(Optional.empty(), Optional.empty()))
                 .isEqualTo(new Bootstrap.Done(false, Optional.empty(), false));
