@@ -52,8 +52,7 @@ public final class HttpApi {
         this.authenticator = new Authenticator(services.access(), services.sessions());
         LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), json);
         SeatRoutes seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
-        SessionRoutes session =
-                new SessionRoutes(services.access(), services.sessions(), json, services.secureCookies());
+        SessionRoutes session = new SessionRoutes(services, json);
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
         this.routes = List.of(
                 route(HandlerType.POST, "/session", session::login, ApiRole.ANYONE),

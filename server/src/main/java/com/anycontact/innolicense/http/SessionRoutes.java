@@ -5,15 +5,21 @@ import com.anycontact.innolicense.access.LoginResult;
 import com.anycontact.innolicense.access.Principal;
 import com.anycontact.innolicense.access.Session;
 import com.anycontact.innolicense.access.Sessions;
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditLog;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /** Browser login: a session cookie ({@code HttpOnly}, {@code SameSite=Strict}) and a CSRF token for writes. */
 final class SessionRoutes {
+
+    private static final String SESSION_COOKIE_NAME = Authenticator.SESSION_COOKIE;
 
     /** The login form. */
     record LoginBody(String username, String password) {}
@@ -23,14 +29,18 @@ final class SessionRoutes {
 
     private final AccessService access;
     private final Sessions sessions;
+    private final AuditLog audit;
+    private final InstantSource clock;
     private final Json json;
     private final boolean secureCookies;
 
-    SessionRoutes(AccessService access, Sessions sessions, Json json, boolean secureCookies) {
-        this.access = access;
-        this.sessions = sessions;
+    SessionRoutes(ApiServices services, Json json) {
+        this.access = services.access();
+        this.sessions = services.sessions();
+        this.audit = services.audit();
+        this.clock = services.clock();
         this.json = json;
-        this.secureCookies = secureCookies;
+        this.secureCookies = services.secureCookies();
     }
 
     void login(Context ctx) {
@@ -66,7 +76,7 @@ final class SessionRoutes {
                 throw ProblemType.LOGIN_THROTTLED
                         .problem(
                                 "too many failed logins; try again in " + seconds + " s",
-                                java.util.Map.of("retryAfterSeconds", seconds))
+                                Map.of("retryAfterSeconds", seconds))
                         .withHeader("Retry-After", Long.toString(seconds));
             }
         }
@@ -76,6 +86,11 @@ final class SessionRoutes {
         Authenticator.session(ctx).ifPresent(session -> {
             sessions.invalidate(session.id());
             ctx.removeCookie(SESSION_COOKIE_NAME, "/");
+            audit.record(
+                    clock.instant(),
+                    session.principal().auditName(),
+                    AuditEvent.Type.LOGOUT,
+                    "session ended from " + ctx.ip());
         });
         ctx.status(204);
     }
@@ -95,6 +110,4 @@ final class SessionRoutes {
     private static long ceilSeconds(Duration duration) {
         return duration.plusMillis(999).toSeconds();
     }
-
-    private static final String SESSION_COOKIE_NAME = Authenticator.SESSION_COOKIE;
 }

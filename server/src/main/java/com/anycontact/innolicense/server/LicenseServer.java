@@ -207,9 +207,9 @@ public final class LicenseServer implements AutoCloseable {
         reaper.run();
     }
 
-    /** The trusted clock, for tests. */
-    TrustedClock trustedClock() {
-        return trustedClock;
+    /** The audit log, for tests. */
+    AuditLog audit() {
+        return audit;
     }
 
     /** Stops listening (requests in progress complete), stops the scheduler and closes the database. */
