@@ -55,10 +55,10 @@ final class Api {
 
     /** Sends a request; {@code token} and {@code body} may be null. */
     Reply send(String method, String path, String token, String contentType, byte[] body) {
-        return send(method, path, contentType, body, headers(token));
+        return request(method, path, contentType, body, headers(token));
     }
 
-    Reply send(String method, String path, String contentType, byte[] body, Map<String, String> headers) {
+    Reply request(String method, String path, String contentType, byte[] body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(

@@ -66,8 +66,8 @@ class SessionApiTest {
     void reads_withTheCookie_needNoCsrfToken() {
         String cookie = cookie(login(RunningServer.ADMIN_PASSWORD));
 
-        Api.Reply status = api.send("GET", "/api/v1/license", null, null, Map.of("Cookie", cookie));
-        Api.Reply whoAmI = api.send("GET", "/api/v1/session", null, null, Map.of("Cookie", cookie));
+        Api.Reply status = api.request("GET", "/api/v1/license", null, null, Map.of("Cookie", cookie));
+        Api.Reply whoAmI = api.request("GET", "/api/v1/session", null, null, Map.of("Cookie", cookie));
 
         assertThat(status.status()).isEqualTo(200);
         assertThat(whoAmI.json().path("user").asText()).isEqualTo("admin");
@@ -80,10 +80,10 @@ class SessionApiTest {
         String csrf = login.json().path("csrfToken").asText();
         byte[] key = Api.bytes(running.key(1, 10));
 
-        Api.Reply without = api.send("POST", "/api/v1/license", "text/plain", key, Map.of("Cookie", cookie));
-        Api.Reply wrong = api.send(
+        Api.Reply without = api.request("POST", "/api/v1/license", "text/plain", key, Map.of("Cookie", cookie));
+        Api.Reply wrong = api.request(
                 "POST", "/api/v1/license", "text/plain", key, Map.of("Cookie", cookie, "X-CSRF-Token", "guess"));
-        Api.Reply with = api.send(
+        Api.Reply with = api.request(
                 "POST", "/api/v1/license", "text/plain", key, Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
 
         assertThat(without.status()).isEqualTo(403);
@@ -99,8 +99,8 @@ class SessionApiTest {
         String csrf = login.json().path("csrfToken").asText();
 
         Api.Reply logout =
-                api.send("DELETE", "/api/v1/session", null, null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
-        Api.Reply after = api.send("GET", "/api/v1/license", null, null, Map.of("Cookie", cookie));
+                api.request("DELETE", "/api/v1/session", null, null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+        Api.Reply after = api.request("GET", "/api/v1/license", null, null, Map.of("Cookie", cookie));
 
         assertThat(logout.status()).isEqualTo(204);
         assertThat(after.status()).isEqualTo(401);
