@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BadRequestTest {
 
     @TempDir
-    Path data;
+    static Path data;
 
     private RunningServer running;
     private Api api;
