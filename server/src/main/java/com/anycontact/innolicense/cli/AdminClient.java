@@ -59,7 +59,8 @@ final class AdminClient {
     private AdminClient(URI server, Optional<String> token) {
         this.server = server;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** A client for the server and token given, or those of the environment. */
@@ -72,10 +73,12 @@ final class AdminClient {
         try {
             uri = new URI(serverText.endsWith("/") ? serverText.substring(0, serverText.length() - 1) : serverText);
         } catch (URISyntaxException e) {
-            throw new CommandFailure(ExitCode.USAGE, "'" + serverText + "' is not a server URL; use e.g. " + DEFAULT_SERVER);
+            throw new CommandFailure(
+                    ExitCode.USAGE, "'" + serverText + "' is not a server URL; use e.g. " + DEFAULT_SERVER);
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new CommandFailure(ExitCode.USAGE, "'" + serverText + "' is not a server URL; use e.g. " + DEFAULT_SERVER);
+            throw new CommandFailure(
+                    ExitCode.USAGE, "'" + serverText + "' is not a server URL; use e.g. " + DEFAULT_SERVER);
         }
         Optional<String> token = Optional.ofNullable(tokenOption)
                 .or(() -> env.variable(TOKEN_VARIABLE))
@@ -113,8 +116,8 @@ final class AdminClient {
         } catch (HttpConnectTimeoutException e) {
             throw CommandFailure.error("cannot connect to the license server at " + server + ": timed out");
         } catch (HttpTimeoutException e) {
-            throw CommandFailure.error("the license server at " + server + " did not answer within "
-                    + TIMEOUT.toSeconds() + " s");
+            throw CommandFailure.error(
+                    "the license server at " + server + " did not answer within " + TIMEOUT.toSeconds() + " s");
         } catch (ConnectException e) {
             throw CommandFailure.error("cannot connect to the license server at " + server
                     + ": connection refused; is it running? Give its URL with --server or " + SERVER_VARIABLE);
@@ -127,13 +130,13 @@ final class AdminClient {
         }
         Answer answer = new Answer(response.statusCode(), parse(response.body()));
         if (answer.status() == 401) {
-            throw CommandFailure.error(token.isEmpty()
-                    ? "the license server needs an API token: give one with --token or " + TOKEN_VARIABLE
-                    : "the license server refused the API token (" + answer.detail() + ")");
+            throw CommandFailure.error(
+                    token.isEmpty()
+                            ? "the license server needs an API token: give one with --token or " + TOKEN_VARIABLE
+                            : "the license server refused the API token (" + answer.detail() + ")");
         }
         if (answer.status() == 403) {
-            throw CommandFailure.error("the API token may not do this: " + answer.detail()
-                    + "; use an admin token");
+            throw CommandFailure.error("the API token may not do this: " + answer.detail() + "; use an admin token");
         }
         return answer;
     }

@@ -14,7 +14,8 @@ final class AdminConnection {
     @Option(
             names = "--token",
             paramLabel = "TOKEN",
-            description = "An API token (default: INNOLICENSE_TOKEN). Prefer the variable: options show in process lists.")
+            description =
+                    "An API token (default: INNOLICENSE_TOKEN). Prefer the variable: options show in process lists.")
     String token;
 
     AdminClient client(CliEnvironment env) {

@@ -66,7 +66,10 @@ final class AdminStatus implements Callable<Integer> {
             table.row("pending from", pending.path("start").asText());
         }
         for (JsonNode warning : status.path("warnings")) {
-            table.row("warning", warning.path("code").asText() + ": " + warning.path("message").asText());
+            table.row(
+                    "warning",
+                    warning.path("code").asText() + ": "
+                            + warning.path("message").asText());
         }
         table.print(io.out());
     }
@@ -76,10 +79,12 @@ final class AdminStatus implements Callable<Integer> {
         license.path("features").forEach(feature -> features.add(feature.asText()));
         table.row(
                 label,
-                license.path("licenseId").asText() + " (serial " + license.path("serial").asText() + ") for "
+                license.path("licenseId").asText() + " (serial "
+                        + license.path("serial").asText() + ") for "
                         + license.path("customer").path("name").asText() + " ("
                         + license.path("customer").path("id").asText() + "), order "
-                        + license.path("orderId").asText() + ", " + license.path("seats").asText() + " seats");
+                        + license.path("orderId").asText() + ", "
+                        + license.path("seats").asText() + " seats");
         table.row(label.equals("license") ? "features" : "  features", String.join(", ", features));
     }
 }

@@ -39,11 +39,7 @@ final class AdminToken {
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "What the token is for.")
         String name;
 
-        @Option(
-                names = "--role",
-                required = true,
-                paramLabel = "ROLE",
-                description = "ACD, SUPERVISOR or ADMIN.")
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "ACD, SUPERVISOR or ADMIN.")
         TokenRole role;
 
         @Option(names = "--json", description = "Print the server's JSON, secret included, instead.")
@@ -55,10 +51,9 @@ final class AdminToken {
 
         @Override
         public Integer call() {
-            String body = LicenseView.text(
-                    LicenseView.object().put("name", name).put("role", role.name()));
-            AdminClient.Answer answer =
-                    connection.client(io.env()).post("/api/v1/tokens", "application/json", body);
+            String body =
+                    LicenseView.text(LicenseView.object().put("name", name).put("role", role.name()));
+            AdminClient.Answer answer = connection.client(io.env()).post("/api/v1/tokens", "application/json", body);
             if (answer.status() != 201) {
                 throw AdminClient.unexpected(answer);
             }
@@ -66,8 +61,9 @@ final class AdminToken {
                 io.out().println(LicenseView.text(answer.json()));
             } else {
                 io.out().println(answer.json().path("token").asText());
-                io.err().println("Created API token " + answer.json().path("id").asText() + " '" + name
-                        + "' with role " + role + "; its secret (above) is shown only this once.");
+                io.err()
+                        .println("Created API token " + answer.json().path("id").asText() + " '" + name + "' with role "
+                                + role + "; its secret (above) is shown only this once.");
             }
             return ExitCode.OK;
         }
@@ -135,7 +131,8 @@ final class AdminToken {
         public Integer call() {
             AdminClient.Answer answer = connection
                     .client(io.env())
-                    .delete("/api/v1/tokens/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+                    .delete("/api/v1/tokens/"
+                            + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
             if (answer.status() == 404) {
                 throw CommandFailure.refused("no API token has the ID '" + id + "'");
             }

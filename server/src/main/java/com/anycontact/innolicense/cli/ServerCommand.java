@@ -89,10 +89,11 @@ final class ServerCommand implements Callable<Integer> {
         LicenseServer server = open(serverConfig);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
-                .addShutdownHook(Thread.ofPlatform().name("innolicense-shutdown").unstarted(() -> {
-                    server.close();
-                    stopped.countDown();
-                }));
+                .addShutdownHook(
+                        Thread.ofPlatform().name("innolicense-shutdown").unstarted(() -> {
+                            server.close();
+                            stopped.countDown();
+                        }));
         try {
             server.start();
         } catch (JavalinBindException e) {

@@ -67,7 +67,8 @@ final class Authenticator {
                         .problem("the Authorization header must be 'Bearer <token>'")
                         .withHeader("WWW-Authenticate", "Bearer");
             }
-            Principal principal = access.authenticateToken(authorization.substring(7).strip())
+            Principal principal = access.authenticateToken(
+                            authorization.substring(7).strip())
                     .orElseThrow(() -> ProblemType.INVALID_CREDENTIALS
                             .problem("the API token is unknown or revoked")
                             .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\""));
@@ -77,8 +78,8 @@ final class Authenticator {
         String sessionId = ctx.cookie(SESSION_COOKIE);
         if (sessionId != null) {
             Session session = sessions.find(sessionId)
-                    .orElseThrow(() -> ProblemType.INVALID_CREDENTIALS.problem(
-                            "the session has ended or expired; log in again"));
+                    .orElseThrow(() ->
+                            ProblemType.INVALID_CREDENTIALS.problem("the session has ended or expired; log in again"));
             ctx.attribute(SESSION, session);
             ctx.attribute(PRINCIPAL, session.principal());
             return session.principal();

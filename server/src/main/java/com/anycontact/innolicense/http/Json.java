@@ -43,8 +43,18 @@ final class Json {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .build();
-        refuse(built, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean);
-        refuse(built, LogicalType.Integer, CoercionInputShape.String, CoercionInputShape.Float, CoercionInputShape.Boolean);
+        refuse(
+                built,
+                LogicalType.Textual,
+                CoercionInputShape.Integer,
+                CoercionInputShape.Float,
+                CoercionInputShape.Boolean);
+        refuse(
+                built,
+                LogicalType.Integer,
+                CoercionInputShape.String,
+                CoercionInputShape.Float,
+                CoercionInputShape.Boolean);
         refuse(built, LogicalType.Boolean, CoercionInputShape.String, CoercionInputShape.Integer);
         refuse(built, LogicalType.Enum, CoercionInputShape.Integer);
         this.mapper = built;
@@ -127,9 +137,10 @@ final class Json {
         } catch (InvalidFormatException e) {
             Class<?> target = e.getTargetType();
             String expected = target != null && target.isEnum()
-                    ? "one of " + Arrays.stream(target.getEnumConstants())
-                            .map(String::valueOf)
-                            .collect(Collectors.joining(", "))
+                    ? "one of "
+                            + Arrays.stream(target.getEnumConstants())
+                                    .map(String::valueOf)
+                                    .collect(Collectors.joining(", "))
                     : expectedOf(target);
             throw invalid(path(e), "field '" + path(e) + "' must be " + expected);
         } catch (MismatchedInputException e) {
@@ -180,7 +191,9 @@ final class Json {
         }
         if (target.isEnum()) {
             return "one of "
-                    + Arrays.stream(target.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
+                    + Arrays.stream(target.getEnumConstants())
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(", "));
         }
         return "a JSON object";
     }

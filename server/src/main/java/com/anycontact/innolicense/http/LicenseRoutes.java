@@ -7,10 +7,10 @@ import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseStatus;
 import com.anycontact.innolicense.seat.SeatLedger;
 import io.javalin.http.Context;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -104,9 +104,8 @@ final class LicenseRoutes {
     }
 
     void history(Context ctx) {
-        List<AppliedView> applied = licenses.history().stream()
-                .map(LicenseRoutes::applied)
-                .toList();
+        List<AppliedView> applied =
+                licenses.history().stream().map(LicenseRoutes::applied).toList();
         json.write(ctx, 200, new HistoryView(applied));
     }
 

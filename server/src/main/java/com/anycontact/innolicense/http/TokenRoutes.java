@@ -58,7 +58,10 @@ final class TokenRoutes {
     }
 
     void list(Context ctx) {
-        json.write(ctx, 200, new TokensView(access.tokens().stream().map(TokenRoutes::view).toList()));
+        json.write(
+                ctx,
+                200,
+                new TokensView(access.tokens().stream().map(TokenRoutes::view).toList()));
     }
 
     void revoke(Context ctx) {
@@ -70,6 +73,7 @@ final class TokenRoutes {
     }
 
     private static TokenView view(ApiToken token) {
-        return new TokenView(token.id(), token.name(), token.role().name(), token.createdAt().toString());
+        return new TokenView(
+                token.id(), token.name(), token.role().name(), token.createdAt().toString());
     }
 }

@@ -11,14 +11,12 @@ import com.anycontact.innolicense.http.ApiServices;
 import com.anycontact.innolicense.http.HttpApi;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
 import com.anycontact.innolicense.license.InstallationId;
-import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseStatus;
 import com.anycontact.innolicense.license.LicenseVerifier;
 import com.anycontact.innolicense.license.LifecycleWatcher;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.license.TrustedKeys;
-import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatLedger;
@@ -83,10 +81,7 @@ public final class LicenseServer implements AutoCloseable {
             this.audit = new SqliteAuditLog(database);
             SqliteInstallationStore installations = new SqliteInstallationStore(database);
             this.trustedClock = new TrustedClock(
-                    clock,
-                    installations.trustedTimeMark(),
-                    CLOCK_JUMP_TOLERANCE,
-                    new ClockJumpRecorder(audit));
+                    clock, installations.trustedTimeMark(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit));
             InstantSource trustedTime = trustedClock;
             InstallationId installationId =
                     installations.installationId(() -> InstallationId.generate(new SecureRandom()));
@@ -155,10 +150,8 @@ public final class LicenseServer implements AutoCloseable {
         tick();
         javalin.start();
         port = javalin.port();
-        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-                .name("innolicense-scheduler")
-                .daemon(true)
-                .factory());
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("innolicense-scheduler").daemon(true).factory());
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         LicenseStatus status = licenses.status();
         long millis = (System.nanoTime() - openedAtNanos) / 1_000_000;

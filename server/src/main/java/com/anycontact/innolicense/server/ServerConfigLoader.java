@@ -136,15 +136,14 @@ public final class ServerConfigLoader {
         List<VendorPublicKey> keys = trustedKeys();
         Duration ttl = value(Setting.LEASE_TTL).map(this::leaseTtl).orElse(ServerConfig.DEFAULT_LEASE_TTL);
         Optional<String> adminPassword = value(Setting.ADMIN_PASSWORD).map(v -> secret(Setting.ADMIN_PASSWORD, v));
-        Optional<String> bootstrapToken =
-                value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
+        Optional<String> bootstrapToken = value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
         boolean secureCookies =
                 value(Setting.SECURE_COOKIES).map(this::secureCookies).orElse(false);
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
-        return new Result.Loaded(new ServerConfig(
-                host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies));
+        return new Result.Loaded(
+                new ServerConfig(host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies));
     }
 
     private void readFile(Path file) {
@@ -170,7 +169,8 @@ public final class ServerConfigLoader {
                 problems.add("config (from " + file + "): unknown setting '" + key + "'; known settings: "
                         + Arrays.stream(Setting.values()).map(Setting::fileKey).collect(Collectors.joining(", ")));
             } else {
-                fileValues.put(setting.get(), new Value(properties.getProperty(key).strip(), file.toString(), base));
+                fileValues.put(
+                        setting.get(), new Value(properties.getProperty(key).strip(), file.toString(), base));
             }
         }
     }
@@ -178,8 +178,7 @@ public final class ServerConfigLoader {
     private Optional<Value> value(Setting setting) {
         List<String> given = flags.getOrDefault(setting, List.of());
         if (!given.isEmpty()) {
-            return Optional.of(new Value(
-                    String.join(",", given), setting.flag().orElse(setting.fileKey()), null));
+            return Optional.of(new Value(String.join(",", given), setting.flag().orElse(setting.fileKey()), null));
         }
         String variable = environment.get(setting.variable());
         if (variable != null) {
@@ -298,7 +297,9 @@ public final class ServerConfigLoader {
     private Path path(Setting setting, Value value, String text) {
         try {
             Path path = Path.of(text);
-            return value.base() == null || path.isAbsolute() ? path : value.base().resolve(path);
+            return value.base() == null || path.isAbsolute()
+                    ? path
+                    : value.base().resolve(path);
         } catch (InvalidPathException e) {
             problem(setting, value, "is not a path: " + e.getReason());
             return null;

@@ -48,7 +48,9 @@ class AdminCommandsTest {
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(VENDOR.publicKey()))
                 .withBootstrap(Optional.of("a long admin password"), Optional.of(ADMIN_TOKEN));
         server = LicenseServer.open(
-                config, InstantSource.fixed(Instant.parse("2027-01-15T09:00:00Z")), new PrintStream(new ByteArrayOutputStream()));
+                config,
+                InstantSource.fixed(Instant.parse("2027-01-15T09:00:00Z")),
+                new PrintStream(new ByteArrayOutputStream()));
         int port = server.start();
         cli.variables.put("INNOLICENSE_SERVER", "http://127.0.0.1:" + port);
         cli.variables.put("INNOLICENSE_TOKEN", ADMIN_TOKEN);
@@ -125,7 +127,8 @@ class AdminCommandsTest {
         CliRunner.Result created = cli.run("admin", "token", "create", "--name", "acd-node-1", "--role", "ACD");
         String secret = created.out().strip();
         CliRunner.Result listed = cli.run("admin", "token", "list");
-        String id = listed.out().lines()
+        String id = listed.out()
+                .lines()
                 .filter(line -> line.contains("acd-node-1"))
                 .findFirst()
                 .orElseThrow()
@@ -186,7 +189,8 @@ class AdminCommandsTest {
     void server_withAnInvalidSetting_namesTheSettingAndItsSource() {
         cli.variables.put("INNOLICENSE_LEASE_TTL", "5x");
 
-        CliRunner.Result result = cli.run("server", "--data-dir", data.resolve("unused").toString());
+        CliRunner.Result result =
+                cli.run("server", "--data-dir", data.resolve("unused").toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("lease-ttl (from INNOLICENSE_LEASE_TTL): '5x' is not a duration");

@@ -161,7 +161,10 @@ class BadRequestTest {
     @Test
     void logins_withABadBody_are400() {
         assertProblem(api.postJson("/api/v1/session", null, "{\"username\": \"admin\"}"), 400, "invalid-body");
-        assertProblem(api.postJson("/api/v1/session", null, "{\"user\": \"admin\", \"password\": \"x\"}"), 400, "invalid-body");
+        assertProblem(
+                api.postJson("/api/v1/session", null, "{\"user\": \"admin\", \"password\": \"x\"}"),
+                400,
+                "invalid-body");
         assertProblem(api.postJson("/api/v1/session", null, "{{"), 400, "invalid-body");
     }
 }

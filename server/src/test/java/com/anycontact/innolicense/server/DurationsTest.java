@@ -10,8 +10,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DurationsTest {
 
     @ParameterizedTest
-    @CsvSource({"500ms, PT0.5S", "60s, PT60S", "2m, PT2M", "1h, PT1H", "1d, PT24H", " 90s , PT90S", "PT90S, PT90S",
-        "pt1m30s, PT90S"})
+    @CsvSource({
+        "500ms, PT0.5S",
+        "60s, PT60S",
+        "2m, PT2M",
+        "1h, PT1H",
+        "1d, PT24H",
+        " 90s , PT90S",
+        "PT90S, PT90S",
+        "pt1m30s, PT90S"
+    })
     void parse_readsShortFormsAndIso8601(String text, String iso) {
         assertThat(Durations.parse(text)).contains(Duration.parse(iso));
     }

@@ -46,7 +46,8 @@ class LicenseServerTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("state").asText()).isEqualTo("UNLICENSED");
-        assertThat(reply.json().path("installationId").asText()).isEqualTo(running.installation().value());
+        assertThat(reply.json().path("installationId").asText())
+                .isEqualTo(running.installation().value());
         assertThat(reply.json().path("capacity").asInt()).isEqualTo(2);
         assertThat(reply.json().path("license").isNull()).isTrue();
         assertThat(reply.json().path("warnings").get(0).path("code").asText()).isEqualTo("UNLICENSED");
@@ -84,8 +85,12 @@ class LicenseServerTest {
         assertThat(reply.isProblem()).isTrue();
         assertThat(reply.problemType()).isEqualTo("license-key-rejected");
         assertThat(reply.json().path("reason").asText()).isEqualTo("WRONG_INSTALLATION");
-        assertThat(reply.json().path("detail").asText()).contains(running.installation().value());
-        assertThat(api.get(LICENSE, RunningServer.ADMIN_TOKEN).json().path("state").asText())
+        assertThat(reply.json().path("detail").asText())
+                .contains(running.installation().value());
+        assertThat(api.get(LICENSE, RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("state")
+                        .asText())
                 .isEqualTo("UNLICENSED");
     }
 
@@ -97,7 +102,10 @@ class LicenseServerTest {
 
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.json().path("reason").asText()).isEqualTo("SUPERSEDED");
-        assertThat(api.get(LICENSE, RunningServer.ADMIN_TOKEN).json().path("capacity").asInt())
+        assertThat(api.get(LICENSE, RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("capacity")
+                        .asInt())
                 .isEqualTo(10);
     }
 
@@ -108,7 +116,10 @@ class LicenseServerTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("license").path("seats").asInt()).isEqualTo(10);
         assertThat(reply.json().path("statusAfter").path("state").asText()).isEqualTo("ACTIVE");
-        assertThat(api.get(LICENSE, RunningServer.ADMIN_TOKEN).json().path("state").asText())
+        assertThat(api.get(LICENSE, RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("state")
+                        .asText())
                 .isEqualTo("UNLICENSED");
         assertThat(api.get(LICENSE + "/history", RunningServer.ADMIN_TOKEN)
                         .json()
@@ -121,7 +132,8 @@ class LicenseServerTest {
         running.apply(1, 10);
         running.apply(2, 20);
 
-        JsonNode history = api.get(LICENSE + "/history", RunningServer.ADMIN_TOKEN).json();
+        JsonNode history =
+                api.get(LICENSE + "/history", RunningServer.ADMIN_TOKEN).json();
 
         assertThat(history.path("licenses")).hasSize(2);
         assertThat(history.path("licenses").get(0).path("appliedBy").asText()).isNotBlank();
@@ -172,7 +184,8 @@ class LicenseServerTest {
         JsonNode seats = api.get(SEATS, RunningServer.ADMIN_TOKEN).json();
         assertThat(seats.path("capacity").asInt()).isEqualTo(3);
         assertThat(seats.path("inUse").asInt()).isEqualTo(3);
-        assertThat(seats.path("leases")).extracting(lease -> lease.path("agentId").asText())
+        assertThat(seats.path("leases"))
+                .extracting(lease -> lease.path("agentId").asText())
                 .containsExactly("agent-1", "agent-2", "agent-3");
     }
 
@@ -237,7 +250,10 @@ class LicenseServerTest {
         assertThat(adminClaims.status()).isEqualTo(403);
         assertThat(adminClaims.problemType()).isEqualTo("role-not-allowed");
         assertThat(acdReadsLicense.status()).isEqualTo(403);
-        assertThat(api.get(SEATS, RunningServer.ADMIN_TOKEN).json().path("inUse").asInt())
+        assertThat(api.get(SEATS, RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("inUse")
+                        .asInt())
                 .isZero();
     }
 
@@ -253,7 +269,8 @@ class LicenseServerTest {
 
     @Test
     void tokens_areCreatedListedWithoutSecretsAndRevoked() {
-        Api.Reply created = api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd-node-2\", \"role\": \"ACD\"}");
+        Api.Reply created = api.postJson(
+                "/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd-node-2\", \"role\": \"ACD\"}");
         String id = created.json().path("id").asText();
         String secret = created.json().path("token").asText();
 
@@ -308,8 +325,10 @@ class LicenseServerTest {
         java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream second = new java.io.ByteArrayOutputStream();
 
-        LicenseServer.open(config, running.clock, new java.io.PrintStream(first, true)).close();
-        LicenseServer.open(config, running.clock, new java.io.PrintStream(second, true)).close();
+        LicenseServer.open(config, running.clock, new java.io.PrintStream(first, true))
+                .close();
+        LicenseServer.open(config, running.clock, new java.io.PrintStream(second, true))
+                .close();
 
         assertThat(first.toString()).contains("Created user 'admin' with the password");
         assertThat(second.toString()).isEmpty();

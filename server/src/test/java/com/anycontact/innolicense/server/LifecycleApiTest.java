@@ -35,8 +35,9 @@ class LifecycleApiTest {
     private RunningServer running;
     private Api api;
     private String acd;
-    private final List<String> agents =
-            IntStream.rangeClosed(1, SEATS).mapToObj(i -> String.format("agent-%02d", i)).toList();
+    private final List<String> agents = IntStream.rangeClosed(1, SEATS)
+            .mapToObj(i -> String.format("agent-%02d", i))
+            .toList();
 
     @BeforeEach
     void start() {
@@ -79,7 +80,9 @@ class LifecycleApiTest {
         JsonNode demo = status();
         assertThat(demo.path("state").asText()).isEqualTo("DEMO");
         assertThat(demo.path("capacity").asInt()).isEqualTo(2);
-        assertThat(renewals.subList(0, 2)).as("the earliest two keep their seats").containsOnly(200);
+        assertThat(renewals.subList(0, 2))
+                .as("the earliest two keep their seats")
+                .containsOnly(200);
         assertThat(renewals.subList(2, SEATS)).as("the others are told why").containsOnly(409);
         assertThat(seatsInUse()).isEqualTo(2);
         Api.Reply reduced = api.claim(acd, agents.get(SEATS - 1));
@@ -137,6 +140,9 @@ class LifecycleApiTest {
     }
 
     private int seatsInUse() {
-        return api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("inUse").asInt();
+        return api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
+                .json()
+                .path("inUse")
+                .asInt();
     }
 }

@@ -65,8 +65,8 @@ final class RunningServer implements AutoCloseable {
 
     /** Creates an API token with the role and returns its secret. */
     String token(String role) {
-        Api.Reply reply =
-                api.postJson("/api/v1/tokens", ADMIN_TOKEN, "{\"name\": \"test " + role + "\", \"role\": \"" + role + "\"}");
+        Api.Reply reply = api.postJson(
+                "/api/v1/tokens", ADMIN_TOKEN, "{\"name\": \"test " + role + "\", \"role\": \"" + role + "\"}");
         if (reply.status() != 201) {
             throw new AssertionError("creating a token failed: " + reply.status() + " " + reply.body());
         }

@@ -94,8 +94,8 @@ class ServerConfigLoaderTest {
 
     @Test
     void aBadDuration_namesTheSettingItsSourceAndTheExpectedForm() {
-        List<String> problems = problems(
-                ServerConfigLoader.load(Map.of(), Map.of("INNOLICENSE_LEASE_TTL", "5x"), Optional.empty()));
+        List<String> problems =
+                problems(ServerConfigLoader.load(Map.of(), Map.of("INNOLICENSE_LEASE_TTL", "5x"), Optional.empty()));
 
         assertThat(problems)
                 .containsExactly("lease-ttl (from INNOLICENSE_LEASE_TTL): '5x' is not a duration; use e.g. 60s, 2m"
@@ -105,8 +105,11 @@ class ServerConfigLoaderTest {
     @Test
     void everyProblem_isReportedAtOnce() throws IOException {
         Path file = file("port=eighty\nlease-tll=60s\n");
-        Map<Setting, List<String>> flags =
-                Map.of(Setting.LEASE_TTL, List.of("0s"), Setting.TRUST, List.of(dir.resolve("missing.pem").toString()));
+        Map<Setting, List<String>> flags = Map.of(
+                Setting.LEASE_TTL,
+                List.of("0s"),
+                Setting.TRUST,
+                List.of(dir.resolve("missing.pem").toString()));
 
         List<String> problems = problems(ServerConfigLoader.load(flags, Map.of(), Optional.of(file)));
 
@@ -114,7 +117,8 @@ class ServerConfigLoaderTest {
                 .anySatisfy(p -> assertThat(p).startsWith("port (from " + file + "): 'eighty' is not a port"))
                 .anySatisfy(p -> assertThat(p).contains("unknown setting 'lease-tll'"))
                 .anySatisfy(p -> assertThat(p).startsWith("lease-ttl (from --lease-ttl): '0s' is out of range"))
-                .anySatisfy(p -> assertThat(p).startsWith("trust (from --trust)").contains("no such file"))
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("trust (from --trust)").contains("no such file"))
                 .hasSize(4);
     }
 
@@ -122,11 +126,13 @@ class ServerConfigLoaderTest {
     void aFileThatIsNotAKey_isNamed() throws IOException {
         Path notAKey = Files.writeString(dir.resolve("notes.txt"), "hello");
 
-        List<String> problems = problems(ServerConfigLoader.load(
-                Map.of(), Map.of("INNOLICENSE_TRUST", notAKey.toString()), Optional.empty()));
+        List<String> problems = problems(
+                ServerConfigLoader.load(Map.of(), Map.of("INNOLICENSE_TRUST", notAKey.toString()), Optional.empty()));
 
-        assertThat(problems).singleElement().satisfies(p -> assertThat(p)
-                .startsWith("trust (from INNOLICENSE_TRUST): " + notAKey + " is not a vendor public key file"));
+        assertThat(problems)
+                .singleElement()
+                .satisfies(p -> assertThat(p)
+                        .startsWith("trust (from INNOLICENSE_TRUST): " + notAKey + " is not a vendor public key file"));
     }
 
     @Test

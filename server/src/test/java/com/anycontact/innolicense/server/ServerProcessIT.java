@@ -62,8 +62,8 @@ class ServerProcessIT {
         processes.add(process);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     lines.add(line);
@@ -77,7 +77,9 @@ class ServerProcessIT {
         while (System.nanoTime() < deadline) {
             String line = lines.poll(1, TimeUnit.SECONDS);
             if (line == null) {
-                assertThat(process.isAlive()).as("server exited early: %s", output).isTrue();
+                assertThat(process.isAlive())
+                        .as("server exited early: %s", output)
+                        .isTrue();
                 continue;
             }
             output.add(line);
@@ -109,8 +111,10 @@ class ServerProcessIT {
 
         Started first = startServer(data, trust);
         Api api = new Api(first.port());
-        InstallationId installation = new InstallationId(
-                api.get("/api/v1/license", ADMIN_TOKEN).json().path("installationId").asText());
+        InstallationId installation = new InstallationId(api.get("/api/v1/license", ADMIN_TOKEN)
+                .json()
+                .path("installationId")
+                .asText());
         Api.Reply applied = api.postText(
                 "/api/v1/license",
                 ADMIN_TOKEN,
@@ -139,9 +143,12 @@ class ServerProcessIT {
             assertThat(lease.path("expiresAt").asText())
                     .isEqualTo(claimed.json().path("expiresAt").asText());
         });
-        assertThat(again.claim(acd, "agent-1").status()).as("the same token, the same seat").isEqualTo(200);
-        assertThat(first.output()).anySatisfy(line -> assertThat(line)
-                .contains("state UNLICENSED", "installation " + installation.value()));
+        assertThat(again.claim(acd, "agent-1").status())
+                .as("the same token, the same seat")
+                .isEqualTo(200);
+        assertThat(first.output())
+                .anySatisfy(
+                        line -> assertThat(line).contains("state UNLICENSED", "installation " + installation.value()));
         System.out.printf(
                 "server process listened after %d ms (first start) and %d ms (restart)%n",
                 first.millisToListen(), second.millisToListen());

@@ -30,8 +30,7 @@ class SessionApiTest {
     }
 
     private Api.Reply login(String password) {
-        return api.postJson(
-                "/api/v1/session", null, "{\"username\": \"admin\", \"password\": \"" + password + "\"}");
+        return api.postJson("/api/v1/session", null, "{\"username\": \"admin\", \"password\": \"" + password + "\"}");
     }
 
     private static String cookie(Api.Reply login) {

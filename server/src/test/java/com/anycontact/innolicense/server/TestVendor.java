@@ -32,7 +32,8 @@ final class TestVendor {
     /** Writes the public key file, as {@code vendor init} would, into {@code directory}. */
     static Path writePublicKey(Path directory) {
         try {
-            return Files.writeString(directory.resolve("vendor-public-key.pem"), KEY.publicKey().toPem());
+            return Files.writeString(
+                    directory.resolve("vendor-public-key.pem"), KEY.publicKey().toPem());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
