@@ -22,7 +22,11 @@ import java.util.SortedSet;
 /** AC Admin's license API: the status, applying and previewing a key, and the history of applied keys. */
 final class LicenseRoutes {
 
-    /** The largest license key body accepted; larger bodies are refused before they are read whole. */
+    /**
+     * The largest license key body accepted; larger bodies are refused before they are read whole. Any
+     * media type but multipart is read as the key text, so that {@code curl --data-binary @key.lic}
+     * works without a {@code Content-Type} header.
+     */
     static final int MAX_KEY_BODY_BYTES = 16 * 1024;
 
     /** The customer a license is issued to. */
@@ -122,9 +126,9 @@ final class LicenseRoutes {
 
     private static String keyText(Context ctx) {
         String type = ctx.contentType();
-        if (type != null && (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded"))) {
+        if (type != null && type.startsWith("multipart/")) {
             throw ProblemType.UNSUPPORTED_MEDIA_TYPE.problem("send the license key as the raw body (text/plain or"
-                    + " application/x-pem-file), e.g. curl --data-binary @key.lic");
+                    + " application/x-pem-file), e.g. curl --data-binary @key.lic, not as a form upload");
         }
         byte[] body = Json.body(ctx, MAX_KEY_BODY_BYTES);
         try {

@@ -75,6 +75,18 @@ class LicenseServerTest {
     }
 
     @Test
+    void apply_sentAsCurlSendsItByDefault_readsTheBodyAsTheKey() {
+        Api.Reply applied = api.send(
+                "POST",
+                LICENSE,
+                RunningServer.ADMIN_TOKEN,
+                "application/x-www-form-urlencoded",
+                Api.bytes(running.key(1, 10)));
+
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+    }
+
+    @Test
     void apply_ofAKeyForAnotherInstallation_isRejectedAsWrongInstallation() {
         InstallationId other = InstallationId.generate(new SecureRandom());
         String key = TestVendor.key(other, 1, 10, RunningServer.LICENSE_START);
