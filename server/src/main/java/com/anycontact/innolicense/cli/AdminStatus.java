@@ -1,6 +1,8 @@
 package com.anycontact.innolicense.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,8 +56,8 @@ final class AdminStatus implements Callable<Integer> {
         JsonNode license = status.path("license");
         if (license.isObject()) {
             terms(table, "license", license);
-            table.row("end", status.path("end").asText())
-                    .row("grace end", status.path("graceEnd").asText())
+            table.row("end", zoned(status.path("end").asText()))
+                    .row("grace end", zoned(status.path("graceEnd").asText()))
                     .row("days left", status.path("daysRemaining").asText());
         } else {
             table.row("license", "none in force");
@@ -63,7 +65,7 @@ final class AdminStatus implements Callable<Integer> {
         JsonNode pending = status.path("pending");
         if (pending.isObject()) {
             terms(table, "pending", pending);
-            table.row("pending from", pending.path("start").asText());
+            table.row("pending from", zoned(pending.path("start").asText()));
         }
         for (JsonNode warning : status.path("warnings")) {
             table.row(
@@ -72,6 +74,14 @@ final class AdminStatus implements Callable<Integer> {
                             + warning.path("message").asText());
         }
         table.print(io.out());
+    }
+
+    private static String zoned(String isoZoned) {
+        try {
+            return LicenseView.zoned(ZonedDateTime.parse(isoZoned));
+        } catch (DateTimeParseException e) {
+            return isoZoned;
+        }
     }
 
     private static void terms(Table table, String label, JsonNode license) {

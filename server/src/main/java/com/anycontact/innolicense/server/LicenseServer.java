@@ -222,6 +222,9 @@ public final class LicenseServer implements AutoCloseable {
                 }
             }
             database.close();
+            if (port >= 0) {
+                LOG.info("innolicense server on port {} stopped", port);
+            }
         }
     }
 
