@@ -64,7 +64,7 @@ final class SessionRoutes {
                 Cookie cookie = new Cookie(SESSION_COOKIE_NAME, session.id());
                 cookie.setPath("/");
                 cookie.setHttpOnly(true);
-                cookie.setSecure(secureCookies);
+                cookie.setSecure(secureCookies || "https".equalsIgnoreCase(ctx.scheme()));
                 cookie.setSameSite(SameSite.STRICT);
                 ctx.cookie(cookie);
                 json.write(ctx, 200, view(loggedIn.principal(), Optional.of(session)));

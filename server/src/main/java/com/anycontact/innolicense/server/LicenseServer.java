@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * <p>Time: every component reads time only through the trusted clock built over the {@link InstantSource}
  * given to {@link #open} (the system clock in production, a fake in tests). Once a second, in real time, a
  * scheduler runs {@link #tick()}: the lifecycle watcher (state transitions, the persisted trusted-time mark)
- * and the reaper. Tests call {@link #tick()} themselves after moving their clock.
+ * and the reaper; once a minute it drops ended browser sessions. Tests call {@link #tick()} themselves
+ * after moving their clock.
  */
 public final class LicenseServer implements AutoCloseable {
 
@@ -59,6 +60,7 @@ public final class LicenseServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LicenseServer.class);
     private static final Duration TICK = Duration.ofSeconds(1);
+    private static final Duration SESSION_PURGE = Duration.ofMinutes(1);
 
     private final ServerConfig config;
     private final long openedAtNanos;
@@ -69,6 +71,7 @@ public final class LicenseServer implements AutoCloseable {
     private final SeatLedger ledger;
     private final Reaper reaper;
     private final LifecycleWatcher watcher;
+    private final Sessions sessions;
     private final Javalin javalin;
     private ScheduledExecutorService scheduler;
     private int port = -1;
@@ -113,7 +116,7 @@ public final class LicenseServer implements AutoCloseable {
                 case InvalidInput invalid ->
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
-            Sessions sessions = new Sessions(trustedTime);
+            this.sessions = new Sessions(trustedTime);
             this.javalin = new HttpApi(new ApiServices(
                             licenses, ledger, access, sessions, audit, trustedTime, config.secureCookies()))
                     .create(config.host(), config.port());
@@ -153,6 +156,8 @@ public final class LicenseServer implements AutoCloseable {
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("innolicense-scheduler").daemon(true).factory());
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::purgeSessions, SESSION_PURGE.toMillis(), SESSION_PURGE.toMillis(), TimeUnit.MILLISECONDS);
         LicenseStatus status = licenses.status();
         long millis = (System.nanoTime() - openedAtNanos) / 1_000_000;
         LOG.info(
@@ -198,6 +203,15 @@ public final class LicenseServer implements AutoCloseable {
             LOG.warn("the license lifecycle check failed; will try again in a second", e);
         }
         reaper.run();
+    }
+
+    /** Drops the browser sessions that ended; the scheduler calls this once a minute. */
+    void purgeSessions() {
+        try {
+            sessions.purgeExpired();
+        } catch (RuntimeException e) {
+            LOG.warn("purging ended sessions failed; will try again in a minute", e);
+        }
     }
 
     /** The audit log, for tests. */

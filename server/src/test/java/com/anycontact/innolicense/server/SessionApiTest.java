@@ -62,6 +62,21 @@ class SessionApiTest {
     }
 
     @Test
+    void repeatedFailedLogins_areThrottledWithRetryAfter() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(login("wrong password number " + i).status()).isEqualTo(401);
+        }
+
+        Api.Reply throttled = login(RunningServer.ADMIN_PASSWORD);
+
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.problemType()).isEqualTo("login-throttled");
+        assertThat(throttled.header("Retry-After"))
+                .hasValueSatisfying(value -> assertThat(Long.parseLong(value)).isPositive());
+        assertThat(throttled.json().path("retryAfterSeconds").asLong()).isPositive();
+    }
+
+    @Test
     void reads_withTheCookie_needNoCsrfToken() {
         String cookie = cookie(login(RunningServer.ADMIN_PASSWORD));
 
@@ -89,6 +104,18 @@ class SessionApiTest {
         assertThat(without.problemType()).isEqualTo("csrf-token-missing");
         assertThat(wrong.status()).isEqualTo(403);
         assertThat(with.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSession_unusedForHalfAnHour_hasEnded() {
+        String cookie = cookie(login(RunningServer.ADMIN_PASSWORD));
+        running.clock.advance(java.time.Duration.ofMinutes(31));
+        running.server.purgeSessions();
+
+        Api.Reply after = api.request("GET", "/api/v1/license", null, null, Map.of("Cookie", cookie));
+
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.problemType()).isEqualTo("invalid-credentials");
     }
 
     @Test
