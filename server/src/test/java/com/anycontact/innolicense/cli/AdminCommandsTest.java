@@ -186,6 +186,24 @@ class AdminCommandsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void server_withATooShortAdminPassword_refusesToStartAndNamesTheVariable() {
+        cli.variables.put("INNOLICENSE_ADMIN_PASSWORD", "short");
+
+        CliRunner.Result result = cli.run(
+                "server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--data-dir",
+                files.resolve("fresh").toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("INNOLICENSE_ADMIN_PASSWORD");
+    }
+
+    @Test
     void server_withAnInvalidSetting_namesTheSettingAndItsSource() {
         cli.variables.put("INNOLICENSE_LEASE_TTL", "5x");
 
