@@ -2,6 +2,7 @@ package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.access.AccessService;
 import com.anycontact.innolicense.access.Argon2PasswordHasher;
+import com.anycontact.innolicense.access.AuditSink;
 import com.anycontact.innolicense.access.Bootstrap;
 import com.anycontact.innolicense.access.InvalidInput;
 import com.anycontact.innolicense.access.Sessions;
@@ -106,7 +107,7 @@ public final class LicenseServer implements AutoCloseable {
                     new SqliteTokenStore(database),
                     new Argon2PasswordHasher(),
                     trustedTime,
-                    (at, actor, type, detail) -> audit.record(at, actor, AuditEvent.Type.valueOf(type), detail));
+                    auditSink(audit));
             switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
                 case Bootstrap.Done done ->
                     done.generatedPassword()
@@ -240,6 +241,11 @@ public final class LicenseServer implements AutoCloseable {
                 LOG.info("innolicense server on port {} stopped", port);
             }
         }
+    }
+
+    /** Access control's audit events, recorded in the audit log under the type of the same name. */
+    static AuditSink auditSink(AuditLog audit) {
+        return (at, actor, type, detail) -> audit.record(at, actor, AuditEvent.Type.valueOf(type), detail);
     }
 
     private static String settingOf(String field) {

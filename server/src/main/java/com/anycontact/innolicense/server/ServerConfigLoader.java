@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import java.io.IOException;
 import java.io.Reader;
@@ -258,6 +259,12 @@ public final class ServerConfigLoader {
                 continue;
             }
             readKey(value.get(), file).ifPresent(keys::add);
+        }
+        try {
+            TrustedKeys.of(keys);
+        } catch (IllegalArgumentException e) {
+            problems.add(Setting.TRUST.fileKey() + " (from " + value.get().source() + "): " + e.getMessage()
+                    + "; trust one file per vendor key");
         }
         return keys;
     }

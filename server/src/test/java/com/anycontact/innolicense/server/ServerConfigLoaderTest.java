@@ -136,6 +136,24 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void twoDifferentKeysWithOneKeyId_areAProblem() throws IOException {
+        Path first = TestVendor.writePublicKey(dir);
+        Path second = Files.writeString(
+                dir.resolve("impostor.pem"),
+                com.anycontact.innolicense.license.VendorSigningKey.generate(TestVendor.KEY_ID)
+                        .publicKey()
+                        .toPem());
+
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.TRUST, List.of(first.toString(), second.toString())), Map.of(), Optional.empty()));
+
+        assertThat(problems)
+                .singleElement()
+                .satisfies(
+                        p -> assertThat(p).startsWith("trust (from --trust): ").contains(TestVendor.KEY_ID));
+    }
+
+    @Test
     void secrets_comeFromTheEnvironment_andAreNeverShown() {
         ServerConfig config = loaded(ServerConfigLoader.load(
                 Map.of(),
