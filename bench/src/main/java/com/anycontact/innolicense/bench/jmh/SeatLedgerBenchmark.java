@@ -105,7 +105,11 @@ public class SeatLedgerBenchmark {
         }
     }
 
-    /** One agent per benchmark thread that holds a lease for the whole trial. */
+    /**
+     * One agent per benchmark thread that holds a lease for the whole trial. It is not released at
+     * the end: JMH may tear the shared database down before the last thread's own state, and the
+     * database is deleted anyway.
+     */
     @State(Scope.Thread)
     public static class Holder {
         private static final AtomicInteger NEXT = new AtomicInteger();
@@ -121,12 +125,6 @@ public class SeatLedgerBenchmark {
             if (!(bench.ledger.claim(request) instanceof ClaimResult.Claimed)) {
                 throw new IllegalStateException("the holder's first claim was not granted");
             }
-        }
-
-        /** Releases the agent's seat. */
-        @TearDown(Level.Trial)
-        public void release(SeatLedgerBenchmark bench) {
-            bench.ledger.release(id);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.bench.load;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,11 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +52,13 @@ public final class LoadRun implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "3s", description = "warm-up before each run (default ${DEFAULT-VALUE})")
     Duration warmup;
+
+    @Option(
+            names = "--arbiter-warmup",
+            defaultValue = "10s",
+            description = "once per arbiter before its first row: claim + release pairs, then renewals, at 8 clients"
+                    + " (JIT, connection pools, caches); 0s to skip (default ${DEFAULT-VALUE})")
+    Duration arbiterWarmup;
 
     @Option(
             names = "--operations",
@@ -202,12 +212,18 @@ public final class LoadRun implements Callable<Integer> {
     public Integer call() throws Exception {
         Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("innolicense-loadrun-");
         Files.createDirectories(work);
-        String markdown = scale ? scale(work) : compare(work);
-        stdout.println(markdown);
-        if (out != null) {
-            Files.writeString(out, markdown, StandardCharsets.UTF_8);
+        try {
+            String markdown = scale ? scale(work) : compare(work);
+            stdout.println(markdown);
+            if (out != null) {
+                Files.writeString(out, markdown, StandardCharsets.UTF_8);
+            }
+            return 0;
+        } finally {
+            if (workDirectory == null) {
+                deleteRecursively(work);
+            }
         }
-        return 0;
     }
 
     private String compare(Path work) throws Exception {
@@ -225,6 +241,7 @@ public final class LoadRun implements Callable<Integer> {
             }
             try (arbiter) {
                 report.arbiter(name, arbiter.durability());
+                warmUp(arbiter);
                 if (scenarios.contains("pairs")) {
                     for (int c : clients) {
                         arbiter.reset(capacity);
@@ -257,6 +274,17 @@ public final class LoadRun implements Callable<Integer> {
             }
         }
         return header(report.baseline(baseline)) + "\n" + report.markdown(baseline);
+    }
+
+    private void warmUp(SeatArbiter arbiter) throws Exception {
+        if (arbiterWarmup.isZero() || arbiterWarmup.isNegative()) {
+            return;
+        }
+        LoadDriver warm = new LoadDriver(new RunLength.Timed(Duration.ZERO, arbiterWarmup.dividedBy(2)));
+        arbiter.reset(capacity);
+        warm.pairs(arbiter, 8);
+        arbiter.reset(capacity);
+        warm.renewals(arbiter, 8);
     }
 
     private RunLength runLength() {
@@ -349,12 +377,13 @@ public final class LoadRun implements Callable<Integer> {
                 : duration.toSeconds() + " s measured after " + warmup.toSeconds() + " s warm-up";
         return String.format(
                 Locale.ROOT,
-                "Load run %s: %s per row; clients are platform threads in a closed"
+                "Load run %s: %s per row, after a %d s warm-up of each arbiter; clients are platform threads in a closed"
                         + " loop; %d seats in the pair and renewal runs; contention: %d clients, %d seats, hold %d"
                         + " ms; lease TTL %d s; %d cores, Java %s. Ratios are this arbiter ÷ %s at the same"
                         + " clients.%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 length,
+                arbiterWarmup.toSeconds(),
                 capacity,
                 contentionClients,
                 contentionCapacity,
@@ -363,6 +392,14 @@ public final class LoadRun implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.version(),
                 comparedWith);
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private static String required(String value, String option) {

@@ -23,6 +23,7 @@ class LoadRunTest {
 
         int code = run(
                 "--operations", "2,10",
+                "--arbiter-warmup", "0s",
                 "--clients", "1,4",
                 "--arbiters", "ours-inproc",
                 "--contention-clients", "8",
@@ -47,6 +48,7 @@ class LoadRunTest {
     void run_ofAnArbiterWithoutItsServer_reportsItAsNotMeasured(@TempDir Path work) throws Exception {
         int code = run(
                 "--operations", "1,1",
+                "--arbiter-warmup", "0s",
                 "--clients", "1",
                 "--scenarios", "pairs",
                 "--arbiters", "redis",
