@@ -36,9 +36,4 @@ public record Durability(Survives survives, String how) {
             return label;
         }
     }
-
-    /** The text of a report's durability column, e.g. {@code process crash (SQLite WAL, synchronous=NORMAL)}. */
-    public String describe() {
-        return survives.label() + " (" + how + ")";
-    }
 }

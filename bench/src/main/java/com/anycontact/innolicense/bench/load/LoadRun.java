@@ -182,8 +182,9 @@ public final class LoadRun implements Callable<Integer> {
 
     @Option(
             names = "--lease-ttl",
-            defaultValue = "60s",
-            description = "the server's lease TTL in the scale run (default ${DEFAULT-VALUE})")
+            defaultValue = "120s",
+            description = "the server's lease TTL in the scale run; leases are renewed every third of it"
+                    + " (default ${DEFAULT-VALUE}: 100,000 leases make 2,500 renewals/s)")
     Duration leaseTtl;
 
     private final PrintStream stdout;
