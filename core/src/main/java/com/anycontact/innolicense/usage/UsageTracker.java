@@ -146,14 +146,7 @@ public final class UsageTracker {
     public void flush() {
         synchronized (storeLock) {
             saveEnded();
-            ZoneId newZone = Objects.requireNonNull(zone.get(), "zone");
-            boolean zoneChanged;
-            synchronized (this) {
-                zoneChanged = !newZone.equals(dayZone);
-            }
-            if (zoneChanged) {
-                recountToday(newZone);
-            }
+            followZone();
         }
     }
 
@@ -171,9 +164,13 @@ public final class UsageTracker {
         }
     }
 
-    /** Use now, the peaks of today, 7 and 30 days, and the history of the last hour and day. */
+    /**
+     * Use now, the peaks of today, 7 and 30 days, and the history of the last hour and day; follows a change of
+     * the license's zone at once rather than at the next flush.
+     */
     public UsageReport report() {
         synchronized (storeLock) {
+            followZone();
             Instant now = clock.instant();
             Instant thisMinute = minuteOf(now);
             Instant hourFrom = thisMinute.minus(MINUTE.multipliedBy(HOUR_POINTS - 1));
@@ -229,6 +226,17 @@ public final class UsageTracker {
         store.save(toSave, minuteOf(now).minus(RETENTION));
         synchronized (this) {
             unsaved.subList(0, toSave.size()).clear();
+        }
+    }
+
+    private void followZone() {
+        ZoneId newZone = Objects.requireNonNull(zone.get(), "zone");
+        boolean zoneChanged;
+        synchronized (this) {
+            zoneChanged = !newZone.equals(dayZone);
+        }
+        if (zoneChanged) {
+            recountToday(newZone);
         }
     }
 

@@ -5,6 +5,7 @@ import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.usage.UsageTracker;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param audit the audit log, for what the API itself records (denials, refused renewals)
  * @param clock the trusted time
  * @param secureCookies whether the session cookie is marked {@code Secure}
+ * @param usage seat use now, its peaks and history
+ * @param events the live events streamed to the dashboard
  */
 public record ApiServices(
         LicenseService licenses,
@@ -26,7 +29,9 @@ public record ApiServices(
         Sessions sessions,
         AuditLog audit,
         InstantSource clock,
-        boolean secureCookies) {
+        boolean secureCookies,
+        UsageTracker usage,
+        LiveEvents events) {
 
     /** Requires every service. */
     public ApiServices {
@@ -36,5 +41,7 @@ public record ApiServices(
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(events, "events");
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
  * The HTTP API under {@code /api/v1}: the one place where every route is declared with the roles that may
  * call it ({@link #routes()}); authentication runs before every matched route ({@link Authenticator}) and
  * every error is written by {@link Problems}. Requests run on virtual threads; nothing is logged per
- * request.
+ * request. The web UI's pages and assets ({@link WebUi}) are served beside the API, open to anyone: they hold
+ * no data.
  */
 public final class HttpApi {
 
@@ -45,6 +46,7 @@ public final class HttpApi {
     private final Problems problems = new Problems(json.mapper());
     private final Authenticator authenticator;
     private final List<Route> routes;
+    private final WebUi webUi;
 
     /** The API over these services. */
     public HttpApi(ApiServices services) {
@@ -54,6 +56,9 @@ public final class HttpApi {
         SeatRoutes seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
         SessionRoutes session = new SessionRoutes(services, json);
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
+        UsageRoutes usage = new UsageRoutes(services.usage(), services.licenses(), services.seats(), json);
+        LiveEvents events = services.events();
+        this.webUi = new WebUi(services.sessions());
         this.routes = List.of(
                 route(HandlerType.POST, "/session", session::login, ApiRole.ANYONE),
                 route(HandlerType.GET, "/session", session::whoAmI, ApiRole.AUTHENTICATED),
@@ -65,6 +70,8 @@ public final class HttpApi {
                 route(HandlerType.PUT, "/seats/{agentId}", seats::claim, ApiRole.ACD),
                 route(HandlerType.DELETE, "/seats/{agentId}", seats::release, ApiRole.ACD),
                 route(HandlerType.GET, "/seats", seats::list, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/usage", usage::usage, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/events", events::handle, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.POST, "/tokens", tokens::create, ApiRole.ADMIN),
                 route(HandlerType.GET, "/tokens", tokens::list, ApiRole.ADMIN),
                 route(HandlerType.DELETE, "/tokens/{id}", tokens::revoke, ApiRole.ADMIN));
@@ -100,5 +107,6 @@ public final class HttpApi {
             config.routes.addHttpHandler(
                     route.method(), route.path(), route.handler(), route.roles().toArray(ApiRole[]::new));
         }
+        webUi.register(config);
     }
 }

@@ -28,6 +28,8 @@ public enum ProblemType {
     TOKEN_NOT_FOUND("token-not-found", 404, "Token not found"),
     /** The route exists but not with this method. */
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    /** The route answers only a media type the request does not accept, e.g. an event stream. */
+    NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
     /** No seat is free: a denial. */
     SEAT_LIMIT_REACHED("seat-limit-reached", 409, "Seat limit reached"),
     /** A renewal was refused because capacity dropped and the lease ranks beyond it; the lease is released. */
