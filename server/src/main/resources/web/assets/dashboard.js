@@ -5,7 +5,7 @@
 import { ApiError, api, currentSession, goToLogin } from './api.js';
 import { renderStateBanner, startShell } from './shell.js';
 import { AgentList } from './agents.js';
-import { clockTime, count, el } from './format.js';
+import { axisTime, clockTime, count, el } from './format.js';
 
 const REFRESH_MS = 60_000;
 const MAX_BACKOFF_MS = 15_000;
@@ -144,12 +144,23 @@ function renderChart() {
       y: { range: (chart, min, max) => [0, Math.max(2, Math.ceil((max || 0) * 1.15))] },
     },
     series: [
-      {},
-      { label: 'In use', stroke: '#0b57a4', width: 2, fill: 'rgba(11, 87, 164, 0.14)', spanGaps: false },
-      { label: 'Capacity', stroke: '#b42318', width: 2, dash: [6, 4], spanGaps: false },
+      { label: 'Time', value: (chart, seconds) => (seconds === null ? '–' : axisTime(seconds)) },
+      {
+        label: 'In use',
+        stroke: '#0b57a4',
+        width: 2,
+        fill: 'rgba(11, 87, 164, 0.14)',
+        spanGaps: false,
+        points: { show: false },
+      },
+      { label: 'Capacity', stroke: '#b42318', width: 2, dash: [6, 4], spanGaps: false, points: { show: false } },
     ],
     axes: [
-      { stroke: '#4f5b69', grid: { stroke: '#eef1f5' } },
+      {
+        stroke: '#4f5b69',
+        grid: { stroke: '#eef1f5' },
+        values: (chart, splits) => splits.map((split) => axisTime(split)),
+      },
       { stroke: '#4f5b69', grid: { stroke: '#eef1f5' }, label: 'Seats' },
     ],
   };

@@ -26,6 +26,7 @@ export function zonedTime(text) {
     const shown = new Intl.DateTimeFormat(undefined, {
       dateStyle: 'medium',
       timeStyle: 'short',
+      hourCycle: 'h23',
       timeZone: zone || undefined,
     }).format(instant);
     return zone ? `${shown} (${zone})` : shown;
@@ -46,6 +47,7 @@ export function localTime(text, withSeconds) {
   return new Intl.DateTimeFormat(undefined, {
     dateStyle: 'medium',
     timeStyle: withSeconds ? 'medium' : 'short',
+    hourCycle: 'h23',
   }).format(instant);
 }
 
@@ -55,7 +57,16 @@ export function clockTime(text) {
   if (Number.isNaN(instant.getTime())) {
     return text || '–';
   }
-  return new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' }).format(instant);
+  return new Intl.DateTimeFormat(undefined, { timeStyle: 'medium', hourCycle: 'h23' }).format(instant);
+}
+
+/** A chart's time axis label: "14:05", or "15 Jan" at midnight. */
+export function axisTime(seconds) {
+  const instant = new Date(seconds * 1000);
+  if (instant.getHours() === 0 && instant.getMinutes() === 0) {
+    return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(instant);
+  }
+  return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
 }
 
 /** How long ago an instant was, relative to now: "just now", "4 min", "2 h 5 min", "3 d 2 h". */

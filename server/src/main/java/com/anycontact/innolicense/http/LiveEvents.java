@@ -59,6 +59,9 @@ public final class LiveEvents implements AutoCloseable {
     /** The shortest time between two publications: at most 5 a second. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(200);
 
+    /** How long {@link #closeAll()} waits for the streams' handlers to return. */
+    private static final Duration STREAMS_END = Duration.ofSeconds(2);
+
     /** The events a subscriber may fall behind by before it is dropped. */
     static final int SUBSCRIBER_QUEUE = 256;
 
@@ -80,6 +83,7 @@ public final class LiveEvents implements AutoCloseable {
     private final AtomicBoolean usageChanged = new AtomicBoolean();
     private final AtomicReference<LicenseStatus> pendingState = new AtomicReference<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
+    private final AtomicInteger openStreams = new AtomicInteger();
     private final Semaphore wake = new Semaphore(0);
     private final SseHandler streams = new SseHandler(this::subscribe);
     private volatile boolean running;
@@ -155,10 +159,24 @@ public final class LiveEvents implements AutoCloseable {
         return subscribers.size();
     }
 
-    /** Ends every open stream; browsers reconnect by themselves. */
+    /**
+     * Ends every open stream and waits, a little, until their handlers have returned, so that the HTTP server
+     * may stop after it; browsers reconnect by themselves.
+     */
     public void closeAll() {
         for (Subscriber subscriber : List.copyOf(subscribers)) {
             drop(subscriber);
+        }
+        long deadline = System.nanoTime() + STREAMS_END.toNanos();
+        synchronized (openStreams) {
+            while (openStreams.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    openStreams.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -193,14 +211,22 @@ public final class LiveEvents implements AutoCloseable {
 
     /** One stream: runs on the request's own thread for as long as the stream lasts. */
     void subscribe(SseClient client) {
-        Subscriber subscriber = new Subscriber(client, stillAllowed(client.ctx()));
-        subscriber.queue.offer(usageMessage(usage.live()));
-        subscribers.add(subscriber);
+        openStreams.incrementAndGet();
         try {
-            subscriber.run();
+            Subscriber subscriber = new Subscriber(client, stillAllowed(client.ctx()));
+            subscriber.queue.offer(usageMessage(usage.live()));
+            subscribers.add(subscriber);
+            try {
+                subscriber.run();
+            } finally {
+                subscribers.remove(subscriber);
+                client.close();
+            }
         } finally {
-            subscribers.remove(subscriber);
-            client.close();
+            synchronized (openStreams) {
+                openStreams.decrementAndGet();
+                openStreams.notifyAll();
+            }
         }
     }
 
