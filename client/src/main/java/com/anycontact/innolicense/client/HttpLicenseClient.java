@@ -234,7 +234,14 @@ final class HttpLicenseClient implements LicenseClient {
     /** Runs {@code task} after {@code delay} on the scheduler; {@code null} when the client is shutting down. */
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         try {
-            return scheduler.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            Runnable logged = () -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "a bug stopped a scheduled renewal", e);
+                }
+            };
+            return scheduler.schedule(logged, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return null;
         }

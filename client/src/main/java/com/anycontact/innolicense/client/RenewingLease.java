@@ -256,6 +256,8 @@ final class RenewingLease implements Lease {
         client.gate().send(request).whenComplete((response, failure) -> {
             try {
                 settle(sentAt, outcome(response, failure));
+            } catch (RuntimeException e) {
+                HttpLicenseClient.LOG.log(Level.ERROR, "a bug stopped the renewals of " + agentId, e);
             } finally {
                 done.complete(null);
             }
