@@ -2,8 +2,11 @@ package com.anycontact.innolicense.license;
 
 /**
  * Why a license key was rejected. Each reason is a stable code that scripts may rely on, with a plain
- * description for people. The reasons decided by the lifecycle (superseded, expired) are named by the
- * server, which knows the licenses already applied.
+ * description for people.
+ *
+ * <p>{@link LicenseVerifier} decides from the key alone and never returns {@link #SUPERSEDED} or {@link
+ * #EXPIRED}: those depend on the licenses already applied and on trusted time, and {@link LicenseService}
+ * returns them when it applies a key.
  */
 public enum RejectionReason {
     /** The text is not a license key: armor, encoding or fields are broken. */
@@ -20,7 +23,13 @@ public enum RejectionReason {
             "the signature does not match: the key was altered or damaged in transit; ask the vendor for a fresh copy"),
     /** The key is genuine but was issued for another installation. */
     WRONG_INSTALLATION(
-            "the key is genuine but was issued for another installation; send the vendor this system's installation ID");
+            "the key is genuine but was issued for another installation; send the vendor this system's installation ID"),
+    /** The key's serial is not higher than that of the newest license applied here. */
+    SUPERSEDED("the key is genuine but not newer than the newest license applied here; a key is applied only once,"
+            + " and an older key never replaces a newer one"),
+    /** The key's license is past its grace end: applying it would change nothing. */
+    EXPIRED("the key is genuine but its license has passed the end of its grace period; ask the vendor for a"
+            + " current key");
 
     private final String description;
 

@@ -44,6 +44,9 @@ final class LifecycleLicenses {
 
     static final class Builder {
         private final long serial;
+        private String licenseId;
+        private String keyId = "vendor-2026";
+        private InstallationId installation = INSTALLATION;
         private LocalDate startDate = LocalDate.parse("2026-12-01");
         private ZoneId zone = ZoneId.of("Europe/Berlin");
         private int termMonths = License.DEFAULT_TERM_MONTHS;
@@ -53,6 +56,21 @@ final class LifecycleLicenses {
 
         private Builder(long serial) {
             this.serial = serial;
+        }
+
+        Builder licenseId(String id) {
+            licenseId = id;
+            return this;
+        }
+
+        Builder keyId(String id) {
+            keyId = id;
+            return this;
+        }
+
+        Builder installation(InstallationId id) {
+            installation = id;
+            return this;
         }
 
         Builder start(String date) {
@@ -97,12 +115,12 @@ final class LifecycleLicenses {
 
         License build() {
             return new License(
-                    "LIC-" + serial,
+                    licenseId != null ? licenseId : "LIC-" + serial,
                     serial,
-                    "vendor-2026",
+                    keyId,
                     new Customer("C-77", "Example Contact Center GmbH"),
                     "ORDER-" + serial,
-                    INSTALLATION,
+                    installation,
                     features,
                     seats,
                     startDate,

@@ -20,7 +20,7 @@ class TrustedClockPropertyTest {
     private static final Instant BASE = Instant.parse("2027-06-01T12:00:00Z");
 
     @Property
-    void now_overAnyClockReadings_neverGoesBackAndReportsExactlyTheReadingsBelowMarkMinusTolerance(
+    void now_overAnyClockReadings_neverGoesBackAndReportsEachPeriodBehindBeyondTheToleranceOnceAtItsStart(
             @ForAll("initialMarks") Instant initialMark,
             @ForAll("readings") List<Instant> readings,
             @ForAll @LongRange(min = 0, max = 120) long toleranceSeconds) {
@@ -30,14 +30,18 @@ class TrustedClockPropertyTest {
         TrustedClock trusted = new TrustedClock(clock, initialMark, tolerance, reported::add);
         List<ClockJump> expected = new ArrayList<>();
         Instant mark = initialMark;
+        boolean periodReported = false;
         Instant previous = Instant.MIN;
 
         for (Instant reading : readings) {
             clock.set(reading);
             Instant now = trusted.now();
 
-            if (reading.isBefore(mark.minus(tolerance))) {
+            if (!reading.isBefore(mark)) {
+                periodReported = false;
+            } else if (reading.isBefore(mark.minus(tolerance)) && !periodReported) {
                 expected.add(new ClockJump(mark, reading));
+                periodReported = true;
             }
             mark = reading.isAfter(mark) ? reading : mark;
             assertThat(now).isAfterOrEqualTo(reading).isAfterOrEqualTo(previous).isEqualTo(mark);
@@ -45,6 +49,41 @@ class TrustedClockPropertyTest {
             previous = now;
         }
         assertThat(reported).isEqualTo(expected);
+    }
+
+    @Property
+    void now_overAnyClockReadings_reportsOnceBetweenCatchUpsAndNeverMissesAReadingBeyondTheTolerance(
+            @ForAll("initialMarks") Instant initialMark,
+            @ForAll("readings") List<Instant> readings,
+            @ForAll @LongRange(min = 0, max = 120) long toleranceSeconds) {
+        Duration tolerance = Duration.ofSeconds(toleranceSeconds);
+        MutableClock clock = new MutableClock(BASE);
+        List<ClockJump> reported = new ArrayList<>();
+        TrustedClock trusted = new TrustedClock(clock, initialMark, tolerance, reported::add);
+        boolean reportedSinceCatchUp = false;
+
+        for (Instant reading : readings) {
+            clock.set(reading);
+            int reportsBefore = reported.size();
+            Instant now = trusted.now();
+            int reportsNow = reported.size() - reportsBefore;
+
+            if (now.equals(reading)) {
+                assertThat(reportsNow)
+                        .as("a reading at or after the mark is no jump")
+                        .isZero();
+                reportedSinceCatchUp = false;
+            } else if (Duration.between(reading, now).compareTo(tolerance) > 0) {
+                assertThat(reportsNow)
+                        .as("a reading beyond the tolerance is reported once per period behind")
+                        .isEqualTo(reportedSinceCatchUp ? 0 : 1);
+                reportedSinceCatchUp = true;
+            } else {
+                assertThat(reportsNow)
+                        .as("a reading within the tolerance is no jump")
+                        .isZero();
+            }
+        }
     }
 
     @Provide

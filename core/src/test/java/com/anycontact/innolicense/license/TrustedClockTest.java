@@ -60,6 +60,89 @@ class TrustedClockTest {
     }
 
     @Test
+    void now_calledAgainAndAgainWhileTheClockStaysBehind_reportsThePeriodOnlyWhenItStarts() {
+        trusted.now();
+        clock.rewind(Duration.ofDays(30));
+
+        for (int second = 0; second < 100; second++) {
+            assertThat(trusted.now()).isEqualTo(T0);
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(jumps).containsExactly(new ClockJump(T0, T0.minus(Duration.ofDays(30))));
+    }
+
+    @Test
+    void now_afterTheClockCaughtUpAndIsSetBackAgain_reportsTheNewPeriod() {
+        trusted.now();
+        clock.rewind(Duration.ofDays(30));
+        trusted.now();
+        clock.set(T0.plusSeconds(10));
+        assertThat(trusted.now()).isEqualTo(T0.plusSeconds(10));
+
+        clock.rewind(Duration.ofDays(2));
+        trusted.now();
+        trusted.now();
+
+        assertThat(jumps)
+                .containsExactly(
+                        new ClockJump(T0, T0.minus(Duration.ofDays(30))),
+                        new ClockJump(T0.plusSeconds(10), T0.plusSeconds(10).minus(Duration.ofDays(2))));
+    }
+
+    @Test
+    void now_afterTheClockReachesTheMarkExactly_endsThePeriod() {
+        trusted.now();
+        clock.rewind(Duration.ofDays(1));
+        trusted.now();
+        clock.set(T0);
+        trusted.now();
+
+        clock.rewind(Duration.ofDays(1));
+        trusted.now();
+
+        assertThat(jumps).hasSize(2);
+    }
+
+    @Test
+    void now_whenAPeriodWithinTheToleranceDeepensBeyondIt_reportsItOnceAtTheFirstReadingBeyond() {
+        trusted.now();
+        clock.rewind(Duration.ofMinutes(1));
+        trusted.now();
+        clock.rewind(Duration.ofHours(1));
+        trusted.now();
+        clock.rewind(Duration.ofHours(1));
+        trusted.now();
+
+        assertThat(jumps).containsExactly(new ClockJump(T0, T0.minus(Duration.ofMinutes(61))));
+    }
+
+    @Test
+    void now_whenTheClockComesBackWithinTheToleranceButStaysBehind_doesNotReportAgain() {
+        trusted.now();
+        clock.rewind(Duration.ofHours(1));
+        trusted.now();
+        clock.set(T0.minusSeconds(1));
+        trusted.now();
+
+        clock.rewind(Duration.ofHours(1));
+        trusted.now();
+
+        assertThat(jumps).hasSize(1);
+    }
+
+    @Test
+    void instant_asAnInstantSource_isTheTrustedNowAndAdvancesTheMark() {
+        InstantSource source = trusted;
+        clock.advance(Duration.ofMinutes(3));
+
+        assertThat(source.instant()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+        clock.rewind(Duration.ofMinutes(2));
+        assertThat(source.instant()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+        assertThat(trusted.highWaterMark()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+    }
+
+    @Test
     void now_afterTheClockIsSetBackExactlyByTheTolerance_reportsNothing() {
         trusted.now();
         clock.rewind(TOLERANCE);
@@ -117,6 +200,36 @@ class TrustedClockTest {
 
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new TrustedClock(clock, Instant.EPOCH, negative, jumps::add));
+    }
+
+    @Test
+    void now_calledFromManyThreadsWhileTheClockStaysBehind_reportsThePeriodOnce() throws Exception {
+        trusted.now();
+        clock.rewind(Duration.ofDays(30));
+        Queue<ClockJump> reported = new ConcurrentLinkedQueue<>();
+        TrustedClock shared = new TrustedClock(clock, T0, TOLERANCE, reported::add);
+        int threads = 4;
+        CountDownLatch startGate = new CountDownLatch(1);
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(executor.submit(() -> {
+                    startGate.await();
+                    for (int call = 0; call < 10_000; call++) {
+                        shared.now();
+                    }
+                    return null;
+                }));
+            }
+            startGate.countDown();
+            for (Future<?> result : results) {
+                result.get();
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        assertThat(reported).containsExactly(new ClockJump(T0, T0.minus(Duration.ofDays(30))));
     }
 
     @Test

@@ -51,7 +51,15 @@ public final class Innolicense {
                         .addSubcommand(new VendorRenew(io)))
                 .addSubcommand(new CommandLine(new LicenseCommand())
                         .addSubcommand(new LicenseInspect(io))
-                        .addSubcommand(new LicenseVerify(io)));
+                        .addSubcommand(new LicenseVerify(io)))
+                .addSubcommand(new ServerCommand(io))
+                .addSubcommand(new CommandLine(new AdminCommand())
+                        .addSubcommand(new AdminStatus(io))
+                        .addSubcommand(new AdminApply(io))
+                        .addSubcommand(new CommandLine(new AdminToken())
+                                .addSubcommand(new AdminToken.Create(io))
+                                .addSubcommand(new AdminToken.List(io))
+                                .addSubcommand(new AdminToken.Revoke(io))));
         commandLine.registerConverter(InstallationId.class, Innolicense::installationId);
         commandLine.registerConverter(Moment.class, Moment::parse);
         commandLine.setParameterExceptionHandler(Innolicense::usageError);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -161,6 +162,16 @@ public final class SqliteDatabase implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * An instant as the epoch milliseconds the schema keeps, rounded up: the smallest whole millisecond at or
+     * after it. For a stored millisecond {@code t}, {@code t >= instant} exactly when {@code t >=
+     * ceilingMillis(instant)}, and likewise for {@code <}.
+     */
+    static long ceilingMillis(Instant instant) {
+        long floor = instant.toEpochMilli();
+        return instant.getNano() % 1_000_000 == 0 ? floor : floor + 1;
     }
 
     private PreparedStatement writerStatement(String sql) throws SQLException {

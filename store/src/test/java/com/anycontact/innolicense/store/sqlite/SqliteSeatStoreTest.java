@@ -7,6 +7,7 @@ import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.SeatStoreContract;
 import com.anycontact.innolicense.store.StoreException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +46,7 @@ class SqliteSeatStoreTest extends SeatStoreContract {
     }
 
     @Test
-    void open_createsAMigratedDatabaseFileInWalMode() throws SQLException {
+    void open_createsAMigratedDatabaseFileInWalMode() throws Exception {
         Path file = dataDirectory.resolve(SqliteDatabase.FILE_NAME).toAbsolutePath();
         assertThat(database.file()).isEqualTo(file);
 
@@ -52,7 +54,9 @@ class SqliteSeatStoreTest extends SeatStoreContract {
                 Statement statement = connection.createStatement()) {
             assertThat(text(statement, "PRAGMA journal_mode")).isEqualTo("wal");
             assertThat(text(statement, "SELECT max(version) FROM flyway_schema_history WHERE success"))
-                    .isEqualTo("1");
+                    .isEqualTo(latestMigrationVersion());
+            assertThat(text(statement, "SELECT count(*) FROM flyway_schema_history WHERE NOT success"))
+                    .isEqualTo("0");
         }
     }
 
@@ -83,6 +87,19 @@ class SqliteSeatStoreTest extends SeatStoreContract {
 
         assertThatThrownBy(() -> store.claim(request("alice"), 1, T0, TTL)).isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> store.inUse(T0)).isInstanceOf(StoreException.class);
+    }
+
+    /** The highest version among the migration files, {@code V<version>__<name>.sql}. */
+    private static String latestMigrationVersion() throws Exception {
+        Path folder =
+                Path.of(SqliteDatabase.class.getResource("/db/migration/sqlite").toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            return Integer.toString(files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.matches("V[0-9]+__.*\\.sql"))
+                    .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+                    .max()
+                    .orElseThrow());
+        }
     }
 
     private static String text(Statement statement, String sql) throws SQLException {

@@ -1,0 +1,406 @@
+package com.anycontact.innolicense.access;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Access control: users with passwords, API tokens, the first-start bootstrap, and the throttling
+ * of failed logins. It decides who someone is; which role may use which endpoint is declared by the
+ * HTTP layer ({@code docs/access-control.md}). Sessions, once a user has logged in, are kept by
+ * {@link Sessions}.
+ *
+ * <p>Outcomes are values: a refused login, a taken username or a rule broken by the input are
+ * results ({@link LoginResult}, {@link UserCreation}, {@link InvalidInput}, ...), never exceptions.
+ * Exceptions mean a bug (a {@code null} argument) or broken infrastructure (the store failed).
+ *
+ * <p>Throttling: failed logins are counted per username (ignoring ASCII case, whether or not the
+ * user exists) and per remote address. After 5 consecutive failures of either, attempts are not
+ * checked for a lockout of 1 second, doubling with every further failure up to 15 minutes; a
+ * successful login clears the counts of its username and address. The counts are kept in memory
+ * for at most 10,000 keys (beyond that the one whose last failure is oldest is forgotten) and each
+ * is forgotten 24 hours after its last failure; a restart clears them.
+ *
+ * <p>Thread safe. Changes to users are made one at a time, so that the last administrator cannot
+ * be deleted by two requests at once.
+ */
+public final class AccessService {
+
+    /** The fewest characters a password may have. */
+    public static final int MIN_PASSWORD_LENGTH = 12;
+
+    /** The most characters a password may have. */
+    public static final int MAX_PASSWORD_LENGTH = 1024;
+
+    /** What a password must look like, for error messages. */
+    public static final String PASSWORD_RULE = "a password needs at least " + MIN_PASSWORD_LENGTH
+            + " characters (and at most " + MAX_PASSWORD_LENGTH + ")";
+
+    /** The username of the administrator created at first start. */
+    public static final String BOOTSTRAP_ADMIN = "admin";
+
+    /** The name of the API token created from {@code INNOLICENSE_BOOTSTRAP_TOKEN}. */
+    public static final String BOOTSTRAP_TOKEN_NAME = "bootstrap";
+
+    /** The actor named in the audit log for what bootstrap creates. */
+    public static final String BOOTSTRAP_ACTOR = "bootstrap";
+
+    private static final int THROTTLE_KEYS = 10_000;
+    private static final int MAX_ADDRESS_KEY_LENGTH = 128;
+
+    private final UserStore users;
+    private final TokenStore tokens;
+    private final PasswordHasher hasher;
+    private final InstantSource clock;
+    private final AuditSink audit;
+    private final LoginThrottle throttle = new LoginThrottle(THROTTLE_KEYS);
+    private final ReentrantLock userChanges = new ReentrantLock();
+    private volatile String decoyHash;
+
+    /**
+     * Creates the service.
+     *
+     * @param users where users are kept
+     * @param tokens where API tokens are kept
+     * @param hasher hashes and checks passwords
+     * @param clock the time of logins, lockouts, creations and revocations
+     * @param audit told of logins, failed logins and every change
+     */
+    public AccessService(
+            UserStore users, TokenStore tokens, PasswordHasher hasher, InstantSource clock, AuditSink audit) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = Objects.requireNonNull(audit, "audit");
+    }
+
+    /**
+     * Checks a username and password, unless the username or the address is locked out.
+     *
+     * <p>An unknown username is refused after the same work as a wrong password (a password hash
+     * is checked either way), so neither the result nor its timing tells whether a user exists.
+     * Logins and failed logins are audited with the remote address; the password never is.
+     *
+     * @param username the username as typed; matched ignoring ASCII case
+     * @param password the password as typed; the caller may clear it afterwards
+     * @param remoteAddress the client's address, throttled on its own
+     */
+    public LoginResult login(String username, char[] password, String remoteAddress) {
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+        Instant now = clock.instant();
+        List<String> keys = List.of(usernameKey(username), addressKey(remoteAddress));
+        Optional<Duration> lockedFor = throttle.attempt(keys, now);
+        if (lockedFor.isPresent()) {
+            return new LoginResult.Throttled(lockedFor.get());
+        }
+        Optional<StoredUser> found =
+                User.isValidUsername(username) && password != null ? users.find(username) : Optional.empty();
+        boolean verified;
+        if (found.isPresent() && password.length <= MAX_PASSWORD_LENGTH) {
+            verified = hasher.verify(password, found.get().passwordHash());
+        } else {
+            hasher.verify(password == null ? new char[0] : password, decoyHash());
+            verified = false;
+        }
+        if (!verified) {
+            audit.record(now, auditableUsername(username), AuditSink.LOGIN_FAILED, "from " + remoteAddress);
+            return new LoginResult.Refused();
+        }
+        throttle.succeeded(keys);
+        User user = found.get().user();
+        if (hasher.needsRehash(found.get().passwordHash())) {
+            users.setPasswordHash(user.username(), hasher.hash(password));
+        }
+        audit.record(now, user.username(), AuditSink.LOGIN, "from " + remoteAddress);
+        return new LoginResult.LoggedIn(Principal.of(user));
+    }
+
+    /**
+     * The principal of a presented API token secret.
+     *
+     * @return empty when the secret is malformed ({@link TokenSecrets#isWellFormed}), unknown, or
+     *     its token has been revoked
+     */
+    public Optional<Principal> authenticateToken(String secret) {
+        if (!TokenSecrets.isWellFormed(secret)) {
+            return Optional.empty();
+        }
+        return tokens.findBySecretDigest(TokenSecrets.digest(secret))
+                .filter(token -> !token.isRevoked())
+                .map(Principal::of);
+    }
+
+    /**
+     * Creates an API token with a new random secret ({@link TokenSecrets#generate()}).
+     *
+     * @param name what the token is for ({@link ApiToken#NAME_RULE})
+     * @param role what the token may do: any role
+     * @param actor who creates it
+     * @return the token and its secret, to be shown once; or what is wrong with the input
+     */
+    public TokenCreation createToken(String name, Role role, Principal actor) {
+        Objects.requireNonNull(actor, "actor");
+        if (!ApiToken.isValidName(name)) {
+            return new InvalidInput("name", ApiToken.NAME_RULE);
+        }
+        if (role == null) {
+            return new InvalidInput("role", "a token needs a role: ADMIN, SUPERVISOR or ACD");
+        }
+        return issueToken(name, role, TokenSecrets.generate(), actor.auditName());
+    }
+
+    /**
+     * Revokes an API token: it authenticates nothing from now on, and stays listed as revoked.
+     *
+     * @return {@code false} when there is no such token or it was revoked already
+     */
+    public boolean revokeToken(String id, Principal actor) {
+        Objects.requireNonNull(actor, "actor");
+        if (id == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        boolean revoked = tokens.revoke(id, now);
+        if (revoked) {
+            audit.record(now, actor.auditName(), AuditSink.TOKEN_REVOKED, "token " + id);
+        }
+        return revoked;
+    }
+
+    /** All API tokens, revoked ones included, oldest first. */
+    public List<ApiToken> tokens() {
+        return tokens.list();
+    }
+
+    /**
+     * Creates a user.
+     *
+     * @param username the username ({@link User#USERNAME_RULE})
+     * @param role {@link Role#ADMIN} or {@link Role#SUPERVISOR}
+     * @param password the password ({@link #PASSWORD_RULE}); the caller may clear it afterwards
+     * @param actor who creates the user
+     */
+    public UserCreation createUser(String username, Role role, char[] password, Principal actor) {
+        Objects.requireNonNull(actor, "actor");
+        if (!User.isValidUsername(username)) {
+            return new InvalidInput("username", User.USERNAME_RULE);
+        }
+        if (role == null || !role.isUserRole()) {
+            return new InvalidInput("role", "a user's role is ADMIN or SUPERVISOR");
+        }
+        Optional<InvalidInput> weak = checkPassword("password", password);
+        if (weak.isPresent()) {
+            return weak.get();
+        }
+        if (users.find(username).isPresent()) {
+            return new UserCreation.UsernameTaken(username);
+        }
+        String hash = hasher.hash(password);
+        userChanges.lock();
+        try {
+            Instant now = clock.instant();
+            User user = new User(username, role, now);
+            if (!users.create(new StoredUser(user, hash))) {
+                return new UserCreation.UsernameTaken(username);
+            }
+            audit.record(now, actor.auditName(), AuditSink.USER_CREATED, "user " + username + " with role " + role);
+            return new UserCreation.Created(user);
+        } finally {
+            userChanges.unlock();
+        }
+    }
+
+    /**
+     * Deletes a user, unless it is the last {@link Role#ADMIN}. The user's API tokens are not
+     * affected (tokens belong to the installation); end the user's sessions with {@link
+     * Sessions#invalidateAll}.
+     */
+    public UserDeletion deleteUser(String username, Principal actor) {
+        Objects.requireNonNull(actor, "actor");
+        if (!User.isValidUsername(username)) {
+            return UserDeletion.NOT_FOUND;
+        }
+        userChanges.lock();
+        try {
+            Optional<StoredUser> found = users.find(username);
+            if (found.isEmpty()) {
+                return UserDeletion.NOT_FOUND;
+            }
+            User user = found.get().user();
+            if (user.role() == Role.ADMIN
+                    && users.list().stream().filter(u -> u.role() == Role.ADMIN).count() <= 1) {
+                return UserDeletion.LAST_ADMIN;
+            }
+            if (!users.delete(user.username())) {
+                return UserDeletion.NOT_FOUND;
+            }
+            audit.record(clock.instant(), actor.auditName(), AuditSink.USER_DELETED, "user " + user.username());
+            return UserDeletion.DELETED;
+        } finally {
+            userChanges.unlock();
+        }
+    }
+
+    /**
+     * Sets a user's password. Sessions opened with the old password stay open; end them with
+     * {@link Sessions#invalidateAll}.
+     *
+     * @param newPassword the new password ({@link #PASSWORD_RULE}); the caller may clear it afterwards
+     */
+    public PasswordChange changePassword(String username, char[] newPassword, Principal actor) {
+        Objects.requireNonNull(actor, "actor");
+        Optional<InvalidInput> weak = checkPassword("password", newPassword);
+        if (weak.isPresent()) {
+            return weak.get();
+        }
+        if (!User.isValidUsername(username)) {
+            return new PasswordChange.UnknownUser();
+        }
+        String hash = hasher.hash(newPassword);
+        userChanges.lock();
+        try {
+            Optional<StoredUser> found = users.find(username);
+            if (found.isEmpty() || !users.setPasswordHash(found.get().user().username(), hash)) {
+                return new PasswordChange.UnknownUser();
+            }
+            audit.record(
+                    clock.instant(),
+                    actor.auditName(),
+                    AuditSink.PASSWORD_CHANGED,
+                    "user " + found.get().user().username());
+            return new PasswordChange.Changed();
+        } finally {
+            userChanges.unlock();
+        }
+    }
+
+    /** All users, ordered by username. */
+    public List<User> users() {
+        return users.list();
+    }
+
+    /**
+     * Prepares access at start: run it at every start, before serving requests.
+     *
+     * <ul>
+     *   <li>When there are no users (the first start), creates the user {@value #BOOTSTRAP_ADMIN}
+     *       with the role {@link Role#ADMIN} and the given password, or a generated one that is
+     *       returned to be printed once. On later starts the password is ignored.
+     *   <li>When a bootstrap token is given and no token with that secret exists, revoked or not,
+     *       creates an {@link Role#ADMIN} API token named {@value #BOOTSTRAP_TOKEN_NAME} with exactly
+     *       that secret, for automation. A revoked bootstrap token therefore stays revoked even if
+     *       the value is still configured.
+     * </ul>
+     *
+     * <p>It also prepares the decoy hash checked for unknown usernames, so that even the first such
+     * login takes no longer than a wrong password.
+     *
+     * <p>Inputs are checked before anything is created: the password against {@link
+     * #PASSWORD_RULE} (when it is used), the token against {@link TokenSecrets#RULE} (at least
+     * {@value TokenSecrets#MIN_LENGTH} characters).
+     *
+     * @param adminPassword the first-start password of {@value #BOOTSTRAP_ADMIN}
+     *     ({@code INNOLICENSE_ADMIN_PASSWORD})
+     * @param bootstrapToken the secret of the bootstrap token ({@code INNOLICENSE_BOOTSTRAP_TOKEN})
+     */
+    public Bootstrap bootstrap(Optional<String> adminPassword, Optional<String> bootstrapToken) {
+        Objects.requireNonNull(adminPassword, "adminPassword");
+        Objects.requireNonNull(bootstrapToken, "bootstrapToken");
+        if (bootstrapToken.isPresent() && !TokenSecrets.isWellFormed(bootstrapToken.get())) {
+            return new InvalidInput("bootstrapToken", TokenSecrets.RULE);
+        }
+        userChanges.lock();
+        try {
+            boolean adminCreated = false;
+            Optional<String> generated = Optional.empty();
+            if (users.count() == 0) {
+                char[] password;
+                if (adminPassword.isPresent()) {
+                    password = adminPassword.get().toCharArray();
+                    Optional<InvalidInput> weak = checkPassword("adminPassword", password);
+                    if (weak.isPresent()) {
+                        return weak.get();
+                    }
+                } else {
+                    generated = Optional.of(TokenSecrets.randomBase64Url(18));
+                    password = generated.get().toCharArray();
+                }
+                Instant now = clock.instant();
+                User admin = new User(BOOTSTRAP_ADMIN, Role.ADMIN, now);
+                adminCreated = users.create(new StoredUser(admin, hasher.hash(password)));
+                if (adminCreated) {
+                    audit.record(
+                            now,
+                            BOOTSTRAP_ACTOR,
+                            AuditSink.USER_CREATED,
+                            "user " + BOOTSTRAP_ADMIN + " with role " + Role.ADMIN);
+                } else {
+                    generated = Optional.empty();
+                }
+            }
+            boolean tokenCreated = false;
+            if (bootstrapToken.isPresent()
+                    && tokens.findBySecretDigest(TokenSecrets.digest(bootstrapToken.get()))
+                            .isEmpty()) {
+                issueToken(BOOTSTRAP_TOKEN_NAME, Role.ADMIN, bootstrapToken.get(), BOOTSTRAP_ACTOR);
+                tokenCreated = true;
+            }
+            decoyHash();
+            return new Bootstrap.Done(adminCreated, generated, tokenCreated);
+        } finally {
+            userChanges.unlock();
+        }
+    }
+
+    private CreatedToken issueToken(String name, Role role, String secret, String createdBy) {
+        Instant now = clock.instant();
+        ApiToken token = new ApiToken(TokenSecrets.randomHex(8), name, role, now, createdBy, Optional.empty());
+        tokens.create(token, TokenSecrets.digest(secret));
+        audit.record(
+                now,
+                createdBy,
+                AuditSink.TOKEN_CREATED,
+                "token " + token.id() + " named " + name + " with role " + role);
+        return new CreatedToken(token, secret);
+    }
+
+    private static Optional<InvalidInput> checkPassword(String field, char[] password) {
+        if (password == null
+                || password.length > MAX_PASSWORD_LENGTH
+                || Character.codePointCount(password, 0, password.length) < MIN_PASSWORD_LENGTH) {
+            return Optional.of(new InvalidInput(field, PASSWORD_RULE));
+        }
+        return Optional.empty();
+    }
+
+    private String decoyHash() {
+        String hash = decoyHash;
+        if (hash == null) {
+            hash = hasher.hash(TokenSecrets.randomBase64Url(18).toCharArray());
+            decoyHash = hash;
+        }
+        return hash;
+    }
+
+    private static String usernameKey(String username) {
+        String key = username == null ? "" : username.toLowerCase(Locale.ROOT);
+        return "user:" + (key.length() > User.MAX_USERNAME_LENGTH ? key.substring(0, User.MAX_USERNAME_LENGTH) : key);
+    }
+
+    private static String addressKey(String remoteAddress) {
+        return "address:"
+                + (remoteAddress.length() > MAX_ADDRESS_KEY_LENGTH
+                        ? remoteAddress.substring(0, MAX_ADDRESS_KEY_LENGTH)
+                        : remoteAddress);
+    }
+
+    private static String auditableUsername(String username) {
+        return User.isValidUsername(username) ? username : "(not a username)";
+    }
+}

@@ -1,0 +1,66 @@
+package com.anycontact.innolicense.audit;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One entry of the audit log: who did what, when. {@code docs/audit-log.md} lists the types and what the
+ * detail of each carries.
+ *
+ * @param id the position in the log: larger for later entries, never reused
+ * @param at the trusted instant the event happened, to the millisecond
+ * @param actor who caused it: a user name, a token name, or {@value #SYSTEM} for the server itself
+ * @param type what happened
+ * @param detail what exactly happened, for people
+ */
+public record AuditEvent(long id, Instant at, String actor, Type type, String detail) {
+
+    /** The actor of events the server causes by itself, such as lifecycle transitions and reaping. */
+    public static final String SYSTEM = "system";
+
+    /** Requires every field. */
+    public AuditEvent {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(detail, "detail");
+    }
+
+    /** What an audit event records. */
+    public enum Type {
+        /** The server started. */
+        SERVER_STARTED,
+        /** A license key was applied. */
+        KEY_APPLIED,
+        /** A license key was refused, with the reason. */
+        KEY_REJECTED,
+        /** The lifecycle state or the license in force changed. */
+        STATE_CHANGED,
+        /** The capacity dropped. */
+        CAPACITY_REDUCED,
+        /** The reaper released leases whose holders stopped renewing. */
+        LEASES_REAPED,
+        /** A claim was denied because no seat was free. */
+        CLAIM_DENIED,
+        /** A renewal was refused because capacity dropped beneath the lease. */
+        LEASE_CAPACITY_REDUCED,
+        /** A user logged in. */
+        LOGIN,
+        /** A login failed. */
+        LOGIN_FAILED,
+        /** A user logged out. */
+        LOGOUT,
+        /** An API token was created. */
+        TOKEN_CREATED,
+        /** An API token was revoked. */
+        TOKEN_REVOKED,
+        /** A user was created. */
+        USER_CREATED,
+        /** A user was deleted. */
+        USER_DELETED,
+        /** A user's password was changed. */
+        PASSWORD_CHANGED,
+        /** The system clock was found set back beyond the tolerance of trusted time. */
+        CLOCK_JUMP
+    }
+}

@@ -1,0 +1,184 @@
+package com.anycontact.innolicense.license;
+
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditLog;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The licenses of this installation: applies license keys and tells the license status at trusted time.
+ *
+ * <p>Applying a key checks, in this order: the key is genuine and for this installation ({@link
+ * LicenseVerifier}); its serial is higher than that of every license applied here, else {@link
+ * RejectionReason#SUPERSEDED}; its grace end lies after now, else {@link RejectionReason#EXPIRED}. A key
+ * that passes is stored, even when it starts in the future: it is then the pending license and takes over
+ * at its start by itself. Every outcome of {@link #apply} is recorded in the audit log.
+ *
+ * <p>Concurrency: the applied licenses are held in memory as an immutable list behind a volatile field,
+ * loaded from the {@link LicenseStore} at construction and replaced on every apply, so {@link #status()}
+ * (asked on every seat claim) reads no database and takes no lock. {@link #apply} is serialized on this
+ * object and rereads the store first, so two applies can never both pass the supersession check, and the
+ * check also sees licenses that another server node sharing the store has applied.
+ */
+public final class LicenseService {
+
+    private final InstallationId installation;
+    private final LicenseVerifier verifier;
+    private final LicenseStore store;
+    private final InstantSource clock;
+    private final AuditLog audit;
+    private volatile AppliedLicenses applied;
+
+    /**
+     * Creates the service and loads the applied licenses from the store.
+     *
+     * @param installation this installation's ID; keys for another are refused
+     * @param verifier decides whether a key is genuine
+     * @param store where applied licenses are kept
+     * @param trustedClock trusted time, usually a {@link TrustedClock}
+     * @param audit where every apply outcome is recorded
+     */
+    public LicenseService(
+            InstallationId installation,
+            LicenseVerifier verifier,
+            LicenseStore store,
+            InstantSource trustedClock,
+            AuditLog audit) {
+        this.installation = Objects.requireNonNull(installation, "installation");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(trustedClock, "trustedClock");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.applied = AppliedLicenses.of(store.all());
+    }
+
+    /** This installation's ID. */
+    public InstallationId installationId() {
+        return installation;
+    }
+
+    /** The license status now, by trusted time. Cheap: no database read, no lock. */
+    public LicenseStatus status() {
+        return LicenseLifecycle.evaluate(applied.licenses(), clock.instant());
+    }
+
+    /**
+     * What applying the key would do now: the same checks as {@link #apply}, with the status that would
+     * result. Nothing is stored or audited.
+     */
+    public ApplyResult preview(String keyText) {
+        return check(keyText, applied, clock.instant());
+    }
+
+    /**
+     * Verifies the key and, when it passes every check, stores it; records the outcome in the audit log
+     * ({@link AuditEvent.Type#KEY_APPLIED} or {@link AuditEvent.Type#KEY_REJECTED}). A stored key takes effect
+     * at once for {@link #status()}.
+     *
+     * @param keyText the license key as pasted; it is stored in its canonical text form, as issued
+     * @param actor who applies it, not blank
+     * @return the license and the new status, or the reason it was refused
+     */
+    public synchronized ApplyResult apply(String keyText, String actor) {
+        Objects.requireNonNull(actor, "actor");
+        if (actor.isBlank()) {
+            throw new IllegalArgumentException("actor must not be blank");
+        }
+        Instant now = clock.instant();
+        AppliedLicenses current = AppliedLicenses.of(store.all());
+        applied = current;
+        ApplyResult result = check(keyText, current, now);
+        switch (result) {
+            case ApplyResult.Refused refused ->
+                audit.record(now, actor, AuditEvent.Type.KEY_REJECTED, refused.reason() + ": " + refused.message());
+            case ApplyResult.Applied accepted -> {
+                AppliedLicense record = new AppliedLicense(accepted.license(), canonical(keyText), now, actor);
+                store.add(record);
+                applied = current.with(record);
+                audit.record(now, actor, AuditEvent.Type.KEY_APPLIED, appliedDetail(accepted));
+            }
+        }
+        return result;
+    }
+
+    /** Every license applied here, lowest serial first. */
+    public List<AppliedLicense> history() {
+        return applied.history();
+    }
+
+    private ApplyResult check(String keyText, AppliedLicenses current, Instant now) {
+        License license;
+        switch (verifier.verify(keyText, installation)) {
+            case KeyVerification.Rejected rejected -> {
+                return new ApplyResult.Refused(rejected.reason(), rejected.message());
+            }
+            case KeyVerification.Genuine genuine -> license = genuine.license();
+        }
+        Optional<License> newest = current.newest();
+        if (newest.isPresent() && license.serial() <= newest.get().serial()) {
+            License other = newest.get();
+            return new ApplyResult.Refused(
+                    RejectionReason.SUPERSEDED,
+                    "license " + license.licenseId() + " has serial " + license.serial()
+                            + ", which is not higher than serial " + other.serial() + " of license "
+                            + other.licenseId() + ", the newest license applied here"
+                            + (license.equals(other) ? "; this key is already applied" : ""));
+        }
+        if (!license.graceEnd().isAfter(now)) {
+            return new ApplyResult.Refused(
+                    RejectionReason.EXPIRED,
+                    "license " + license.licenseId() + " passed the end of its grace period on "
+                            + License.displayTime(license.graceEndZoned()) + "; ask the vendor for a current key");
+        }
+        List<License> after = new ArrayList<>(current.licenses());
+        after.add(license);
+        return new ApplyResult.Applied(license, LicenseLifecycle.evaluate(after, now));
+    }
+
+    private static String canonical(String genuineKeyText) {
+        return switch (LicenseKeyFormat.unpack(genuineKeyText)) {
+            case LicenseKeyFormat.Unpacked unpacked ->
+                LicenseKeyFormat.armor(unpacked.signedMessage(), unpacked.signature());
+            case LicenseKeyFormat.Failure failure ->
+                throw new IllegalStateException("a verified key no longer unpacks: " + failure);
+        };
+    }
+
+    private static String appliedDetail(ApplyResult.Applied accepted) {
+        License license = accepted.license();
+        LicenseStatus status = accepted.status();
+        String detail = "license " + license.licenseId() + ", serial " + license.serial() + ", " + license.seats()
+                + " seats; state " + status.state() + ", capacity " + status.capacity();
+        if (status.pending().filter(license::equals).isPresent()) {
+            detail += "; pending until " + License.displayTime(license.startZoned());
+        }
+        return detail;
+    }
+
+    /** The applied licenses, as one immutable value so that readers see them all or none. */
+    private record AppliedLicenses(List<AppliedLicense> history, List<License> licenses) {
+
+        static AppliedLicenses of(List<AppliedLicense> stored) {
+            List<AppliedLicense> history = new ArrayList<>(stored);
+            history.sort(Comparator.comparingLong(a -> a.license().serial()));
+            return new AppliedLicenses(
+                    List.copyOf(history),
+                    history.stream().map(AppliedLicense::license).toList());
+        }
+
+        AppliedLicenses with(AppliedLicense added) {
+            List<AppliedLicense> more = new ArrayList<>(history);
+            more.add(added);
+            return of(more);
+        }
+
+        Optional<License> newest() {
+            return licenses.isEmpty() ? Optional.empty() : Optional.of(licenses.getLast());
+        }
+    }
+}

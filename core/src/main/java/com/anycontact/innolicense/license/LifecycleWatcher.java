@@ -1,0 +1,118 @@
+package com.anycontact.innolicense.license;
+
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditLog;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Notices lifecycle transitions as they happen and keeps trusted time persisted. The server runs {@link
+ * #tick()} every second (through {@link #run()}); each tick evaluates the license status and, when the state,
+ * the capacity or the license in force differs from the previous tick's, records it in the audit log and
+ * tells the listener. So ACTIVE → GRACE → DEMO and PENDING → ACTIVE are noticed within a second of their
+ * instant, whether or not anyone asks for the status, and a key applied since the last tick is noticed too.
+ *
+ * <p>Audit: every change is one {@link AuditEvent.Type#STATE_CHANGED} event (state, capacity and license in
+ * force, before and after); a change that lowers the capacity is also one {@link
+ * AuditEvent.Type#CAPACITY_REDUCED} event. Both are dated at the trusted instant of the tick and caused by
+ * {@link AuditEvent#SYSTEM}. The first status, taken when the watcher is created, is the baseline and is not
+ * audited.
+ *
+ * <p>Each tick also saves {@link TrustedClock#highWaterMark()} to the {@link InstallationStore}, so that a
+ * restarted server resumes trusted time where it stopped.
+ */
+public final class LifecycleWatcher implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(LifecycleWatcher.class.getName());
+
+    private final LicenseService licenses;
+    private final InstallationStore installation;
+    private final TrustedClock clock;
+    private final AuditLog audit;
+    private final Consumer<LicenseStatus> listener;
+    private LicenseStatus last;
+    private Instant savedMark;
+
+    /**
+     * Creates a watcher and takes the current status as the baseline.
+     *
+     * @param licenses tells the status
+     * @param installation where the trusted-time mark is saved
+     * @param clock the trusted clock that {@code licenses} reads, whose mark is saved
+     * @param audit where transitions are recorded
+     * @param listener told of each changed status, on the ticking thread, after it was audited
+     */
+    public LifecycleWatcher(
+            LicenseService licenses,
+            InstallationStore installation,
+            TrustedClock clock,
+            AuditLog audit,
+            Consumer<LicenseStatus> listener) {
+        this.licenses = Objects.requireNonNull(licenses, "licenses");
+        this.installation = Objects.requireNonNull(installation, "installation");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.last = licenses.status();
+    }
+
+    /**
+     * Evaluates the status once, saves the trusted-time mark, and audits and reports a change since the
+     * previous tick. When the audit log fails, the change is not taken as seen and the next tick tries again.
+     */
+    public synchronized void tick() {
+        LicenseStatus now = licenses.status();
+        Instant mark = clock.highWaterMark();
+        if (savedMark == null || mark.isAfter(savedMark)) {
+            installation.saveTrustedTimeMark(mark);
+            savedMark = mark;
+        }
+        LicenseStatus before = last;
+        if (now.state() == before.state()
+                && now.capacity() == before.capacity()
+                && now.current().equals(before.current())) {
+            return;
+        }
+        audit.record(
+                now.evaluatedAt(),
+                AuditEvent.SYSTEM,
+                AuditEvent.Type.STATE_CHANGED,
+                before.state() + " -> " + now.state() + "; capacity " + before.capacity() + " -> " + now.capacity()
+                        + "; license " + licenseChange(before, now));
+        if (now.capacity() < before.capacity()) {
+            audit.record(
+                    now.evaluatedAt(),
+                    AuditEvent.SYSTEM,
+                    AuditEvent.Type.CAPACITY_REDUCED,
+                    "capacity " + before.capacity() + " -> " + now.capacity() + "; " + before.state() + " -> "
+                            + now.state() + "; license " + describe(now));
+        }
+        last = now;
+        listener.accept(now);
+    }
+
+    /**
+     * Ticks once, as {@link #tick()}, but logs a failure instead of throwing it, so that a scheduled executor
+     * keeps running the watcher after a passing failure.
+     */
+    @Override
+    public void run() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "watching the license lifecycle failed; will try again at the next tick", e);
+        }
+    }
+
+    private static String licenseChange(LicenseStatus before, LicenseStatus now) {
+        return before.current().equals(now.current()) ? describe(now) : describe(before) + " -> " + describe(now);
+    }
+
+    private static String describe(LicenseStatus status) {
+        return status.current()
+                .map(license -> license.licenseId() + " (serial " + license.serial() + ")")
+                .orElse("none");
+    }
+}

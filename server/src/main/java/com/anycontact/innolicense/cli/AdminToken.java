@@ -1,0 +1,146 @@
+package com.anycontact.innolicense.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code innolicense admin token}: API tokens for ACD nodes and automation. */
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = "Creates, lists and revokes API tokens (admin token required).")
+final class AdminToken {
+
+    /** The roles a token may have, as the API names them. */
+    enum TokenRole {
+        ACD,
+        SUPERVISOR,
+        ADMIN
+    }
+
+    /** {@code admin token create}. */
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = "Creates an API token and prints its secret alone on standard output, once: the server"
+                    + " keeps only a digest. ACD nodes use role ACD.")
+    static final class Create implements Callable<Integer> {
+
+        private final CliIo io;
+
+        @Mixin
+        AdminConnection connection = new AdminConnection();
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "What the token is for.")
+        String name;
+
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "ACD, SUPERVISOR or ADMIN.")
+        TokenRole role;
+
+        @Option(names = "--json", description = "Print the server's JSON, secret included, instead.")
+        boolean json;
+
+        Create(CliIo io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() {
+            String body =
+                    LicenseView.text(LicenseView.object().put("name", name).put("role", role.name()));
+            AdminClient.Answer answer = connection.client(io.env()).post("/api/v1/tokens", "application/json", body);
+            if (answer.status() != 201) {
+                throw AdminClient.unexpected(answer);
+            }
+            if (json) {
+                io.out().println(LicenseView.text(answer.json()));
+            } else {
+                io.out().println(answer.json().path("token").asText());
+                io.err()
+                        .println("Created API token " + answer.json().path("id").asText() + " '" + name + "' with role "
+                                + role + "; its secret (above) is shown only this once.");
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    /** {@code admin token list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the API tokens, without secrets.")
+    static final class List implements Callable<Integer> {
+
+        private final CliIo io;
+
+        @Mixin
+        AdminConnection connection = new AdminConnection();
+
+        @Option(names = "--json", description = "Print the server's JSON instead of a table.")
+        boolean json;
+
+        List(CliIo io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() {
+            AdminClient.Answer answer = connection.client(io.env()).get("/api/v1/tokens");
+            if (answer.status() != 200) {
+                throw AdminClient.unexpected(answer);
+            }
+            if (json) {
+                io.out().println(LicenseView.text(answer.json()));
+                return ExitCode.OK;
+            }
+            Table table = Table.withHeader("ID", "NAME", "ROLE", "CREATED");
+            for (JsonNode token : answer.json().path("tokens")) {
+                table.row(
+                        token.path("id").asText(),
+                        token.path("name").asText(),
+                        token.path("role").asText(),
+                        token.path("createdAt").asText());
+            }
+            table.print(io.out());
+            return ExitCode.OK;
+        }
+    }
+
+    /** {@code admin token revoke}. */
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
+            description = "Revokes an API token at once; exit code 1 when no token has that ID.")
+    static final class Revoke implements Callable<Integer> {
+
+        private final CliIo io;
+
+        @Mixin
+        AdminConnection connection = new AdminConnection();
+
+        @Parameters(paramLabel = "ID", description = "The token's ID, as token list shows it.")
+        String id;
+
+        Revoke(CliIo io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() {
+            AdminClient.Answer answer = connection
+                    .client(io.env())
+                    .delete("/api/v1/tokens/"
+                            + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+            if (answer.status() == 404) {
+                throw CommandFailure.refused("no API token has the ID '" + id + "'");
+            }
+            if (answer.status() != 204) {
+                throw AdminClient.unexpected(answer);
+            }
+            io.err().println("Revoked API token " + id + ".");
+            return ExitCode.OK;
+        }
+    }
+}

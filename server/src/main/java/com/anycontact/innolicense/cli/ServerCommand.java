@@ -1,0 +1,143 @@
+package com.anycontact.innolicense.cli;
+
+import com.anycontact.innolicense.server.LicenseServer;
+import com.anycontact.innolicense.server.ServerConfig;
+import com.anycontact.innolicense.server.ServerConfigLoader;
+import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
+import com.anycontact.innolicense.server.StartupRefused;
+import com.anycontact.innolicense.store.StoreException;
+import io.javalin.util.JavalinBindException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code innolicense server}: runs the license server until the process is stopped. */
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the license server: the seat API for ACD nodes and the AC Admin API, on one port, with its"
+                    + " data (license, leases, users, tokens, audit log) in an SQLite file in the data directory.",
+            "",
+            "Each setting comes from its flag, else its environment variable, else the --config file (Java"
+                    + " properties: port=8080, lease-ttl=60s, trust=a.pem,b.pem), else its default. Environment:"
+                    + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_TRUST (files separated"
+                    + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES, and for the first start"
+                    + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
+                    + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value).",
+            "",
+            "Stops gracefully on SIGINT or SIGTERM."
+        })
+final class ServerCommand implements Callable<Integer> {
+
+    private final CliIo io;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file with settings.")
+    Path config;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "The address to listen on (default: 0.0.0.0).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "N", description = "The TCP port; 0 for any free one (default: 8080).")
+    String port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "The data directory (default: ./data).")
+    String dataDir;
+
+    @Option(
+            names = "--trust",
+            paramLabel = "PEM",
+            description = "A trusted vendor public key file (vendor-public-key.pem); repeat for several.")
+    List<String> trust = new ArrayList<>();
+
+    @Option(
+            names = "--lease-ttl",
+            paramLabel = "DURATION",
+            description = "How long a claim or renewal holds a seat: 60s, 2m, PT90S (default: 60s).")
+    String leaseTtl;
+
+    @Option(
+            names = "--secure-cookies",
+            description = "Mark the session cookie Secure: set it when clients reach the server over HTTPS.")
+    boolean secureCookies;
+
+    ServerCommand(CliIo io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        ServerConfig serverConfig =
+                switch (ServerConfigLoader.load(flags(), io.env().variables(), Optional.ofNullable(config))) {
+                    case ServerConfigLoader.Result.Loaded loaded -> loaded.config();
+                    case ServerConfigLoader.Result.Invalid invalid -> {
+                        invalid.problems().forEach(problem -> io.err().println("error: " + problem));
+                        yield null;
+                    }
+                };
+        if (serverConfig == null) {
+            return ExitCode.USAGE;
+        }
+        LicenseServer server = open(serverConfig);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        Thread.ofPlatform().name("innolicense-shutdown").unstarted(() -> {
+                            server.close();
+                            stopped.countDown();
+                        }));
+        try {
+            server.start();
+        } catch (JavalinBindException e) {
+            server.close();
+            throw CommandFailure.error("cannot listen on " + serverConfig.host() + ":" + serverConfig.port()
+                    + ": the port is in use or not allowed; choose another with --port");
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCode.OK;
+    }
+
+    private LicenseServer open(ServerConfig serverConfig) {
+        try {
+            return LicenseServer.open(serverConfig, InstantSource.system(), io.out());
+        } catch (StartupRefused e) {
+            throw new CommandFailure(ExitCode.USAGE, e.getMessage());
+        } catch (StoreException e) {
+            throw CommandFailure.error(e.getMessage()
+                    + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+        }
+    }
+
+    private Map<Setting, List<String>> flags() {
+        Map<Setting, List<String>> flags = new EnumMap<>(Setting.class);
+        put(flags, Setting.HOST, host);
+        put(flags, Setting.PORT, port);
+        put(flags, Setting.DATA_DIR, dataDir);
+        put(flags, Setting.LEASE_TTL, leaseTtl);
+        if (secureCookies) {
+            put(flags, Setting.SECURE_COOKIES, "true");
+        }
+        if (!trust.isEmpty()) {
+            flags.put(Setting.TRUST, List.copyOf(trust));
+        }
+        return flags;
+    }
+
+    private static void put(Map<Setting, List<String>> flags, Setting setting, String value) {
+        if (value != null) {
+            flags.put(setting, List.of(value));
+        }
+    }
+}

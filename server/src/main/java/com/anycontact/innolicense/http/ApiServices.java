@@ -1,0 +1,40 @@
+package com.anycontact.innolicense.http;
+
+import com.anycontact.innolicense.access.AccessService;
+import com.anycontact.innolicense.access.Sessions;
+import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.license.LicenseService;
+import com.anycontact.innolicense.seat.SeatLedger;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * What the HTTP API serves: the services it adapts to HTTP, wired by the server.
+ *
+ * @param licenses the license service
+ * @param seats the seat ledger
+ * @param access users, tokens and logins
+ * @param sessions the browser sessions
+ * @param audit the audit log, for what the API itself records (denials, refused renewals)
+ * @param clock the trusted time
+ * @param secureCookies whether the session cookie is marked {@code Secure}
+ */
+public record ApiServices(
+        LicenseService licenses,
+        SeatLedger seats,
+        AccessService access,
+        Sessions sessions,
+        AuditLog audit,
+        InstantSource clock,
+        boolean secureCookies) {
+
+    /** Requires every service. */
+    public ApiServices {
+        Objects.requireNonNull(licenses, "licenses");
+        Objects.requireNonNull(seats, "seats");
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(clock, "clock");
+    }
+}

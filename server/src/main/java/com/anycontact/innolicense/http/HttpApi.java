@@ -1,0 +1,104 @@
+package com.anycontact.innolicense.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The HTTP API under {@code /api/v1}: the one place where every route is declared with the roles that may
+ * call it ({@link #routes()}); authentication runs before every matched route ({@link Authenticator}) and
+ * every error is written by {@link Problems}. Requests run on virtual threads; nothing is logged per
+ * request.
+ */
+public final class HttpApi {
+
+    /** The path prefix of every route. */
+    public static final String PREFIX = "/api/v1";
+
+    /**
+     * One route.
+     *
+     * @param method the HTTP method
+     * @param path the path, with {@code {name}} for path parameters
+     * @param roles who may call it
+     * @param handler what answers it
+     */
+    public record Route(HandlerType method, String path, Set<ApiRole> roles, Handler handler) {
+        /** Requires at least one role. */
+        public Route {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(path, "path");
+            roles = Set.copyOf(roles);
+            if (roles.isEmpty()) {
+                throw new IllegalArgumentException(method + " " + path + " declares no role");
+            }
+            Objects.requireNonNull(handler, "handler");
+        }
+    }
+
+    private final Json json = new Json();
+    private final Problems problems = new Problems(json.mapper());
+    private final Authenticator authenticator;
+    private final List<Route> routes;
+
+    /** The API over these services. */
+    public HttpApi(ApiServices services) {
+        Objects.requireNonNull(services, "services");
+        this.authenticator = new Authenticator(services.access(), services.sessions());
+        LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), json);
+        SeatRoutes seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
+        SessionRoutes session = new SessionRoutes(services, json);
+        TokenRoutes tokens = new TokenRoutes(services.access(), json);
+        this.routes = List.of(
+                route(HandlerType.POST, "/session", session::login, ApiRole.ANYONE),
+                route(HandlerType.GET, "/session", session::whoAmI, ApiRole.AUTHENTICATED),
+                route(HandlerType.DELETE, "/session", session::logout, ApiRole.AUTHENTICATED),
+                route(HandlerType.GET, "/license", license::status, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.POST, "/license", license::apply, ApiRole.ADMIN),
+                route(HandlerType.POST, "/license/preview", license::preview, ApiRole.ADMIN),
+                route(HandlerType.GET, "/license/history", license::history, ApiRole.ADMIN),
+                route(HandlerType.PUT, "/seats/{agentId}", seats::claim, ApiRole.ACD),
+                route(HandlerType.DELETE, "/seats/{agentId}", seats::release, ApiRole.ACD),
+                route(HandlerType.GET, "/seats", seats::list, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.POST, "/tokens", tokens::create, ApiRole.ADMIN),
+                route(HandlerType.GET, "/tokens", tokens::list, ApiRole.ADMIN),
+                route(HandlerType.DELETE, "/tokens/{id}", tokens::revoke, ApiRole.ADMIN));
+    }
+
+    private static Route route(HandlerType method, String path, Handler handler, ApiRole... roles) {
+        return new Route(method, PREFIX + path, EnumSet.of(roles[0], roles), handler);
+    }
+
+    /** Every route with its roles, in declaration order. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** A Javalin server (not started) listening on {@code host:port} and serving {@link #routes()}. */
+    public Javalin create(String host, int port) {
+        return Javalin.create(config -> configure(config, host, port));
+    }
+
+    private void configure(JavalinConfig config, String host, int port) {
+        config.jetty.host = host;
+        config.jetty.port = port;
+        config.concurrency.useVirtualThreads = true;
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.http.maxRequestSize = Json.MAX_BODY_BYTES;
+        config.http.defaultContentType = "application/json";
+        config.router.ignoreTrailingSlashes = true;
+        config.jsonMapper(new io.javalin.json.JavalinJackson(json.mapper(), true));
+        problems.register(config.routes);
+        config.routes.beforeMatched(authenticator::check);
+        for (Route route : routes) {
+            config.routes.addHttpHandler(
+                    route.method(), route.path(), route.handler(), route.roles().toArray(ApiRole[]::new));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package com.anycontact.innolicense.http;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * Every kind of error the HTTP API answers, each with a stable {@code type} URI (RFC 9457), its status
+ * and a title. Clients branch on the type, never on the title or detail text.
+ */
+public enum ProblemType {
+    /** The request body is not valid JSON, has an unknown field or a field of the wrong type or value. */
+    INVALID_BODY("invalid-body", 400, "The request body is invalid"),
+    /** A path parameter is not an agent ID. */
+    INVALID_AGENT_ID("invalid-agent-id", 400, "Not an agent ID"),
+    /** The request carries no credentials but the route needs them. */
+    AUTHENTICATION_REQUIRED("authentication-required", 401, "Authentication required"),
+    /** The bearer token is unknown or revoked, or the session cookie names no live session. */
+    INVALID_CREDENTIALS("invalid-credentials", 401, "Invalid credentials"),
+    /** The caller is authenticated but its role may not use this route. */
+    ROLE_NOT_ALLOWED("role-not-allowed", 403, "Role not allowed"),
+    /** A write with a session cookie lacks the {@code X-CSRF-Token} header of its session. */
+    CSRF_TOKEN_MISSING("csrf-token-missing", 403, "CSRF token missing or wrong"),
+    /** No route has this path. */
+    NOT_FOUND("not-found", 404, "Not found"),
+    /** The agent holds no live lease. */
+    LEASE_NOT_HELD("lease-not-held", 404, "Lease not held"),
+    /** No API token has this ID. */
+    TOKEN_NOT_FOUND("token-not-found", 404, "Token not found"),
+    /** The route exists but not with this method. */
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    /** No seat is free: a denial. */
+    SEAT_LIMIT_REACHED("seat-limit-reached", 409, "Seat limit reached"),
+    /** A renewal was refused because capacity dropped and the lease ranks beyond it; the lease is released. */
+    CAPACITY_REDUCED("capacity-reduced", 409, "Capacity reduced"),
+    /** The request body is larger than the route accepts. */
+    REQUEST_TOO_LARGE("request-too-large", 413, "Request too large"),
+    /** The request body has a media type the route does not read. */
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
+    /** The license key was rejected; the {@code reason} member says why. */
+    LICENSE_KEY_REJECTED("license-key-rejected", 422, "License key rejected"),
+    /** Too many failed logins; retry after the {@code Retry-After} header. */
+    LOGIN_THROTTLED("login-throttled", 429, "Too many failed logins"),
+    /** Any other error with a status Javalin or Jetty chose. */
+    HTTP_ERROR("http-error", 400, "Request failed"),
+    /** A fault in the server; the detail has no internals and the log has the trace. */
+    INTERNAL_ERROR("internal-error", 500, "Internal server error");
+
+    /** The base of every problem type URI. */
+    public static final String BASE = "https://innoacd.anycontact.com/problems/";
+
+    private final String slug;
+    private final int status;
+    private final String title;
+
+    ProblemType(String slug, int status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    /** The stable URI, e.g. {@code https://innoacd.anycontact.com/problems/seat-limit-reached}. */
+    public URI uri() {
+        return URI.create(BASE + slug);
+    }
+
+    /** The last segment of the URI, e.g. {@code seat-limit-reached}. */
+    public String slug() {
+        return slug;
+    }
+
+    /** The HTTP status. */
+    public int status() {
+        return status;
+    }
+
+    /** A short summary that does not change from occurrence to occurrence. */
+    public String title() {
+        return title;
+    }
+
+    /** A problem of this type. */
+    public ProblemException problem(String detail) {
+        return new ProblemException(this, status, detail, Map.of());
+    }
+
+    /** A problem of this type with extension members, e.g. {@code capacity} and {@code inUse}. */
+    public ProblemException problem(String detail, Map<String, Object> members) {
+        return new ProblemException(this, status, detail, members);
+    }
+}

@@ -1,0 +1,71 @@
+package com.anycontact.innolicense.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.MethodNotAllowedResponse;
+import io.javalin.http.NotFoundResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where errors become HTTP answers: every failure, whether a {@link ProblemException} thrown by a
+ * handler, an error Javalin raises (unknown route, body too large) or a bug, is written as
+ * {@code application/problem+json} with a stable {@code type}. A bug is logged with its trace and answered
+ * without internals.
+ */
+final class Problems {
+
+    /** The media type of every error answer. */
+    static final String MEDIA_TYPE = "application/problem+json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+    private final ObjectMapper mapper;
+
+    Problems(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.exception(ProblemException.class, (e, ctx) -> write(ctx, e));
+        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, translate(e, ctx)));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+            write(ctx, ProblemType.INTERNAL_ERROR.problem("the server failed to answer; its log has the details"));
+        });
+    }
+
+    private static ProblemException translate(HttpResponseException e, Context ctx) {
+        if (e instanceof NotFoundResponse) {
+            return ProblemType.NOT_FOUND.problem("no resource at " + ctx.method() + " " + ctx.path());
+        }
+        if (e instanceof MethodNotAllowedResponse) {
+            return ProblemType.METHOD_NOT_ALLOWED.problem(ctx.method() + " is not allowed on " + ctx.path());
+        }
+        if (e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
+            return ProblemType.REQUEST_TOO_LARGE.problem("the request body is too large");
+        }
+        return new ProblemException(ProblemType.HTTP_ERROR, e.getStatus(), String.valueOf(e.getMessage()), Map.of());
+    }
+
+    void write(Context ctx, ProblemException problem) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.type().uri().toString());
+        body.put("title", problem.type().title());
+        body.put("status", problem.httpStatus());
+        body.put("detail", problem.detail());
+        problem.members().forEach(body::putIfAbsent);
+        problem.headers().forEach(ctx::header);
+        try {
+            ctx.status(problem.httpStatus()).contentType(MEDIA_TYPE).result(mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a problem as JSON", e);
+        }
+    }
+}

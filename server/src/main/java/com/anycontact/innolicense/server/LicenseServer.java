@@ -1,0 +1,272 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.access.AccessService;
+import com.anycontact.innolicense.access.Argon2PasswordHasher;
+import com.anycontact.innolicense.access.AuditSink;
+import com.anycontact.innolicense.access.Bootstrap;
+import com.anycontact.innolicense.access.InvalidInput;
+import com.anycontact.innolicense.access.Sessions;
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.http.ApiServices;
+import com.anycontact.innolicense.http.HttpApi;
+import com.anycontact.innolicense.license.ClockJumpRecorder;
+import com.anycontact.innolicense.license.InstallationId;
+import com.anycontact.innolicense.license.LicenseService;
+import com.anycontact.innolicense.license.LicenseStatus;
+import com.anycontact.innolicense.license.LicenseVerifier;
+import com.anycontact.innolicense.license.LifecycleWatcher;
+import com.anycontact.innolicense.license.TrustedClock;
+import com.anycontact.innolicense.license.TrustedKeys;
+import com.anycontact.innolicense.seat.Lease;
+import com.anycontact.innolicense.seat.Reaper;
+import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
+import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
+import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
+import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
+import com.anycontact.innolicense.store.sqlite.SqliteSeatStore;
+import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
+import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
+import io.javalin.Javalin;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The license server: the database in the data directory, the license service with its lifecycle watcher,
+ * the seat ledger with its reaper, access control, and the HTTP API. {@link #open} wires everything and
+ * {@link #start()} begins serving; {@link #close()} stops gracefully.
+ *
+ * <p>Time: every component reads time only through the trusted clock built over the {@link InstantSource}
+ * given to {@link #open} (the system clock in production, a fake in tests). Once a second, in real time, a
+ * scheduler runs {@link #tick()}: the lifecycle watcher (state transitions, the persisted trusted-time mark)
+ * and the reaper; once a minute it drops ended browser sessions. Tests call {@link #tick()} themselves
+ * after moving their clock.
+ */
+public final class LicenseServer implements AutoCloseable {
+
+    /** How far the system clock may fall behind trusted time before the jump is audited. */
+    static final Duration CLOCK_JUMP_TOLERANCE = Duration.ofMinutes(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LicenseServer.class);
+    private static final Duration TICK = Duration.ofSeconds(1);
+    private static final Duration SESSION_PURGE = Duration.ofMinutes(1);
+
+    private final ServerConfig config;
+    private final long openedAtNanos;
+    private final SqliteDatabase database;
+    private final AuditLog audit;
+    private final TrustedClock trustedClock;
+    private final LicenseService licenses;
+    private final SeatLedger ledger;
+    private final Reaper reaper;
+    private final LifecycleWatcher watcher;
+    private final Sessions sessions;
+    private final Javalin javalin;
+    private ScheduledExecutorService scheduler;
+    private int port = -1;
+
+    private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console) {
+        this.config = config;
+        this.openedAtNanos = System.nanoTime();
+        this.database = SqliteDatabase.open(config.dataDirectory());
+        try {
+            this.audit = new SqliteAuditLog(database);
+            SqliteInstallationStore installations = new SqliteInstallationStore(database);
+            this.trustedClock = new TrustedClock(
+                    clock, installations.trustedTimeMark(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit));
+            InstantSource trustedTime = trustedClock;
+            InstallationId installationId =
+                    installations.installationId(() -> InstallationId.generate(new SecureRandom()));
+            this.licenses = new LicenseService(
+                    installationId,
+                    new LicenseVerifier(TrustedKeys.of(config.trustedKeys())),
+                    new SqliteLicenseStore(database),
+                    trustedTime,
+                    audit);
+            this.ledger = new SeatLedger(
+                    new SqliteSeatStore(database),
+                    trustedTime,
+                    () -> licenses.status().capacity(),
+                    config.leaseTtl());
+            this.reaper = new Reaper(ledger, this::audited);
+            this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
+            AccessService access = new AccessService(
+                    new SqliteUserStore(database),
+                    new SqliteTokenStore(database),
+                    new Argon2PasswordHasher(),
+                    trustedTime,
+                    auditSink(audit));
+            switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
+                case Bootstrap.Done done ->
+                    done.generatedPassword()
+                            .ifPresent(password -> console.println("Created user 'admin' with the password "
+                                    + password + " (shown only this once; set INNOLICENSE_ADMIN_PASSWORD before"
+                                    + " the first start to choose it)"));
+                case InvalidInput invalid ->
+                    throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
+            }
+            this.sessions = new Sessions(trustedTime);
+            this.javalin = new HttpApi(new ApiServices(
+                            licenses, ledger, access, sessions, audit, trustedTime, config.secureCookies()))
+                    .create(config.host(), config.port());
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the data directory (creating and migrating the database when needed) and wires the server; it
+     * does not listen yet.
+     *
+     * @param config the configuration
+     * @param clock the time source, {@link InstantSource#system()} in production
+     * @param console where a generated admin password is printed, once, at first start
+     */
+    public static LicenseServer open(ServerConfig config, InstantSource clock, PrintStream console) {
+        return new LicenseServer(
+                Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(console, "console"));
+    }
+
+    /**
+     * Starts listening and the once-a-second scheduler, and logs the one startup line.
+     *
+     * @return the port bound, useful when the configured port is 0
+     */
+    public synchronized int start() {
+        if (port >= 0) {
+            return port;
+        }
+        tick();
+        javalin.start();
+        port = javalin.port();
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("innolicense-scheduler").daemon(true).factory());
+        scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::purgeSessions, SESSION_PURGE.toMillis(), SESSION_PURGE.toMillis(), TimeUnit.MILLISECONDS);
+        LicenseStatus status = licenses.status();
+        long millis = (System.nanoTime() - openedAtNanos) / 1_000_000;
+        LOG.info(
+                "innolicense server listening on {} (state {}, installation {}, capacity {}, lease TTL {},"
+                        + " data {}, started in {} ms)",
+                url(),
+                status.state(),
+                licenses.installationId(),
+                status.capacity(),
+                Durations.format(config.leaseTtl()),
+                config.dataDirectory().toAbsolutePath().normalize(),
+                millis);
+        if (config.trustedKeys().isEmpty()) {
+            LOG.warn("no vendor public key is trusted (--trust): every license key will be rejected");
+        }
+        return port;
+    }
+
+    /** Where the server listens, e.g. {@code http://127.0.0.1:8080}; a wildcard host is shown as localhost. */
+    public String url() {
+        String host = config.host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "localhost";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + (port >= 0 ? port : config.port());
+    }
+
+    /** The installation ID, generated at first start and kept in the database. */
+    public InstallationId installationId() {
+        return licenses.installationId();
+    }
+
+    /**
+     * Runs the periodic work once: the lifecycle watcher, then the reaper. Each failure is logged and does not
+     * stop the other. The scheduler calls this once a second; tests call it after moving their clock.
+     */
+    void tick() {
+        try {
+            watcher.tick();
+        } catch (RuntimeException e) {
+            LOG.warn("the license lifecycle check failed; will try again in a second", e);
+        }
+        reaper.run();
+    }
+
+    /** Drops the browser sessions that ended; the scheduler calls this once a minute. */
+    void purgeSessions() {
+        try {
+            sessions.purgeExpired();
+        } catch (RuntimeException e) {
+            LOG.warn("purging ended sessions failed; will try again in a minute", e);
+        }
+    }
+
+    /** The audit log, for tests. */
+    AuditLog audit() {
+        return audit;
+    }
+
+    /** Stops listening (requests in progress complete), stops the scheduler and closes the database. */
+    @Override
+    public synchronized void close() {
+        try {
+            javalin.stop();
+        } finally {
+            if (scheduler != null) {
+                scheduler.shutdown();
+                try {
+                    if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                        LOG.warn("the scheduler did not stop within 5 s");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            database.close();
+            if (port >= 0) {
+                LOG.info("innolicense server on port {} stopped", port);
+            }
+        }
+    }
+
+    /** Access control's audit events, recorded in the audit log under the type of the same name. */
+    static AuditSink auditSink(AuditLog audit) {
+        return (at, actor, type, detail) -> audit.record(at, actor, AuditEvent.Type.valueOf(type), detail);
+    }
+
+    private static String settingOf(String field) {
+        return switch (field) {
+            case "adminPassword" -> ServerConfigLoader.Setting.ADMIN_PASSWORD.variable();
+            case "bootstrapToken" -> ServerConfigLoader.Setting.BOOTSTRAP_TOKEN.variable();
+            default -> field;
+        };
+    }
+
+    private void audited(List<Lease> reaped) {
+        String agents = reaped.stream().map(lease -> lease.agent().value()).collect(Collectors.joining(", "));
+        Instant at = trustedClock.now();
+        audit.record(at, AuditEvent.SYSTEM, AuditEvent.Type.LEASES_REAPED, reaped.size() + " expired: " + agents);
+    }
+
+    private void stateChanged(LicenseStatus status) {
+        LOG.info(
+                "license state now {} (capacity {}, installation {})",
+                status.state(),
+                status.capacity(),
+                licenses.installationId());
+    }
+}

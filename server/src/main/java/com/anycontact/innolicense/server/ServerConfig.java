@@ -1,0 +1,87 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.license.VendorPublicKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a license server runs; read by {@link ServerConfigLoader} from flags, environment and a
+ * configuration file.
+ *
+ * @param host the address to listen on, e.g. {@code 0.0.0.0} for every interface
+ * @param port the TCP port, or 0 for any free one
+ * @param dataDirectory where the database lives
+ * @param trustedKeys the vendor public keys that license keys may be signed with
+ * @param leaseTtl how long a claim or renewal holds a seat
+ * @param adminPassword the password of user {@code admin} at first start, or empty to generate one
+ * @param bootstrapToken the secret of an admin API token created at first start, or empty for none
+ * @param secureCookies whether the session cookie is marked {@code Secure} (the server is reached over TLS)
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Path dataDirectory,
+        List<VendorPublicKey> trustedKeys,
+        Duration leaseTtl,
+        Optional<String> adminPassword,
+        Optional<String> bootstrapToken,
+        boolean secureCookies) {
+
+    /** The default port. */
+    public static final int DEFAULT_PORT = 8080;
+    /** The default address: every interface. */
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    /** The default data directory, relative to the working directory. */
+    public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
+    /** The default lease TTL. */
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(60);
+    /** The shortest lease TTL accepted. */
+    public static final Duration MIN_LEASE_TTL = Duration.ofSeconds(1);
+    /** The longest lease TTL accepted. */
+    public static final Duration MAX_LEASE_TTL = Duration.ofHours(24);
+
+    /** Checks the ranges; {@link ServerConfigLoader} reports the same rules as readable errors. */
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
+        }
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        trustedKeys = List.copyOf(trustedKeys);
+        Objects.requireNonNull(leaseTtl, "leaseTtl");
+        if (leaseTtl.compareTo(MIN_LEASE_TTL) < 0 || leaseTtl.compareTo(MAX_LEASE_TTL) > 0) {
+            throw new IllegalArgumentException("lease TTL must be 1s to 24h, was " + leaseTtl);
+        }
+        Objects.requireNonNull(adminPassword, "adminPassword");
+        Objects.requireNonNull(bootstrapToken, "bootstrapToken");
+    }
+
+    /** The defaults, listening on {@code host:port} with the given data directory and trusted keys. */
+    public static ServerConfig of(String host, int port, Path dataDirectory, List<VendorPublicKey> trustedKeys) {
+        return new ServerConfig(
+                host, port, dataDirectory, trustedKeys, DEFAULT_LEASE_TTL, Optional.empty(), Optional.empty(), false);
+    }
+
+    /** This configuration with another lease TTL. */
+    public ServerConfig withLeaseTtl(Duration ttl) {
+        return new ServerConfig(
+                host, port, dataDirectory, trustedKeys, ttl, adminPassword, bootstrapToken, secureCookies);
+    }
+
+    /** This configuration with a first-start admin password and bootstrap token. */
+    public ServerConfig withBootstrap(Optional<String> password, Optional<String> token) {
+        return new ServerConfig(host, port, dataDirectory, trustedKeys, leaseTtl, password, token, secureCookies);
+    }
+
+    /** Never shows the secrets. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", trustedKeys="
+                + trustedKeys.stream().map(VendorPublicKey::keyId).toList() + ", leaseTtl=" + leaseTtl
+                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(none)") + ", bootstrapToken="
+                + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies + "]";
+    }
+}

@@ -1,0 +1,323 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.license.TrustedKeys;
+import com.anycontact.innolicense.license.VendorPublicKey;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the {@link ServerConfig} from command-line flags, environment variables and a configuration
+ * file, in that order of precedence, over the defaults. Every problem names the setting, where its
+ * value came from and what was expected; all problems are reported at once.
+ */
+public final class ServerConfigLoader {
+
+    /** A setting, with its names in each source. */
+    public enum Setting {
+        /** The address to listen on. */
+        HOST("host", true),
+        /** The TCP port. */
+        PORT("port", true),
+        /** The data directory. */
+        DATA_DIR("data-dir", true),
+        /** Trusted vendor public key files; several allowed. */
+        TRUST("trust", true),
+        /** The lease TTL. */
+        LEASE_TTL("lease-ttl", true),
+        /** The first-start password of user {@code admin}; never a flag, so that it stays out of process lists. */
+        ADMIN_PASSWORD("admin-password", false),
+        /** The first-start admin API token; never a flag. */
+        BOOTSTRAP_TOKEN("bootstrap-token", false),
+        /** Whether the session cookie is marked {@code Secure}. */
+        SECURE_COOKIES("secure-cookies", true);
+
+        private final String key;
+        private final boolean hasFlag;
+
+        Setting(String key, boolean hasFlag) {
+            this.key = key;
+            this.hasFlag = hasFlag;
+        }
+
+        /** The name in a configuration file, e.g. {@code lease-ttl}. */
+        public String fileKey() {
+            return key;
+        }
+
+        /** The environment variable, e.g. {@code INNOLICENSE_LEASE_TTL}. */
+        public String variable() {
+            return "INNOLICENSE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+
+        /** The command-line flag, e.g. {@code --lease-ttl}, or empty for the secrets, which have none. */
+        public Optional<String> flag() {
+            return hasFlag ? Optional.of("--" + key) : Optional.empty();
+        }
+    }
+
+    /** The outcome of loading: a configuration, or every problem found. */
+    public sealed interface Result {
+
+        /**
+         * The configuration is complete and valid.
+         *
+         * @param config the configuration
+         */
+        record Loaded(ServerConfig config) implements Result {}
+
+        /**
+         * The configuration is unusable.
+         *
+         * @param problems one line per problem, each naming the setting and its source
+         */
+        record Invalid(List<String> problems) implements Result {
+            /** Copies the problems. */
+            public Invalid {
+                problems = List.copyOf(problems);
+            }
+        }
+    }
+
+    private static final Pattern LIST_SEPARATOR = Pattern.compile("\\s*,\\s*");
+    private static final String BOOLEAN = "true or false";
+
+    private record Value(String text, String source, Path base) {}
+
+    private final Map<Setting, List<String>> flags;
+    private final Map<String, String> environment;
+    private final Optional<Path> configFile;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<Setting, Value> fileValues = new EnumMap<>(Setting.class);
+
+    private ServerConfigLoader(
+            Map<Setting, List<String>> flags, Map<String, String> environment, Optional<Path> configFile) {
+        this.flags = Map.copyOf(flags);
+        this.environment = Map.copyOf(environment);
+        this.configFile = Objects.requireNonNull(configFile, "configFile");
+    }
+
+    /**
+     * Loads the configuration.
+     *
+     * @param flags the values given on the command line; a setting absent or mapped to an empty list was not
+     *     given. Only {@link Setting#TRUST} may have several values.
+     * @param environment the process environment
+     * @param configFile the properties file named by {@code --config}, if any
+     */
+    public static Result load(
+            Map<Setting, List<String>> flags, Map<String, String> environment, Optional<Path> configFile) {
+        return new ServerConfigLoader(flags, environment, configFile).load();
+    }
+
+    private Result load() {
+        configFile.ifPresent(this::readFile);
+        String host = value(Setting.HOST).map(this::host).orElse(ServerConfig.DEFAULT_HOST);
+        int port = value(Setting.PORT).map(this::port).orElse(ServerConfig.DEFAULT_PORT);
+        Path dataDirectory = value(Setting.DATA_DIR)
+                .map(v -> path(Setting.DATA_DIR, v, v.text()))
+                .orElse(ServerConfig.DEFAULT_DATA_DIRECTORY);
+        List<VendorPublicKey> keys = trustedKeys();
+        Duration ttl = value(Setting.LEASE_TTL).map(this::leaseTtl).orElse(ServerConfig.DEFAULT_LEASE_TTL);
+        Optional<String> adminPassword = value(Setting.ADMIN_PASSWORD).map(v -> secret(Setting.ADMIN_PASSWORD, v));
+        Optional<String> bootstrapToken = value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
+        boolean secureCookies =
+                value(Setting.SECURE_COOKIES).map(this::secureCookies).orElse(false);
+        if (!problems.isEmpty()) {
+            return new Result.Invalid(problems);
+        }
+        return new Result.Loaded(
+                new ServerConfig(host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies));
+    }
+
+    private void readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            problems.add("config (from --config): cannot read " + file + ": no such file");
+            return;
+        } catch (MalformedInputException e) {
+            problems.add("config (from --config): " + file + " is not UTF-8 text");
+            return;
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add("config (from --config): cannot read " + file + ": " + e.getMessage());
+            return;
+        }
+        Path base = file.toAbsolutePath().getParent();
+        for (String key : properties.stringPropertyNames()) {
+            Optional<Setting> setting = Arrays.stream(Setting.values())
+                    .filter(s -> s.fileKey().equals(key))
+                    .findFirst();
+            if (setting.isEmpty()) {
+                problems.add("config (from " + file + "): unknown setting '" + key + "'; known settings: "
+                        + Arrays.stream(Setting.values()).map(Setting::fileKey).collect(Collectors.joining(", ")));
+            } else {
+                fileValues.put(
+                        setting.get(), new Value(properties.getProperty(key).strip(), file.toString(), base));
+            }
+        }
+    }
+
+    private Optional<Value> value(Setting setting) {
+        List<String> given = flags.getOrDefault(setting, List.of());
+        if (!given.isEmpty()) {
+            return Optional.of(new Value(String.join(",", given), setting.flag().orElse(setting.fileKey()), null));
+        }
+        String variable = environment.get(setting.variable());
+        if (variable != null) {
+            return Optional.of(new Value(variable.strip(), setting.variable(), null));
+        }
+        return Optional.ofNullable(fileValues.get(setting));
+    }
+
+    private String host(Value value) {
+        if (value.text().isEmpty() || value.text().chars().anyMatch(Character::isWhitespace)) {
+            problem(Setting.HOST, value, "is not a host name or address; use e.g. 0.0.0.0 or 127.0.0.1");
+            return ServerConfig.DEFAULT_HOST;
+        }
+        return value.text();
+    }
+
+    private int port(Value value) {
+        try {
+            int port = Integer.parseInt(value.text());
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(Setting.PORT, value, "is not a port; use a number from 0 to 65535 (0: any free port)");
+        return ServerConfig.DEFAULT_PORT;
+    }
+
+    private Duration leaseTtl(Value value) {
+        Optional<Duration> ttl = Durations.parse(value.text());
+        if (ttl.isEmpty()) {
+            problem(Setting.LEASE_TTL, value, "is not a duration; use e.g. 60s, 2m or PT90S");
+            return ServerConfig.DEFAULT_LEASE_TTL;
+        }
+        if (ttl.get().compareTo(ServerConfig.MIN_LEASE_TTL) < 0
+                || ttl.get().compareTo(ServerConfig.MAX_LEASE_TTL) > 0) {
+            problem(Setting.LEASE_TTL, value, "is out of range; use 1s to 24h, e.g. 60s");
+            return ServerConfig.DEFAULT_LEASE_TTL;
+        }
+        return ttl.get();
+    }
+
+    private String secret(Setting setting, Value value) {
+        if (value.text().isEmpty()) {
+            problems.add(setting.fileKey() + " (from " + value.source() + "): is empty; leave it unset instead");
+        }
+        return value.text();
+    }
+
+    private boolean secureCookies(Value value) {
+        return switch (value.text().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> {
+                problem(Setting.SECURE_COOKIES, value, "is not " + BOOLEAN);
+                yield false;
+            }
+        };
+    }
+
+    private List<VendorPublicKey> trustedKeys() {
+        Optional<Value> value = value(Setting.TRUST);
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        List<String> files = flags.getOrDefault(Setting.TRUST, List.of()).isEmpty()
+                ? splitList(value.get())
+                : flags.get(Setting.TRUST);
+        List<VendorPublicKey> keys = new ArrayList<>();
+        for (String name : files) {
+            if (name.isBlank()) {
+                continue;
+            }
+            Path file = path(Setting.TRUST, value.get(), name.strip());
+            if (file == null) {
+                continue;
+            }
+            readKey(value.get(), file).ifPresent(keys::add);
+        }
+        try {
+            TrustedKeys.of(keys);
+        } catch (IllegalArgumentException e) {
+            problems.add(Setting.TRUST.fileKey() + " (from " + value.get().source() + "): " + e.getMessage()
+                    + "; trust one file per vendor key");
+        }
+        return keys;
+    }
+
+    private List<String> splitList(Value value) {
+        String text = value.text();
+        if (value.source().equals(Setting.TRUST.variable())) {
+            return Arrays.asList(text.split("\\s*[," + Pattern.quote(java.io.File.pathSeparator) + "]\\s*"));
+        }
+        return Arrays.asList(LIST_SEPARATOR.split(text));
+    }
+
+    private Optional<VendorPublicKey> readKey(Value value, Path file) {
+        String pem;
+        try {
+            pem = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            problem(Setting.TRUST, value, file, "no such file");
+            return Optional.empty();
+        } catch (IOException e) {
+            problem(Setting.TRUST, value, file, "cannot be read: " + e.getMessage());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(VendorPublicKey.fromPem(pem));
+        } catch (IllegalArgumentException e) {
+            problem(
+                    Setting.TRUST,
+                    value,
+                    file,
+                    "is not a vendor public key file (" + e.getMessage()
+                            + "); use the vendor-public-key.pem written by 'vendor init'");
+            return Optional.empty();
+        }
+    }
+
+    private Path path(Setting setting, Value value, String text) {
+        try {
+            Path path = Path.of(text);
+            return value.base() == null || path.isAbsolute()
+                    ? path
+                    : value.base().resolve(path);
+        } catch (InvalidPathException e) {
+            problem(setting, value, "is not a path: " + e.getReason());
+            return null;
+        }
+    }
+
+    private void problem(Setting setting, Value value, String what) {
+        problems.add(setting.fileKey() + " (from " + value.source() + "): '" + value.text() + "' " + what);
+    }
+
+    private void problem(Setting setting, Value value, Path file, String what) {
+        problems.add(setting.fileKey() + " (from " + value.source() + "): " + file + " " + what);
+    }
+}

@@ -1,0 +1,135 @@
+package com.anycontact.innolicense.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Drives a running server over real HTTP, as curl would. */
+final class Api {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    /**
+     * An answer.
+     *
+     * @param status the HTTP status
+     * @param contentType the media type, or empty
+     * @param json the body as JSON, or a missing node
+     * @param body the body as text
+     * @param headers the response headers, first value of each
+     */
+    record Reply(int status, String contentType, JsonNode json, String body, Map<String, String> headers) {
+
+        /** The slug of a problem's type URI, e.g. {@code seat-limit-reached}. */
+        String problemType() {
+            String type = json.path("type").asText();
+            return type.substring(type.lastIndexOf('/') + 1);
+        }
+
+        boolean isProblem() {
+            return contentType.startsWith("application/problem+json");
+        }
+
+        Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    Api(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    /** Sends a request; {@code token} and {@code body} may be null. */
+    Reply send(String method, String path, String token, String contentType, byte[] body) {
+        return request(method, path, contentType, body, headers(token));
+    }
+
+    Reply request(String method, String path, String contentType, byte[] body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            Map<String, String> responseHeaders = new LinkedHashMap<>();
+            response.headers().map().forEach((name, values) -> responseHeaders.put(name.toLowerCase(), values.get(0)));
+            return new Reply(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    parse(response.body()),
+                    response.body(),
+                    responseHeaders);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Reply get(String path, String token) {
+        return send("GET", path, token, null, null);
+    }
+
+    Reply delete(String path, String token) {
+        return send("DELETE", path, token, null, null);
+    }
+
+    Reply putJson(String path, String token, String json) {
+        return send("PUT", path, token, "application/json", json == null ? null : bytes(json));
+    }
+
+    Reply postJson(String path, String token, String json) {
+        return send("POST", path, token, "application/json", bytes(json));
+    }
+
+    Reply postText(String path, String token, String text) {
+        return send("POST", path, token, "text/plain", bytes(text));
+    }
+
+    Reply claim(String token, String agent) {
+        return putJson("/api/v1/seats/" + agent, token, null);
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> headers(String token) {
+        return token == null ? Map.of() : Map.of("Authorization", "Bearer " + token);
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package com.anycontact.innolicense.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anycontact.innolicense.license.VendorPublicKey;
+import com.anycontact.innolicense.server.ServerConfigLoader.Result;
+import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static ServerConfig loaded(Result result) {
+        assertThat(result).isInstanceOf(Result.Loaded.class);
+        return ((Result.Loaded) result).config();
+    }
+
+    private static List<String> problems(Result result) {
+        assertThat(result).isInstanceOf(Result.Invalid.class);
+        return ((Result.Invalid) result).problems();
+    }
+
+    private Path file(String content) throws IOException {
+        return Files.writeString(dir.resolve("server.properties"), content);
+    }
+
+    @Test
+    void nothingGiven_givesTheDefaults() {
+        ServerConfig config = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()));
+
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.dataDirectory()).isEqualTo(Path.of("data"));
+        assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.trustedKeys()).isEmpty();
+        assertThat(config.adminPassword()).isEmpty();
+        assertThat(config.bootstrapToken()).isEmpty();
+        assertThat(config.secureCookies()).isFalse();
+    }
+
+    @Test
+    void flags_winOverEnvironment_whichWinsOverTheFile() throws IOException {
+        Path file = file("port=7000\nlease-ttl=30s\nhost=10.0.0.1\n");
+        Map<String, String> env = Map.of("INNOLICENSE_PORT", "7001", "INNOLICENSE_LEASE_TTL", "2m");
+        Map<Setting, List<String>> flags = Map.of(Setting.PORT, List.of("7002"));
+
+        ServerConfig config = loaded(ServerConfigLoader.load(flags, env, Optional.of(file)));
+
+        assertThat(config.port()).isEqualTo(7002);
+        assertThat(config.leaseTtl()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.host()).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void trustedKeys_comeFromRepeatedFlags() throws IOException {
+        Path key = TestVendor.writePublicKey(dir);
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(Setting.TRUST, List.of(key.toString(), key.toString())), Map.of(), Optional.empty()));
+
+        assertThat(config.trustedKeys()).extracting(VendorPublicKey::keyId).containsOnly(TestVendor.KEY_ID);
+    }
+
+    @Test
+    void trustedKeys_inTheFile_areRelativeToTheFile() throws IOException {
+        TestVendor.writePublicKey(dir);
+        Path file = file("trust=vendor-public-key.pem\ndata-dir=state\n");
+
+        ServerConfig config = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.of(file)));
+
+        assertThat(config.trustedKeys()).extracting(VendorPublicKey::keyId).containsExactly(TestVendor.KEY_ID);
+        assertThat(config.dataDirectory()).isEqualTo(dir.toAbsolutePath().resolve("state"));
+    }
+
+    @Test
+    void trustedKeys_inTheEnvironment_areSeparatedByCommaOrColon() throws IOException {
+        Path key = TestVendor.writePublicKey(dir);
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(), Map.of("INNOLICENSE_TRUST", key + ":" + key + ", " + key), Optional.empty()));
+
+        assertThat(config.trustedKeys()).hasSize(3);
+    }
+
+    @Test
+    void aBadDuration_namesTheSettingItsSourceAndTheExpectedForm() {
+        List<String> problems =
+                problems(ServerConfigLoader.load(Map.of(), Map.of("INNOLICENSE_LEASE_TTL", "5x"), Optional.empty()));
+
+        assertThat(problems)
+                .containsExactly("lease-ttl (from INNOLICENSE_LEASE_TTL): '5x' is not a duration; use e.g. 60s, 2m"
+                        + " or PT90S");
+    }
+
+    @Test
+    void everyProblem_isReportedAtOnce() throws IOException {
+        Path file = file("port=eighty\nlease-tll=60s\n");
+        Map<Setting, List<String>> flags = Map.of(
+                Setting.LEASE_TTL,
+                List.of("0s"),
+                Setting.TRUST,
+                List.of(dir.resolve("missing.pem").toString()));
+
+        List<String> problems = problems(ServerConfigLoader.load(flags, Map.of(), Optional.of(file)));
+
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("port (from " + file + "): 'eighty' is not a port"))
+                .anySatisfy(p -> assertThat(p).contains("unknown setting 'lease-tll'"))
+                .anySatisfy(p -> assertThat(p).startsWith("lease-ttl (from --lease-ttl): '0s' is out of range"))
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("trust (from --trust)").contains("no such file"))
+                .hasSize(4);
+    }
+
+    @Test
+    void aFileThatIsNotAKey_isNamed() throws IOException {
+        Path notAKey = Files.writeString(dir.resolve("notes.txt"), "hello");
+
+        List<String> problems = problems(
+                ServerConfigLoader.load(Map.of(), Map.of("INNOLICENSE_TRUST", notAKey.toString()), Optional.empty()));
+
+        assertThat(problems)
+                .singleElement()
+                .satisfies(p -> assertThat(p)
+                        .startsWith("trust (from INNOLICENSE_TRUST): " + notAKey + " is not a vendor public key file"));
+    }
+
+    @Test
+    void twoDifferentKeysWithOneKeyId_areAProblem() throws IOException {
+        Path first = TestVendor.writePublicKey(dir);
+        Path second = Files.writeString(
+                dir.resolve("impostor.pem"),
+                com.anycontact.innolicense.license.VendorSigningKey.generate(TestVendor.KEY_ID)
+                        .publicKey()
+                        .toPem());
+
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.TRUST, List.of(first.toString(), second.toString())), Map.of(), Optional.empty()));
+
+        assertThat(problems)
+                .singleElement()
+                .satisfies(
+                        p -> assertThat(p).startsWith("trust (from --trust): ").contains(TestVendor.KEY_ID));
+    }
+
+    @Test
+    void secrets_comeFromTheEnvironment_andAreNeverShown() {
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(),
+                Map.of("INNOLICENSE_ADMIN_PASSWORD", "s3cret-password", "INNOLICENSE_BOOTSTRAP_TOKEN", "t0ken"),
+                Optional.empty()));
+
+        assertThat(config.adminPassword()).contains("s3cret-password");
+        assertThat(config.bootstrapToken()).contains("t0ken");
+        assertThat(config.toString()).doesNotContain("s3cret-password", "t0ken");
+    }
+
+    @Test
+    void aMissingConfigFile_isAProblem() {
+        List<String> problems =
+                problems(ServerConfigLoader.load(Map.of(), Map.of(), Optional.of(dir.resolve("none.properties"))));
+
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p).contains("no such file"));
+    }
+
+    @Test
+    void settingNames_areDerivedAlike() {
+        assertThat(Setting.LEASE_TTL.variable()).isEqualTo("INNOLICENSE_LEASE_TTL");
+        assertThat(Setting.DATA_DIR.flag()).contains("--data-dir");
+        assertThat(Setting.ADMIN_PASSWORD.flag()).isEmpty();
+        assertThat(Setting.BOOTSTRAP_TOKEN.fileKey()).isEqualTo("bootstrap-token");
+    }
+}

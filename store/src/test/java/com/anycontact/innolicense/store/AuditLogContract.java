@@ -1,0 +1,267 @@
+package com.anycontact.innolicense.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditEvent.Type;
+import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.audit.AuditQuery;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link AuditLog} must do. A log's test extends this class and says how to open a fresh log and
+ * how to reopen it over the same data, as after a restart of the server.
+ *
+ * <p>All instants here are whole milliseconds, the precision every log keeps.
+ */
+public abstract class AuditLogContract {
+
+    /** The instant the tests start at. */
+    protected static final Instant T0 = Instant.parse("2027-01-15T09:00:00Z");
+
+    /** The log under test, fresh for each test. */
+    protected AuditLog log;
+
+    /** A new, empty log; called before each test. */
+    protected abstract AuditLog createLog() throws Exception;
+
+    /**
+     * Closes everything the current log opened and opens a new log over the same data, as a restarted server
+     * would.
+     */
+    protected abstract AuditLog reopenLog() throws Exception;
+
+    @BeforeEach
+    final void openFreshLog() throws Exception {
+        log = createLog();
+    }
+
+    @Test
+    void find_onAnEmptyLog_findsNothing() {
+        assertThat(log.find(AuditQuery.newest(10))).isEmpty();
+    }
+
+    @Test
+    void record_thenFind_returnsTheEventAsRecordedWithAnId() {
+        log.record(T0, "admin", Type.KEY_APPLIED, "license LIC-1, serial 1, 50 seats; state ACTIVE, capacity 50");
+
+        List<AuditEvent> found = log.find(AuditQuery.newest(10));
+
+        assertThat(found).singleElement().satisfies(event -> {
+            assertThat(event.at()).isEqualTo(T0);
+            assertThat(event.actor()).isEqualTo("admin");
+            assertThat(event.type()).isEqualTo(Type.KEY_APPLIED);
+            assertThat(event.detail()).isEqualTo("license LIC-1, serial 1, 50 seats; state ACTIVE, capacity 50");
+        });
+    }
+
+    @Test
+    void record_keepsEveryCharacterOfActorAndDetail() {
+        String detail = "Müller & Söhne — \"quoted\", 'single', 100% ✓\nsecond line " + "x".repeat(5_000);
+
+        log.record(T0, "admin@köln", Type.LOGIN, detail);
+
+        assertThat(log.find(AuditQuery.newest(1))).singleElement().satisfies(event -> {
+            assertThat(event.actor()).isEqualTo("admin@köln");
+            assertThat(event.detail()).isEqualTo(detail);
+        });
+    }
+
+    @Test
+    void record_givesEachEventALargerIdThanEveryEventBefore() {
+        recordEvents(5);
+
+        List<AuditEvent> found = log.find(AuditQuery.newest(10));
+
+        assertThat(found).extracting(AuditEvent::id).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        assertThat(found).extracting(AuditEvent::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void find_listsNewestFirst() {
+        log.record(T0, "system", Type.SERVER_STARTED, "first");
+        log.record(T0.plusSeconds(1), "admin", Type.LOGIN, "second");
+        log.record(T0.plusSeconds(2), "admin", Type.LOGOUT, "third");
+
+        assertThat(log.find(AuditQuery.newest(10)))
+                .extracting(AuditEvent::detail)
+                .containsExactly("third", "second", "first");
+    }
+
+    @Test
+    void find_withALimit_returnsTheNewestThatMany() {
+        recordEvents(20);
+
+        assertThat(log.find(AuditQuery.newest(3)))
+                .extracting(AuditEvent::detail)
+                .containsExactly("event 19", "event 18", "event 17");
+    }
+
+    @Test
+    void find_byType_returnsOnlyThatType() {
+        log.record(T0, "admin", Type.KEY_APPLIED, "applied");
+        log.record(T0, "admin", Type.KEY_REJECTED, "rejected");
+        log.record(T0, "system", Type.STATE_CHANGED, "changed");
+        log.record(T0, "bob", Type.KEY_REJECTED, "rejected again");
+
+        assertThat(log.find(AuditQuery.newest(10).withType(Type.KEY_REJECTED)))
+                .extracting(AuditEvent::detail)
+                .containsExactly("rejected again", "rejected");
+    }
+
+    @Test
+    void find_byActor_returnsOnlyThatActorsEventsMatchedExactly() {
+        log.record(T0, "admin", Type.LOGIN, "a");
+        log.record(T0, "Admin", Type.LOGIN, "b");
+        log.record(T0, "administrator", Type.LOGIN, "c");
+        log.record(T0, "admin", Type.LOGOUT, "d");
+
+        assertThat(log.find(AuditQuery.newest(10).withActor("admin")))
+                .extracting(AuditEvent::detail)
+                .containsExactly("d", "a");
+    }
+
+    @Test
+    void find_fromAndTo_includeFromAndExcludeTo() {
+        for (int second = 0; second < 10; second++) {
+            log.record(T0.plusSeconds(second), "system", Type.LEASES_REAPED, "second " + second);
+        }
+
+        List<AuditEvent> found =
+                log.find(AuditQuery.newest(100).withFrom(T0.plusSeconds(3)).withTo(T0.plusSeconds(6)));
+
+        assertThat(found).extracting(AuditEvent::detail).containsExactly("second 5", "second 4", "second 3");
+    }
+
+    @Test
+    void find_withSubMillisecondBounds_comparesAsWithTheExactInstants() {
+        log.record(T0, "system", Type.LEASES_REAPED, "at T0");
+        log.record(T0.plusMillis(1), "system", Type.LEASES_REAPED, "at T0 + 1 ms");
+
+        assertThat(log.find(AuditQuery.newest(10).withFrom(T0.plusNanos(1))))
+                .extracting(AuditEvent::detail)
+                .containsExactly("at T0 + 1 ms");
+        assertThat(log.find(AuditQuery.newest(10).withTo(T0.plusNanos(1))))
+                .extracting(AuditEvent::detail)
+                .containsExactly("at T0");
+    }
+
+    @Test
+    void find_withEveryFilter_returnsWhatMatchesThemAll() {
+        log.record(T0, "admin", Type.KEY_REJECTED, "too early");
+        log.record(T0.plusSeconds(10), "bob", Type.KEY_REJECTED, "other actor");
+        log.record(T0.plusSeconds(10), "admin", Type.KEY_APPLIED, "other type");
+        log.record(T0.plusSeconds(10), "admin", Type.KEY_REJECTED, "match 1");
+        log.record(T0.plusSeconds(11), "admin", Type.KEY_REJECTED, "match 2");
+        log.record(T0.plusSeconds(20), "admin", Type.KEY_REJECTED, "too late");
+        long newestMatchId = log.find(AuditQuery.newest(2)).get(1).id();
+
+        AuditQuery query = AuditQuery.newest(10)
+                .withType(Type.KEY_REJECTED)
+                .withActor("admin")
+                .withFrom(T0.plusSeconds(5))
+                .withTo(T0.plusSeconds(20));
+
+        assertThat(log.find(query)).extracting(AuditEvent::detail).containsExactly("match 2", "match 1");
+        assertThat(log.find(query.withBeforeId(newestMatchId)))
+                .extracting(AuditEvent::detail)
+                .containsExactly("match 1");
+    }
+
+    @Test
+    void find_pagingBackwardsWithBeforeId_returnsEveryEventOnceInOrder() {
+        recordEvents(25);
+        List<String> paged = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        AuditQuery query = AuditQuery.newest(10);
+
+        while (true) {
+            List<AuditEvent> page = log.find(query);
+            if (page.isEmpty()) {
+                break;
+            }
+            pageSizes.add(page.size());
+            page.forEach(event -> paged.add(event.detail()));
+            query = query.withBeforeId(page.getLast().id());
+        }
+
+        assertThat(pageSizes).containsExactly(10, 10, 5);
+        List<String> expected = new ArrayList<>();
+        for (int i = 24; i >= 0; i--) {
+            expected.add("event " + i);
+        }
+        assertThat(paged).isEqualTo(expected);
+    }
+
+    @Test
+    void record_thenReopen_keepsEveryEventAndIdsKeepGrowing() throws Exception {
+        recordEvents(3);
+        List<AuditEvent> before = log.find(AuditQuery.newest(10));
+
+        log = reopenLog();
+        log.record(T0.plusSeconds(60), "system", Type.SERVER_STARTED, "after restart");
+
+        List<AuditEvent> after = log.find(AuditQuery.newest(10));
+        assertThat(after.subList(1, after.size())).isEqualTo(before);
+        assertThat(after.getFirst().id()).isGreaterThan(before.getFirst().id());
+    }
+
+    @Test
+    void record_fromManyThreadsAtOnce_keepsEveryEventWithItsOwnId() throws Exception {
+        int threads = 8;
+        int perThread = 50;
+        CountDownLatch startGate = new CountDownLatch(1);
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String actor = "node-" + t;
+                done.add(executor.submit(() -> {
+                    startGate.await();
+                    for (int i = 0; i < perThread; i++) {
+                        log.record(T0, actor, Type.CLAIM_DENIED, actor + " " + i);
+                    }
+                    return null;
+                }));
+            }
+            startGate.countDown();
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+
+        List<AuditEvent> all = log.find(AuditQuery.newest(AuditQuery.MAX_LIMIT));
+        assertThat(all).hasSize(threads * perThread);
+        assertThat(all).extracting(AuditEvent::id).doesNotHaveDuplicates();
+        assertThat(all).extracting(AuditEvent::detail).doesNotHaveDuplicates();
+        assertThat(log.find(AuditQuery.newest(AuditQuery.MAX_LIMIT).withActor("node-3")))
+                .extracting(AuditEvent::detail)
+                .startsWith("node-3 49", "node-3 48")
+                .hasSize(perThread);
+    }
+
+    @Test
+    void record_withABlankActor_isABug() {
+        assertThatIllegalArgumentException().isThrownBy(() -> log.record(T0, " ", Type.LOGIN, "who?"));
+        assertThat(log.find(AuditQuery.newest(10))).isEmpty();
+    }
+
+    /** Records {@code count} events, "event 0" first, one second apart from {@link #T0}. */
+    protected void recordEvents(int count) {
+        Type[] types = Type.values();
+        for (int i = 0; i < count; i++) {
+            log.record(T0.plusSeconds(i), "actor-" + (i % 3), types[i % types.length], "event " + i);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package com.anycontact.innolicense.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anycontact.innolicense.audit.AuditEvent.Type;
+import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.audit.AuditQuery;
+import com.anycontact.innolicense.store.AuditLogContract;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The audit log contract on a real SQLite file with the real migrations, plus SQLite specifics. */
+class SqliteAuditLogTest extends AuditLogContract {
+
+    @TempDir
+    Path dataDirectory;
+
+    private SqliteDatabase database;
+
+    @Override
+    protected AuditLog createLog() {
+        database = SqliteDatabase.open(dataDirectory);
+        return new SqliteAuditLog(database);
+    }
+
+    @Override
+    protected AuditLog reopenLog() {
+        database.close();
+        return createLog();
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        database.close();
+    }
+
+    @Test
+    void table_refusesUpdateAndDeleteEvenFromOutside() throws SQLException {
+        log.record(T0, "admin", Type.LOGIN, "logged in");
+
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database.file());
+                Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeUpdate("UPDATE audit_event SET actor = 'nobody'"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("append-only");
+            assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM audit_event"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("append-only");
+        }
+        assertThat(log.find(AuditQuery.newest(10)))
+                .singleElement()
+                .satisfies(event -> assertThat(event.actor()).isEqualTo("admin"));
+    }
+
+    @Test
+    void record_withSubMillisecondInstant_keepsWholeMilliseconds() {
+        log.record(T0.plusNanos(1_999_999), "admin", Type.LOGIN, "logged in");
+
+        assertThat(log.find(AuditQuery.newest(1)))
+                .singleElement()
+                .satisfies(event -> assertThat(event.at()).isEqualTo(T0.plusMillis(1)));
+    }
+
+    @Test
+    void find_byTypeOrTime_usesAnIndex() throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database.file());
+                Statement statement = connection.createStatement()) {
+            assertThat(plan(statement, "SELECT id FROM audit_event WHERE type = 'LOGIN' ORDER BY id DESC LIMIT 10"))
+                    .contains("audit_event_by_type");
+            assertThat(plan(statement, "SELECT id FROM audit_event WHERE at >= 0 AND at < 10"))
+                    .contains("audit_event_by_at");
+        }
+    }
+
+    private static String plan(Statement statement, String query) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rows = statement.executeQuery("EXPLAIN QUERY PLAN " + query)) {
+            while (rows.next()) {
+                plan.append(rows.getString("detail")).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+}
