@@ -47,8 +47,8 @@ final class FakeSeatServer implements AutoCloseable {
 
         private final InstantSource clock;
         private final Map<String, Held> held = new HashMap<>();
-        private Duration ttl;
-        private Duration renewAfter;
+        private final Duration ttl;
+        private final Duration renewAfter;
         private int capacity;
         private long sequence;
         private int claims;
@@ -122,11 +122,6 @@ final class FakeSeatServer implements AutoCloseable {
 
         synchronized void capacity(int seats) {
             capacity = seats;
-        }
-
-        synchronized void timing(Duration leaseTtl, Duration renewInterval) {
-            ttl = leaseTtl;
-            renewAfter = renewInterval;
         }
 
         synchronized boolean holds(String agent) {

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Leases renewing in the background against the fake seat server with a short TTL (300 ms, renew every
- * 100 ms). The scheduler runs on real time, so each test waits for what it expects with a deadline; where a
- * lease has to run out, the client's clock is a fake one that the test moves.
+ * 100 ms). The client's timers run on real time; the server's expiries and the client's judgement of its
+ * deadline run on fake clocks that stand still unless a test moves them, so that a busy machine delays these
+ * tests but cannot make a lease lapse. Each test waits for what it expects with a deadline.
  */
 class LeaseRenewalTest {
 
@@ -23,7 +24,9 @@ class LeaseRenewalTest {
     private static final Duration RENEW_AFTER = Duration.ofMillis(100);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private FakeSeatServer server = FakeSeatServer.start(new FakeSeatServer.Seats(2, TTL, RENEW_AFTER));
+    private final FakeClock serverClock = new FakeClock(Instant.parse("2026-03-02T08:00:00Z"));
+    private final FakeClock clientClock = new FakeClock(Instant.parse("2026-03-02T07:59:58Z"));
+    private FakeSeatServer server = FakeSeatServer.start(seats());
     private final RecordingListener listener = new RecordingListener();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -35,6 +38,10 @@ class LeaseRenewalTest {
         server.close();
     }
 
+    private FakeSeatServer.Seats seats() {
+        return new FakeSeatServer.Seats(2, TTL, RENEW_AFTER, serverClock);
+    }
+
     private LicenseClient client() {
         return client(LicenseClient.builder().listener(listener));
     }
@@ -44,6 +51,7 @@ class LeaseRenewalTest {
                 .token(FakeSeatServer.TOKEN)
                 .node("acd-node-1")
                 .requestTimeout(Duration.ofSeconds(2))
+                .clock(clientClock)
                 .build();
         toClose.add(client);
         return client;
@@ -52,13 +60,23 @@ class LeaseRenewalTest {
     @Test
     void renewals_keepALeaseAliveOverManyTtls() throws Exception {
         Lease lease = client().claim("agent-1");
-        Instant firstExpiry = lease.expiresAt();
+        Instant claimedAt = lease.claimedAt();
 
-        Await.until("15 renewals, 5 TTLs", WAIT, () -> server.seats().renewals() >= 15);
+        for (int step = 0; step < 8; step++) {
+            serverClock.advance(Duration.ofMillis(200));
+            clientClock.advance(Duration.ofMillis(200));
+            Instant expiry = serverClock.instant().plus(TTL);
+            Await.until(
+                    "a renewal at " + serverClock.instant(),
+                    WAIT,
+                    () -> !lease.expiresAt().isBefore(expiry));
+        }
 
+        assertThat(Duration.between(claimedAt, serverClock.instant())).isGreaterThan(TTL.multipliedBy(5));
         assertThat(server.seats().claims()).as("claims: the lease never lapsed").isEqualTo(1);
+        assertThat(server.seats().renewals()).isGreaterThanOrEqualTo(8);
+        assertThat(lease.claimedAt()).isEqualTo(claimedAt);
         assertThat(lease.isHeld()).isTrue();
-        assertThat(lease.expiresAt()).isAfter(firstExpiry.plus(TTL.multipliedBy(3)));
         assertThat(listener.all()).isEmpty();
     }
 
@@ -114,6 +132,7 @@ class LeaseRenewalTest {
     void renewal_afterTheServerDroppedTheLeaseWithASeatFree_claimsAfreshAndKeepsTheLease() throws Exception {
         Lease lease = client().claim("agent-1");
         Instant claimedAt = lease.claimedAt();
+        serverClock.advance(RENEW_AFTER);
         server.seats().evict("agent-1");
 
         Await.until("the lease is claimed afresh", WAIT, () -> server.seats().claims() == 2);
@@ -137,7 +156,6 @@ class LeaseRenewalTest {
 
     @Test
     void renewal_failingTransiently_isRetriedAndTheLeaseSurvives() throws Exception {
-        server.seats().timing(Duration.ofSeconds(3), RENEW_AFTER);
         Lease lease = client().claim("agent-1");
         AtomicInteger failures = new AtomicInteger();
         server.script(exchange -> {
@@ -160,8 +178,7 @@ class LeaseRenewalTest {
 
     @Test
     void serverGonePastExpiry_isReportedAsServerUnreachableExactlyOnce() throws Exception {
-        FakeClock clock = new FakeClock(Instant.parse("2026-03-02T08:00:00Z"));
-        LicenseClient client = client(LicenseClient.builder().listener(listener).clock(clock));
+        LicenseClient client = client();
         Lease lease = client.claim("agent-1");
         RecordingListener own = new RecordingListener();
         lease.addListener(own);
@@ -171,7 +188,7 @@ class LeaseRenewalTest {
         assertThat(lease.isHeld()).as("held while time is left").isTrue();
         server.close();
 
-        clock.advance(TTL);
+        clientClock.advance(TTL);
 
         RecordingListener.Told told = listener.next(WAIT);
         assertThat(told.loss().reason()).isEqualTo(LeaseLoss.Reason.SERVER_UNREACHABLE);
@@ -184,13 +201,13 @@ class LeaseRenewalTest {
 
     @Test
     void serverRestartedEmpty_theLeaseIsClaimedAgainOnTheNewServer() throws Exception {
-        server.seats().timing(Duration.ofSeconds(5), RENEW_AFTER);
         Lease lease = client().claim("agent-1");
         Instant claimedAt = lease.claimedAt();
         int port = server.port();
         server.close();
+        serverClock.advance(RENEW_AFTER);
 
-        server = FakeSeatServer.start(port, new FakeSeatServer.Seats(2, Duration.ofSeconds(5), RENEW_AFTER));
+        server = FakeSeatServer.start(port, seats());
 
         Await.until("the new server holds the lease", WAIT, () -> server.seats().holds("agent-1"));
         Await.until(
@@ -203,7 +220,6 @@ class LeaseRenewalTest {
     @Test
     void serverRestartedWithItsLeases_renewalsGoOnWithoutANewClaim() throws Exception {
         FakeSeatServer.Seats durable = server.seats();
-        durable.timing(Duration.ofSeconds(5), RENEW_AFTER);
         Lease lease = client().claim("agent-1");
         int port = server.port();
         server.close();

@@ -3,11 +3,16 @@ package com.anycontact.innolicense.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One client holding a thousand leases renews them all on its few threads and releases them all on close. */
+/**
+ * One client holding a thousand leases renews them all on its few threads and releases them all on close.
+ * Renewals run on real time (every 2 s); the server and the client judge expiry by one fake clock that stands
+ * still, so that a busy machine slows the test down but cannot make a lease lapse.
+ */
 class ManyLeasesTest {
 
     private static final int LEASES = 1_000;
@@ -15,7 +20,9 @@ class ManyLeasesTest {
 
     @Test
     void aThousandLeases_renewOnRenewalThreadsAlone_andCloseReleasesThemAll() throws Exception {
-        FakeSeatServer.Seats seats = new FakeSeatServer.Seats(LEASES, Duration.ofSeconds(6), Duration.ofSeconds(2));
+        FakeClock clock = new FakeClock(Instant.parse("2026-03-02T08:00:00Z"));
+        FakeSeatServer.Seats seats =
+                new FakeSeatServer.Seats(LEASES, Duration.ofSeconds(6), Duration.ofSeconds(2), clock);
         try (FakeSeatServer server = FakeSeatServer.start(seats)) {
             RecordingListener listener = new RecordingListener();
             LicenseClient client = LicenseClient.builder()
@@ -23,6 +30,7 @@ class ManyLeasesTest {
                     .token(FakeSeatServer.TOKEN)
                     .renewalThreads(RENEWAL_THREADS)
                     .listener(listener)
+                    .clock(clock)
                     .build();
             List<Lease> leases = new ArrayList<>();
             for (int i = 0; i < LEASES; i++) {
