@@ -72,6 +72,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>One process at a time: opening takes an exclusive lock on a file beside the database, so a
  * second server on the same data directory is refused instead of arbitrating on its own book.
+ *
+ * <p>The writer thread writes through {@link SqliteDatabase}'s one writer connection, between the
+ * other stores' transactions; so a claim or release must never be made from inside another write
+ * transaction on the same database, which would wait for the writer that waits for it.
  */
 public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 

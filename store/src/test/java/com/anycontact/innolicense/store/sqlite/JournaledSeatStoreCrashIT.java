@@ -42,6 +42,7 @@ class JournaledSeatStoreCrashIT {
                 .start();
         Map<String, Long> acked = new HashMap<>();
         int claims = 0;
+        int renewals = 0;
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -53,6 +54,8 @@ class JournaledSeatStoreCrashIT {
                     acked.merge(ack[1], Long.parseLong(ack[2]), Math::max);
                     if (ack[0].equals(JournaledClaimingProcess.CLAIMED)) {
                         claims++;
+                    } else {
+                        renewals++;
                     }
                 }
                 if (claims == ACKS_BEFORE_KILL) {
@@ -74,10 +77,12 @@ class JournaledSeatStoreCrashIT {
                             (Lease lease) -> lease.expiresAt().toEpochMilli()));
         }
         System.out.printf(
-                "journaled crash: killed with exit status %d after %d acked claims; %d leases found after reopening%n",
-                process.exitValue(), acked.size(), held.size());
+                "journaled crash: killed with exit status %d after %d acked claims and %d acked renewals;"
+                        + " %d leases found after reopening%n",
+                process.exitValue(), claims, renewals, held.size());
         assertThat(process.exitValue()).as("exit status of a SIGKILL").isEqualTo(137);
         assertThat(acked).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
+        assertThat(renewals).isPositive();
         assertThat(held).containsKeys(acked.keySet().toArray(String[]::new));
         long graceEnd = reopened.plus(JournaledClaimingProcess.TTL).toEpochMilli();
         for (Map.Entry<String, Long> ack : acked.entrySet()) {
