@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,8 +50,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Renewals write nothing: the new expiry lives in memory, and a checkpoint (every {@link
  * #CHECKPOINT_INTERVAL}, when the journal grows long, and at close) writes every lease changed
- * since the last one into the lease table, a hundred or so per transaction between batches so
- * that claims never wait long behind it, and then deletes the journal up to where it started. A
+ * since the last one into the lease table, 64 per transaction between batches so that claims
+ * never wait long behind it, and then deletes the journal up to where it started. A
  * renewal of a lease whose claim is not yet committed waits for that commit.
  *
  * <p>Restart: the lease table with the journal replayed over it gives back every lease. After a
@@ -83,7 +84,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
 
     private static final int RECENT_DENIALS = 1_000;
-    private static final int CHECKPOINT_CHUNK = 128;
+    private static final int CHECKPOINT_CHUNK = 64;
     private static final long TRUNCATE_CHUNK = 2_048;
     private static final long JOURNAL_LIMIT = 65_536;
     private static final int YIELDS_BEFORE_WAITING = 3;
@@ -735,7 +736,8 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     /**
      * A checkpoint in progress, on the writer thread: the leases changed up to a journal position,
-     * written a chunk per transaction, then the journal truncated up to that position.
+     * written a chunk per transaction in claim order (which is about the order of their rows, so a
+     * chunk touches few pages), then the journal truncated up to that position.
      */
     private final class Checkpoint {
         private final List<Map.Entry<AgentId, Held>> changes;
@@ -744,6 +746,9 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         private int written;
 
         Checkpoint(List<Map.Entry<AgentId, Held>> changes, long throughPosition, long lastClaimSequence) {
+            changes.sort(Comparator.comparingLong(change -> change.getValue() == null
+                    ? Long.MIN_VALUE
+                    : change.getValue().claimSequence()));
             this.changes = changes;
             this.throughPosition = throughPosition;
             this.lastClaimSequence = lastClaimSequence;

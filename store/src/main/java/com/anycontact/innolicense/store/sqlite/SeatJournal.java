@@ -41,6 +41,10 @@ final class SeatJournal {
               node = excluded.node, station = excluded.station, claimed_at = excluded.claimed_at,
               renewed_at = excluded.renewed_at, expires_at = excluded.expires_at, claim_seq = excluded.claim_seq""";
 
+    private static final String RENEW_LEASE = """
+            UPDATE lease SET node = ?, station = ?, renewed_at = ?, expires_at = ?
+            WHERE agent_id = ? AND claim_seq = ?""";
+
     private static final String DELETE_LEASE = "DELETE FROM lease WHERE agent_id = ?";
 
     private static final String TRUNCATE = "DELETE FROM seat_journal WHERE pos <= ?";
@@ -193,13 +197,14 @@ final class SeatJournal {
 
     /**
      * Writes each agent's lease as it is now into the lease table, in one transaction: the lease,
-     * or no row when the value is {@code null}.
+     * or no row when the value is {@code null}. A lease already in the table (same claim
+     * sequence) has only its renewal written, which leaves its claim sequence index untouched.
      */
     void checkpoint(List<Map.Entry<AgentId, Held>> changes) {
         database.write(sql -> {
-            PreparedStatement write = sql.prepare(WRITE_LEASE);
+            PreparedStatement renew = sql.prepare(RENEW_LEASE);
             PreparedStatement delete = sql.prepare(DELETE_LEASE);
-            boolean writes = false;
+            List<Held> renewed = new ArrayList<>(changes.size());
             boolean deletes = false;
             for (Map.Entry<AgentId, Held> change : changes) {
                 Held lease = change.getValue();
@@ -208,22 +213,40 @@ final class SeatJournal {
                     delete.addBatch();
                     deletes = true;
                 } else {
-                    write.setString(1, lease.agent().value());
-                    setNullable(write, 2, lease.node());
-                    setNullable(write, 3, lease.station());
-                    write.setLong(4, lease.claimedAt());
-                    write.setLong(5, lease.renewedAt());
-                    write.setLong(6, lease.expiresAt());
-                    write.setLong(7, lease.claimSequence());
-                    write.addBatch();
-                    writes = true;
+                    setNullable(renew, 1, lease.node());
+                    setNullable(renew, 2, lease.station());
+                    renew.setLong(3, lease.renewedAt());
+                    renew.setLong(4, lease.expiresAt());
+                    renew.setString(5, lease.agent().value());
+                    renew.setLong(6, lease.claimSequence());
+                    renew.addBatch();
+                    renewed.add(lease);
                 }
             }
             if (deletes) {
                 delete.executeBatch();
             }
-            if (writes) {
-                write.executeBatch();
+            if (!renewed.isEmpty()) {
+                int[] updated = renew.executeBatch();
+                PreparedStatement write = sql.prepare(WRITE_LEASE);
+                boolean writes = false;
+                for (int i = 0; i < updated.length; i++) {
+                    if (updated[i] == 0) {
+                        Held lease = renewed.get(i);
+                        write.setString(1, lease.agent().value());
+                        setNullable(write, 2, lease.node());
+                        setNullable(write, 3, lease.station());
+                        write.setLong(4, lease.claimedAt());
+                        write.setLong(5, lease.renewedAt());
+                        write.setLong(6, lease.expiresAt());
+                        write.setLong(7, lease.claimSequence());
+                        write.addBatch();
+                        writes = true;
+                    }
+                }
+                if (writes) {
+                    write.executeBatch();
+                }
             }
             return null;
         });
