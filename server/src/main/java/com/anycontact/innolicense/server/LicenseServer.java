@@ -21,11 +21,11 @@ import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
-import com.anycontact.innolicense.store.sqlite.SqliteSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
 import io.javalin.Javalin;
@@ -66,6 +66,7 @@ public final class LicenseServer implements AutoCloseable {
     private final ServerConfig config;
     private final long openedAtNanos;
     private final SqliteDatabase database;
+    private JournaledSeatStore seatStore;
     private final AuditLog audit;
     private final TrustedClock trustedClock;
     private final LicenseService licenses;
@@ -95,11 +96,9 @@ public final class LicenseServer implements AutoCloseable {
                     new SqliteLicenseStore(database),
                     trustedTime,
                     audit);
+            this.seatStore = JournaledSeatStore.open(database, trustedTime.instant(), config.leaseTtl());
             this.ledger = new SeatLedger(
-                    new SqliteSeatStore(database),
-                    trustedTime,
-                    () -> licenses.status().capacity(),
-                    config.leaseTtl());
+                    seatStore, trustedTime, () -> licenses.status().capacity(), config.leaseTtl());
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             AccessService access = new AccessService(
@@ -122,6 +121,9 @@ public final class LicenseServer implements AutoCloseable {
                             licenses, ledger, access, sessions, audit, trustedTime, config.secureCookies()))
                     .create(config.host(), config.port());
         } catch (RuntimeException e) {
+            if (seatStore != null) {
+                seatStore.close();
+            }
             database.close();
             throw e;
         }
@@ -236,6 +238,7 @@ public final class LicenseServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            seatStore.close();
             database.close();
             if (port >= 0) {
                 LOG.info("innolicense server on port {} stopped", port);
