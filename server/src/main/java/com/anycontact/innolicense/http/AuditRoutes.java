@@ -105,18 +105,13 @@ final class AuditRoutes {
     }
 
     private static int limit(String text) {
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= AuditQuery.MIN_LIMIT && limit <= AuditQuery.MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw invalid(
-                "limit",
-                "parameter 'limit' must be a whole number from " + AuditQuery.MIN_LIMIT + " to " + AuditQuery.MAX_LIMIT
-                        + ", was '" + text + "'");
+        return wholeNumber(text)
+                .filter(n -> n >= AuditQuery.MIN_LIMIT && n <= AuditQuery.MAX_LIMIT)
+                .map(Math::toIntExact)
+                .orElseThrow(() -> invalid(
+                        "limit",
+                        "parameter 'limit' must be a whole number from " + AuditQuery.MIN_LIMIT + " to "
+                                + AuditQuery.MAX_LIMIT + ", was '" + text + "'"));
     }
 
     private static AuditEvent.Type type(String text) {
@@ -152,15 +147,19 @@ final class AuditRoutes {
     }
 
     private static long before(String text) {
+        return wholeNumber(text)
+                .filter(id -> id > 0)
+                .orElseThrow(() -> invalid(
+                        "before",
+                        "parameter 'before' must be an event ID (a positive whole number), was '" + text + "'"));
+    }
+
+    private static Optional<Long> wholeNumber(String text) {
         try {
-            long id = Long.parseLong(text);
-            if (id > 0) {
-                return id;
-            }
+            return Optional.of(Long.parseLong(text));
         } catch (NumberFormatException e) {
-            // refused below
+            return Optional.empty();
         }
-        throw invalid("before", "parameter 'before' must be an event ID (a positive whole number), was '" + text + "'");
     }
 
     private static ProblemException invalid(String parameter, String detail) {
