@@ -9,6 +9,7 @@ import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.http.ApiServices;
+import com.anycontact.innolicense.http.HealthCheck;
 import com.anycontact.innolicense.http.HttpApi;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
 import com.anycontact.innolicense.license.InstallationId;
@@ -53,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * scheduler runs {@link #tick()}: the lifecycle watcher (state transitions, the persisted trusted-time mark)
  * and the reaper; once a minute it drops ended browser sessions. Tests call {@link #tick()} themselves
  * after moving their clock.
+ *
+ * <p>Readiness ({@code GET /health/ready}): the database answers a read of the seat table, and {@link #start()}
+ * has finished and {@link #close()} not begun.
  */
 public final class LicenseServer implements AutoCloseable {
 
@@ -74,14 +78,18 @@ public final class LicenseServer implements AutoCloseable {
     private final Reaper reaper;
     private final LifecycleWatcher watcher;
     private final Sessions sessions;
+    private final ServerMetrics metrics;
+    private final HttpApi api;
     private final Javalin javalin;
     private ScheduledExecutorService scheduler;
     private int port = -1;
+    private volatile boolean started;
 
     private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
         this.database = SqliteDatabase.open(config.dataDirectory());
+        this.metrics = new ServerMetrics();
         try {
             this.audit = new SqliteAuditLog(database);
             SqliteInstallationStore installations = new SqliteInstallationStore(database);
@@ -98,7 +106,11 @@ public final class LicenseServer implements AutoCloseable {
                     audit);
             this.seatStore = JournaledSeatStore.open(database, trustedTime.instant(), config.leaseTtl());
             this.ledger = new SeatLedger(
-                    seatStore, trustedTime, () -> licenses.status().capacity(), config.leaseTtl());
+                    metrics.metered(seatStore),
+                    trustedTime,
+                    () -> licenses.status().capacity(),
+                    config.leaseTtl());
+            metrics.gauges(licenses, ledger);
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             AccessService access = new AccessService(
@@ -117,10 +129,21 @@ public final class LicenseServer implements AutoCloseable {
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
             this.sessions = new Sessions(trustedTime);
-            this.javalin = new HttpApi(new ApiServices(
-                            licenses, ledger, access, sessions, audit, trustedTime, config.secureCookies()))
-                    .create(config.host(), config.port());
+            this.api = new HttpApi(new ApiServices(
+                    licenses,
+                    ledger,
+                    access,
+                    sessions,
+                    audit,
+                    trustedTime,
+                    config.secureCookies(),
+                    metrics.registry(),
+                    List.of(
+                            new HealthCheck("database", () -> ledger.inUse() >= 0),
+                            new HealthCheck("started", () -> started))));
+            this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
+            metrics.close();
             if (seatStore != null) {
                 seatStore.close();
             }
@@ -176,6 +199,7 @@ public final class LicenseServer implements AutoCloseable {
         if (config.trustedKeys().isEmpty()) {
             LOG.warn("no vendor public key is trusted (--trust): every license key will be rejected");
         }
+        started = true;
         return port;
     }
 
@@ -217,6 +241,11 @@ public final class LicenseServer implements AutoCloseable {
         }
     }
 
+    /** The routes served, for tests. */
+    List<HttpApi.Route> routes() {
+        return api.routes();
+    }
+
     /** The audit log, for tests. */
     AuditLog audit() {
         return audit;
@@ -225,6 +254,7 @@ public final class LicenseServer implements AutoCloseable {
     /** Stops listening (requests in progress complete), stops the scheduler and closes the database. */
     @Override
     public synchronized void close() {
+        started = false;
         try {
             javalin.stop();
         } finally {
@@ -238,6 +268,7 @@ public final class LicenseServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            metrics.close();
             seatStore.close();
             database.close();
             if (port >= 0) {
