@@ -9,6 +9,7 @@ import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.http.ApiServices;
+import com.anycontact.innolicense.http.HealthCheck;
 import com.anycontact.innolicense.http.HttpApi;
 import com.anycontact.innolicense.http.LiveEvents;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
@@ -24,11 +25,11 @@ import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
-import com.anycontact.innolicense.store.sqlite.SqliteSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
@@ -63,6 +64,9 @@ import org.slf4j.LoggerFactory;
  * <p>Seats and usage: the seat store is wrapped in an {@link ObservedSeatStore}, so every change of a seat,
  * whichever route or task made it, is reported to the {@link UsageTracker} (in memory, one write a minute) and
  * handed to the {@link LiveEvents} (never blocking); so is every change of the license state.
+ *
+ * <p>Readiness ({@code GET /health/ready}): the database answers a read of the seat table, and {@link #start()}
+ * has finished and {@link #close()} not begun.
  */
 public final class LicenseServer implements AutoCloseable {
 
@@ -77,6 +81,7 @@ public final class LicenseServer implements AutoCloseable {
     private final ServerConfig config;
     private final long openedAtNanos;
     private final SqliteDatabase database;
+    private JournaledSeatStore seatStore;
     private final AuditLog audit;
     private final TrustedClock trustedClock;
     private final LicenseService licenses;
@@ -84,17 +89,21 @@ public final class LicenseServer implements AutoCloseable {
     private final Reaper reaper;
     private final LifecycleWatcher watcher;
     private final Sessions sessions;
+    private final ServerMetrics metrics;
+    private final HttpApi api;
     private final AccessService access;
     private final UsageTracker usage;
     private final LiveEvents events;
     private final Javalin javalin;
     private ScheduledExecutorService scheduler;
     private int port = -1;
+    private volatile boolean started;
 
     private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
         this.database = SqliteDatabase.open(config.dataDirectory());
+        this.metrics = new ServerMetrics();
         try {
             this.audit = new SqliteAuditLog(database);
             SqliteInstallationStore installations = new SqliteInstallationStore(database);
@@ -109,7 +118,7 @@ public final class LicenseServer implements AutoCloseable {
                     new SqliteLicenseStore(database),
                     trustedTime,
                     audit);
-            SqliteSeatStore seatStore = new SqliteSeatStore(database);
+            this.seatStore = JournaledSeatStore.open(database, trustedTime.instant(), config.leaseTtl());
             this.usage = new UsageTracker(
                     new SqliteUsageStore(database),
                     trustedTime,
@@ -117,10 +126,11 @@ public final class LicenseServer implements AutoCloseable {
                     seatStore.inUse(trustedTime.instant()),
                     licenses.status().capacity());
             this.ledger = new SeatLedger(
-                    new ObservedSeatStore(seatStore, this::seatChanged),
+                    new ObservedSeatStore(metrics.metered(seatStore), this::seatChanged),
                     trustedTime,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
+            metrics.gauges(licenses, ledger);
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             this.access = new AccessService(
@@ -140,18 +150,26 @@ public final class LicenseServer implements AutoCloseable {
             }
             this.sessions = new Sessions(trustedTime);
             this.events = new LiveEvents(usage, sessions, access);
-            this.javalin = new HttpApi(new ApiServices(
-                            licenses,
-                            ledger,
-                            access,
-                            sessions,
-                            audit,
-                            trustedTime,
-                            config.secureCookies(),
-                            usage,
-                            events))
-                    .create(config.host(), config.port());
+            this.api = new HttpApi(new ApiServices(
+                    licenses,
+                    ledger,
+                    access,
+                    sessions,
+                    audit,
+                    trustedTime,
+                    config.secureCookies(),
+                    metrics.registry(),
+                    List.of(
+                            new HealthCheck("database", () -> ledger.inUse() >= 0),
+                            new HealthCheck("started", () -> started)),
+                    usage,
+                    events));
+            this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
+            metrics.close();
+            if (seatStore != null) {
+                seatStore.close();
+            }
             database.close();
             throw e;
         }
@@ -205,6 +223,7 @@ public final class LicenseServer implements AutoCloseable {
         if (config.trustedKeys().isEmpty()) {
             LOG.warn("no vendor public key is trusted (--trust): every license key will be rejected");
         }
+        started = true;
         return port;
     }
 
@@ -252,6 +271,11 @@ public final class LicenseServer implements AutoCloseable {
         }
     }
 
+    /** The routes served, for tests. */
+    List<HttpApi.Route> routes() {
+        return api.routes();
+    }
+
     /** Access control, for tests. */
     AccessService access() {
         return access;
@@ -270,6 +294,7 @@ public final class LicenseServer implements AutoCloseable {
     /** Stops listening (requests in progress complete), stops the scheduler and closes the database. */
     @Override
     public synchronized void close() {
+        started = false;
         try {
             events.closeAll();
             javalin.stop();
@@ -290,6 +315,8 @@ public final class LicenseServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("saving the usage of the current minute at shutdown failed", e);
             }
+            metrics.close();
+            seatStore.close();
             database.close();
             if (port >= 0) {
                 LOG.info("innolicense server on port {} stopped", port);
