@@ -1,0 +1,324 @@
+package com.anycontact.innolicense.client;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@link LicenseClient} over {@code java.net.http}.
+ *
+ * <h2>Concurrency design</h2>
+ *
+ * <p><b>Threads.</b> A client owns {@code renewalThreads} threads ({@code innolicense-client-N-renewal-M}) in
+ * one {@link ScheduledThreadPoolExecutor}, and one listener thread ({@code innolicense-client-N-listener}),
+ * all daemons, started when first needed. The scheduler times every lease's next renewal and is also the
+ * {@link HttpClient}'s executor, so HTTP answers complete on it too: renewals are sent with
+ * {@code sendAsync} and no thread waits for an answer, which lets a few threads serve thousands of leases.
+ * The JDK adds one selector thread per {@code HttpClient}. Nothing run on the scheduler blocks.
+ *
+ * <p><b>Bounded connections.</b> Background requests pass a {@link RequestGate} of {@value
+ * #MAX_BACKGROUND_REQUESTS} requests in flight; the rest queue. {@link #claim} and {@link Lease#close()} run
+ * on the caller's thread and wait for their answer (at most the request timeout).
+ *
+ * <p><b>State.</b> The client keeps its held leases in a {@link ConcurrentHashMap} by agent ID; each
+ * {@link RenewingLease} guards its own state with its own lock. Locks are held only to read or move state,
+ * never across I/O, a listener call, or a call into the map (so no lock order exists to get wrong). A lease
+ * moves once from HELD to either LOST or CLOSED, under its lock, so a loss is reported at most once and never
+ * after a close. A renewal in flight is remembered as a future; closing a lease waits for it before sending
+ * the release, so a late renewal cannot re-create a seat the release freed.
+ *
+ * <p><b>Listeners.</b> Losses are handed to the listener thread after the lock is let go and run there in
+ * order, one at a time; an exception from a listener is logged. {@link #close()} releases every held lease
+ * through the gate (bounded by about twice the request timeout), then shuts the HTTP client, the scheduler and
+ * the listener thread down, waiting for losses already handed over to be told.
+ */
+final class HttpLicenseClient implements LicenseClient {
+
+    /** The most background requests in flight at once. */
+    static final int MAX_BACKGROUND_REQUESTS = 64;
+
+    static final System.Logger LOG = System.getLogger(LicenseClient.class.getPackageName());
+
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+    private final ClientSettings settings;
+    private final SeatApi api;
+    private final HttpClient http;
+    private final RequestGate gate;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ThreadPoolExecutor listenerExecutor;
+    private final ConcurrentHashMap<String, RenewingLease> leases = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread listenerThread;
+
+    HttpLicenseClient(ClientSettings settings) {
+        this.settings = settings;
+        String prefix = "innolicense-client-" + CLIENTS.incrementAndGet() + "-";
+        this.scheduler = new ScheduledThreadPoolExecutor(settings.renewalThreads(), daemons(prefix + "renewal-"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        ThreadFactory listenerThreads = daemons(prefix + "listener-");
+        this.listenerExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = listenerThreads.newThread(task);
+            listenerThread = thread;
+            return thread;
+        });
+        boolean tls = settings.server().getScheme().toLowerCase(Locale.ROOT).equals("https");
+        this.http = HttpClient.newBuilder()
+                .executor(scheduler)
+                .connectTimeout(settings.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .build();
+        this.gate = new RequestGate(http, MAX_BACKGROUND_REQUESTS);
+        this.api = new SeatApi(settings.server(), settings.token());
+    }
+
+    @Override
+    public Lease claim(String agentId, String station) throws SeatDeniedException {
+        Objects.requireNonNull(agentId, "agentId");
+        if (agentId.isEmpty()) {
+            throw new IllegalArgumentException("agentId must not be empty");
+        }
+        if (station != null && station.isBlank()) {
+            throw new IllegalArgumentException("station must not be blank; pass null for none");
+        }
+        requireOpen();
+        Instant sentAt = settings.clock().instant();
+        HttpResponse<String> response;
+        try {
+            response = http.send(
+                    api.claim(agentId, settings.node(), station, settings.requestTimeout()),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new LicenseServerException(
+                    "could not claim a seat for " + agentId + ": " + unreachable(e), 0, null, unreachable(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LicenseServerException(
+                    "interrupted while claiming a seat for " + agentId, 0, null, "interrupted", e);
+        }
+        int status = response.statusCode();
+        if (status == 200 || status == 201) {
+            SeatGrant grant;
+            try {
+                grant = SeatGrant.parse(response.body());
+            } catch (IllegalArgumentException e) {
+                throw new LicenseServerException(
+                        "could not read the server's answer to a claim for " + agentId + ": " + e.getMessage(),
+                        status,
+                        null,
+                        e.getMessage(),
+                        e);
+            }
+            return adopt(agentId, station, grant, sentAt);
+        }
+        Problem problem = Problem.of(response);
+        if (status == 409 && (problem.is("seat-limit-reached") || problem.is("capacity-reduced"))) {
+            RenewingLease known = leases.get(agentId);
+            if (known != null) {
+                known.lose(new LeaseLoss(
+                        problem.is("capacity-reduced") ? LeaseLoss.Reason.CAPACITY_REDUCED : LeaseLoss.Reason.EXPIRED,
+                        problem.detail()));
+            }
+            throw new SeatDeniedException(
+                    agentId, problem.intMember("capacity"), problem.intMember("inUse"), problem.detail());
+        }
+        throw new LicenseServerException(
+                "could not claim a seat for " + agentId + ": " + problem.describe(),
+                status,
+                problem.type(),
+                problem.detail(),
+                null);
+    }
+
+    private Lease adopt(String agentId, String station, SeatGrant grant, Instant sentAt) {
+        RenewingLease[] created = new RenewingLease[1];
+        RenewingLease lease = leases.compute(agentId, (id, known) -> {
+            if (known != null && known.refresh(grant, station, sentAt)) {
+                return known;
+            }
+            created[0] = new RenewingLease(this, agentId, station, grant, sentAt);
+            return created[0];
+        });
+        if (created[0] != null) {
+            created[0].start();
+        }
+        if (closed.get()) {
+            lease.close();
+            throw new IllegalStateException("the license client was closed during the claim for " + agentId);
+        }
+        return lease;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        for (RenewingLease lease : leases.values()) {
+            releases.add(lease.release());
+        }
+        leases.clear();
+        Duration bound = settings.requestTimeout().multipliedBy(2);
+        try {
+            CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                    .get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            long pending = releases.stream().filter(r -> !r.isDone()).count();
+            LOG.log(
+                    Level.WARNING,
+                    "closing the license client: {0} releases not answered within {1}; those seats expire by themselves",
+                    pending,
+                    bound);
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "closing the license client: a release failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.shutdownNow();
+        scheduler.shutdownNow();
+        listenerExecutor.shutdown();
+        try {
+            http.awaitTermination(Duration.ofSeconds(1));
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+            if (Thread.currentThread() != listenerThread) {
+                listenerExecutor.awaitTermination(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LicenseClient[" + settings.server() + ", " + leases.size() + " leases"
+                + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    ClientSettings settings() {
+        return settings;
+    }
+
+    SeatApi api() {
+        return api;
+    }
+
+    RequestGate gate() {
+        return gate;
+    }
+
+    /** Runs {@code task} after {@code delay} on the scheduler; {@code null} when the client is shutting down. */
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            Runnable logged = () -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "a bug stopped a scheduled renewal", e);
+                }
+            };
+            return scheduler.schedule(logged, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Forgets a lease that is no longer held; a newer lease of the same agent is kept. */
+    void forget(RenewingLease lease) {
+        leases.remove(lease.agentId(), lease);
+    }
+
+    /** Tells listeners of a loss, one at a time on the listener thread. */
+    void deliver(Lease lease, LeaseLoss loss, List<LeaseListener> listeners) {
+        for (LeaseListener listener : listeners) {
+            try {
+                listenerExecutor.execute(() -> tell(listener, lease, loss));
+            } catch (RejectedExecutionException e) {
+                LOG.log(Level.DEBUG, "client closed; not telling a listener of {0}", loss);
+            }
+        }
+    }
+
+    private static void tell(LeaseListener listener, Lease lease, LeaseLoss loss) {
+        try {
+            listener.leaseLost(lease, loss);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+            LOG.log(Level.WARNING, "a lease listener failed on the loss of " + lease.agentId() + " (" + loss + ")", e);
+        }
+    }
+
+    /** Logs how a release ended; a lease the server no longer holds counts as released. */
+    void logRelease(String agentId, HttpResponse<String> response, Throwable failure) {
+        if (failure != null) {
+            LOG.log(
+                    Level.WARNING,
+                    "could not release the seat of {0} ({1}); it frees itself when the lease expires",
+                    agentId,
+                    unreachable(failure));
+            return;
+        }
+        int status = response.statusCode();
+        if (status / 100 != 2 && status != 404 && status != 410) {
+            LOG.log(
+                    Level.WARNING,
+                    "the server refused to release the seat of {0} ({1}); it frees itself when the lease expires",
+                    agentId,
+                    Problem.of(response).describe());
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the license client is closed");
+        }
+    }
+
+    /** What went wrong on the way to the server, in a few words. */
+    String unreachable(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String what = cause instanceof HttpTimeoutException
+                ? "no answer within the timeout"
+                : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return settings.server() + " unreachable: " + what;
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
