@@ -4,6 +4,8 @@ import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteSeatStore;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,10 +35,13 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The seat ledger used as a library: {@link SeatLedger} on the real {@link SqliteSeatStore}, in a
- * fresh SQLite file in a temporary directory (WAL, {@code synchronous=NORMAL}: every acked claim
- * survives a crash of the process). Each thread is its own agent; the capacity is far above the
- * number of threads, so no claim is denied and the threads meet only at the store's single writer.
+ * The seat ledger used as a library: {@link SeatLedger} on a real SQLite store, in a fresh file in a
+ * temporary directory (WAL, {@code synchronous=NORMAL}: every acked claim survives a crash of the
+ * process), for each {@code store}: {@code journaled} ({@link JournaledSeatStore}, the server's
+ * store: decisions in memory, claims and releases group-committed to a journal, renewals written only
+ * at checkpoints) and {@code sqlite} ({@link SqliteSeatStore}: one write transaction per claim,
+ * release and renewal). Each thread is its own agent; the capacity is far above the number of
+ * threads, so no claim is denied and the threads meet only at the store.
  *
  * <ul>
  *   <li>{@code claimAndRelease}, {@code claimAndRelease8}: an agent logs in and out — two write
@@ -46,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run all: {@code java -jar bench/target/benchmarks.jar SeatLedgerBenchmark}; one: {@code java
  * -jar bench/target/benchmarks.jar 'SeatLedgerBenchmark.claimAndRelease$'} (likewise {@code
  * claimAndRelease8}, {@code 'renew$'}, {@code renew8}). Build first with {@code ./mvnw -B -pl bench
- * -am package -DskipTests}.
+ * -am package -DskipTests}. One store only: add {@code -p store=journaled}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -62,21 +69,34 @@ public class SeatLedgerBenchmark {
     /** The server's default lease TTL. */
     static final Duration TTL = Duration.ofSeconds(60);
 
+    /** The store under the ledger: {@code journaled} or {@code sqlite}. */
+    @Param({"journaled", "sqlite"})
+    public String store = "journaled";
+
     private Path directory;
     private SqliteDatabase database;
+    private JournaledSeatStore journaled;
     SeatLedger ledger;
 
-    /** Opens a fresh database in a temporary directory. */
+    /** Opens the store on a fresh database in a temporary directory. */
     @Setup(Level.Trial)
     public void open() throws IOException {
         directory = Files.createTempDirectory("innolicense-jmh-");
         database = SqliteDatabase.open(directory);
-        ledger = new SeatLedger(new SqliteSeatStore(database), InstantSource.system(), () -> CAPACITY, TTL);
+        SeatStore seats = switch (store) {
+            case "journaled" -> journaled = JournaledSeatStore.open(database, Instant.now(), TTL);
+            case "sqlite" -> new SqliteSeatStore(database);
+            default -> throw new IllegalArgumentException("unknown store '" + store + "'");
+        };
+        ledger = new SeatLedger(seats, InstantSource.system(), () -> CAPACITY, TTL);
     }
 
-    /** Closes the database and deletes its directory. */
+    /** Closes the store and the database and deletes the directory. */
     @TearDown(Level.Trial)
     public void close() throws IOException {
+        if (journaled != null) {
+            journaled.close();
+        }
         database.close();
         try (Stream<Path> files = Files.walk(directory)) {
             files.sorted(Comparator.reverseOrder()).forEach(file -> {

@@ -4,42 +4,74 @@ import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteSeatStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Ours, in process: the {@link SeatLedger} used as a library on the real SQLite store, in a database
- * in the given directory. A claim is acked after its transaction committed to the write-ahead log.
+ * Ours, in process: the {@link SeatLedger} used as a library on a real SQLite store, in a database
+ * in the given directory. With {@link JournaledSeatStore} (the server's store, {@code ours-inproc})
+ * a claim or release is acked after the group commit that holds it reached the write-ahead log, and
+ * a renewal writes nothing until the next checkpoint; with {@link SqliteSeatStore} ({@code
+ * ours-inproc-sqlite}) every claim, release and renewal is its own write transaction.
  */
 final class LedgerArbiter implements SeatArbiter {
 
-    static final String NAME = "ours-inproc";
+    static final String JOURNALED = "ours-inproc";
+    static final String SQLITE = "ours-inproc-sqlite";
 
+    private final String name;
     private final SqliteDatabase database;
+    private final JournaledSeatStore journaled;
     private final AtomicInteger capacity = new AtomicInteger();
     private final SeatLedger ledger;
 
-    LedgerArbiter(Path dataDirectory) {
+    /**
+     * Opens a fresh store.
+     *
+     * @param name {@link #JOURNALED} or {@link #SQLITE}
+     * @param dataDirectory where the database goes
+     */
+    LedgerArbiter(String name, Path dataDirectory) {
+        this.name = name;
         this.database = SqliteDatabase.open(dataDirectory);
-        this.ledger = new SeatLedger(
-                new SqliteSeatStore(database),
-                InstantSource.system(),
-                capacity::get,
-                Duration.ofMillis(LEASE_TTL_MILLIS));
+        Duration ttl = Duration.ofMillis(LEASE_TTL_MILLIS);
+        SeatStore store;
+        switch (name) {
+            case JOURNALED -> {
+                journaled = JournaledSeatStore.open(database, Instant.now(), ttl);
+                store = journaled;
+            }
+            case SQLITE -> {
+                journaled = null;
+                store = new SqliteSeatStore(database);
+            }
+            default -> {
+                database.close();
+                throw new IllegalArgumentException("unknown in-process arbiter '" + name + "'");
+            }
+        }
+        this.ledger = new SeatLedger(store, InstantSource.system(), capacity::get, ttl);
     }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
     public Durability durability() {
-        return new Durability(Durability.Survives.PROCESS_CRASH, "SQLite WAL, synchronous=NORMAL");
+        return new Durability(
+                Durability.Survives.PROCESS_CRASH,
+                journaled != null
+                        ? "group commit to a SQLite journal (WAL, synchronous=NORMAL); renewals at checkpoints"
+                        : "SQLite WAL, synchronous=NORMAL, a transaction per operation");
     }
 
     @Override
@@ -69,6 +101,9 @@ final class LedgerArbiter implements SeatArbiter {
 
     @Override
     public void close() {
+        if (journaled != null) {
+            journaled.close();
+        }
         database.close();
     }
 }

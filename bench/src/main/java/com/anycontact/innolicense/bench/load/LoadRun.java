@@ -78,7 +78,8 @@ public final class LoadRun implements Callable<Integer> {
             names = "--arbiters",
             split = ",",
             defaultValue = "ours-http,ours-inproc,redis,zookeeper,postgres",
-            description = "ours-http, ours-inproc, redis, redis-aof-everysec, redis-aof-always, zookeeper, postgres"
+            description = "ours-http, ours-inproc, ours-inproc-sqlite, redis, redis-aof-everysec, redis-aof-always,"
+                    + " zookeeper, postgres"
                     + " (default ${DEFAULT-VALUE})")
     List<String> arbiters;
 
@@ -340,7 +341,8 @@ public final class LoadRun implements Callable<Integer> {
                                 serverJvmOptions(),
                                 pidDirectory),
                         true);
-            case LedgerArbiter.NAME -> new LedgerArbiter(Files.createTempDirectory(work, "inproc-"));
+            case LedgerArbiter.JOURNALED, LedgerArbiter.SQLITE ->
+                new LedgerArbiter(name, Files.createTempDirectory(work, "inproc-"));
             case "redis" ->
                 new RedisArbiter(
                         name,

@@ -7,6 +7,8 @@ import com.anycontact.innolicense.license.LicenseState;
 import com.anycontact.innolicense.license.LicenseStatus;
 import com.anycontact.innolicense.seat.ClaimResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs each benchmark body a handful of times outside JMH, so that a broken benchmark fails the
@@ -39,9 +41,11 @@ class BenchmarkBodiesTest {
         }
     }
 
-    @Test
-    void claimAndRelease_onTheRealStore_grantsAndReleasesEveryTime() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"journaled", "sqlite"})
+    void claimAndRelease_onTheRealStore_grantsAndReleasesEveryTime(String store) throws Exception {
         SeatLedgerBenchmark benchmark = new SeatLedgerBenchmark();
+        benchmark.store = store;
         benchmark.open();
         try {
             SeatLedgerBenchmark.Agent agent = new SeatLedgerBenchmark.Agent();
@@ -57,9 +61,11 @@ class BenchmarkBodiesTest {
         }
     }
 
-    @Test
-    void renew_ofAHeldLease_renewsItEveryTime() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"journaled", "sqlite"})
+    void renew_ofAHeldLease_renewsItEveryTime(String store) throws Exception {
         SeatLedgerBenchmark benchmark = new SeatLedgerBenchmark();
+        benchmark.store = store;
         benchmark.open();
         try {
             SeatLedgerBenchmark.Holder holder = new SeatLedgerBenchmark.Holder();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The load shapes, run by operation count rather than by time, against hand-written and real arbiters. */
 class LoadDriverTest {
@@ -26,9 +28,11 @@ class LoadDriverTest {
         assertThat(arbiter.held()).isZero();
     }
 
-    @Test
-    void renewals_onTheRealLedger_renewHeldLeasesAndReleaseThemAtTheEnd(@TempDir Path directory) throws Exception {
-        try (LedgerArbiter arbiter = new LedgerArbiter(directory)) {
+    @ParameterizedTest
+    @ValueSource(strings = {LedgerArbiter.JOURNALED, LedgerArbiter.SQLITE})
+    void renewals_onTheRealLedger_renewHeldLeasesAndReleaseThemAtTheEnd(String store, @TempDir Path directory)
+            throws Exception {
+        try (LedgerArbiter arbiter = new LedgerArbiter(store, directory)) {
             arbiter.reset(3);
 
             Measurement m = driver.renewals(arbiter, 3);
@@ -40,9 +44,11 @@ class LoadDriverTest {
         }
     }
 
-    @Test
-    void contention_onTheRealLedger_neverHoldsMoreThanTheCapacity(@TempDir Path directory) throws Exception {
-        try (LedgerArbiter arbiter = new LedgerArbiter(directory)) {
+    @ParameterizedTest
+    @ValueSource(strings = {LedgerArbiter.JOURNALED, LedgerArbiter.SQLITE})
+    void contention_onTheRealLedger_neverHoldsMoreThanTheCapacity(String store, @TempDir Path directory)
+            throws Exception {
+        try (LedgerArbiter arbiter = new LedgerArbiter(store, directory)) {
             arbiter.reset(4);
 
             ContentionResult result = driver.contention(arbiter, 16, 4, 0);

@@ -36,7 +36,7 @@ class LoadRunTest {
         String markdown = text(out);
         assertThat(markdown)
                 .contains("Ratios are this arbiter ÷ ours-inproc")
-                .contains("| ours-inproc | process crash | SQLite WAL, synchronous=NORMAL |")
+                .contains("| ours-inproc | process crash | group commit to a SQLite journal")
                 .contains("#### Claim + release pairs")
                 .contains("#### Renewals of held leases")
                 .containsPattern("\\| ours-inproc \\| process crash \\| 4 \\| [\\d,]+ \\| 1\\.00× \\|")
