@@ -12,8 +12,8 @@ import java.time.Duration;
  * Ours over HTTP: a real {@code innolicense server} process, driven with {@code java.net.http}
  * over keep-alive HTTP/1.1 connections: {@code PUT /api/v1/seats/{agentId}} claims (201) or renews
  * (200), 409 is a denial, {@code DELETE} releases (204). Raw requests rather than the client SDK, so
- * that the numbers measure the server and not the SDK's scheduling. A claim is acked after its
- * transaction committed to the server's SQLite write-ahead log.
+ * that the numbers measure the server and not the SDK's scheduling. A claim is acked after the group
+ * commit holding it reached the server's SQLite write-ahead log.
  */
 final class HttpArbiter implements SeatArbiter {
 
@@ -52,7 +52,9 @@ final class HttpArbiter implements SeatArbiter {
 
     @Override
     public Durability durability() {
-        return new Durability(Durability.Survives.PROCESS_CRASH, "SQLite WAL, synchronous=NORMAL");
+        return new Durability(
+                Durability.Survives.PROCESS_CRASH,
+                "group commit to a SQLite journal (WAL, synchronous=NORMAL); renewals at checkpoints");
     }
 
     @Override

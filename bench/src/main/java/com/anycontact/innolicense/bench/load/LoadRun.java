@@ -78,9 +78,10 @@ public final class LoadRun implements Callable<Integer> {
             names = "--arbiters",
             split = ",",
             defaultValue = "ours-http,ours-inproc,redis,zookeeper,postgres",
-            description = "ours-http, ours-inproc, ours-inproc-sqlite, redis, redis-aof-everysec, redis-aof-always,"
-                    + " zookeeper, postgres"
-                    + " (default ${DEFAULT-VALUE})")
+            description =
+                    "ours-http, ours-http-raw, ours-inproc, ours-inproc-sqlite, redis, redis-aof-everysec, redis-aof-always,"
+                            + " zookeeper, postgres"
+                            + " (default ${DEFAULT-VALUE})")
     List<String> arbiters;
 
     @Option(
@@ -145,9 +146,11 @@ public final class LoadRun implements Callable<Integer> {
 
     @Option(
             names = "--baseline",
-            defaultValue = HttpArbiter.NAME,
-            description = "the arbiter ratios compare with (default ${DEFAULT-VALUE})")
-    String baseline;
+            split = ",",
+            defaultValue = "ours-http-raw,ours-http,ours-inproc",
+            description =
+                    "the arbiter ratios compare with: the first of these that was measured (default ${DEFAULT-VALUE})")
+    List<String> baseline;
 
     @Option(names = "--work-dir", description = "where databases and logs go (default: a new temporary directory)")
     Path workDirectory;
@@ -183,9 +186,9 @@ public final class LoadRun implements Callable<Integer> {
 
     @Option(
             names = "--lease-ttl",
-            defaultValue = "120s",
+            defaultValue = "60s",
             description = "the server's lease TTL in the scale run; leases are renewed every third of it"
-                    + " (default ${DEFAULT-VALUE}: 100,000 leases make 2,500 renewals/s)")
+                    + " (default ${DEFAULT-VALUE}, the server's: 100,000 leases make 5,000 renewals/s)")
     Duration leaseTtl;
 
     private final PrintStream stdout;
@@ -275,7 +278,7 @@ public final class LoadRun implements Callable<Integer> {
                 report.failed(name, "failed during the run: " + e.getMessage());
             }
         }
-        return header(report.baseline(baseline)) + "\n" + report.markdown(baseline);
+        return header(report.baseline(baseline)) + "\n" + report.markdown(report.baseline(baseline));
     }
 
     private void warmUp(SeatArbiter arbiter) throws Exception {
@@ -341,6 +344,13 @@ public final class LoadRun implements Callable<Integer> {
                                 serverJvmOptions(),
                                 pidDirectory),
                         true);
+            case RawHttpArbiter.NAME ->
+                new RawHttpArbiter(ServerProcess.start(
+                        serverJar,
+                        Files.createTempDirectory(work, "server-"),
+                        Duration.ofMillis(SeatArbiter.LEASE_TTL_MILLIS),
+                        serverJvmOptions(),
+                        pidDirectory));
             case LedgerArbiter.JOURNALED, LedgerArbiter.SQLITE ->
                 new LedgerArbiter(name, Files.createTempDirectory(work, "inproc-"));
             case "redis" ->

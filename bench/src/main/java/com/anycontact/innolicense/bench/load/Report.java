@@ -37,11 +37,9 @@ final class Report {
     /**
      * The tables.
      *
-     * @param preferredBaseline the arbiter the ratios compare with, when it was measured; otherwise
-     *     the first arbiter measured
+     * @param baseline the arbiter the ratios compare with ({@link #baseline(List)})
      */
-    String markdown(String preferredBaseline) {
-        String baseline = baseline(preferredBaseline);
+    String markdown(String baseline) {
         StringBuilder out = new StringBuilder();
         out.append("#### What an acked claim survives\n\n| arbiter | survives | because |\n|---|---|---|\n");
         durability.forEach((name, d) -> out.append("| ")
@@ -62,11 +60,12 @@ final class Report {
         return out.toString();
     }
 
-    /** The arbiter ratios compare with: the preferred one when it was measured, else the first measured. */
-    String baseline(String preferred) {
-        return durability.containsKey(preferred)
-                ? preferred
-                : durability.keySet().stream().findFirst().orElse(preferred);
+    /** The arbiter ratios compare with: the first preferred one that was measured, else the first measured. */
+    String baseline(List<String> preferred) {
+        return preferred.stream()
+                .filter(durability::containsKey)
+                .findFirst()
+                .orElseGet(() -> durability.keySet().stream().findFirst().orElse("?"));
     }
 
     private void table(StringBuilder out, Measurement.Scenario scenario, String baseline) {

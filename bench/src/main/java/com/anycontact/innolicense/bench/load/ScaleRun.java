@@ -54,6 +54,8 @@ final class ScaleRun {
      * @param renewals renewals in the hold phase
      * @param renewalLatency their latency
      * @param maxRenewalLateness how far behind its due time the latest renewal was sent
+     * @param overdueAtEnd leases whose renewal was due before the end of the hold but not yet sent:
+     *     0 when the server kept up with the renewals
      * @param lost renewals that found their lease gone (expired or refused)
      * @param probeClaims claims by the prober during the hold phase, with the other leases held
      * @param errors failed requests
@@ -74,6 +76,7 @@ final class ScaleRun {
             long renewals,
             Latency renewalLatency,
             Duration maxRenewalLateness,
+            long overdueAtEnd,
             long lost,
             Latency probeClaims,
             long errors,
@@ -97,14 +100,15 @@ final class ScaleRun {
             out.append("| measure | value |\n|---|---:|\n");
             row(out, "leases held", String.format(Locale.ROOT, "%,d", held));
             row(out, "renew hint (TTL ÷ 3)", renewHint.toSeconds() + " s");
-            row(out, "renewals/s due at that hint", Report.count(expected));
+            row(out, "renewals/s due at that hint, in the long run", Report.count(expected));
             row(out, "fill: claims/s (renewals running alongside)", Report.count(held / Math.max(fillSeconds, 1e-9)));
             row(out, "fill: claim p50 / p99 / p99.9 µs", triple(fillClaims));
             row(out, "fill: claim p99 µs with ≥ 90% held", Report.micros(lateFillClaims.p99()));
             row(out, "hold: length", String.format(Locale.ROOT, "%.0f s", holdSeconds));
-            row(out, "hold: renewals/s", Report.count(renewals / Math.max(holdSeconds, 1e-9)));
+            row(out, "hold: renewals/s (as fell due)", Report.count(renewals / Math.max(holdSeconds, 1e-9)));
             row(out, "hold: renewal p50 / p99 / p99.9 µs", triple(renewalLatency));
             row(out, "hold: latest renewal behind its due time", maxRenewalLateness.toMillis() + " ms");
+            row(out, "hold: renewals overdue at its end", String.format(Locale.ROOT, "%,d", overdueAtEnd));
             row(out, "hold: leases lost (renewal found none)", Long.toString(lost));
             row(out, "hold: claim p50 / p99 / p99.9 µs (prober)", triple(probeClaims));
             row(
@@ -174,6 +178,7 @@ final class ScaleRun {
         Thread probing = Thread.ofPlatform().name("scale-prober").start(prober);
         TimeUnit.NANOSECONDS.sleep(hold.toNanos());
         shared.holding = false;
+        long holdEnd = System.nanoTime();
         prober.stop = true;
         probing.join();
         double holdSeconds = (System.nanoTime() - holdStart) / 1e9;
@@ -190,7 +195,9 @@ final class ScaleRun {
         long lost = 0;
         long errors = prober.errors;
         long lateness = 0;
+        long overdue = 0;
         for (Worker worker : pool) {
+            overdue += worker.held.stream().filter(h -> h.due < holdEnd).count();
             fill.add(worker.fillClaims);
             lateFill.add(worker.lateFillClaims);
             renewal.add(worker.renewalLatency);
@@ -211,6 +218,7 @@ final class ScaleRun {
                 renewals,
                 Latency.of(renewal),
                 Duration.ofNanos(lateness),
+                overdue,
                 lost,
                 Latency.of(prober.claims),
                 errors,
