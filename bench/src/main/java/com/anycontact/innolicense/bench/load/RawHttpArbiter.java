@@ -116,7 +116,7 @@ final class RawHttpArbiter implements SeatArbiter {
     }
 
     /** One keep-alive connection, used by one thread at a time. */
-    private static final class Connection {
+    static final class Connection {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
