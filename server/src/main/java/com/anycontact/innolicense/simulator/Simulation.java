@@ -51,15 +51,13 @@ public final class Simulation implements AutoCloseable {
         this.startedAt = timeline.now();
         Instant origin =
                 startedAt.minus(Duration.ofNanos((long) (settings.cycle().toNanos() * settings.warmStart())));
-        int width = Math.max(4, Integer.toString(settings.agents()).length());
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         List<SimulatedAgent> created = new ArrayList<>(settings.agents());
         for (int i = 1; i <= settings.agents(); i++) {
-            String number = String.format(Locale.ROOT, "%0" + width + "d", i);
             SplittableRandom random = seeds.split();
             created.add(new SimulatedAgent(
-                    "sim-agent-" + number,
-                    "station-" + number,
+                    settings.agentId(i),
+                    "station-" + i,
                     new Rhythm(settings.pattern(), origin, settings.cycle(), i % 2, random),
                     settings.crashRate(),
                     timeline,

@@ -1,6 +1,7 @@
 package com.anycontact.innolicense.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -93,7 +94,7 @@ class SimulationTest {
     @Test
     void warmStart_logsInAtOnceTheAgentsWhoseLoginFellBeforeTheStart() {
         FakeSeatDesk desk = desk(100);
-        Simulation.start(timeline, desk, new SimulationSettings(100, LoadPattern.SHIFT, HOUR, 0, 42, 0.1));
+        Simulation.start(timeline, desk, new SimulationSettings(100, "agent-", LoadPattern.SHIFT, HOUR, 0, 42, 0.1));
 
         timeline.runUntil(START);
 
@@ -323,6 +324,27 @@ class SimulationTest {
         again.runUntil(at(1));
 
         assertThat(second.events()).isEqualTo(first.events()).hasSizeGreaterThan(100);
+    }
+
+    @Test
+    void agentPrefix_namesTheAgents_andMustMakeAgentIds() {
+        FakeSeatDesk desk = desk(10);
+        Simulation.start(
+                timeline,
+                desk,
+                SimulationSettings.of(12_345, LoadPattern.STEADY, HOUR, 0, 1).withAgentPrefix("node-2.agent-"));
+        timeline.runUntil(at(0.2));
+
+        assertThat(desk.events("claim"))
+                .extracting(FakeSeatDesk.Event::agentId)
+                .allMatch(id -> id.matches("node-2\\.agent-\\d{5}"));
+        assertThatThrownBy(() ->
+                        SimulationSettings.of(1, LoadPattern.STEADY, HOUR, 0, 1).withAgentPrefix("agent 7-"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'agent 7-'");
+        assertThatThrownBy(() ->
+                        SimulationSettings.of(1, LoadPattern.STEADY, HOUR, 0, 1).withAgentPrefix("x".repeat(61)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
