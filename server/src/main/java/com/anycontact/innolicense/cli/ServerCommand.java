@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -112,10 +113,13 @@ final class ServerCommand implements Callable<Integer> {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
-            demoRun.ifPresent(Demo::stopAgents);
-            server.close();
-            demoRun.ifPresent(Demo::deleteData);
+            if (stopping.compareAndSet(false, true)) {
+                demoRun.ifPresent(Demo::stopAgents);
+                server.close();
+                demoRun.ifPresent(Demo::deleteData);
+            }
         };
         Runtime.getRuntime()
                 .addShutdownHook(

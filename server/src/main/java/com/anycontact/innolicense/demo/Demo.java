@@ -230,9 +230,12 @@ public final class Demo {
         }
     }
 
-    /** Deletes the temporary data directory, once the server is closed; keeps a data directory that was given. */
+    /**
+     * Deletes the temporary data directory, once the server is closed; keeps a data directory that was given.
+     * Idempotent.
+     */
     public void deleteData() {
-        if (temporaryData.isEmpty()) {
+        if (temporaryData.isEmpty() || !Files.exists(temporaryData.get())) {
             return;
         }
         try (Stream<Path> paths = Files.walk(temporaryData.get())) {
