@@ -34,4 +34,15 @@ class CoreDependencyRulesTest {
                 .resideOutsideOfPackages("java..", "com.anycontact.innolicense.seat..")
                 .check(CORE);
     }
+
+    @Test
+    void usage_dependsOnTheJdkAndItsOwnPackageOnly() {
+        noClasses()
+                .that()
+                .resideInAPackage("com.anycontact.innolicense.usage..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("java..", "com.anycontact.innolicense.usage..")
+                .check(CORE);
+    }
 }

@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -50,6 +52,13 @@ public final class AccessService {
     /** The actor named in the audit log for what bootstrap creates. */
     public static final String BOOTSTRAP_ACTOR = "bootstrap";
 
+    /**
+     * How long a token found valid is trusted without asking the store again. A token revoked through this
+     * service stops working at once; one revoked through another server node of a cluster within this time.
+     */
+    public static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
+
+    private static final int KNOWN_TOKENS = 10_000;
     private static final int THROTTLE_KEYS = 10_000;
     private static final int MAX_ADDRESS_KEY_LENGTH = 128;
 
@@ -59,6 +68,7 @@ public final class AccessService {
     private final InstantSource clock;
     private final AuditSink audit;
     private final LoginThrottle throttle = new LoginThrottle(THROTTLE_KEYS);
+    private final Map<String, KnownToken> knownTokens = new ConcurrentHashMap<>();
     private final ReentrantLock userChanges = new ReentrantLock();
     private volatile String decoyHash;
 
@@ -131,10 +141,28 @@ public final class AccessService {
         if (!TokenSecrets.isWellFormed(secret)) {
             return Optional.empty();
         }
-        return tokens.findBySecretDigest(TokenSecrets.digest(secret))
+        String digest = TokenSecrets.digest(secret);
+        Instant now = clock.instant();
+        KnownToken known = knownTokens.get(digest);
+        if (known != null && now.isBefore(known.checkedAt().plus(TOKEN_RECHECK))) {
+            return Optional.of(known.principal());
+        }
+        Optional<Principal> principal = tokens.findBySecretDigest(digest)
                 .filter(token -> !token.isRevoked())
                 .map(Principal::of);
+        if (principal.isPresent()) {
+            if (knownTokens.size() >= KNOWN_TOKENS) {
+                knownTokens.clear();
+            }
+            knownTokens.put(digest, new KnownToken(principal.get(), now));
+        } else {
+            knownTokens.remove(digest);
+        }
+        return principal;
     }
+
+    /** A token found valid in the store, and when: it is looked up again after {@link #TOKEN_RECHECK}. */
+    private record KnownToken(Principal principal, Instant checkedAt) {}
 
     /**
      * Creates an API token with a new random secret ({@link TokenSecrets#generate()}).
@@ -167,6 +195,7 @@ public final class AccessService {
         }
         Instant now = clock.instant();
         boolean revoked = tokens.revoke(id, now);
+        knownTokens.values().removeIf(known -> known.principal().id().equals(id));
         if (revoked) {
             audit.record(now, actor.auditName(), AuditSink.TOKEN_REVOKED, "token " + id);
         }

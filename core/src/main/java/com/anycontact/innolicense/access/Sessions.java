@@ -128,6 +128,21 @@ public final class Sessions {
         }
     }
 
+    /**
+     * Whether the session with that ID has not ended, without counting as use: for a long-lived stream
+     * that must end with its session but must not keep it alive.
+     */
+    public boolean isLive(String id) {
+        if (id == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        synchronized (sessions) {
+            Session session = sessions.get(id);
+            return session != null && session.expiresAt().isAfter(now);
+        }
+    }
+
     /** Ends a session (logout); nothing happens when there is none with that ID. */
     public void invalidate(String id) {
         if (id == null) {

@@ -301,6 +301,31 @@ class AccessServiceTest {
     }
 
     @Test
+    void authenticateToken_again_withinTheRecheckTime_doesNotAskTheStore() {
+        CreatedToken created = (CreatedToken) access.createToken("acd-node-1", Role.ACD, ROOT);
+        access.authenticateToken(created.secret());
+        int lookups = tokenStore.lookups;
+
+        clock.advance(AccessService.TOKEN_RECHECK.minusMillis(1));
+        assertThat(access.authenticateToken(created.secret())).isPresent();
+
+        assertThat(tokenStore.lookups).isEqualTo(lookups);
+    }
+
+    @Test
+    void authenticateToken_revokedByAnotherNode_stopsWorkingAfterTheRecheckTime() {
+        CreatedToken created = (CreatedToken) access.createToken("acd-node-1", Role.ACD, ROOT);
+        assertThat(access.authenticateToken(created.secret())).isPresent();
+
+        tokenStore.revoke(created.token().id(), T0);
+        clock.advance(AccessService.TOKEN_RECHECK.minusMillis(1));
+        assertThat(access.authenticateToken(created.secret())).isPresent();
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(access.authenticateToken(created.secret())).isEmpty();
+    }
+
+    @Test
     void revokeToken_ofUnknownOrRevokedToken_isFalse() {
         CreatedToken created = (CreatedToken) access.createToken("acd-node-1", Role.ACD, ROOT);
         access.revokeToken(created.token().id(), ROOT);

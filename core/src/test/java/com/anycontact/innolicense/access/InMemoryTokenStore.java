@@ -11,6 +11,7 @@ final class InMemoryTokenStore implements TokenStore {
     record Row(ApiToken token, String secretDigest) {}
 
     final List<Row> rows = new ArrayList<>();
+    int lookups;
 
     @Override
     public synchronized void create(ApiToken token, String secretDigest) {
@@ -24,6 +25,7 @@ final class InMemoryTokenStore implements TokenStore {
 
     @Override
     public synchronized Optional<ApiToken> findBySecretDigest(String digest) {
+        lookups++;
         return rows.stream()
                 .filter(row -> row.secretDigest.equals(digest))
                 .map(Row::token)

@@ -184,4 +184,16 @@ class SessionsTest {
 
         assertThat(session.toString()).doesNotContain(session.id()).doesNotContain(session.csrfToken());
     }
+
+    @Test
+    void isLive_tellsWhetherTheSessionLasts_withoutCountingAsUse() {
+        Session created = sessions.create(ALICE, ADDRESS);
+        clock.advance(Duration.ofMinutes(29));
+
+        assertThat(sessions.isLive(created.id())).isTrue();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(sessions.isLive(created.id())).isFalse();
+        assertThat(sessions.isLive("no-such-session")).isFalse();
+        assertThat(sessions.isLive(null)).isFalse();
+    }
 }

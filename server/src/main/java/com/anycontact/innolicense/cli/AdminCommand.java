@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
         name = "admin",
         mixinStandardHelpOptions = true,
         description = {
-            "Administers a running license server over its HTTP API: license status, applying a key, API tokens.",
+            "Administers a running license server over its HTTP API: license status, applying a key, API tokens,"
+                    + " users, the audit log.",
             "The server is --server or INNOLICENSE_SERVER (default http://127.0.0.1:8080); the API token is"
                     + " --token or INNOLICENSE_TOKEN (an admin token; supervisor tokens may read the status)."
         })

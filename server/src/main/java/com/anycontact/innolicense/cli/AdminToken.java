@@ -1,8 +1,6 @@
 package com.anycontact.innolicense.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,10 +127,7 @@ final class AdminToken {
 
         @Override
         public Integer call() {
-            AdminClient.Answer answer = connection
-                    .client(io.env())
-                    .delete("/api/v1/tokens/"
-                            + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+            AdminClient.Answer answer = connection.client(io.env()).delete("/api/v1/tokens/" + AdminClient.encode(id));
             if (answer.status() == 404) {
                 throw CommandFailure.refused("no API token has the ID '" + id + "'");
             }

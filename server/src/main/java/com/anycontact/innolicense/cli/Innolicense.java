@@ -60,7 +60,13 @@ public final class Innolicense {
                         .addSubcommand(new CommandLine(new AdminToken())
                                 .addSubcommand(new AdminToken.Create(io))
                                 .addSubcommand(new AdminToken.List(io))
-                                .addSubcommand(new AdminToken.Revoke(io))));
+                                .addSubcommand(new AdminToken.Revoke(io)))
+                        .addSubcommand(new CommandLine(new AdminUser())
+                                .addSubcommand(new AdminUser.Create(io))
+                                .addSubcommand(new AdminUser.List(io))
+                                .addSubcommand(new AdminUser.Delete(io))
+                                .addSubcommand(new AdminUser.Password(io)))
+                        .addSubcommand(new AdminAudit(io)));
         commandLine.registerConverter(InstallationId.class, Innolicense::installationId);
         commandLine.registerConverter(Moment.class, Moment::parse);
         commandLine.setParameterExceptionHandler(Innolicense::usageError);

@@ -5,7 +5,10 @@ import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.usage.UsageTracker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,6 +21,10 @@ import java.util.Objects;
  * @param audit the audit log, for what the API itself records (denials, refused renewals)
  * @param clock the trusted time
  * @param secureCookies whether the session cookie is marked {@code Secure}
+ * @param metrics the meters, scraped by {@code GET /metrics}; the API adds its request timer
+ * @param readiness what {@code GET /health/ready} checks
+ * @param usage seat use now, its peaks and history
+ * @param events the live events streamed to the dashboard
  */
 public record ApiServices(
         LicenseService licenses,
@@ -26,9 +33,13 @@ public record ApiServices(
         Sessions sessions,
         AuditLog audit,
         InstantSource clock,
-        boolean secureCookies) {
+        boolean secureCookies,
+        PrometheusMeterRegistry metrics,
+        List<HealthCheck> readiness,
+        UsageTracker usage,
+        LiveEvents events) {
 
-    /** Requires every service. */
+    /** Requires every service; copies the checks. */
     public ApiServices {
         Objects.requireNonNull(licenses, "licenses");
         Objects.requireNonNull(seats, "seats");
@@ -36,5 +47,9 @@ public record ApiServices(
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(metrics, "metrics");
+        readiness = List.copyOf(readiness);
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(events, "events");
     }
 }

@@ -10,10 +10,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The HTTP API under {@code /api/v1}: the one place where every route is declared with the roles that may
- * call it ({@link #routes()}); authentication runs before every matched route ({@link Authenticator}) and
- * every error is written by {@link Problems}. Requests run on virtual threads; nothing is logged per
- * request.
+ * The HTTP API under {@code /api/v1}, with {@code /metrics} and {@code /health/*} beside it: the one place
+ * where every route is declared with the roles that may call it ({@link #routes()}); authentication runs
+ * before every matched route ({@link Authenticator}), every error is written by {@link Problems}, and every
+ * request is timed ({@link RequestTimer}). Requests run on virtual threads; nothing is logged per request.
+ * {@code docs/openapi.yaml} describes every route, and a test keeps the two equal. The web UI's pages and
+ * assets ({@link WebUi}) are served beside the API, open to anyone: they hold no data.
  */
 public final class HttpApi {
 
@@ -45,6 +47,8 @@ public final class HttpApi {
     private final Problems problems = new Problems(json.mapper());
     private final Authenticator authenticator;
     private final List<Route> routes;
+    private final RequestTimer requestTimer;
+    private final WebUi webUi;
 
     /** The API over these services. */
     public HttpApi(ApiServices services) {
@@ -54,6 +58,15 @@ public final class HttpApi {
         SeatRoutes seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
         SessionRoutes session = new SessionRoutes(services, json);
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
+        AuditRoutes audit = new AuditRoutes(services.audit(), json);
+        UserRoutes users = new UserRoutes(services.access(), services.sessions(), json);
+        OpenApiRoutes openApi = new OpenApiRoutes();
+        MetricsRoutes metrics = new MetricsRoutes(services.metrics());
+        HealthRoutes health = new HealthRoutes(services.readiness(), json);
+        this.requestTimer = new RequestTimer(services.metrics());
+        UsageRoutes usage = new UsageRoutes(services.usage(), services.licenses(), services.seats(), json);
+        LiveEvents events = services.events();
+        this.webUi = new WebUi(services.sessions());
         this.routes = List.of(
                 route(HandlerType.POST, "/session", session::login, ApiRole.ANYONE),
                 route(HandlerType.GET, "/session", session::whoAmI, ApiRole.AUTHENTICATED),
@@ -65,16 +78,32 @@ public final class HttpApi {
                 route(HandlerType.PUT, "/seats/{agentId}", seats::claim, ApiRole.ACD),
                 route(HandlerType.DELETE, "/seats/{agentId}", seats::release, ApiRole.ACD),
                 route(HandlerType.GET, "/seats", seats::list, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/usage", usage::usage, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/events", events::handle, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.POST, "/tokens", tokens::create, ApiRole.ADMIN),
                 route(HandlerType.GET, "/tokens", tokens::list, ApiRole.ADMIN),
-                route(HandlerType.DELETE, "/tokens/{id}", tokens::revoke, ApiRole.ADMIN));
+                route(HandlerType.DELETE, "/tokens/{id}", tokens::revoke, ApiRole.ADMIN),
+                route(HandlerType.GET, "/audit", audit::find, ApiRole.ADMIN),
+                route(HandlerType.GET, "/users", users::list, ApiRole.ADMIN),
+                route(HandlerType.POST, "/users", users::create, ApiRole.ADMIN),
+                route(HandlerType.DELETE, "/users/{username}", users::delete, ApiRole.ADMIN),
+                route(HandlerType.PUT, "/users/{username}/password", users::setPassword, ApiRole.ADMIN),
+                route(HandlerType.GET, "/openapi.yaml", openApi::document, ApiRole.ANYONE),
+                operations(HandlerType.GET, "/metrics", metrics::scrape, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                operations(HandlerType.GET, "/health/live", health::live, ApiRole.ANYONE),
+                operations(HandlerType.GET, "/health/ready", health::ready, ApiRole.ANYONE));
     }
 
     private static Route route(HandlerType method, String path, Handler handler, ApiRole... roles) {
-        return new Route(method, PREFIX + path, EnumSet.of(roles[0], roles), handler);
+        return operations(method, PREFIX + path, handler, roles);
     }
 
-    /** Every route with its roles, in declaration order. */
+    /** A route outside {@link #PREFIX}, where monitoring tools expect it. */
+    private static Route operations(HandlerType method, String path, Handler handler, ApiRole... roles) {
+        return new Route(method, path, EnumSet.of(roles[0], roles), handler);
+    }
+
+    /** Every route with its roles, in declaration order: those under {@link #PREFIX}, then metrics and health. */
     public List<Route> routes() {
         return routes;
     }
@@ -95,10 +124,12 @@ public final class HttpApi {
         config.router.ignoreTrailingSlashes = true;
         config.jsonMapper(new io.javalin.json.JavalinJackson(json.mapper(), true));
         problems.register(config.routes);
+        requestTimer.register(config.routes);
         config.routes.beforeMatched(authenticator::check);
         for (Route route : routes) {
             config.routes.addHttpHandler(
                     route.method(), route.path(), route.handler(), route.roles().toArray(ApiRole[]::new));
         }
+        webUi.register(config);
     }
 }

@@ -12,6 +12,8 @@ public enum ProblemType {
     INVALID_BODY("invalid-body", 400, "The request body is invalid"),
     /** A path parameter is not an agent ID. */
     INVALID_AGENT_ID("invalid-agent-id", 400, "Not an agent ID"),
+    /** A query parameter is unknown, repeated, or has a value the route does not accept; {@code parameter} names it. */
+    INVALID_PARAMETER("invalid-parameter", 400, "A query parameter is invalid"),
     /** The request carries no credentials but the route needs them. */
     AUTHENTICATION_REQUIRED("authentication-required", 401, "Authentication required"),
     /** The bearer token is unknown or revoked, or the session cookie names no live session. */
@@ -26,12 +28,20 @@ public enum ProblemType {
     LEASE_NOT_HELD("lease-not-held", 404, "Lease not held"),
     /** No API token has this ID. */
     TOKEN_NOT_FOUND("token-not-found", 404, "Token not found"),
+    /** No user has this username. */
+    USER_NOT_FOUND("user-not-found", 404, "User not found"),
     /** The route exists but not with this method. */
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    /** The route answers only a media type the request does not accept, e.g. an event stream. */
+    NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
     /** No seat is free: a denial. */
     SEAT_LIMIT_REACHED("seat-limit-reached", 409, "Seat limit reached"),
     /** A renewal was refused because capacity dropped and the lease ranks beyond it; the lease is released. */
     CAPACITY_REDUCED("capacity-reduced", 409, "Capacity reduced"),
+    /** A user with this username exists already (usernames are compared ignoring ASCII case). */
+    USERNAME_TAKEN("username-taken", 409, "Username taken"),
+    /** The user is the last administrator, kept so that someone can still administer. */
+    LAST_ADMIN("last-admin", 409, "Last administrator"),
     /** The request body is larger than the route accepts. */
     REQUEST_TOO_LARGE("request-too-large", 413, "Request too large"),
     /** The request body has a media type the route does not read. */
@@ -43,7 +53,9 @@ public enum ProblemType {
     /** Any other error with a status Javalin or Jetty chose. */
     HTTP_ERROR("http-error", 400, "Request failed"),
     /** A fault in the server; the detail has no internals and the log has the trace. */
-    INTERNAL_ERROR("internal-error", 500, "Internal server error");
+    INTERNAL_ERROR("internal-error", 500, "Internal server error"),
+    /** A readiness check failed, or the server has not finished starting or is stopping; {@code checks} says which. */
+    NOT_READY("not-ready", 503, "Not ready");
 
     /** The base of every problem type URI. */
     public static final String BASE = "https://innoacd.anycontact.com/problems/";

@@ -18,8 +18,8 @@ final class TokenRoutes {
     /** A new token with its secret, which is never shown again. */
     record CreatedView(String token, String id, String name, String role, String createdAt) {}
 
-    /** A token without its secret. */
-    record TokenView(String id, String name, String role, String createdAt) {}
+    /** A token without its secret; {@code revokedAt} is {@code null} while it is in force. */
+    record TokenView(String id, String name, String role, String createdAt, String createdBy, String revokedAt) {}
 
     /** Every token. */
     record TokensView(List<TokenView> tokens) {}
@@ -74,6 +74,11 @@ final class TokenRoutes {
 
     private static TokenView view(ApiToken token) {
         return new TokenView(
-                token.id(), token.name(), token.role().name(), token.createdAt().toString());
+                token.id(),
+                token.name(),
+                token.role().name(),
+                token.createdAt().toString(),
+                token.createdBy(),
+                token.revokedAt().map(Object::toString).orElse(null));
     }
 }

@@ -9,7 +9,9 @@ import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.http.ApiServices;
+import com.anycontact.innolicense.http.HealthCheck;
 import com.anycontact.innolicense.http.HttpApi;
+import com.anycontact.innolicense.http.LiveEvents;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
 import com.anycontact.innolicense.license.InstallationId;
 import com.anycontact.innolicense.license.LicenseService;
@@ -19,21 +21,26 @@ import com.anycontact.innolicense.license.LifecycleWatcher;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.seat.Lease;
+import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
+import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
-import com.anycontact.innolicense.store.sqlite.SqliteSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
+import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
+import com.anycontact.innolicense.usage.UsageTracker;
 import io.javalin.Javalin;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -51,8 +58,15 @@ import org.slf4j.LoggerFactory;
  * <p>Time: every component reads time only through the trusted clock built over the {@link InstantSource}
  * given to {@link #open} (the system clock in production, a fake in tests). Once a second, in real time, a
  * scheduler runs {@link #tick()}: the lifecycle watcher (state transitions, the persisted trusted-time mark)
- * and the reaper; once a minute it drops ended browser sessions. Tests call {@link #tick()} themselves
- * after moving their clock.
+ * the reaper and the usage tracker's flush; once a minute it drops ended browser sessions. Tests call {@link
+ * #tick()} themselves after moving their clock.
+ *
+ * <p>Seats and usage: the seat store is wrapped in an {@link ObservedSeatStore}, so every change of a seat,
+ * whichever route or task made it, is reported to the {@link UsageTracker} (in memory, one write a minute) and
+ * handed to the {@link LiveEvents} (never blocking); so is every change of the license state.
+ *
+ * <p>Readiness ({@code GET /health/ready}): the database answers a read of the seat table, and {@link #start()}
+ * has finished and {@link #close()} not begun.
  */
 public final class LicenseServer implements AutoCloseable {
 
@@ -62,10 +76,12 @@ public final class LicenseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LicenseServer.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration SESSION_PURGE = Duration.ofMinutes(1);
+    private static final ZoneId UTC = ZoneId.of("UTC");
 
     private final ServerConfig config;
     private final long openedAtNanos;
     private final SqliteDatabase database;
+    private JournaledSeatStore seatStore;
     private final AuditLog audit;
     private final TrustedClock trustedClock;
     private final LicenseService licenses;
@@ -73,14 +89,21 @@ public final class LicenseServer implements AutoCloseable {
     private final Reaper reaper;
     private final LifecycleWatcher watcher;
     private final Sessions sessions;
+    private final ServerMetrics metrics;
+    private final HttpApi api;
+    private final AccessService access;
+    private final UsageTracker usage;
+    private final LiveEvents events;
     private final Javalin javalin;
     private ScheduledExecutorService scheduler;
     private int port = -1;
+    private volatile boolean started;
 
     private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
         this.database = SqliteDatabase.open(config.dataDirectory());
+        this.metrics = new ServerMetrics();
         try {
             this.audit = new SqliteAuditLog(database);
             SqliteInstallationStore installations = new SqliteInstallationStore(database);
@@ -95,14 +118,22 @@ public final class LicenseServer implements AutoCloseable {
                     new SqliteLicenseStore(database),
                     trustedTime,
                     audit);
+            this.seatStore = JournaledSeatStore.open(database, trustedTime.instant(), config.leaseTtl());
+            this.usage = new UsageTracker(
+                    new SqliteUsageStore(database),
+                    trustedTime,
+                    this::licenseZone,
+                    seatStore.inUse(trustedTime.instant()),
+                    licenses.status().capacity());
             this.ledger = new SeatLedger(
-                    new SqliteSeatStore(database),
+                    new ObservedSeatStore(metrics.metered(seatStore), this::seatChanged),
                     trustedTime,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
+            metrics.gauges(licenses, ledger);
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
-            AccessService access = new AccessService(
+            this.access = new AccessService(
                     new SqliteUserStore(database),
                     new SqliteTokenStore(database),
                     new Argon2PasswordHasher(),
@@ -118,10 +149,27 @@ public final class LicenseServer implements AutoCloseable {
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
             this.sessions = new Sessions(trustedTime);
-            this.javalin = new HttpApi(new ApiServices(
-                            licenses, ledger, access, sessions, audit, trustedTime, config.secureCookies()))
-                    .create(config.host(), config.port());
+            this.events = new LiveEvents(usage, sessions, access);
+            this.api = new HttpApi(new ApiServices(
+                    licenses,
+                    ledger,
+                    access,
+                    sessions,
+                    audit,
+                    trustedTime,
+                    config.secureCookies(),
+                    metrics.registry(),
+                    List.of(
+                            new HealthCheck("database", () -> ledger.inUse() >= 0),
+                            new HealthCheck("started", () -> started)),
+                    usage,
+                    events));
+            this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
+            metrics.close();
+            if (seatStore != null) {
+                seatStore.close();
+            }
             database.close();
             throw e;
         }
@@ -152,6 +200,7 @@ public final class LicenseServer implements AutoCloseable {
             return port;
         }
         tick();
+        events.start();
         javalin.start();
         port = javalin.port();
         scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -174,6 +223,7 @@ public final class LicenseServer implements AutoCloseable {
         if (config.trustedKeys().isEmpty()) {
             LOG.warn("no vendor public key is trusted (--trust): every license key will be rejected");
         }
+        started = true;
         return port;
     }
 
@@ -194,8 +244,9 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * Runs the periodic work once: the lifecycle watcher, then the reaper. Each failure is logged and does not
-     * stop the other. The scheduler calls this once a second; tests call it after moving their clock.
+     * Runs the periodic work once: the lifecycle watcher, the reaper, then the usage tracker's flush. Each
+     * failure is logged and does not stop the others. The scheduler calls this once a second; tests call it
+     * after moving their clock.
      */
     void tick() {
         try {
@@ -204,6 +255,11 @@ public final class LicenseServer implements AutoCloseable {
             LOG.warn("the license lifecycle check failed; will try again in a second", e);
         }
         reaper.run();
+        try {
+            usage.flush();
+        } catch (RuntimeException e) {
+            LOG.warn("saving the usage of the last minute failed; will try again in a second", e);
+        }
     }
 
     /** Drops the browser sessions that ended; the scheduler calls this once a minute. */
@@ -215,6 +271,21 @@ public final class LicenseServer implements AutoCloseable {
         }
     }
 
+    /** The routes served, for tests. */
+    List<HttpApi.Route> routes() {
+        return api.routes();
+    }
+
+    /** Access control, for tests. */
+    AccessService access() {
+        return access;
+    }
+
+    /** The live events, for tests. */
+    LiveEvents events() {
+        return events;
+    }
+
     /** The audit log, for tests. */
     AuditLog audit() {
         return audit;
@@ -223,7 +294,9 @@ public final class LicenseServer implements AutoCloseable {
     /** Stops listening (requests in progress complete), stops the scheduler and closes the database. */
     @Override
     public synchronized void close() {
+        started = false;
         try {
+            events.closeAll();
             javalin.stop();
         } finally {
             if (scheduler != null) {
@@ -236,6 +309,14 @@ public final class LicenseServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            events.close();
+            try {
+                usage.close();
+            } catch (RuntimeException e) {
+                LOG.warn("saving the usage of the current minute at shutdown failed", e);
+            }
+            metrics.close();
+            seatStore.close();
             database.close();
             if (port >= 0) {
                 LOG.info("innolicense server on port {} stopped", port);
@@ -262,7 +343,30 @@ public final class LicenseServer implements AutoCloseable {
         audit.record(at, AuditEvent.SYSTEM, AuditEvent.Type.LEASES_REAPED, reaped.size() + " expired: " + agents);
     }
 
+    private void seatChanged(SeatChange change) {
+        switch (change) {
+            case SeatChange.Claimed claimed -> usage.claimed(claimed.inUse(), claimed.capacity());
+            case SeatChange.Denied denied -> usage.denied(denied.inUse(), denied.capacity());
+            case SeatChange.CapacityReduced reduced -> usage.changed(reduced.inUse(), reduced.capacity());
+            case SeatChange.Released released ->
+                usage.changed(released.inUse(), licenses.status().capacity());
+            case SeatChange.Reaped reaped ->
+                usage.changed(reaped.inUse(), licenses.status().capacity());
+        }
+        events.seatChanged(change);
+    }
+
+    private ZoneId licenseZone() {
+        LicenseStatus status = licenses.status();
+        return status.current()
+                .or(status::pending)
+                .map(license -> license.startZoned().getZone())
+                .orElse(UTC);
+    }
+
     private void stateChanged(LicenseStatus status) {
+        usage.changed(ledger.inUse(), status.capacity());
+        events.stateChanged(status);
         LOG.info(
                 "license state now {} (capacity {}, installation {})",
                 status.state(),

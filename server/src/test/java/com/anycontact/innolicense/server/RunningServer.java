@@ -41,6 +41,10 @@ final class RunningServer implements AutoCloseable {
         return new RunningServer(dataDirectory, clock, config(dataDirectory));
     }
 
+    static RunningServer start(Path dataDirectory, MutableClock clock, ServerConfig config) {
+        return new RunningServer(dataDirectory, clock, config);
+    }
+
     static ServerConfig config(Path dataDirectory) {
         return ServerConfig.of("127.0.0.1", 0, dataDirectory, List.of(TestVendor.publicKey()))
                 .withBootstrap(Optional.of(ADMIN_PASSWORD), Optional.of(ADMIN_TOKEN));

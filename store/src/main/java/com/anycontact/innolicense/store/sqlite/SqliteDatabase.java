@@ -25,7 +25,8 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Settings: write-ahead log ({@code journal_mode=WAL}), {@code synchronous=NORMAL}, foreign
  * keys enforced, and a busy timeout for the rare case that another process holds the file's
- * lock.
+ * lock. Generated keys are not fetched: no store reads them, and the driver would otherwise
+ * match every statement against a pattern and prepare a query after every insert.
  *
  * <p>Durability: a transaction has reached the write-ahead log in the operating system when its
  * commit returns, so every committed transaction survives a crash of the process, {@code kill -9}
@@ -197,6 +198,7 @@ public final class SqliteDatabase implements AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.enforceForeignKeys(true);
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file);
         return dataSource;

@@ -1,0 +1,101 @@
+package com.anycontact.innolicense.seat;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A seat store that tells a listener of every change it made: every claim granted or denied, release, reap
+ * and release for reduced capacity, whichever route or task asked. Every change of a seat passes through
+ * the store, so nothing is missed. Renewals are passed through untold and cost nothing more.
+ *
+ * <p>The count of live leases in a change is the store's own where the decision carries it (a denial, a
+ * release for reduced capacity); after a claim, a release or a reap it is read from the store right after
+ * the change. The listener runs on the caller's thread after the change is durable; it must be quick and
+ * must not block. A listener that throws is logged and does not fail the call: the change has been made.
+ */
+public final class ObservedSeatStore implements SeatStore {
+
+    private static final System.Logger LOG = System.getLogger(ObservedSeatStore.class.getName());
+
+    private final SeatStore store;
+    private final Consumer<SeatChange> listener;
+
+    /**
+     * Wraps a store.
+     *
+     * @param store the store that decides
+     * @param listener told of every change
+     */
+    public ObservedSeatStore(SeatStore store, Consumer<SeatChange> listener) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public ClaimResult claim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
+        ClaimResult result = store.claim(request, capacity, now, ttl);
+        switch (result) {
+            case ClaimResult.Claimed claimed ->
+                tell(new SeatChange.Claimed(claimed.lease(), store.inUse(now), capacity));
+            case ClaimResult.Renewed renewed -> {}
+            case ClaimResult.Denied denied ->
+                tell(new SeatChange.Denied(request.agent(), now, denied.inUse(), denied.capacity()));
+            case ClaimResult.CapacityReduced reduced ->
+                tell(new SeatChange.CapacityReduced(request.agent(), now, reduced.inUse(), reduced.capacity()));
+        }
+        return result;
+    }
+
+    @Override
+    public boolean release(AgentId agent, Instant now) {
+        boolean released = store.release(agent, now);
+        if (released) {
+            tell(new SeatChange.Released(agent, now, store.inUse(now)));
+        }
+        return released;
+    }
+
+    @Override
+    public List<Lease> leases(Instant now) {
+        return store.leases(now);
+    }
+
+    @Override
+    public int inUse(Instant now) {
+        return store.inUse(now);
+    }
+
+    @Override
+    public List<Lease> reap(Instant now) {
+        List<Lease> reaped = store.reap(now);
+        if (!reaped.isEmpty()) {
+            tell(new SeatChange.Reaped(reaped, now, store.inUse(now)));
+        }
+        return reaped;
+    }
+
+    @Override
+    public long denials() {
+        return store.denials();
+    }
+
+    @Override
+    public List<Denial> recentDenials(int limit) {
+        return store.recentDenials(limit);
+    }
+
+    private void tell(SeatChange change) {
+        try {
+            listener.accept(change);
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "a seat change listener failed on " + change.getClass().getSimpleName(),
+                    e);
+        }
+    }
+}

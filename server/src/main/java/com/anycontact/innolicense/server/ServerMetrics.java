@@ -1,0 +1,84 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.license.LicenseService;
+import com.anycontact.innolicense.license.LicenseState;
+import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The server's meters, in one Prometheus registry per server: the seat counters (kept by {@link
+ * MeteredSeatStore}), gauges of seats and license read at each scrape, and the JVM and process basics.
+ * {@code docs/operations.md} lists every meter.
+ *
+ * <p>Cost of a scrape: one count of live leases in the database; the license gauges read the license
+ * service's in-memory status.
+ */
+final class ServerMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    ServerMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The registry, scraped by {@code GET /metrics} and fed by the HTTP request timer. */
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The store, counting every claim, renewal, denial, refused renewal, release and reaped lease. */
+    SeatStore metered(SeatStore store) {
+        return new MeteredSeatStore(store, registry);
+    }
+
+    /** Registers the gauges of seats and license. */
+    void gauges(LicenseService licenses, SeatLedger ledger) {
+        Gauge.builder("innolicense.seats.in.use", ledger, SeatLedger::inUse)
+                .description("Live leases now")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("innolicense.seats.capacity", ledger, SeatLedger::capacity)
+                .description("Seats usable now: the licensed seats, or 2 in UNLICENSED, PENDING and DEMO")
+                .strongReference(true)
+                .register(registry);
+        for (LicenseState state : LicenseState.values()) {
+            Gauge.builder(
+                            "innolicense.license.state",
+                            licenses,
+                            service -> service.status().state() == state ? 1 : 0)
+                    .description("1 for the license state now, 0 for the others")
+                    .tag("state", state.name())
+                    .strongReference(true)
+                    .register(registry);
+        }
+        Gauge.builder(
+                        "innolicense.license.days.remaining",
+                        licenses,
+                        service -> service.status().daysRemaining())
+                .description("Whole days left in ACTIVE (to the end) or GRACE (to the grace end), else 0")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Stops listening for garbage collections and closes the registry. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,64 @@
+// The login page: signs in with user name and password, then goes where the browser came from.
+
+import { ApiError, api, currentSession } from './api.js';
+
+const params = new URLSearchParams(location.search);
+
+/** Only a path on this server, never another site. */
+function nextPage() {
+  const next = params.get('next') || '';
+  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/dashboard';
+}
+
+function showError(message) {
+  const error = document.getElementById('login-error');
+  error.textContent = message;
+  error.hidden = false;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const username = document.getElementById('username').value.trim();
+  const password = document.getElementById('password').value;
+  document.getElementById('login-error').hidden = true;
+  if (!username || !password) {
+    showError('Enter your user name and password.');
+    return;
+  }
+  const button = document.getElementById('sign-in');
+  button.disabled = true;
+  try {
+    await api('/api/v1/session', {
+      method: 'POST',
+      json: { username, password },
+      allowUnauthenticated: true,
+    });
+    location.assign(nextPage());
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      showError('Wrong user name or password.');
+    } else if (error instanceof ApiError && error.status === 429) {
+      const seconds = error.problem.retryAfterSeconds;
+      showError(`Too many failed sign-ins. Try again in ${seconds} seconds.`);
+    } else {
+      showError(`Signing in failed: ${error.message}`);
+    }
+    document.getElementById('password').select();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.getElementById('login-form').addEventListener('submit', signIn);
+if (params.get('expired') === '1') {
+  const notice = document.getElementById('login-notice');
+  notice.textContent = 'Your session has ended. Sign in again to go on.';
+  notice.hidden = false;
+}
+currentSession()
+  .then((session) => {
+    if (session) {
+      location.replace(nextPage());
+    }
+  })
+  .catch(() => {});

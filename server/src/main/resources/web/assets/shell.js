@@ -1,0 +1,81 @@
+// The frame around every signed-in page: who is signed in, navigation by role, signing out, and the banner
+// that says what the license state means and what happens next.
+
+import { api, currentSession, goToLogin } from './api.js';
+import { el, roleName } from './format.js';
+
+/**
+ * Checks the session (a browser that is not signed in goes to the login page), fills the header for the
+ * role and wires signing out. Returns the session.
+ */
+export async function startShell() {
+  let session;
+  try {
+    session = await currentSession();
+  } catch (error) {
+    document.getElementById('main').replaceChildren(
+      el('p', { class: 'error', role: 'alert' }, `The server did not answer: ${error.message}`),
+    );
+    throw error;
+  }
+  if (!session) {
+    goToLogin(false);
+    throw new Error('not signed in');
+  }
+  document.getElementById('user-name').textContent = `${session.user} (${roleName(session.role)})`;
+  const adminLink = document.getElementById('nav-admin');
+  adminLink.hidden = session.role !== 'ADMIN';
+  document.getElementById('app-nav').hidden = false;
+  document.getElementById('user-box').hidden = false;
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  return session;
+}
+
+async function signOut() {
+  try {
+    await api('/api/v1/session', { method: 'DELETE' });
+  } finally {
+    location.assign('/login');
+  }
+}
+
+const BANNERS = {
+  UNLICENSED: { kind: 'banner-neutral', title: 'No license applied — demo mode' },
+  PENDING: { kind: 'banner-info', title: 'License not started yet — demo mode until it starts' },
+  GRACE: { kind: 'banner-warn', title: 'License expired — grace period' },
+  DEMO: { kind: 'banner-bad', title: 'Grace period over — demo mode' },
+  ACTIVE: { kind: 'banner-warn', title: 'License expires soon' },
+};
+
+/**
+ * Shows the license state banner in the element with the given ID: the server's warnings, which say what
+ * happens next and when; hidden in ACTIVE without a warning. `action` is an optional link element.
+ */
+export function renderStateBanner(id, status, action) {
+  const banner = document.getElementById(id);
+  const warnings = status.warnings || [];
+  if (warnings.length === 0) {
+    banner.hidden = true;
+    banner.replaceChildren();
+    return;
+  }
+  const look = BANNERS[status.state] || BANNERS.ACTIVE;
+  banner.className = `banner ${look.kind}`;
+  banner.setAttribute('role', status.state === 'DEMO' || status.state === 'GRACE' ? 'alert' : 'status');
+  banner.dataset.state = status.state;
+  banner.replaceChildren(
+    el(
+      'div',
+      { class: 'banner-body' },
+      el('strong', {}, look.title),
+      ...warnings.map((warning) => el('p', { 'data-code': warning.code }, warning.message)),
+    ),
+    action || '',
+  );
+  banner.hidden = false;
+}
+
+/** A state badge: ACTIVE, GRACE, DEMO, PENDING or UNLICENSED. */
+export function stateBadge(state) {
+  return el('span', { class: `badge state-${state}`, 'data-state': state }, state);
+}
