@@ -1,0 +1,280 @@
+package com.anycontact.innolicense.bench.load;
+
+import com.anycontact.innolicense.bench.BenchLicenses;
+import com.anycontact.innolicense.license.InstallationId;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Our license server as a separate process: {@code java -jar innolicense.jar server} on a free
+ * loopback port with a fresh data directory, trusting a vendor key made for this run. Once it is up
+ * it holds an admin token (from {@code INNOLICENSE_BOOTSTRAP_TOKEN}) and an ACD token, and applies
+ * license keys with ever higher serials to set the capacity.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final URI base;
+    private final String adminToken;
+    private final HttpClient http;
+    private final BenchLicenses licenses;
+    private final Path pidFile;
+    private InstallationId installation;
+    private String acdToken;
+    private long serial;
+
+    private ServerProcess(
+            Process process, URI base, String adminToken, HttpClient http, BenchLicenses licenses, Path pidFile) {
+        this.process = process;
+        this.base = base;
+        this.adminToken = adminToken;
+        this.http = http;
+        this.licenses = licenses;
+        this.pidFile = pidFile;
+    }
+
+    /**
+     * Starts the server and waits until it answers.
+     *
+     * @param jar the server's shaded jar ({@code server/target/innolicense.jar})
+     * @param workDirectory a fresh directory for the data, the trust file and the log
+     * @param leaseTtl the server's lease TTL
+     * @param jvmOptions options for the server's JVM, e.g. {@code -Xmx512m}
+     * @param pidDirectory where to note the server's PID so that a script can stop it after a crash
+     *     of this process, or {@code null}
+     */
+    static ServerProcess start(
+            Path jar, Path workDirectory, Duration leaseTtl, List<String> jvmOptions, Path pidDirectory)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("no server jar at " + jar + "; build it with ./mvnw -B -pl server -am package");
+        }
+        Files.createDirectories(workDirectory);
+        BenchLicenses licenses = BenchLicenses.generate();
+        Path trust = workDirectory.resolve("vendor-public-key.pem");
+        Files.writeString(trust, licenses.publicKey().toPem());
+        int port = freePort();
+        String adminToken = secret();
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                jar.toString(),
+                "server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                workDirectory.resolve("data").toString(),
+                "--trust",
+                trust.toString(),
+                "--lease-ttl",
+                leaseTtl.toMillis() + "ms"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(workDirectory.resolve("server.log").toFile());
+        builder.environment().put("INNOLICENSE_BOOTSTRAP_TOKEN", adminToken);
+        builder.environment().put("INNOLICENSE_ADMIN_PASSWORD", secret());
+        Process process = builder.start();
+        Path pidFile = null;
+        if (pidDirectory != null) {
+            Files.createDirectories(pidDirectory);
+            pidFile = pidDirectory.resolve("server-" + process.pid() + ".pid");
+            Files.writeString(pidFile, process.pid() + "\n");
+        }
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        ServerProcess server =
+                new ServerProcess(process, URI.create("http://127.0.0.1:" + port), adminToken, http, licenses, pidFile);
+        try {
+            server.awaitReady(workDirectory.resolve("server.log"));
+            server.acdToken = server.createAcdToken();
+            return server;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** The server's base URI, e.g. {@code http://127.0.0.1:41234}. */
+    URI base() {
+        return base;
+    }
+
+    /** An ACD token, for seat requests. */
+    String acdToken() {
+        return acdToken;
+    }
+
+    /** The server's process ID. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Whether the process still runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Applies a license with the given seats, active from yesterday, with a serial above every
+     * earlier one, so that it takes effect at once.
+     *
+     * @throws IOException when the server does not answer 200
+     */
+    void applyLicense(int seats) throws IOException, InterruptedException {
+        serial++;
+        String key = licenses.keyText(licenses.activeLicense(installation, serial, seats));
+        HttpResponse<String> response = http.send(
+                admin("/api/v1/license")
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(key))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("applying a license of " + seats + " seats answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    /**
+     * Runs a diagnostic command on the server's JVM with {@code jcmd}, e.g. {@code GC.heap_info}.
+     *
+     * @return what jcmd printed
+     */
+    String jcmd(String... arguments) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        List<String> command = new ArrayList<>();
+        command.add(jcmd.toString());
+        command.add(Long.toString(process.pid()));
+        command.addAll(List.of(arguments));
+        Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
+            throw new IOException("jcmd " + String.join(" ", arguments) + " failed: " + output);
+        }
+        return output;
+    }
+
+    /**
+     * The CPU time the server process has used so far (user and system), from {@code /proc}, or
+     * -1 where that cannot be read.
+     */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ofNanos(-1));
+    }
+
+    /** Stops the server: SIGTERM, then SIGKILL after ten seconds. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        http.close();
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void awaitReady(Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IOException("the server exited with code " + process.exitValue() + ": " + tail(log));
+            }
+            try {
+                HttpResponse<String> response =
+                        http.send(admin("/api/v1/license").GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    JsonNode status = JSON.readTree(response.body());
+                    installation =
+                            new InstallationId(status.path("installationId").asText());
+                    return;
+                }
+                throw new IOException(
+                        "the server answered " + response.statusCode() + " to the admin token: " + response.body());
+            } catch (ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the server did not listen within " + STARTUP_TIMEOUT + ": " + tail(log));
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private String createAcdToken() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                admin("/api/v1/tokens")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench-acd\",\"role\":\"ACD\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw new IOException("creating an ACD token answered " + response.statusCode() + ": " + response.body());
+        }
+        return Objects.requireNonNull(
+                JSON.readTree(response.body()).path("token").textValue(), "the token answer names no token");
+    }
+
+    private HttpRequest.Builder admin(String path) {
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken);
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String secret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
