@@ -44,6 +44,16 @@ public interface Lease extends AutoCloseable {
     void addListener(LeaseListener listener);
 
     /**
+     * Stops renewing the seat <em>without</em> releasing it, as if this ACD node had crashed: the server keeps
+     * the seat until the lease expires and then reaps it, unless a claim for the same agent (from any ACD node)
+     * takes it over before. For handing an agent over to another node, and for simulating crashes; an agent
+     * who logs out is released with {@link #close()}. Sends nothing (a renewal already sent may still move the
+     * expiry on once), calls no listener, and leaves the seat out of {@link LicenseClient#close()}. Idempotent;
+     * a lease already closed or lost stays as it is.
+     */
+    void abandon();
+
+    /**
      * Releases the seat and stops renewing. Waits for a renewal in flight, then for the server's answer (at
      * most the request timeout each). Idempotent, and quiet: a lease the server no longer holds counts as
      * released, and when the server cannot be reached the failure is logged and the seat frees itself when

@@ -133,6 +133,18 @@ final class RenewingLease implements Lease {
     }
 
     @Override
+    public void abandon() {
+        synchronized (lock) {
+            if (state != State.HELD) {
+                return;
+            }
+            state = State.CLOSED;
+            cancelTimer();
+        }
+        client.forget(this);
+    }
+
+    @Override
     public void close() {
         CompletableFuture<Void> released = release();
         Duration bound = client.settings().requestTimeout().multipliedBy(2);

@@ -144,6 +144,35 @@ class LeaseRenewalTest {
     }
 
     @Test
+    void abandon_stopsRenewingWithoutReleasing_soTheServerLetsTheSeatLapse() throws Exception {
+        LicenseClient client = client();
+        Lease abandoned = client.claim("agent-1");
+        Lease kept = client.claim("agent-2");
+
+        abandoned.abandon();
+        abandoned.abandon();
+        for (int step = 0; step < 4; step++) {
+            serverClock.advance(Duration.ofMillis(200));
+            clientClock.advance(Duration.ofMillis(200));
+            Instant expiry = serverClock.instant().plus(TTL);
+            Await.until(
+                    "a renewal of agent-2 at " + serverClock.instant(),
+                    WAIT,
+                    () -> !kept.expiresAt().isBefore(expiry));
+        }
+
+        assertThat(server.seats().holds("agent-1"))
+                .as("agent-1 renewed after abandon")
+                .isFalse();
+        assertThat(server.seats().holds("agent-2")).isTrue();
+        assertThat(abandoned.isHeld()).isFalse();
+        assertThat(abandoned.loss()).isEmpty();
+        client.close();
+        assertThat(server.seats().releases()).as("releases: agent-2 only").isEqualTo(1);
+        assertThat(listener.all()).isEmpty();
+    }
+
+    @Test
     void renewal_withARevokedToken_isReportedAsUnauthorized() throws Exception {
         Lease lease = client().claim("agent-1");
         server.acceptOnly("the-new-token");

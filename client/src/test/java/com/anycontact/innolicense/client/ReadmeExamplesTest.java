@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the usage example shown in {@link LicenseClient}'s Javadoc and in docs/client-sdk.md against the fake
+ * Runs the usage example shown in {@link LicenseClient}'s Javadoc, docs/client-sdk.md and README.md against the fake
  * seat server, and checks that both show exactly the code between the tags below.
  */
 class ReadmeExamplesTest {
@@ -23,6 +23,7 @@ class ReadmeExamplesTest {
     private static final Path SELF = Path.of("src/test/java/com/anycontact/innolicense/client/ReadmeExamplesTest.java");
     private static final Path JAVADOC = Path.of("src/main/java/com/anycontact/innolicense/client/LicenseClient.java");
     private static final Path GUIDE = Path.of("../docs/client-sdk.md");
+    private static final Path README = Path.of("../README.md");
 
     /** The ACD's own code, as the example calls it. */
     interface Acd {
@@ -114,9 +115,11 @@ class ReadmeExamplesTest {
         String javadoc = between(Files.readString(JAVADOC), "<pre>{@code\n", " * }</pre>")
                 .replaceAll("(?m)^ \\* ?", "");
         String guide = between(Files.readString(GUIDE), "```java\n", "```");
+        String readme = between(Files.readString(README), "```java\n", "```");
 
         assertThat(javadoc).isEqualTo(unindent(example));
         assertThat(guide).isEqualTo(unindent(example));
+        assertThat(readme).isEqualTo(unindent(example));
     }
 
     private static String between(String text, String start, String end) {

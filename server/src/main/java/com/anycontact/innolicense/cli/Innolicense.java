@@ -53,6 +53,7 @@ public final class Innolicense {
                         .addSubcommand(new LicenseInspect(io))
                         .addSubcommand(new LicenseVerify(io)))
                 .addSubcommand(new ServerCommand(io))
+                .addSubcommand(new SimulateCommand(io))
                 .addSubcommand(new CommandLine(new AdminCommand())
                         .addSubcommand(new AdminStatus(io))
                         .addSubcommand(new AdminApply(io))

@@ -1,5 +1,7 @@
 package com.anycontact.innolicense.cli;
 
+import com.anycontact.innolicense.demo.Demo;
+import com.anycontact.innolicense.demo.DemoSetupFailed;
 import com.anycontact.innolicense.server.LicenseServer;
 import com.anycontact.innolicense.server.ServerConfig;
 import com.anycontact.innolicense.server.ServerConfigLoader;
@@ -8,6 +10,7 @@ import com.anycontact.innolicense.server.StartupRefused;
 import com.anycontact.innolicense.store.StoreException;
 import io.javalin.util.JavalinBindException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,6 +37,8 @@ import picocli.CommandLine.Option;
                     + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES, and for the first start"
                     + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
                     + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value).",
+            "",
+            "With --demo: a throwaway server to look at, see docs/simulator.md.",
             "",
             "Stops gracefully on SIGINT or SIGTERM."
         })
@@ -65,6 +71,13 @@ final class ServerCommand implements Callable<Integer> {
     String leaseTtl;
 
     @Option(
+            names = "--demo",
+            description = "Run a throwaway demo: a temporary data directory (unless --data-dir), a sample license"
+                    + " signed by an in-memory vendor key, and " + Demo.AGENTS + " simulated agents; prints the URL"
+                    + " and the admin password.")
+    boolean demo;
+
+    @Option(
             names = "--secure-cookies",
             description = "Mark the session cookie Secure: set it when clients reach the server over HTTPS.")
     boolean secureCookies;
@@ -86,20 +99,44 @@ final class ServerCommand implements Callable<Integer> {
         if (serverConfig == null) {
             return ExitCode.USAGE;
         }
-        LicenseServer server = open(serverConfig);
+        Optional<Demo> demoRun = demo
+                ? Optional.of(Demo.prepare(serverConfig, dataDir != null, Clock.systemDefaultZone()))
+                : Optional.empty();
+        if (demoRun.isPresent()) {
+            serverConfig = demoRun.get().config();
+        }
+        LicenseServer server;
+        try {
+            server = open(serverConfig);
+        } catch (RuntimeException e) {
+            demoRun.ifPresent(Demo::deleteData);
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                demoRun.ifPresent(Demo::stopAgents);
+                server.close();
+                demoRun.ifPresent(Demo::deleteData);
+            }
+        };
         Runtime.getRuntime()
                 .addShutdownHook(
                         Thread.ofPlatform().name("innolicense-shutdown").unstarted(() -> {
-                            server.close();
+                            stop.run();
                             stopped.countDown();
                         }));
         try {
             server.start();
+            demoRun.ifPresent(run -> run.begin(server, io.out(), io.err()));
         } catch (JavalinBindException e) {
-            server.close();
+            stop.run();
             throw CommandFailure.error("cannot listen on " + serverConfig.host() + ":" + serverConfig.port()
                     + ": the port is in use or not allowed; choose another with --port");
+        } catch (DemoSetupFailed e) {
+            stop.run();
+            throw CommandFailure.error(e.getMessage());
         }
         try {
             stopped.await();

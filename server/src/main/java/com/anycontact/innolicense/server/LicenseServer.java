@@ -286,6 +286,11 @@ public final class LicenseServer implements AutoCloseable {
         return events;
     }
 
+    /** The seat ledger, for tests that need many leases faster than HTTP gives them. */
+    SeatLedger ledger() {
+        return ledger;
+    }
+
     /** The audit log, for tests. */
     AuditLog audit() {
         return audit;

@@ -6,6 +6,10 @@ import com.anycontact.innolicense.access.Principal;
 import com.anycontact.innolicense.access.Role;
 import com.anycontact.innolicense.access.UserCreation;
 import com.anycontact.innolicense.license.InstallationId;
+import com.anycontact.innolicense.seat.AgentId;
+import com.anycontact.innolicense.seat.ClaimRequest;
+import com.anycontact.innolicense.seat.ClaimResult;
+import com.anycontact.innolicense.seat.SeatLedger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -293,6 +297,31 @@ class WebUiBrowserIT {
 
         waiting(LIVE).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-agent='agent-42']"), 0));
         waiting(LIVE).until(ExpectedConditions.textToBe(By.id("in-use"), "0"));
+    }
+
+    @Test
+    void tenThousandLoggedInAgents_keepTheDashboardUsable_withAPagedListThatFindsAnyAgent() {
+        running.api.postText("/api/v1/license", RunningServer.ADMIN_TOKEN, key(1, 10_000));
+        running.tick();
+        SeatLedger ledger = running.server.ledger();
+        for (int agent = 0; agent < 10_000; agent++) {
+            assertThat(ledger.claim(ClaimRequest.of(new AgentId("agent-" + agent))))
+                    .isInstanceOf(ClaimResult.Claimed.class);
+        }
+
+        signInAsAdmin();
+        waitUntilLive();
+        waiting(PAGE).until(ExpectedConditions.textToBe(By.id("in-use"), "10,000"));
+        assertThat(browser.findElements(By.cssSelector("#agent-rows tr")))
+                .as("one page of the list is drawn, not 10,000 rows")
+                .hasSizeBetween(1, 500);
+
+        browser.findElement(By.id("agent-search")).sendKeys("agent-9999");
+
+        waiting(PAGE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-agent='agent-9999']")));
+        waiting(PAGE)
+                .until(driver ->
+                        driver.findElements(By.cssSelector("#agent-rows tr")).size() == 1);
     }
 
     @Test
