@@ -1,6 +1,5 @@
 package com.anycontact.innolicense.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,24 +84,13 @@ final class AdminToken {
 
         @Override
         public Integer call() {
-            AdminClient.Answer answer = connection.client(io.env()).get("/api/v1/tokens");
-            if (answer.status() != 200) {
-                throw AdminClient.unexpected(answer);
-            }
-            if (json) {
-                io.out().println(LicenseView.text(answer.json()));
-                return ExitCode.OK;
-            }
-            Table table = Table.withHeader("ID", "NAME", "ROLE", "CREATED");
-            for (JsonNode token : answer.json().path("tokens")) {
-                table.row(
-                        token.path("id").asText(),
-                        token.path("name").asText(),
-                        token.path("role").asText(),
-                        token.path("createdAt").asText());
-            }
-            table.print(io.out());
-            return ExitCode.OK;
+            return AdminListing.print(
+                    io,
+                    connection.client(io.env()).get("/api/v1/tokens"),
+                    json,
+                    "tokens",
+                    java.util.List.of("ID", "NAME", "ROLE", "CREATED"),
+                    java.util.List.of("id", "name", "role", "createdAt"));
         }
     }
 

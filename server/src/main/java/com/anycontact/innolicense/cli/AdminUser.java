@@ -1,6 +1,5 @@
 package com.anycontact.innolicense.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -92,23 +91,13 @@ final class AdminUser {
 
         @Override
         public Integer call() {
-            AdminClient.Answer answer = connection.client(io.env()).get(USERS);
-            if (answer.status() != 200) {
-                throw AdminClient.unexpected(answer);
-            }
-            if (json) {
-                io.out().println(LicenseView.text(answer.json()));
-                return ExitCode.OK;
-            }
-            Table table = Table.withHeader("USERNAME", "ROLE", "CREATED");
-            for (JsonNode user : answer.json().path("users")) {
-                table.row(
-                        user.path("username").asText(),
-                        user.path("role").asText(),
-                        user.path("createdAt").asText());
-            }
-            table.print(io.out());
-            return ExitCode.OK;
+            return AdminListing.print(
+                    io,
+                    connection.client(io.env()).get(USERS),
+                    json,
+                    "users",
+                    java.util.List.of("USERNAME", "ROLE", "CREATED"),
+                    java.util.List.of("username", "role", "createdAt"));
         }
     }
 
