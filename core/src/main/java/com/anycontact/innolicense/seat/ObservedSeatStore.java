@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -14,8 +15,8 @@ import java.util.function.Consumer;
  *
  * <p>The count of live leases in a change is the store's own where the decision carries it (a denial, a
  * release for reduced capacity); after a claim, a release or a reap it is read from the store right after
- * the change. The listener runs on the caller's thread after the change is durable; it must be quick and
- * must not block. A listener that throws is logged and does not fail the call: the change has been made.
+ * the change. The listener runs after the change is durable, on the caller's thread (or, for the
+ * asynchronous calls, on the thread that completes the store's future); it must be quick and must not block. A listener that throws is logged and does not fail the call: the change has been made.
  */
 public final class ObservedSeatStore implements SeatStore {
 
@@ -37,7 +38,26 @@ public final class ObservedSeatStore implements SeatStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
-        ClaimResult result = store.claim(request, capacity, now, ttl);
+        return claimed(request, capacity, now, store.claim(request, capacity, now, ttl));
+    }
+
+    @Override
+    public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request, int capacity, Instant now, Duration ttl) {
+        return store.claimAsync(request, capacity, now, ttl)
+                .thenApply(result -> claimed(request, capacity, now, result));
+    }
+
+    @Override
+    public boolean release(AgentId agent, Instant now) {
+        return released(agent, now, store.release(agent, now));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
+        return store.releaseAsync(agent, now).thenApply(released -> released(agent, now, released));
+    }
+
+    private ClaimResult claimed(ClaimRequest request, int capacity, Instant now, ClaimResult result) {
         switch (result) {
             case ClaimResult.Claimed claimed ->
                 tell(new SeatChange.Claimed(claimed.lease(), store.inUse(now), capacity));
@@ -50,9 +70,7 @@ public final class ObservedSeatStore implements SeatStore {
         return result;
     }
 
-    @Override
-    public boolean release(AgentId agent, Instant now) {
-        boolean released = store.release(agent, now);
+    private boolean released(AgentId agent, Instant now, boolean released) {
         if (released) {
             tell(new SeatChange.Released(agent, now, store.inUse(now)));
         }

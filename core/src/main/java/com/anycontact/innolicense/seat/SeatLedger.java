@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
 
 /**
@@ -40,6 +41,24 @@ public final class SeatLedger {
     /** Claims a seat for the agent, or renews the one it holds (see {@link SeatStore#claim}). */
     public ClaimResult claim(ClaimRequest request) {
         return store.claim(request, capacity(), clock.instant(), ttl);
+    }
+
+    /**
+     * Claims a seat for the agent, or renews the one it holds, without waiting for the decision to become
+     * durable (see {@link SeatStore#claimAsync}): the future completes once it is.
+     */
+    public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request) {
+        return store.claimAsync(request, capacity(), clock.instant(), ttl);
+    }
+
+    /**
+     * Releases the agent's seat without waiting for the release to become durable (see {@link
+     * SeatStore#releaseAsync}).
+     *
+     * @return a future of {@code true} when the agent held a live lease
+     */
+    public CompletableFuture<Boolean> releaseAsync(AgentId agent) {
+        return store.releaseAsync(agent, clock.instant());
     }
 
     /**

@@ -3,6 +3,7 @@ package com.anycontact.innolicense.seat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where leases are kept, and the arbiter of the seat cap: every decision about a seat is made
@@ -43,6 +44,49 @@ public interface SeatStore {
      * @return {@code true} when the agent held a live lease, {@code false} when it held none
      */
     boolean release(AgentId agent, Instant now);
+
+    /**
+     * Claims or renews a seat as {@link #claim} does, without making the caller wait until the decision is
+     * durable: the decision is made, in the same atomic step, before this method returns, and the returned
+     * future completes with it once it is durable, or exceptionally when it cannot be made durable. For a
+     * server that answers many callers on a few threads, which must not block while a commit is written.
+     *
+     * <p>The future may complete on the caller's thread, before this method returns, or on a thread of the
+     * store; what depends on it must be quick and must not block. The default claims on the caller's thread
+     * and returns a completed future, for stores whose decisions are durable when they are made.
+     *
+     * @throws IllegalArgumentException for a negative capacity or a TTL that is not positive, as {@link
+     *     #claim} does
+     */
+    default CompletableFuture<ClaimResult> claimAsync(ClaimRequest request, int capacity, Instant now, Duration ttl) {
+        ClaimResult result;
+        try {
+            result = claim(request, capacity, now, ttl);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.completedFuture(result);
+    }
+
+    /**
+     * Releases the agent's seat as {@link #release} does, without making the caller wait until the release is
+     * durable; see {@link #claimAsync} for when and where the future completes.
+     *
+     * @return a future of {@code true} when the agent held a live lease, {@code false} when it held none
+     */
+    default CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
+        boolean released;
+        try {
+            released = release(agent, now);
+        } catch (NullPointerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.completedFuture(released);
+    }
 
     /** The live leases, earliest-claimed first. */
     List<Lease> leases(Instant now);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A seat store that counts what the store it wraps decided: claims, renewals, denials, renewals refused for
@@ -47,7 +48,25 @@ final class MeteredSeatStore implements SeatStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
-        ClaimResult result = store.claim(request, capacity, now, ttl);
+        return counted(store.claim(request, capacity, now, ttl));
+    }
+
+    @Override
+    public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request, int capacity, Instant now, Duration ttl) {
+        return store.claimAsync(request, capacity, now, ttl).thenApply(this::counted);
+    }
+
+    @Override
+    public boolean release(AgentId agent, Instant now) {
+        return counted(store.release(agent, now));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
+        return store.releaseAsync(agent, now).thenApply(this::counted);
+    }
+
+    private ClaimResult counted(ClaimResult result) {
         switch (result) {
             case ClaimResult.Claimed claimed -> claims.increment();
             case ClaimResult.Renewed renewed -> renewals.increment();
@@ -57,9 +76,7 @@ final class MeteredSeatStore implements SeatStore {
         return result;
     }
 
-    @Override
-    public boolean release(AgentId agent, Instant now) {
-        boolean released = store.release(agent, now);
+    private boolean counted(boolean released) {
         if (released) {
             releases.increment();
         }

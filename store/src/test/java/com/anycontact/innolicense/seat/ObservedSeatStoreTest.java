@@ -2,6 +2,7 @@ package com.anycontact.innolicense.seat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteSeatStore;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +60,25 @@ class ObservedSeatStoreTest {
             assertThat(claimed.capacity()).isEqualTo(2);
         });
         assertThat(changes.get(1).inUse()).isEqualTo(2);
+    }
+
+    @Test
+    void asyncClaimsAndReleases_onTheJournaledStore_areToldOnceDurable() throws Exception {
+        try (JournaledSeatStore journaled = JournaledSeatStore.open(database, T0, TTL)) {
+            List<SeatChange> told = new CopyOnWriteArrayList<>();
+            SeatLedger async = new SeatLedger(new ObservedSeatStore(journaled, told::add), clock, capacity::get, TTL);
+
+            async.claimAsync(ClaimRequest.of(ALICE)).get(30, TimeUnit.SECONDS);
+            async.claimAsync(ClaimRequest.of(BOB)).get(30, TimeUnit.SECONDS);
+            async.claimAsync(ClaimRequest.of(CAROL)).get(30, TimeUnit.SECONDS);
+            async.claimAsync(ClaimRequest.of(ALICE)).get(30, TimeUnit.SECONDS);
+            assertThat(async.releaseAsync(ALICE).get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(async.releaseAsync(ALICE).get(30, TimeUnit.SECONDS)).isFalse();
+
+            assertThat(told)
+                    .extracting(change -> change.getClass().getSimpleName() + " " + change.inUse())
+                    .containsExactly("Claimed 1", "Claimed 2", "Denied 2", "Released 1");
+        }
     }
 
     @Test

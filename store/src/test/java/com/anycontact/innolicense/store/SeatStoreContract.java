@@ -332,6 +332,37 @@ public abstract class SeatStoreContract {
     }
 
     @Test
+    void claimAsyncAndReleaseAsync_decideAsClaimAndReleaseDo() throws Exception {
+        assertClaimed(store.claimAsync(request("alice"), 1, T0, TTL).get(30, TimeUnit.SECONDS));
+        assertThat(store.claimAsync(request("bob"), 1, T0.plusSeconds(1), TTL).get(30, TimeUnit.SECONDS))
+                .isEqualTo(new Denied(1, 1));
+        ClaimResult renewed = store.claimAsync(request("alice", "acd-2", null), 1, T0.plusSeconds(2), TTL)
+                .get(30, TimeUnit.SECONDS);
+        assertThat(renewed).isInstanceOf(Renewed.class);
+        assertThat(((Renewed) renewed).lease().node()).isEqualTo("acd-2");
+        assertThat(store.releaseAsync(agent("alice"), T0.plusSeconds(3)).get(30, TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(store.releaseAsync(agent("alice"), T0.plusSeconds(4)).get(30, TimeUnit.SECONDS))
+                .isFalse();
+        Lease bob = assertClaimed(
+                store.claimAsync(request("bob"), 1, T0.plusSeconds(5), TTL).get(30, TimeUnit.SECONDS));
+
+        store = reopenStore();
+
+        assertThat(store.leases(T0.plusSeconds(5))).containsExactly(bob);
+        assertThat(store.denials()).isEqualTo(1);
+    }
+
+    @Test
+    void claimAsync_withNegativeCapacityOrNoTtl_isRejected() {
+        assertThatThrownBy(() -> store.claimAsync(request("alice"), -1, T0, TTL))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.claimAsync(request("alice"), 1, T0, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.inUse(T0)).isZero();
+    }
+
+    @Test
     void claim_withNegativeCapacityOrNoTtl_isRejected() {
         assertThatThrownBy(() -> store.claim(request("alice"), -1, T0, TTL))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -346,6 +377,16 @@ public abstract class SeatStoreContract {
      */
     @Test
     void concurrentClaimsAndReleases_neverHoldMoreLeasesThanCapacity() throws Exception {
+        race(false);
+    }
+
+    /** The same race through {@link SeatStore#claimAsync} and {@link SeatStore#releaseAsync}. */
+    @Test
+    void concurrentAsyncClaimsAndReleases_neverHoldMoreLeasesThanCapacity() throws Exception {
+        race(true);
+    }
+
+    private void race(boolean async) throws Exception {
         int threads = 64;
         int capacity = 10;
         long runNanos = TimeUnit.SECONDS.toNanos(3);
@@ -375,7 +416,10 @@ public abstract class SeatStoreContract {
                     start.await();
                     long deadline = System.nanoTime() + runNanos;
                     for (int round = 0; round < maxRoundsPerThread && System.nanoTime() < deadline; round++) {
-                        ClaimResult result = store.claim(request, capacity, Instant.now(), ttl);
+                        ClaimResult result = async
+                                ? store.claimAsync(request, capacity, Instant.now(), ttl)
+                                        .join()
+                                : store.claim(request, capacity, Instant.now(), ttl);
                         switch (result) {
                             case Claimed c -> {
                                 claimed.increment();
@@ -392,7 +436,11 @@ public abstract class SeatStoreContract {
                                     violation(violations, violationSamples, request.agent() + " claimed, not listed");
                                 }
                                 holding.decrementAndGet();
-                                if (!store.release(request.agent(), Instant.now())) {
+                                boolean released = async
+                                        ? store.releaseAsync(request.agent(), Instant.now())
+                                                .join()
+                                        : store.release(request.agent(), Instant.now());
+                                if (!released) {
                                     violation(violations, violationSamples, request.agent() + " claimed, not held");
                                 }
                             }
@@ -443,9 +491,10 @@ public abstract class SeatStoreContract {
         }
 
         System.out.printf(
-                "%s race: %d threads, capacity %d: %d claims granted, %d denied; max observed: %d in use,"
+                "%s %s race: %d threads, capacity %d: %d claims granted, %d denied; max observed: %d in use,"
                         + " %d listed, %d threads holding; %d observations; %d violations %s%n",
                 getClass().getSimpleName(),
+                async ? "async" : "sync",
                 threads,
                 capacity,
                 claimed.sum(),

@@ -21,11 +21,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The seat store of the embedded server: an in-memory seat book that arbitrates, made durable by
@@ -194,6 +196,42 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     @Override
     public ClaimResult claim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
+        checkClaim(request, capacity, now, ttl);
+        Decision<ClaimResult> decision;
+        int slot;
+        lock.lock();
+        try {
+            ensureOpen();
+            decision = decideClaim(request, capacity, now.toEpochMilli(), ttl.toMillis());
+            slot = register(decision.batch());
+        } finally {
+            lock.unlock();
+        }
+        awaitCommit(decision.batch(), slot);
+        return decision.result();
+    }
+
+    /**
+     * Claims or renews as {@link #claim} does; the future completes on the writer thread once the batch
+     * holding the decision has committed (at once when there is nothing to wait for), or exceptionally with
+     * a {@link StoreException} when the store has stopped.
+     */
+    @Override
+    public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request, int capacity, Instant now, Duration ttl) {
+        checkClaim(request, capacity, now, ttl);
+        lock.lock();
+        try {
+            ensureOpen();
+            return decideClaim(request, capacity, now.toEpochMilli(), ttl.toMillis())
+                    .future();
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void checkClaim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(ttl, "ttl");
@@ -203,85 +241,90 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         if (ttl.toMillis() <= 0) {
             throw new IllegalArgumentException("lease TTL must be at least 1 ms, got " + ttl);
         }
-        long nowMillis = now.toEpochMilli();
-        long ttlMillis = ttl.toMillis();
+    }
+
+    /** Decides a claim on the book and appends what must be committed; under the lock. */
+    private Decision<ClaimResult> decideClaim(ClaimRequest request, int capacity, long nowMillis, long ttlMillis) {
         AgentId agent = request.agent();
-        ClaimResult result;
-        Batch batch;
-        int slot;
-        lock.lock();
-        try {
-            ensureOpen();
-            Held held = book.find(agent);
-            int inUse = book.inUse(nowMillis);
-            if (held != null && held.isLiveAt(nowMillis)) {
-                if (inUse > capacity && book.ranksBeyond(held, capacity, nowMillis)) {
-                    book.remove(held);
-                    batch = append(held, true);
-                    result = new ClaimResult.CapacityReduced(capacity, inUse - 1);
-                } else {
-                    long renewedMillis = Math.max(nowMillis, held.claimedAt());
-                    Held renewed = held.renewed(
-                            request.node() != null ? request.node() : held.node(),
-                            request.station() != null ? request.station() : held.station(),
-                            renewedMillis,
-                            Math.addExact(renewedMillis, ttlMillis));
-                    book.replace(held, renewed);
-                    batch = pendingThrough(held.journalPosition());
-                    result = new ClaimResult.Renewed(renewed.toLease());
-                }
-            } else if (inUse < capacity) {
-                Held lease = book.claim(
-                        agent,
-                        request.node(),
-                        request.station(),
-                        nowMillis,
-                        Math.addExact(nowMillis, ttlMillis),
-                        lastPosition + 1);
-                batch = append(lease, false);
-                result = new ClaimResult.Claimed(lease.toLease());
-            } else {
-                Denial denial = new Denial(agent, Instant.ofEpochMilli(nowMillis), capacity, inUse);
-                denials++;
-                recentDenials.addFirst(denial);
-                if (recentDenials.size() > RECENT_DENIALS) {
-                    recentDenials.removeLast();
-                }
-                batch = appendDenial(denial);
-                result = new ClaimResult.Denied(capacity, inUse);
+        Held held = book.find(agent);
+        int inUse = book.inUse(nowMillis);
+        if (held != null && held.isLiveAt(nowMillis)) {
+            if (inUse > capacity && book.ranksBeyond(held, capacity, nowMillis)) {
+                book.remove(held);
+                return new Decision<>(new ClaimResult.CapacityReduced(capacity, inUse - 1), append(held, true));
             }
-            slot = register(batch);
-        } finally {
-            lock.unlock();
+            long renewedMillis = Math.max(nowMillis, held.claimedAt());
+            Held renewed = held.renewed(
+                    request.node() != null ? request.node() : held.node(),
+                    request.station() != null ? request.station() : held.station(),
+                    renewedMillis,
+                    Math.addExact(renewedMillis, ttlMillis));
+            book.replace(held, renewed);
+            return new Decision<>(new ClaimResult.Renewed(renewed.toLease()), pendingThrough(held.journalPosition()));
         }
-        awaitCommit(batch, slot);
-        return result;
+        if (inUse < capacity) {
+            Held lease = book.claim(
+                    agent,
+                    request.node(),
+                    request.station(),
+                    nowMillis,
+                    Math.addExact(nowMillis, ttlMillis),
+                    lastPosition + 1);
+            return new Decision<>(new ClaimResult.Claimed(lease.toLease()), append(lease, false));
+        }
+        Denial denial = new Denial(agent, Instant.ofEpochMilli(nowMillis), capacity, inUse);
+        denials++;
+        recentDenials.addFirst(denial);
+        if (recentDenials.size() > RECENT_DENIALS) {
+            recentDenials.removeLast();
+        }
+        return new Decision<>(new ClaimResult.Denied(capacity, inUse), appendDenial(denial));
     }
 
     @Override
     public boolean release(AgentId agent, Instant now) {
         Objects.requireNonNull(agent, "agent");
-        long nowMillis = now.toEpochMilli();
-        boolean released;
-        Batch batch;
+        Decision<Boolean> decision;
         int slot;
         lock.lock();
         try {
             ensureOpen();
-            Held held = book.find(agent);
-            released = held != null && held.isLiveAt(nowMillis);
-            if (released) {
-                book.remove(held);
-                batch = append(held, true);
-            } else {
-                batch = pendingThrough(lastPosition);
-            }
-            slot = register(batch);
+            decision = decideRelease(agent, now.toEpochMilli());
+            slot = register(decision.batch());
         } finally {
             lock.unlock();
         }
-        awaitCommit(batch, slot);
-        return released;
+        awaitCommit(decision.batch(), slot);
+        return decision.result();
+    }
+
+    /**
+     * Releases as {@link #release} does; the future completes as {@link #claimAsync}'s does.
+     */
+    @Override
+    public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(now, "now");
+        lock.lock();
+        try {
+            ensureOpen();
+            return decideRelease(agent, now.toEpochMilli()).future();
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Decides a release on the book; under the lock. */
+    private Decision<Boolean> decideRelease(AgentId agent, long nowMillis) {
+        Held held = book.find(agent);
+        if (held != null && held.isLiveAt(nowMillis)) {
+            book.remove(held);
+            return new Decision<>(true, append(held, true));
+        }
+        // nothing to release, but the answer must not overtake a release of it still being committed
+        return new Decision<>(false, pendingThrough(lastPosition));
     }
 
     @Override
@@ -586,6 +629,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
             lock.unlock();
         }
         batch.wakeFirst();
+        batch.completeFutures();
     }
 
     private void fail(StoreException cause) {
@@ -613,8 +657,10 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         }
         if (writing != null) {
             writing.wakeFirst();
+            writing.completeFutures();
         }
         waiting.wakeFirst();
+        waiting.completeFutures();
     }
 
     private static FileChannel lock(Path databaseFile) {
@@ -666,6 +712,23 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     }
 
     /**
+     * A decision made on the book, and the batch that must commit before it is answered ({@code null} when
+     * nothing is pending).
+     */
+    private record Decision<T>(T result, Batch batch) {
+
+        /** A future of the result, completed now or when the batch commits; under the store's lock. */
+        CompletableFuture<T> future() {
+            if (batch == null) {
+                return CompletableFuture.completedFuture(result);
+            }
+            CompletableFuture<T> future = new CompletableFuture<>();
+            batch.register(future, result);
+            return future;
+        }
+    }
+
+    /**
      * Decisions waiting to be committed together. Filled under the store's lock, then handed to
      * the writer thread, which completes it once.
      *
@@ -680,6 +743,8 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         final List<Denial> denials = new ArrayList<>();
         long lastPosition;
         private final List<Thread> waiters = new ArrayList<>();
+        private final List<Runnable> onCommit = new ArrayList<>();
+        private final List<Consumer<StoreException>> onFailure = new ArrayList<>();
         private volatile boolean done;
         private volatile StoreException failure;
 
@@ -691,6 +756,25 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         int register(Thread waiter) {
             waiters.add(waiter);
             return waiters.size() - 1;
+        }
+
+        /** Registers a future to complete with the value once the batch commits; under the store's lock. */
+        <T> void register(CompletableFuture<T> future, T value) {
+            onCommit.add(() -> future.complete(value));
+            onFailure.add(cause -> future.completeExceptionally(new StoreException(cause.getMessage(), cause)));
+        }
+
+        /**
+         * Completes the registered futures, after {@link #complete}, outside the store's lock: what depends on
+         * them runs here.
+         */
+        void completeFutures() {
+            StoreException cause = failure;
+            if (cause == null) {
+                onCommit.forEach(Runnable::run);
+            } else {
+                onFailure.forEach(fail -> fail.accept(cause));
+            }
         }
 
         /** Marks the batch committed, or failed with the cause; under the store's lock. */

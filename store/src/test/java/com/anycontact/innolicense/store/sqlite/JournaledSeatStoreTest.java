@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -146,6 +147,71 @@ class JournaledSeatStoreTest extends SeatStoreContract {
         assertThatThrownBy(() -> store.release(agent("alice"), T0)).isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> store.leases(T0)).isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> store.inUse(T0)).isInstanceOf(StoreException.class);
+        journaled.close();
+        database = SqliteDatabase.open(dataDirectory);
+        journaled = JournaledSeatStore.open(database, T0, Duration.ZERO, NEVER);
+        assertThat(journaled.leases(T0)).containsExactly(alice);
+    }
+
+    @Test
+    void claimAsync_completesOnlyAfterTheCommitHoldingIt() throws Exception {
+        reopen(T0, TTL, NEVER);
+        CountDownLatch writerBlocked = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> blocker = pool.submit(() -> database.write(sql -> {
+                writerBlocked.countDown();
+                awaitUninterruptibly(unblock);
+                return null;
+            }));
+            writerBlocked.await();
+            long transactions = journaled.transactions();
+            List<CompletableFuture<ClaimResult>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                claims.add(store.claimAsync(request("agent-" + i), 7, T0, TTL));
+            }
+            CompletableFuture<Boolean> release = store.releaseAsync(agent("agent-0"), T0);
+
+            assertThat(store.inUse(T0)).as("decided before the commit").isEqualTo(6);
+            Thread.sleep(50);
+            assertThat(claims).noneMatch(Future::isDone);
+            assertThat(release).isNotDone();
+
+            unblock.countDown();
+            blocker.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 7; i++) {
+                assertClaimed(claims.get(i).get(30, TimeUnit.SECONDS));
+            }
+            assertThat(claims.get(7).get(30, TimeUnit.SECONDS)).isEqualTo(new ClaimResult.Denied(7, 7));
+            assertThat(release.get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(journaled.transactions() - transactions).isBetween(1L, 2L);
+        } finally {
+            unblock.countDown();
+            pool.shutdownNow();
+        }
+        journaled.halt();
+        database.close();
+        database = SqliteDatabase.open(dataDirectory);
+        journaled = JournaledSeatStore.open(database, T0, Duration.ZERO, NEVER);
+        assertThat(journaled.inUse(T0))
+                .as("every completed claim and release survived the crash")
+                .isEqualTo(6);
+    }
+
+    @Test
+    void claimAsync_whenTheCommitFails_completesExceptionallyAndTheStoreStops() {
+        reopen(T0, TTL, NEVER);
+        Lease alice =
+                assertClaimed(store.claimAsync(request("alice"), 5, T0, TTL).join());
+        database.close();
+
+        CompletableFuture<ClaimResult> bob = store.claimAsync(request("bob"), 5, T0, TTL);
+        assertThatThrownBy(bob::join).hasCauseInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.releaseAsync(agent("alice"), T0).join())
+                .hasCauseInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.claimAsync(request("carol"), 5, T0, TTL).join())
+                .hasCauseInstanceOf(StoreException.class);
         journaled.close();
         database = SqliteDatabase.open(dataDirectory);
         journaled = JournaledSeatStore.open(database, T0, Duration.ZERO, NEVER);
