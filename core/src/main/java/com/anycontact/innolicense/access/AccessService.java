@@ -161,6 +161,23 @@ public final class AccessService {
         return principal;
     }
 
+    /**
+     * The principal of a presented API token secret, when the token was found valid in the store within the
+     * last {@link #TOKEN_RECHECK}; never reads the store, so it may be asked on a thread that must not block.
+     *
+     * @return empty when the token is not known to be valid right now: ask {@link #authenticateToken}
+     */
+    public Optional<Principal> knownToken(String secret) {
+        if (!TokenSecrets.isWellFormed(secret)) {
+            return Optional.empty();
+        }
+        KnownToken known = knownTokens.get(TokenSecrets.digest(secret));
+        if (known != null && clock.instant().isBefore(known.checkedAt().plus(TOKEN_RECHECK))) {
+            return Optional.of(known.principal());
+        }
+        return Optional.empty();
+    }
+
     /** A token found valid in the store, and when: it is looked up again after {@link #TOKEN_RECHECK}. */
     private record KnownToken(Principal principal, Instant checkedAt) {}
 

@@ -8,12 +8,15 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP API under {@code /api/v1}, with {@code /metrics} and {@code /health/*} beside it: the one place
  * where every route is declared with the roles that may call it ({@link #routes()}); authentication runs
  * before every matched route ({@link Authenticator}), every error is written by {@link Problems}, and every
- * request is timed ({@link RequestTimer}). Requests run on virtual threads; nothing is logged per request.
+ * request is timed ({@link RequestTimer}). The ACD's seat calls are answered on Jetty's selector threads by
+ * {@link SeatFastPath} when they are ordinary, every other request runs on a virtual thread; nothing is
+ * logged per request.
  * {@code docs/openapi.yaml} describes every route, and a test keeps the two equal. The web UI's pages and
  * assets ({@link WebUi}) are served beside the API, open to anyone: they hold no data.
  */
@@ -21,6 +24,9 @@ public final class HttpApi {
 
     /** The path prefix of every route. */
     public static final String PREFIX = "/api/v1";
+
+    private static final int JETTY_MIN_THREADS = 4;
+    private static final int JETTY_MAX_THREADS = 64;
 
     /**
      * One route.
@@ -49,13 +55,16 @@ public final class HttpApi {
     private final List<Route> routes;
     private final RequestTimer requestTimer;
     private final WebUi webUi;
+    private final ApiServices services;
+    private final SeatRoutes seats;
 
     /** The API over these services. */
     public HttpApi(ApiServices services) {
         Objects.requireNonNull(services, "services");
         this.authenticator = new Authenticator(services.access(), services.sessions());
         LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), json);
-        SeatRoutes seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
+        this.services = services;
+        this.seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
         SessionRoutes session = new SessionRoutes(services, json);
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
         AuditRoutes audit = new AuditRoutes(services.audit(), json);
@@ -103,6 +112,14 @@ public final class HttpApi {
         return new Route(method, path, EnumSet.of(roles[0], roles), handler);
     }
 
+    private Set<ApiRole> roles(HandlerType method, String path) {
+        return routes.stream()
+                .filter(route -> route.method() == method && route.path().equals(path))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no route " + method + " " + path))
+                .roles();
+    }
+
     /** Every route with its roles, in declaration order: those under {@link #PREFIX}, then metrics and health. */
     public List<Route> routes() {
         return routes;
@@ -117,6 +134,22 @@ public final class HttpApi {
         config.jetty.host = host;
         config.jetty.port = port;
         config.concurrency.useVirtualThreads = true;
+        // Jetty's own threads (selectors, acceptor, scheduler) are platform threads; the seat calls are answered
+        // on the selector threads and every other request on a virtual thread of its own (SeatFastPath)
+        SeatFastPath fastPath = new SeatFastPath(
+                services.seats(),
+                services.access(),
+                seats,
+                json,
+                problems,
+                requestTimer,
+                roles(HandlerType.PUT, PREFIX + "/seats/{agentId}"),
+                roles(HandlerType.DELETE, PREFIX + "/seats/{agentId}"),
+                services.metrics());
+        QueuedThreadPool jettyThreads = new SeatFastPath.ThreadPool(JETTY_MAX_THREADS, JETTY_MIN_THREADS);
+        jettyThreads.setName("innolicense-jetty");
+        config.jetty.threadPool = jettyThreads;
+        config.jetty.modifyServer(server -> server.insertHandler(fastPath));
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.http.maxRequestSize = Json.MAX_BODY_BYTES;

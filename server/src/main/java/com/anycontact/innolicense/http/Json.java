@@ -72,8 +72,13 @@ final class Json {
 
     /** Writes {@code value} as the JSON answer with the given status. */
     void write(Context ctx, int status, Object value) {
+        ctx.status(status).contentType("application/json").result(bytes(value));
+    }
+
+    /** The value as JSON, as {@link #write} sends it. */
+    byte[] bytes(Object value) {
         try {
-            ctx.status(status).contentType("application/json").result(mapper.writeValueAsBytes(value));
+            return mapper.writeValueAsBytes(value);
         } catch (JacksonException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
@@ -118,7 +123,11 @@ final class Json {
 
     /** Reads an optional JSON object: an empty body gives empty. */
     <T> Optional<T> readOptional(Context ctx, Class<T> type) {
-        byte[] bytes = body(ctx, MAX_BODY_BYTES);
+        return readOptional(body(ctx, MAX_BODY_BYTES), type);
+    }
+
+    /** Reads an optional JSON object from a body already read: empty or blank gives empty. */
+    <T> Optional<T> readOptional(byte[] bytes, Class<T> type) {
         if (isBlank(bytes)) {
             return Optional.empty();
         }

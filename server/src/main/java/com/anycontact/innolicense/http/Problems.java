@@ -55,15 +55,24 @@ final class Problems {
     }
 
     void write(Context ctx, ProblemException problem) {
+        Rendered rendered = render(problem);
+        rendered.headers().forEach(ctx::header);
+        ctx.status(rendered.status()).contentType(MEDIA_TYPE).result(rendered.body());
+    }
+
+    /** A problem as it is answered: the status, the extra headers and the {@link #MEDIA_TYPE} body. */
+    record Rendered(int status, Map<String, String> headers, byte[] body) {}
+
+    /** Renders the problem, for answers written outside Javalin ({@link SeatFastPath}). */
+    Rendered render(ProblemException problem) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", problem.type().uri().toString());
         body.put("title", problem.type().title());
         body.put("status", problem.httpStatus());
         body.put("detail", problem.detail());
         problem.members().forEach(body::putIfAbsent);
-        problem.headers().forEach(ctx::header);
         try {
-            ctx.status(problem.httpStatus()).contentType(MEDIA_TYPE).result(mapper.writeValueAsBytes(body));
+            return new Rendered(problem.httpStatus(), problem.headers(), mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a problem as JSON", e);
         }

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.http;
 
+import com.anycontact.innolicense.access.Principal;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.seat.AgentId;
@@ -54,17 +55,29 @@ final class SeatRoutes {
         ClaimBody body = json.readOptional(ctx, ClaimBody.class).orElse(new ClaimBody(null, null));
         requireLabel("node", body.node());
         requireLabel("station", body.station());
-        String actor = Authenticator.principal(ctx).auditName();
-        switch (ledger.claim(new ClaimRequest(agent, body.node(), body.station()))) {
+        ClaimResult result = ledger.claim(new ClaimRequest(agent, body.node(), body.station()));
+        switch (result) {
             case ClaimResult.Claimed claimed -> json.write(ctx, 201, grant(claimed.lease()));
             case ClaimResult.Renewed renewed -> json.write(ctx, 200, grant(renewed.lease()));
+            case ClaimResult.Denied denied -> throw refused(agent, result, Authenticator.principal(ctx));
+            case ClaimResult.CapacityReduced reduced -> throw refused(agent, result, Authenticator.principal(ctx));
+        }
+    }
+
+    /**
+     * A claim refused, a denial or a renewal refused for reduced capacity: recorded in the audit log, and
+     * the problem to answer.
+     */
+    ProblemException refused(AgentId agent, ClaimResult result, Principal principal) {
+        String actor = principal.auditName();
+        return switch (result) {
             case ClaimResult.Denied denied -> {
                 audit.record(
                         clock.instant(),
                         actor,
                         AuditEvent.Type.CLAIM_DENIED,
                         "agent " + agent + ": all " + denied.capacity() + " seats in use");
-                throw ProblemType.SEAT_LIMIT_REACHED.problem(
+                yield ProblemType.SEAT_LIMIT_REACHED.problem(
                         "all " + denied.capacity() + " seats are in use; agent " + agent + " gets none",
                         counts(agent, denied.capacity(), denied.inUse()));
             }
@@ -74,21 +87,28 @@ final class SeatRoutes {
                         actor,
                         AuditEvent.Type.LEASE_CAPACITY_REDUCED,
                         "agent " + agent + ": lease released, capacity now " + reduced.capacity());
-                throw ProblemType.CAPACITY_REDUCED.problem(
+                yield ProblemType.CAPACITY_REDUCED.problem(
                         "capacity dropped to " + reduced.capacity() + " and agent " + agent
                                 + " was among the last to claim; its lease is released",
                         counts(agent, reduced.capacity(), reduced.inUse()));
             }
-        }
+            case ClaimResult.Claimed claimed -> throw new IllegalArgumentException("a claim granted is not refused");
+            case ClaimResult.Renewed renewed -> throw new IllegalArgumentException("a renewal is not refused");
+        };
     }
 
     void release(Context ctx) {
         AgentId agent = agentId(ctx);
         if (!ledger.release(agent)) {
-            throw ProblemType.LEASE_NOT_HELD.problem(
-                    "agent " + agent + " holds no seat", Map.of("agentId", agent.value()));
+            throw notHeld(agent);
         }
         ctx.status(204);
+    }
+
+    /** The answer to a release of a seat the agent does not hold. */
+    static ProblemException notHeld(AgentId agent) {
+        return ProblemType.LEASE_NOT_HELD.problem(
+                "agent " + agent + " holds no seat", Map.of("agentId", agent.value()));
     }
 
     void list(Context ctx) {
@@ -104,7 +124,8 @@ final class SeatRoutes {
         json.write(ctx, 200, new SeatsView(ledger.capacity(), leases.size(), leases));
     }
 
-    private LeaseGrant grant(Lease lease) {
+    /** What the ACD is answered after a claim or renewal. */
+    LeaseGrant grant(Lease lease) {
         return new LeaseGrant(
                 lease.agent().value(),
                 lease.node(),
@@ -123,8 +144,13 @@ final class SeatRoutes {
                         "'" + text + "' is not an agent ID: " + AgentId.RULE, Map.of("rule", AgentId.RULE)));
     }
 
+    /** Whether an optional node or station name is absent or valid. */
+    static boolean isValidLabel(String value) {
+        return value == null || ClaimRequest.isValidLabel(value);
+    }
+
     private static void requireLabel(String field, String value) {
-        if (value != null && !ClaimRequest.isValidLabel(value)) {
+        if (!isValidLabel(value)) {
             throw Json.invalid(field, "field '" + field + "' is not a valid name: " + ClaimRequest.LABEL_RULE);
         }
     }

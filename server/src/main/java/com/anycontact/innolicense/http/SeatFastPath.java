@@ -1,0 +1,423 @@
+package com.anycontact.innolicense.http;
+
+import com.anycontact.innolicense.access.AccessService;
+import com.anycontact.innolicense.access.Principal;
+import com.anycontact.innolicense.seat.AgentId;
+import com.anycontact.innolicense.seat.ClaimRequest;
+import com.anycontact.innolicense.seat.ClaimResult;
+import com.anycontact.innolicense.seat.SeatLedger;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the ACD's seat calls, {@code PUT} and {@code DELETE /api/v1/seats/{agentId}}, on the thread that
+ * read them, and hands every other request to the Javalin application on a virtual thread of its own.
+ *
+ * <p>Why: a claim, renewal or release is decided in memory in about a microsecond ({@code
+ * JournaledSeatStore}); what a request cost on top of that was mostly handing it from Jetty's selector to
+ * a request thread and back, and parking that thread until the claim's group commit. Here the selector
+ * thread parses the request, decides on the ledger and, for a renewal, writes the answer at once; a claim
+ * or release is answered by the journal's writer thread when the batch holding it has committed ({@link
+ * SeatLedger#claimAsync}), so no thread waits for the disk.
+ *
+ * <p>Only the ordinary call takes this path: a bearer token the access service has checked within the
+ * last {@link AccessService#TOKEN_RECHECK} whose role the route allows, a well-formed agent ID in a plain
+ * path, and an empty body or a small JSON body that is all there and reads as a valid claim body. Anything
+ * else (a session cookie, an unknown or stale token, a wrong role, bad input, a trailing slash) goes to the
+ * Javalin route, whose answers, errors included, are the API's reference; the body, if read, is handed on
+ * unchanged. The answers here are the same: same status, same JSON, the same problem types; a denial or a
+ * refused renewal is recorded in the audit log as the route does, on a virtual thread, since that is a
+ * write. Every request is timed in {@code http.server.requests} under the route's template.
+ */
+final class SeatFastPath extends Handler.Wrapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SeatFastPath.class);
+    private static final String SEATS = HttpApi.PREFIX + "/seats/";
+    private static final String TEMPLATE = SEATS + "{agentId}";
+    private static final int MAX_FAST_BODY = 4 * 1024;
+    private static final String JSON = "application/json";
+
+    private final SeatLedger ledger;
+    private final AccessService access;
+    private final SeatRoutes routes;
+    private final Json json;
+    private final Problems problems;
+    private final RequestTimer timer;
+    private final Set<ApiRole> claimRoles;
+    private final Set<ApiRole> releaseRoles;
+    private final Counter answered;
+    private final ExecutorService slow = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("innolicense-http-", 0).factory());
+
+    /** Set while this thread writes an answer from outside the selector: see {@link #continuations()}. */
+    private static final ThreadLocal<Boolean> ANSWERING = new ThreadLocal<>();
+
+    SeatFastPath(
+            SeatLedger ledger,
+            AccessService access,
+            SeatRoutes routes,
+            Json json,
+            Problems problems,
+            RequestTimer timer,
+            Set<ApiRole> claimRoles,
+            Set<ApiRole> releaseRoles,
+            MeterRegistry registry) {
+        this.ledger = ledger;
+        this.access = access;
+        this.routes = routes;
+        this.json = json;
+        this.problems = problems;
+        this.timer = timer;
+        this.claimRoles = Set.copyOf(claimRoles);
+        this.releaseRoles = Set.copyOf(releaseRoles);
+        this.answered = Counter.builder("innolicense.http.seat.fast")
+                .description("Seat calls answered by the fast path, without a request thread; the others went to"
+                        + " the API's routes")
+                .register(registry);
+    }
+
+    /** Never blocks: Jetty may call it on the selector thread. */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long started = System.nanoTime();
+        String method = request.getMethod();
+        boolean claim = "PUT".equals(method);
+        if (!claim && !"DELETE".equals(method)) {
+            return dispatch(request, response, callback);
+        }
+        AgentId agent = agent(request);
+        if (agent == null || !allowed(request, claim ? claimRoles : releaseRoles)) {
+            return dispatch(request, response, callback);
+        }
+        long length = request.getLength();
+        if (!claim) {
+            if (length > 0) {
+                return dispatch(request, response, callback);
+            }
+            release(agent, response, callback, started);
+            return true;
+        }
+        if (length <= 0) {
+            if (length < 0 && !request.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
+                // a chunked body: its length is not known up front
+                return dispatch(request, response, callback);
+            }
+            claim(new ClaimRequest(agent, null, null), response, callback, started);
+            return true;
+        }
+        if (length > MAX_FAST_BODY) {
+            return dispatch(request, response, callback);
+        }
+        readBody(new Body(request, response, callback, agent, (int) length, started));
+        return true;
+    }
+
+    /** A claim body being read, without blocking: what has arrived, and what to answer it on. */
+    private record Body(
+            Request request,
+            Response response,
+            Callback callback,
+            AgentId agent,
+            int length,
+            long started,
+            ByteArrayOutputStream read) {
+
+        Body(Request request, Response response, Callback callback, AgentId agent, int length, long started) {
+            this(request, response, callback, agent, length, started, new ByteArrayOutputStream(length));
+        }
+    }
+
+    /**
+     * Reads what has arrived of the body; when that is not all, asks to be called again when more arrives
+     * (the body usually comes with the headers, but a client may send it after them, as {@code
+     * java.net.http} does). With the whole body read, claims, or hands the request with the body to the
+     * route when it is not an ordinary claim body.
+     */
+    private void readBody(Body body) {
+        while (true) {
+            Content.Chunk chunk = body.request().read();
+            if (chunk == null) {
+                body.request().demand(Invocable.from(Invocable.InvocationType.NON_BLOCKING, () -> readBody(body)));
+                return;
+            }
+            boolean failed = chunk.getFailure() != null;
+            boolean last = chunk.isLast();
+            ByteBuffer bytes = chunk.getByteBuffer();
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.get(copy);
+            chunk.release();
+            body.read().writeBytes(copy);
+            if (failed || last || body.read().size() >= body.length()) {
+                byte[] whole = body.read().toByteArray();
+                ClaimRequest parsed =
+                        !failed && whole.length == body.length() ? claimRequest(body.agent(), whole) : null;
+                if (parsed == null) {
+                    dispatch(new Replayed(body.request(), whole, last), body.response(), body.callback());
+                } else {
+                    claim(parsed, body.response(), body.callback(), body.started());
+                }
+                return;
+            }
+        }
+    }
+
+    private void claim(ClaimRequest request, Response response, Callback callback, long started) {
+        CompletableFuture<ClaimResult> decided;
+        try {
+            decided = ledger.claimAsync(request);
+        } catch (RuntimeException e) {
+            decided = CompletableFuture.failedFuture(e);
+        }
+        decided.whenComplete((result, failure) -> {
+            if (failure != null) {
+                failed("PUT", failure, response, callback, started);
+                return;
+            }
+            switch (result) {
+                case ClaimResult.Claimed claimed ->
+                    answer("PUT", 201, json.bytes(routes.grant(claimed.lease())), response, callback, started);
+                case ClaimResult.Renewed renewed ->
+                    answer("PUT", 200, json.bytes(routes.grant(renewed.lease())), response, callback, started);
+                case ClaimResult.Denied denied -> refused(request.agent(), result, response, callback, started);
+                case ClaimResult.CapacityReduced reduced ->
+                    refused(request.agent(), result, response, callback, started);
+            }
+        });
+    }
+
+    private void release(AgentId agent, Response response, Callback callback, long started) {
+        CompletableFuture<Boolean> decided;
+        try {
+            decided = ledger.releaseAsync(agent);
+        } catch (RuntimeException e) {
+            decided = CompletableFuture.failedFuture(e);
+        }
+        decided.whenComplete((released, failure) -> {
+            if (failure != null) {
+                failed("DELETE", failure, response, callback, started);
+            } else if (released) {
+                answer("DELETE", 204, null, response, callback, started);
+            } else {
+                problem("DELETE", SeatRoutes.notHeld(agent), response, callback, started);
+            }
+        });
+    }
+
+    /** A denial or a refused renewal: audited as the route does, which is a write, so off this thread. */
+    private void refused(AgentId agent, ClaimResult result, Response response, Callback callback, long started) {
+        Principal principal = principal(response.getRequest());
+        offload(
+                response,
+                callback,
+                () -> problem("PUT", routes.refused(agent, result, principal), response, callback, started));
+    }
+
+    private void failed(String method, Throwable failure, Response response, Callback callback, long started) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        LOG.warn("{} {} failed", method, Request.getPathInContext(response.getRequest()), cause);
+        problem(
+                method,
+                ProblemType.INTERNAL_ERROR.problem("the server failed to answer; its log has the details"),
+                response,
+                callback,
+                started);
+    }
+
+    private void problem(String method, ProblemException problem, Response response, Callback callback, long started) {
+        Problems.Rendered rendered = problems.render(problem);
+        rendered.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        write(
+                method,
+                rendered.status(),
+                Problems.MEDIA_TYPE + ";charset=utf-8",
+                rendered.body(),
+                response,
+                callback,
+                started);
+    }
+
+    private void answer(String method, int status, byte[] body, Response response, Callback callback, long started) {
+        write(method, status, JSON, body, response, callback, started);
+    }
+
+    private void write(
+            String method,
+            int status,
+            String contentType,
+            byte[] body,
+            Response response,
+            Callback callback,
+            long started) {
+        response.setStatus(status);
+        if (body != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        }
+        timer.record(method, TEMPLATE, status, System.nanoTime() - started);
+        answered.increment();
+        ANSWERING.set(Boolean.TRUE);
+        try {
+            response.write(true, body == null ? null : ByteBuffer.wrap(body), callback);
+        } finally {
+            ANSWERING.remove();
+        }
+    }
+
+    /** The agent of a plain seat path, or {@code null} for anything the route should look at. */
+    private static AgentId agent(Request request) {
+        String path = request.getHttpURI().getPath();
+        if (path == null || !path.startsWith(SEATS) || path.indexOf('%') >= 0 || path.indexOf(';') >= 0) {
+            return null;
+        }
+        return AgentId.parse(path.substring(SEATS.length())).orElse(null);
+    }
+
+    /** Whether the caller presents a bearer token known to be valid, of a role the route allows. */
+    private boolean allowed(Request request, Set<ApiRole> roles) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        Principal principal =
+                access.knownToken(authorization.substring(7).strip()).orElse(null);
+        if (principal == null || !roles.contains(ApiRole.of(principal.role()))) {
+            return false;
+        }
+        request.setAttribute(Principal.class.getName(), principal);
+        return true;
+    }
+
+    private static Principal principal(Request request) {
+        return (Principal) request.getAttribute(Principal.class.getName());
+    }
+
+    /** The claim body, or {@code null} when the route should read it and say what is wrong. */
+    private ClaimRequest claimRequest(AgentId agent, byte[] body) {
+        try {
+            SeatRoutes.ClaimBody parsed =
+                    json.readOptional(body, SeatRoutes.ClaimBody.class).orElse(new SeatRoutes.ClaimBody(null, null));
+            if (!SeatRoutes.isValidLabel(parsed.node()) || !SeatRoutes.isValidLabel(parsed.station())) {
+                return null;
+            }
+            return new ClaimRequest(agent, parsed.node(), parsed.station());
+        } catch (ProblemException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Hands the request to the Javalin application on a virtual thread, where it may block. */
+    private boolean dispatch(Request request, Response response, Callback callback) {
+        offload(response, callback, () -> {
+            if (!super.handle(request, response, callback)) {
+                Response.writeError(request, response, callback, 404);
+            }
+        });
+        return true;
+    }
+
+    private void offload(Response response, Callback callback, Work work) {
+        try {
+            slow.execute(() -> {
+                try {
+                    work.run();
+                } catch (Throwable t) {
+                    LOG.warn(
+                            "{} {} failed",
+                            response.getRequest().getMethod(),
+                            Request.getPathInContext(response.getRequest()),
+                            t);
+                    callback.failed(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            callback.failed(e);
+        }
+    }
+
+    /**
+     * Jetty's thread pool, which continues a connection on the thread that completed its answer when that
+     * thread is one writing an answer here from outside the selector (the journal's writer thread after a
+     * commit), instead of waking a pool thread for it: Jetty's HTTP/1.1 connection resumes on its executor
+     * when an answer completes on a thread other than the one that read the request, and all it does then
+     * is ask the selector to watch for the next request, which costs less than the wake-up.
+     */
+    static final class ThreadPool extends QueuedThreadPool {
+        ThreadPool(int maxThreads, int minThreads) {
+            super(maxThreads, minThreads);
+        }
+
+        @Override
+        public void execute(Runnable job) {
+            if (ANSWERING.get() != null) {
+                job.run();
+            } else {
+                super.execute(job);
+            }
+        }
+    }
+
+    /** Work that may block, run off the selector thread. */
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        slow.shutdown();
+        super.doStop();
+    }
+
+    /** The request with the body already read put back in front of what is left of it. */
+    private static final class Replayed extends Request.Wrapper {
+        private Content.Chunk first;
+
+        Replayed(Request request, byte[] body, boolean last) {
+            super(request);
+            this.first = Content.Chunk.from(ByteBuffer.wrap(body), last);
+        }
+
+        @Override
+        public Content.Chunk read() {
+            Content.Chunk chunk = first;
+            if (chunk != null) {
+                first = null;
+                return chunk;
+            }
+            return super.read();
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            if (first != null) {
+                demandCallback.run();
+            } else {
+                super.demand(demandCallback);
+            }
+        }
+    }
+}

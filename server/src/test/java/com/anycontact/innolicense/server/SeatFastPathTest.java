@@ -1,0 +1,265 @@
+package com.anycontact.innolicense.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anycontact.innolicense.access.AccessService;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seat calls answered on the I/O thread ({@code SeatFastPath}) against the same calls answered by the
+ * API's routes: the same answers, errors included, audited the same; and the HTTP/1.1 cases where the fast
+ * path must hand over or go on (a body arriving late or in pieces, pipelined requests). Which path answered
+ * is told by {@code innolicense_http_seat_fast_total}.
+ */
+class SeatFastPathTest {
+
+    private static final Duration STALE = AccessService.TOKEN_RECHECK.plusSeconds(1);
+
+    @TempDir
+    java.nio.file.Path dataDirectory;
+
+    private RunningServer running;
+    private Api api;
+    private String acd;
+
+    @BeforeEach
+    void start() {
+        running = RunningServer.start(dataDirectory);
+        api = running.api;
+        running.apply(1, 2);
+        acd = running.token("ACD");
+    }
+
+    @AfterEach
+    void stop() {
+        running.close();
+    }
+
+    @Test
+    void seatCalls_withAKnownToken_areAnsweredByTheFastPathExactlyAsTheRoutesAnswerThem() {
+        api.claim(acd, "warm-up");
+        api.delete("/api/v1/seats/warm-up", acd);
+
+        double before = fastAnswers();
+        List<String> routes = scenario("r", () -> {
+            running.clock.advance(STALE); // the token is checked in the store again: the route answers
+            return acd;
+        });
+        double afterRoutes = fastAnswers();
+        List<String> fast = scenario("f", () -> acd);
+        double afterFast = fastAnswers();
+
+        assertThat(afterRoutes - before)
+                .as("seat calls the fast path answered while the token was stale")
+                .isZero();
+        assertThat(afterFast - afterRoutes)
+                .as("seat calls the fast path answered with a known token (all but the bad body)")
+                .isEqualTo(routes.size() - 1);
+        assertThat(fast).containsExactlyElementsOf(routes);
+        assertThat(fast).anyMatch(answer -> answer.startsWith("409 ") && answer.contains("seat-limit-reached"));
+        Api.Reply audit = api.get("/api/v1/audit?type=CLAIM_DENIED", RunningServer.ADMIN_TOKEN);
+        assertThat(audit.json().path("events").size())
+                .as("a denial audited on each path")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aRenewalRefusedForReducedCapacity_onTheFastPath_isAnsweredAndAudited() {
+        running.apply(2, 3);
+        api.claim(acd, "a1");
+        api.claim(acd, "a2");
+        api.claim(acd, "a3");
+        running.apply(3, 2);
+        double before = fastAnswers();
+
+        Api.Reply refused = api.claim(acd, "a3");
+
+        assertThat(fastAnswers() - before).isEqualTo(1);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.problemType()).isEqualTo("capacity-reduced");
+        assertThat(refused.json().path("capacity").asInt()).isEqualTo(2);
+        assertThat(api.get("/api/v1/audit?type=LEASE_CAPACITY_REDUCED", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("events")
+                        .size())
+                .isEqualTo(1);
+        assertThat(api.claim(acd, "a1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void pipelinedSeatCalls_onOneConnection_areAnsweredInOrder() throws IOException {
+        api.claim(acd, "warm-up");
+        try (Socket socket = socket()) {
+            String calls = request("PUT", "p1", "")
+                    + request("PUT", "p1", "{\"node\":\"acd-2\"}")
+                    + request("DELETE", "p1", null)
+                    + request("DELETE", "p1", null)
+                    + request("PUT", "p2", "");
+            socket.getOutputStream().write(calls.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+
+            assertThat(readStatus(in)).isEqualTo(201);
+            assertThat(readStatus(in)).isEqualTo(200);
+            assertThat(readStatus(in)).isEqualTo(204);
+            assertThat(readStatus(in)).isEqualTo(404);
+            assertThat(readStatus(in)).isEqualTo(201);
+        }
+        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("inUse")
+                        .asInt())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aClaimBody_arrivingAfterItsHeadersOrInPieces_isReadWhole() throws Exception {
+        running.apply(2, 10);
+        api.claim(acd, "warm-up");
+        double before = fastAnswers();
+        String late = "{\"node\":\"acd-late\"}";
+        String pieces = "{\"node\":\"acd-1\",\"station\":\"desk 7\"}";
+        try (Socket socket = socket()) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+
+            out.write(head("PUT", "late", late.length()).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(200);
+            out.write(late.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readStatus(in)).isEqualTo(201);
+
+            out.write((head("PUT", "pieces", pieces.length()) + pieces.substring(0, 10))
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(200);
+            out.write(pieces.substring(10).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readStatus(in)).isEqualTo(201);
+        }
+        assertThat(fastAnswers() - before).as("answered by the fast path").isEqualTo(2);
+        var leases = api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
+        List<String> seen = new ArrayList<>();
+        leases.forEach(lease -> seen.add(lease.path("agentId").asText() + "@"
+                + lease.path("node").asText() + "/" + lease.path("station").asText()));
+        assertThat(seen).contains("late@acd-late/null", "pieces@acd-1/desk 7");
+    }
+
+    @Test
+    void fastPathAnswers_areTimedUnderTheRouteTemplate() {
+        api.claim(acd, "warm-up");
+        api.claim(acd, "t1");
+        api.delete("/api/v1/seats/t1", acd);
+
+        String scrape = api.get("/metrics", RunningServer.ADMIN_TOKEN).body();
+
+        assertThat(scrape)
+                .contains(
+                        "http_server_requests_seconds_count{method=\"PUT\",status=\"201\",uri=\"/api/v1/seats/{agentId}\"}")
+                .contains(
+                        "http_server_requests_seconds_count{method=\"DELETE\",status=\"204\",uri=\"/api/v1/seats/{agentId}\"}")
+                .doesNotContain("/api/v1/seats/t1");
+    }
+
+    /**
+     * The same seat calls for agents named with the prefix; each answer as status, media type and body with
+     * the instants and the prefix masked, so that two runs compare equal.
+     */
+    private List<String> scenario(String prefix, Supplier<String> token) {
+        List<String> answers = new ArrayList<>();
+        answers.add(masked(prefix, api.claim(token.get(), prefix + "-1")));
+        answers.add(masked(
+                prefix,
+                api.putJson(
+                        "/api/v1/seats/" + prefix + "-1", token.get(), "{\"node\":\"acd-1\",\"station\":\"desk 7\"}")));
+        answers.add(masked(prefix, api.claim(token.get(), prefix + "-2")));
+        answers.add(masked(prefix, api.claim(token.get(), prefix + "-3")));
+        answers.add(masked(prefix, api.delete("/api/v1/seats/" + prefix + "-1", token.get())));
+        answers.add(masked(prefix, api.delete("/api/v1/seats/" + prefix + "-1", token.get())));
+        answers.add(masked(prefix, api.delete("/api/v1/seats/" + prefix + "-2", token.get())));
+        answers.add(masked(prefix, api.putJson("/api/v1/seats/" + prefix + "-4", token.get(), "{\"nod\":\"x\"}")));
+        return answers;
+    }
+
+    private static String masked(String prefix, Api.Reply reply) {
+        String body = reply.body()
+                .replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "<instant>")
+                .replace(prefix + "-", "<agent>-");
+        // a 204 has no body; Javalin still names its default media type, the fast path names none
+        String mediaType = reply.status() == 204
+                ? ""
+                : reply.contentType().toLowerCase(Locale.ROOT).replace(" ", "");
+        return reply.status() + " " + mediaType + " " + body;
+    }
+
+    private double fastAnswers() {
+        String scrape = api.get("/metrics", RunningServer.ADMIN_TOKEN).body();
+        return scrape.lines()
+                .filter(line -> line.startsWith("innolicense_http_seat_fast_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no innolicense_http_seat_fast_total in the scrape"));
+    }
+
+    private Socket socket() throws IOException {
+        Socket socket = new Socket(
+                "127.0.0.1", java.net.URI.create(running.server.url()).getPort());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private String request(String method, String agent, String body) {
+        if (body == null) {
+            return head(method, agent, -1);
+        }
+        return head(method, agent, body.length()) + body;
+    }
+
+    private String head(String method, String agent, int length) {
+        return method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + acd
+                + "\r\n" + (length >= 0 ? "Content-Type: application/json\r\nContent-Length: " + length + "\r\n" : "")
+                + "\r\n";
+    }
+
+    /** Reads one answer and returns its status. */
+    private static int readStatus(InputStream in) throws IOException {
+        String status = line(in);
+        int length = 0;
+        for (String header = line(in); !header.isEmpty(); header = line(in)) {
+            if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(header.substring(15).strip());
+            }
+        }
+        assertThat(in.readNBytes(length)).hasSize(length);
+        return Integer.parseInt(status.split(" ")[1]);
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("the connection closed mid-answer");
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.US_ASCII);
+    }
+}
