@@ -2,6 +2,7 @@ package com.anycontact.innolicense.client;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -109,9 +110,7 @@ final class HttpLicenseClient implements LicenseClient {
         Instant sentAt = settings.clock().instant();
         HttpResponse<String> response;
         try {
-            response = http.send(
-                    api.claim(agentId, settings.node(), station, settings.requestTimeout()),
-                    HttpResponse.BodyHandlers.ofString());
+            response = sendClaim(agentId, station);
         } catch (IOException e) {
             throw new LicenseServerException(
                     "could not claim a seat for " + agentId + ": " + unreachable(e), 0, null, unreachable(e), e);
@@ -152,6 +151,27 @@ final class HttpLicenseClient implements LicenseClient {
                 problem.type(),
                 problem.detail(),
                 null);
+    }
+
+    /**
+     * Sends the claim, and once more when the connection failed without an answer: a pooled keep-alive
+     * connection the server had just closed fails that way ("header parser received no bytes"), and {@code
+     * java.net.http} does not resend a {@code PUT} by itself. Sending it again is safe because a claim is
+     * idempotent per agent (a second one renews). A timeout or a refused connection is not retried.
+     */
+    private HttpResponse<String> sendClaim(String agentId, String station) throws IOException, InterruptedException {
+        try {
+            return http.send(
+                    api.claim(agentId, settings.node(), station, settings.requestTimeout()),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException | ConnectException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "claim for {0} failed without an answer ({1}); sending it once more", agentId, e);
+            return http.send(
+                    api.claim(agentId, settings.node(), station, settings.requestTimeout()),
+                    HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     private Lease adopt(String agentId, String station, SeatGrant grant, Instant sentAt) {

@@ -169,6 +169,9 @@ final class FakeSeatServer implements AutoCloseable {
         }
     }
 
+    /** A script's answer that closes the connection without answering, as a server closing a keep-alive one. */
+    static final Reply DROP = new Reply(0, null, "", Map.of());
+
     private final HttpServer http;
     private final ThreadPoolExecutor handlers;
     private final Seats seats;
@@ -251,6 +254,10 @@ final class FakeSeatServer implements AutoCloseable {
                     exchange.getRequestURI().getRawPath().substring(SEATS_PATH.length()), StandardCharsets.UTF_8);
             String method = exchange.getRequestMethod();
             Reply reply = script.apply(new Exchange(method, agent));
+            if (reply == DROP) {
+                // the JDK server closes the connection without an answer when a handler throws
+                throw new IOException("connection dropped by the script");
+            }
             if (reply == null) {
                 reply = answer(exchange, method, agent, new String(bodyBytes, StandardCharsets.UTF_8));
             }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,33 @@ class LicenseClientTest {
         assertThat(Duration.between(lease.claimedAt(), lease.expiresAt())).isEqualTo(TTL);
         assertThat(server.seats().holds("agent-1")).isTrue();
         assertThat(server.seats().claims()).isEqualTo(1);
+    }
+
+    @Test
+    void claim_whenTheConnectionClosesWithoutAnAnswer_isSentOnceMore() throws Exception {
+        AtomicInteger puts = new AtomicInteger();
+        server.script(exchange ->
+                exchange.method().equals("PUT") && puts.incrementAndGet() == 1 ? FakeSeatServer.DROP : null);
+
+        Lease lease = client().claim("agent-1");
+
+        assertThat(lease.isHeld()).isTrue();
+        assertThat(puts.get()).isEqualTo(2);
+        assertThat(server.seats().claims()).isEqualTo(1);
+    }
+
+    @Test
+    void claim_whenTheConnectionClosesWithoutAnAnswerTwice_failsNamingTheServer() {
+        AtomicInteger puts = new AtomicInteger();
+        server.script(exchange -> {
+            puts.incrementAndGet();
+            return FakeSeatServer.DROP;
+        });
+
+        assertThatThrownBy(() -> client().claim("agent-1"))
+                .isInstanceOf(LicenseServerException.class)
+                .hasMessageContaining("could not claim a seat for agent-1");
+        assertThat(puts.get()).isEqualTo(2);
     }
 
     @Test
