@@ -168,22 +168,22 @@ class JournaledSeatStoreTest extends SeatStoreContract {
             writerBlocked.await();
             long transactions = journaled.transactions();
             List<CompletableFuture<ClaimResult>> claims = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                claims.add(store.claimAsync(request("agent-" + i), 7, T0, TTL));
+            for (int i = 0; i < 40; i++) {
+                claims.add(store.claimAsync(request("agent-" + i), 39, T0, TTL));
             }
             CompletableFuture<Boolean> release = store.releaseAsync(agent("agent-0"), T0);
 
-            assertThat(store.inUse(T0)).as("decided before the commit").isEqualTo(6);
+            assertThat(store.inUse(T0)).as("decided before the commit").isEqualTo(38);
             Thread.sleep(50);
             assertThat(claims).noneMatch(Future::isDone);
             assertThat(release).isNotDone();
 
             unblock.countDown();
             blocker.get(30, TimeUnit.SECONDS);
-            for (int i = 0; i < 7; i++) {
+            for (int i = 0; i < 39; i++) {
                 assertClaimed(claims.get(i).get(30, TimeUnit.SECONDS));
             }
-            assertThat(claims.get(7).get(30, TimeUnit.SECONDS)).isEqualTo(new ClaimResult.Denied(7, 7));
+            assertThat(claims.get(39).get(30, TimeUnit.SECONDS)).isEqualTo(new ClaimResult.Denied(39, 39));
             assertThat(release.get(30, TimeUnit.SECONDS)).isTrue();
             assertThat(journaled.transactions() - transactions).isBetween(1L, 2L);
         } finally {
@@ -196,7 +196,7 @@ class JournaledSeatStoreTest extends SeatStoreContract {
         journaled = JournaledSeatStore.open(database, T0, Duration.ZERO, NEVER);
         assertThat(journaled.inUse(T0))
                 .as("every completed claim and release survived the crash")
-                .isEqualTo(6);
+                .isEqualTo(38);
     }
 
     @Test
