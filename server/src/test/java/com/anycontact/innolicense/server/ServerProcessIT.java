@@ -155,4 +155,106 @@ class ServerProcessIT {
                 "server process listened after %d ms (first start) and %d ms (restart)%n",
                 first.millisToListen(), second.millisToListen());
     }
+
+    /**
+     * Eight ACD threads log their agents in and out as fast as the server answers, through the fast path
+     * (the same token over and over), when the server is killed: after the restart every agent whose last
+     * answered call was a claim holds its seat, and every agent whose last answered call was a release holds
+     * none. The one call each thread had in flight at the kill may have gone either way, so its agent is
+     * not judged. (That an answer waits for its commit is shown deterministically by {@code
+     * JournaledSeatStoreTest}, which holds the writer back; a kill at a random moment rarely falls between a
+     * commit and its answers. This test shows the whole server keeps what it answered.)
+     */
+    @Test
+    void claimsAndReleasesAnsweredByTheFastPath_surviveKill9MidLoad() throws Exception {
+        Path data = dir.resolve("data");
+        Path trust = TestVendor.writePublicKey(dir);
+        Started first = startServer(data, trust);
+        Api api = new Api(first.port());
+        InstallationId installation = new InstallationId(api.get("/api/v1/license", ADMIN_TOKEN)
+                .json()
+                .path("installationId")
+                .asText());
+        api.postText(
+                "/api/v1/license",
+                ADMIN_TOKEN,
+                TestVendor.key(installation, 1, 1000, java.time.LocalDate.now().minusDays(1)));
+        String acd = api.postJson("/api/v1/tokens", ADMIN_TOKEN, "{\"name\": \"acd-1\", \"role\": \"ACD\"}")
+                .json()
+                .path("token")
+                .asText();
+
+        int threads = 8;
+        int agentsPerThread = 20;
+        java.util.Map<String, Boolean> ackedHeld = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> acds = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            acds.add(Thread.ofPlatform().start(() -> {
+                Api mine = new Api(first.port());
+                java.util.Random random = new java.util.Random(thread);
+                while (!killed.get()) {
+                    String agent = "agent-" + thread + "-" + random.nextInt(agentsPerThread);
+                    boolean claim = !ackedHeld.getOrDefault(agent, false);
+                    inFlight.add(agent);
+                    Api.Reply reply;
+                    try {
+                        reply = claim ? mine.claim(acd, agent) : mine.delete("/api/v1/seats/" + agent, acd);
+                    } catch (RuntimeException e) {
+                        return; // the server is gone: this call's outcome is unknown
+                    }
+                    int expected = claim ? 201 : 204;
+                    if (reply.status() != expected) {
+                        throw new AssertionError(agent + ": " + reply.status() + " " + reply.body());
+                    }
+                    ackedHeld.put(agent, claim);
+                    inFlight.remove(agent);
+                    answered.incrementAndGet();
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (answered.get() < 2_000 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        String scrape = api.get("/metrics", ADMIN_TOKEN).body();
+        first.process().destroyForcibly();
+        killed.set(true);
+        assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        for (Thread acd1 : acds) {
+            acd1.join(30_000);
+        }
+        assertThat(answered.get()).as("calls answered before the kill").isGreaterThanOrEqualTo(2_000);
+        double fast = scrape.lines()
+                .filter(line -> line.startsWith("innolicense_http_seat_fast_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
+        assertThat(fast).as("seat calls the fast path answered").isGreaterThan(1_000);
+
+        Started second = startServer(data, trust);
+        Api again = new Api(second.port());
+        java.util.Set<String> held = new java.util.HashSet<>();
+        again.get("/api/v1/seats", ADMIN_TOKEN)
+                .json()
+                .path("leases")
+                .forEach(lease -> held.add(lease.path("agentId").asText()));
+        java.util.Set<String> judged = new java.util.TreeSet<>(ackedHeld.keySet());
+        judged.removeAll(inFlight);
+        java.util.List<String> wrong = new ArrayList<>();
+        for (String agent : judged) {
+            if (ackedHeld.get(agent) != held.contains(agent)) {
+                wrong.add(agent + (ackedHeld.get(agent) ? " acked held, lost" : " acked released, held"));
+            }
+        }
+        System.out.printf(
+                "kill -9 mid-load: %d calls answered (%.0f by the fast path), %d agents judged, %d held after the"
+                        + " restart, %d wrong %s%n",
+                answered.get(), fast, judged.size(), held.size(), wrong.size(), wrong);
+        assertThat(wrong).isEmpty();
+        assertThat(judged).hasSizeGreaterThan(threads * agentsPerThread / 2);
+    }
 }
