@@ -49,7 +49,9 @@ import java.util.function.Consumer;
  * on it; meanwhile the next batch fills. Finding the next batch empty, the writer yields its
  * processor a few times before it waits, so that the callers it has just woken can fill it: on
  * two busy cores that doubles the claims per transaction and halves the processor time per claim.
- * A caller is answered only after its batch has committed,
+ * A caller of {@link #claimAsync} or {@link #releaseAsync} does not wait: its future is completed by the
+ * writer after the commit (by a helper thread for half of a large batch's futures, so that what depends
+ * on them runs on two processors). A caller is answered only after its batch has committed,
  * and with it every batch before, so an answer never rests on a decision that a crash could
  * undo: a claim that took a seat freed by an earlier release is acked only once that release is
  * durable too.
