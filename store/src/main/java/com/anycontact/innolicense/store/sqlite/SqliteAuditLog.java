@@ -3,12 +3,16 @@ package com.anycontact.innolicense.store.sqlite;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.audit.AuditQuery;
+import com.anycontact.innolicense.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The audit log in the embedded SQLite database, table {@code audit_event}. Append-only: this class only
@@ -16,12 +20,26 @@ import java.util.Objects;
  * ID, which SQLite assigns and never reuses. Instants are kept as epoch milliseconds: {@code at} loses
  * anything finer, and query bounds are compared so that {@code from} and {@code to} mean the same as for
  * the exact instants.
+ *
+ * <p>Group commit: callers recording at the same time share one write transaction. The first caller to find
+ * no write in progress writes every event queued so far, its own included; those arriving meanwhile queue
+ * for the next transaction, which one of them writes when it ends. Each caller returns only after the
+ * transaction holding its event has committed, so an event is durable when {@link #record} returns, and
+ * events get IDs in the order they were queued. A burst of denials at a shift start (each one audited)
+ * then costs a transaction per burst instead of one per denial on the database's single writer.
  */
 public final class SqliteAuditLog implements AuditLog {
 
     private static final String RECORD = "INSERT INTO audit_event (at, actor, type, detail) VALUES (?, ?, ?, ?)";
 
     private final SqliteDatabase database;
+    private final ReentrantLock queue = new ReentrantLock();
+    private final Condition written = queue.newCondition();
+    private final AtomicLong transactions = new AtomicLong();
+
+    // guarded by queue
+    private Batch open = new Batch();
+    private boolean writing;
 
     /** A log in the given database, which the caller opens and closes. */
     public SqliteAuditLog(SqliteDatabase database) {
@@ -37,15 +55,84 @@ public final class SqliteAuditLog implements AuditLog {
         if (actor.isBlank()) {
             throw new IllegalArgumentException("actor must not be blank");
         }
-        database.write(sql -> {
-            PreparedStatement insert = sql.prepare(RECORD);
-            insert.setLong(1, at.toEpochMilli());
-            insert.setString(2, actor);
-            insert.setString(3, type.name());
-            insert.setString(4, detail);
-            insert.executeUpdate();
-            return null;
-        });
+        Batch mine;
+        queue.lock();
+        try {
+            mine = open;
+            mine.events.add(new Pending(at.toEpochMilli(), actor, type.name(), detail));
+            while (!mine.done) {
+                if (writing) {
+                    written.awaitUninterruptibly();
+                } else {
+                    writeOpenBatch();
+                }
+            }
+        } finally {
+            queue.unlock();
+        }
+        if (mine.failure != null) {
+            throw new StoreException(mine.failure.getMessage(), mine.failure);
+        }
+    }
+
+    /**
+     * Writes the open batch in one transaction and marks it done; with the queue's lock held, which is let go
+     * while writing.
+     */
+    private void writeOpenBatch() {
+        Batch batch = open;
+        open = new Batch();
+        writing = true;
+        RuntimeException failure = null;
+        queue.unlock();
+        try {
+            database.write(sql -> {
+                PreparedStatement insert = sql.prepare(RECORD);
+                for (Pending event : batch.events) {
+                    insert.setLong(1, event.atMillis());
+                    insert.setString(2, event.actor());
+                    insert.setString(3, event.type());
+                    insert.setString(4, event.detail());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                return null;
+            });
+            transactions.incrementAndGet();
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            queue.lock();
+            writing = false;
+            batch.failure = failure;
+            batch.done = true;
+            written.signalAll();
+        }
+    }
+
+    /** The write transactions this log has committed, for tests. */
+    long transactions() {
+        return transactions.get();
+    }
+
+    /** The events queued for the next transaction, for tests. */
+    int queued() {
+        queue.lock();
+        try {
+            return open.events.size();
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    /** An event waiting for its transaction. */
+    private record Pending(long atMillis, String actor, String type, String detail) {}
+
+    /** The events of one transaction; guarded by the queue's lock. */
+    private static final class Batch {
+        final List<Pending> events = new ArrayList<>();
+        boolean done;
+        RuntimeException failure;
     }
 
     @Override

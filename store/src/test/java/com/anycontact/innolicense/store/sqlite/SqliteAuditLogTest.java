@@ -7,12 +7,20 @@ import com.anycontact.innolicense.audit.AuditEvent.Type;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.audit.AuditQuery;
 import com.anycontact.innolicense.store.AuditLogContract;
+import com.anycontact.innolicense.store.StoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +66,69 @@ class SqliteAuditLogTest extends AuditLogContract {
         assertThat(log.find(AuditQuery.newest(10)))
                 .singleElement()
                 .satisfies(event -> assertThat(event.actor()).isEqualTo("admin"));
+    }
+
+    @Test
+    void record_fromCallersArrivingDuringAWrite_sharesTheNextTransactionAndReturnsOnceItCommitted() throws Exception {
+        SqliteAuditLog sqlite = (SqliteAuditLog) log;
+        CountDownLatch writerBlocked = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(9);
+        try {
+            Future<?> blocker = pool.submit(() -> database.write(sql -> {
+                writerBlocked.countDown();
+                try {
+                    unblock.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            writerBlocked.await();
+            List<Future<?>> recorders = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String actor = "acd-" + i;
+                recorders.add(
+                        pool.submit(() -> log.record(T0, actor, Type.CLAIM_DENIED, "agent a: all 2 seats in use")));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (sqlite.queued() < 7 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(sqlite.queued())
+                    .as("one writing (waiting for the database), seven queued")
+                    .isEqualTo(7);
+            assertThat(recorders).noneMatch(Future::isDone);
+
+            unblock.countDown();
+            blocker.get(30, TimeUnit.SECONDS);
+            for (Future<?> recorder : recorders) {
+                recorder.get(30, TimeUnit.SECONDS);
+            }
+
+            assertThat(sqlite.transactions()).isEqualTo(2);
+            assertThat(log.find(AuditQuery.newest(20))).hasSize(8);
+        } finally {
+            unblock.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void record_whenTheDatabaseFails_throwsForEveryCallerAndRecordsNothing() {
+        database.close();
+
+        assertThatThrownBy(() -> log.record(T0, "admin", Type.LOGIN, "logged in"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> log.record(T0, "admin", Type.LOGIN, "logged in again"))
+                .isInstanceOf(StoreException.class);
+        log = reopenLogAfterClose();
+        assertThat(log.find(AuditQuery.newest(10))).isEmpty();
+    }
+
+    private AuditLog reopenLogAfterClose() {
+        return createLog();
     }
 
     @Test
