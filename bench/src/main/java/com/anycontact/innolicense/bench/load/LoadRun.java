@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -163,6 +166,14 @@ public final class LoadRun implements Callable<Integer> {
     @Option(names = "--out", description = "also write the Markdown to this file")
     Path out;
 
+    @Option(
+            names = "--rounds",
+            defaultValue = "0",
+            description = "instead of the tables: the claim + release pairs of the arbiters at the clients, this many"
+                    + " rounds, the arbiters taking turns within each round (their order rotated each round), so"
+                    + " that drift of the machine falls on all of them alike; prints every round and the medians")
+    private int rounds;
+
     @Option(names = "--scale", description = "run the scale test against one server instead")
     boolean scale;
 
@@ -218,7 +229,7 @@ public final class LoadRun implements Callable<Integer> {
         Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("innolicense-loadrun-");
         Files.createDirectories(work);
         try {
-            String markdown = scale ? scale(work) : compare(work);
+            String markdown = scale ? scale(work) : rounds > 0 ? rounds(work) : compare(work);
             stdout.println(markdown);
             if (out != null) {
                 Files.writeString(out, markdown, StandardCharsets.UTF_8);
@@ -279,6 +290,102 @@ public final class LoadRun implements Callable<Integer> {
             }
         }
         return header(report.baseline(baseline)) + "\n" + report.markdown(report.baseline(baseline));
+    }
+
+    /**
+     * The pair runs of every arbiter, {@link #rounds} times, the arbiters taking turns: one row of one arbiter,
+     * then the next arbiter's, and the order rotated each round. All arbiters stay open throughout.
+     */
+    private String rounds(Path work) throws Exception {
+        LoadDriver driver = new LoadDriver(runLength());
+        Map<String, SeatArbiter> open = new LinkedHashMap<>();
+        Map<String, Durability> durability = new LinkedHashMap<>();
+        Map<String, List<Measurement>> measured = new LinkedHashMap<>();
+        try {
+            for (String name : arbiters) {
+                stderr.println("== " + name);
+                SeatArbiter arbiter = open(name, work);
+                open.put(name, arbiter);
+                durability.put(name, arbiter.durability());
+                warmUp(arbiter);
+            }
+            List<String> order = new ArrayList<>(open.keySet());
+            for (int round = 1; round <= rounds; round++) {
+                stderr.println("== round " + round + " of " + rounds + ": " + order);
+                for (int c : clients) {
+                    for (String name : order) {
+                        SeatArbiter arbiter = open.get(name);
+                        arbiter.reset(capacity);
+                        measured.computeIfAbsent(name + "@" + c, key -> new ArrayList<>())
+                                .add(progress(driver.pairs(arbiter, c)));
+                    }
+                }
+                Collections.rotate(order, 1);
+            }
+        } finally {
+            for (SeatArbiter arbiter : open.values()) {
+                arbiter.close();
+            }
+        }
+        return roundsMarkdown(measured, durability);
+    }
+
+    private String roundsMarkdown(Map<String, List<Measurement>> measured, Map<String, Durability> durability) {
+        String base =
+                baseline.stream().filter(durability::containsKey).findFirst().orElse(arbiters.getFirst());
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(
+                Locale.ROOT,
+                "Rounds %s: claim + release pairs, %d rounds, %s per row, the arbiters taking turns (order rotated"
+                        + " each round) after a %d s warm-up of each; %d cores, Java %s. Ratios are of the medians,"
+                        + " this arbiter ÷ %s at the same clients.%n%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                rounds,
+                lengthText(),
+                arbiterWarmup.toSeconds(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                base));
+        table.append("| arbiter | survives | clients |");
+        for (int round = 1; round <= rounds; round++) {
+            table.append(" round ").append(round).append(" |");
+        }
+        table.append(" median pairs/s | ÷ ").append(base).append(" | median claim p99 µs |\n|---|---|---:|");
+        table.append("---:|".repeat(rounds)).append("---:|---:|---:|\n");
+        for (int c : clients) {
+            double baseMedian = median(measured.getOrDefault(base + "@" + c, List.of()), Measurement::perSecond);
+            for (String name : durability.keySet()) {
+                List<Measurement> runs = measured.getOrDefault(name + "@" + c, List.of());
+                table.append("| ")
+                        .append(name)
+                        .append(" | ")
+                        .append(durability.get(name).survives().label())
+                        .append(" | ")
+                        .append(c)
+                        .append(" |");
+                for (Measurement run : runs) {
+                    table.append(' ').append(Report.count(run.perSecond())).append(" |");
+                }
+                double median = median(runs, Measurement::perSecond);
+                table.append(' ')
+                        .append(Report.count(median))
+                        .append(" | ")
+                        .append(Report.ratio(median, baseMedian))
+                        .append(" | ")
+                        .append(Report.micros(median(runs, run -> run.latency().p99())))
+                        .append(" |\n");
+            }
+        }
+        return table.toString();
+    }
+
+    private static double median(List<Measurement> runs, java.util.function.ToDoubleFunction<Measurement> value) {
+        double[] values = runs.stream().mapToDouble(value).sorted().toArray();
+        if (values.length == 0) {
+            return 0;
+        }
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     private void warmUp(SeatArbiter arbiter) throws Exception {
@@ -384,10 +491,15 @@ public final class LoadRun implements Callable<Integer> {
         return options;
     }
 
-    private String header(String comparedWith) {
-        String length = operations != null
+    /** How long each row ran, for the headers. */
+    private String lengthText() {
+        return operations != null
                 ? operations.get(1) + " operations per client measured after " + operations.get(0) + " of warm-up"
                 : duration.toSeconds() + " s measured after " + warmup.toSeconds() + " s warm-up";
+    }
+
+    private String header(String comparedWith) {
+        String length = lengthText();
         return String.format(
                 Locale.ROOT,
                 "Load run %s: %s per row, after a %d s warm-up of each arbiter; clients are platform threads in a closed"

@@ -59,6 +59,30 @@ class LoadRunTest {
     }
 
     @Test
+    void rounds_ofTwoArbiters_printsEveryRoundAndTheMediansTakingTurns(@TempDir Path work) throws Exception {
+        int code = run(
+                "--rounds", "3",
+                "--operations", "2,10",
+                "--arbiter-warmup", "0s",
+                "--clients", "1,2",
+                "--arbiters", "ours-inproc,ours-inproc-sqlite",
+                "--work-dir", work.toString());
+
+        assertThat(code).isZero();
+        String table = text(out);
+        assertThat(table)
+                .contains("3 rounds, 10 operations per client measured after 2 of warm-up")
+                .contains("| arbiter | survives | clients | round 1 | round 2 | round 3 | median pairs/s |");
+        assertThat(table.lines()
+                        .filter(line -> line.matches("\\| ours-inproc(-sqlite)? \\| process crash \\| [12] \\|.*")))
+                .hasSize(4)
+                .allSatisfy(line -> assertThat(line.split("\\|")).hasSize(10));
+        assertThat(text(err))
+                .contains("round 1 of 3: [ours-inproc, ours-inproc-sqlite]")
+                .contains("round 2 of 3: [ours-inproc-sqlite, ours-inproc]");
+    }
+
+    @Test
     void duration_readsShortFormsAndIso() {
         assertThat(LoadRun.duration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(LoadRun.duration("10s")).isEqualTo(Duration.ofSeconds(10));
