@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -160,17 +161,14 @@ final class HttpLicenseClient implements LicenseClient {
      * idempotent per agent (a second one renews). A timeout or a refused connection is not retried.
      */
     private HttpResponse<String> sendClaim(String agentId, String station) throws IOException, InterruptedException {
+        HttpRequest claim = api.claim(agentId, settings.node(), station, settings.requestTimeout());
         try {
-            return http.send(
-                    api.claim(agentId, settings.node(), station, settings.requestTimeout()),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(claim, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException | ConnectException e) {
             throw e;
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "claim for {0} failed without an answer ({1}); sending it once more", agentId, e);
-            return http.send(
-                    api.claim(agentId, settings.node(), station, settings.requestTimeout()),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(claim, HttpResponse.BodyHandlers.ofString());
         }
     }
 

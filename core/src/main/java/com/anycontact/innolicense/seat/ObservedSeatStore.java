@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * <p>The count of live leases in a change is the store's own where the decision carries it (a denial, a
  * release for reduced capacity); after a claim, a release or a reap it is read from the store right after
  * the change. The listener runs after the change is durable, on the caller's thread (or, for the
- * asynchronous calls, on the thread that completes the store's future); it must be quick and must not block. A listener that throws is logged and does not fail the call: the change has been made.
+ * asynchronous calls, on the thread that completes the store's future); it must be quick and must not block.
+ * A listener that throws is logged and does not fail the call: the change has been made.
  */
 public final class ObservedSeatStore implements SeatStore {
 

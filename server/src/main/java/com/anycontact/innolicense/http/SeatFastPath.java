@@ -12,9 +12,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -54,6 +56,9 @@ final class SeatFastPath extends Handler.Wrapper {
     private static final int MAX_FAST_BODY = 4 * 1024;
     private static final String JSON = "application/json";
 
+    /** Set while this thread writes an answer: see {@link ThreadPool}. */
+    private static final ThreadLocal<Boolean> ANSWERING = new ThreadLocal<>();
+
     private final SeatLedger ledger;
     private final AccessService access;
     private final SeatRoutes routes;
@@ -65,9 +70,6 @@ final class SeatFastPath extends Handler.Wrapper {
     private final Counter answered;
     private final ExecutorService slow = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("innolicense-http-", 0).factory());
-
-    /** Set while this thread writes an answer from outside the selector: see {@link #continuations()}. */
-    private static final ThreadLocal<Boolean> ANSWERING = new ThreadLocal<>();
 
     SeatFastPath(
             SeatLedger ledger,
@@ -108,7 +110,8 @@ final class SeatFastPath extends Handler.Wrapper {
             return dispatch(request, response, callback);
         }
         AgentId agent = agent(request);
-        if (agent == null || !allowed(request, claim ? claimRoles : releaseRoles)) {
+        Principal caller = agent == null ? null : caller(request, claim ? claimRoles : releaseRoles);
+        if (caller == null) {
             return dispatch(request, response, callback);
         }
         long length = request.getLength();
@@ -119,18 +122,15 @@ final class SeatFastPath extends Handler.Wrapper {
             release(agent, response, callback, started);
             return true;
         }
-        if (length <= 0) {
-            if (length < 0 && !request.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
-                // a chunked body: its length is not known up front
-                return dispatch(request, response, callback);
-            }
-            claim(new ClaimRequest(agent, null, null), response, callback, started);
-            return true;
-        }
-        if (length > MAX_FAST_BODY) {
+        if (length < 0 || length > MAX_FAST_BODY) {
+            // a chunked body, whose length is not known up front, or a large one: the route reads it
             return dispatch(request, response, callback);
         }
-        readBody(new Body(request, response, callback, agent, (int) length, started));
+        if (length == 0) {
+            claim(new ClaimRequest(agent, null, null), caller, response, callback, started);
+            return true;
+        }
+        readBody(new Body(request, response, callback, agent, caller, (int) length, started));
         return true;
     }
 
@@ -140,12 +140,20 @@ final class SeatFastPath extends Handler.Wrapper {
             Response response,
             Callback callback,
             AgentId agent,
+            Principal caller,
             int length,
             long started,
             ByteArrayOutputStream read) {
 
-        Body(Request request, Response response, Callback callback, AgentId agent, int length, long started) {
-            this(request, response, callback, agent, length, started, new ByteArrayOutputStream(length));
+        Body(
+                Request request,
+                Response response,
+                Callback callback,
+                AgentId agent,
+                Principal caller,
+                int length,
+                long started) {
+            this(request, response, callback, agent, caller, length, started, new ByteArrayOutputStream(length));
         }
     }
 
@@ -176,21 +184,15 @@ final class SeatFastPath extends Handler.Wrapper {
                 if (parsed == null) {
                     dispatch(new Replayed(body.request(), whole, last), body.response(), body.callback());
                 } else {
-                    claim(parsed, body.response(), body.callback(), body.started());
+                    claim(parsed, body.caller(), body.response(), body.callback(), body.started());
                 }
                 return;
             }
         }
     }
 
-    private void claim(ClaimRequest request, Response response, Callback callback, long started) {
-        CompletableFuture<ClaimResult> decided;
-        try {
-            decided = ledger.claimAsync(request);
-        } catch (RuntimeException e) {
-            decided = CompletableFuture.failedFuture(e);
-        }
-        decided.whenComplete((result, failure) -> {
+    private void claim(ClaimRequest request, Principal caller, Response response, Callback callback, long started) {
+        decided(() -> ledger.claimAsync(request)).whenComplete((result, failure) -> {
             if (failure != null) {
                 failed("PUT", failure, response, callback, started);
                 return;
@@ -200,21 +202,15 @@ final class SeatFastPath extends Handler.Wrapper {
                     answer("PUT", 201, json.bytes(routes.grant(claimed.lease())), response, callback, started);
                 case ClaimResult.Renewed renewed ->
                     answer("PUT", 200, json.bytes(routes.grant(renewed.lease())), response, callback, started);
-                case ClaimResult.Denied denied -> refused(request.agent(), result, response, callback, started);
+                case ClaimResult.Denied denied -> refused(request.agent(), result, caller, response, callback, started);
                 case ClaimResult.CapacityReduced reduced ->
-                    refused(request.agent(), result, response, callback, started);
+                    refused(request.agent(), result, caller, response, callback, started);
             }
         });
     }
 
     private void release(AgentId agent, Response response, Callback callback, long started) {
-        CompletableFuture<Boolean> decided;
-        try {
-            decided = ledger.releaseAsync(agent);
-        } catch (RuntimeException e) {
-            decided = CompletableFuture.failedFuture(e);
-        }
-        decided.whenComplete((released, failure) -> {
+        decided(() -> ledger.releaseAsync(agent)).whenComplete((released, failure) -> {
             if (failure != null) {
                 failed("DELETE", failure, response, callback, started);
             } else if (released) {
@@ -225,19 +221,27 @@ final class SeatFastPath extends Handler.Wrapper {
         });
     }
 
+    /** The ledger's future, or a failed one when asking the ledger threw (the route would answer 500 too). */
+    private static <T> CompletableFuture<T> decided(Supplier<CompletableFuture<T>> decide) {
+        try {
+            return decide.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** A denial or a refused renewal: audited as the route does, which is a write, so off this thread. */
-    private void refused(AgentId agent, ClaimResult result, Response response, Callback callback, long started) {
-        Principal principal = principal(response.getRequest());
+    private void refused(
+            AgentId agent, ClaimResult result, Principal caller, Response response, Callback callback, long started) {
         offload(
                 response,
                 callback,
-                () -> problem("PUT", routes.refused(agent, result, principal), response, callback, started));
+                () -> problem("PUT", routes.refused(agent, result, caller), response, callback, started));
     }
 
     private void failed(String method, Throwable failure, Response response, Callback callback, long started) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         LOG.warn("{} {} failed", method, Request.getPathInContext(response.getRequest()), cause);
         problem(
                 method,
@@ -296,23 +300,18 @@ final class SeatFastPath extends Handler.Wrapper {
         return AgentId.parse(path.substring(SEATS.length())).orElse(null);
     }
 
-    /** Whether the caller presents a bearer token known to be valid, of a role the route allows. */
-    private boolean allowed(Request request, Set<ApiRole> roles) {
+    /**
+     * Who calls, when it presents a bearer token known to be valid, of a role the route allows; {@code null}
+     * for anything the route should look at.
+     */
+    private Principal caller(Request request, Set<ApiRole> roles) {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+            return null;
         }
         Principal principal =
                 access.knownToken(authorization.substring(7).strip()).orElse(null);
-        if (principal == null || !roles.contains(ApiRole.of(principal.role()))) {
-            return false;
-        }
-        request.setAttribute(Principal.class.getName(), principal);
-        return true;
-    }
-
-    private static Principal principal(Request request) {
-        return (Principal) request.getAttribute(Principal.class.getName());
+        return principal != null && roles.contains(ApiRole.of(principal.role())) ? principal : null;
     }
 
     /** The claim body, or {@code null} when the route should read it and say what is wrong. */

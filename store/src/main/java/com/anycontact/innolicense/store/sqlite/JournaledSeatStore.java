@@ -32,6 +32,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The seat store of the embedded server: an in-memory seat book that arbitrates, made durable by
@@ -206,18 +207,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     @Override
     public ClaimResult claim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
         checkClaim(request, capacity, now, ttl);
-        Decision<ClaimResult> decision;
-        int slot;
-        lock.lock();
-        try {
-            ensureOpen();
-            decision = decideClaim(request, capacity, now.toEpochMilli(), ttl.toMillis());
-            slot = register(decision.batch());
-        } finally {
-            lock.unlock();
-        }
-        awaitCommit(decision.batch(), slot);
-        return decision.result();
+        return decideAndWait(() -> decideClaim(request, capacity, now.toEpochMilli(), ttl.toMillis()));
     }
 
     /**
@@ -228,16 +218,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     @Override
     public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request, int capacity, Instant now, Duration ttl) {
         checkClaim(request, capacity, now, ttl);
-        lock.lock();
-        try {
-            ensureOpen();
-            return decideClaim(request, capacity, now.toEpochMilli(), ttl.toMillis())
-                    .future();
-        } catch (StoreException e) {
-            return CompletableFuture.failedFuture(e);
-        } finally {
-            lock.unlock();
-        }
+        return decideLater(() -> decideClaim(request, capacity, now.toEpochMilli(), ttl.toMillis()));
     }
 
     private static void checkClaim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
@@ -293,12 +274,25 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     @Override
     public boolean release(AgentId agent, Instant now) {
         Objects.requireNonNull(agent, "agent");
-        Decision<Boolean> decision;
+        return decideAndWait(() -> decideRelease(agent, now.toEpochMilli()));
+    }
+
+    /** Releases as {@link #release} does; the future completes as {@link #claimAsync}'s does. */
+    @Override
+    public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(now, "now");
+        return decideLater(() -> decideRelease(agent, now.toEpochMilli()));
+    }
+
+    /** Decides under the lock, then waits for the batch that makes the decision durable. */
+    private <T> T decideAndWait(Supplier<Decision<T>> decide) {
+        Decision<T> decision;
         int slot;
         lock.lock();
         try {
             ensureOpen();
-            decision = decideRelease(agent, now.toEpochMilli());
+            decision = decide.get();
             slot = register(decision.batch());
         } finally {
             lock.unlock();
@@ -307,17 +301,12 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         return decision.result();
     }
 
-    /**
-     * Releases as {@link #release} does; the future completes as {@link #claimAsync}'s does.
-     */
-    @Override
-    public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
-        Objects.requireNonNull(agent, "agent");
-        Objects.requireNonNull(now, "now");
+    /** Decides under the lock; the future completes when the batch that makes the decision durable has. */
+    private <T> CompletableFuture<T> decideLater(Supplier<Decision<T>> decide) {
         lock.lock();
         try {
             ensureOpen();
-            return decideRelease(agent, now.toEpochMilli()).future();
+            return decide.get().future();
         } catch (StoreException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
