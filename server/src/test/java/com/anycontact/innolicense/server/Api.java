@@ -1,5 +1,7 @@
 package com.anycontact.innolicense.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Drives a running server over real HTTP, as curl would. */
 final class Api {
@@ -112,6 +116,17 @@ final class Api {
 
     Reply claim(String token, String agent) {
         return putJson("/api/v1/seats/" + agent, token, null);
+    }
+
+    /**
+     * The value of the Prometheus sample with exactly this name and labels in a {@code /metrics} scrape, e.g.
+     * {@code x_total} or {@code x{state="A"}}; fails the test when there is none.
+     */
+    static double sample(String scrape, String series) {
+        Matcher matcher =
+                Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+        assertThat(matcher.find()).as(series + " in\n" + scrape).isTrue();
+        return Double.parseDouble(matcher.group(1));
     }
 
     static byte[] bytes(String text) {

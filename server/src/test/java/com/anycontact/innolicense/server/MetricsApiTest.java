@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,14 +39,6 @@ class MetricsApiTest {
         return reply.body();
     }
 
-    /** The value of the sample with exactly this name and labels, e.g. {@code x_total} or {@code x{state="A"}}. */
-    private static double sample(String scrape, String series) {
-        Matcher matcher =
-                Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-        assertThat(matcher.find()).as(series + " in\n" + scrape).isTrue();
-        return Double.parseDouble(matcher.group(1));
-    }
-
     @Test
     void metrics_areThePrometheusTextFormat() {
         Api.Reply reply = api.get("/metrics", supervisor);
@@ -75,12 +65,12 @@ class MetricsApiTest {
 
         String scrape = scrape();
 
-        assertThat(sample(scrape, "innolicense_claims_total")).isEqualTo(3);
-        assertThat(sample(scrape, "innolicense_renewals_total")).isEqualTo(1);
-        assertThat(sample(scrape, "innolicense_denials_total")).isEqualTo(1);
-        assertThat(sample(scrape, "innolicense_releases_total")).isEqualTo(1);
-        assertThat(sample(scrape, "innolicense_capacity_reduced_total")).isEqualTo(1);
-        assertThat(sample(scrape, "innolicense_reaped_total")).isEqualTo(1);
+        assertThat(Api.sample(scrape, "innolicense_claims_total")).isEqualTo(3);
+        assertThat(Api.sample(scrape, "innolicense_renewals_total")).isEqualTo(1);
+        assertThat(Api.sample(scrape, "innolicense_denials_total")).isEqualTo(1);
+        assertThat(Api.sample(scrape, "innolicense_releases_total")).isEqualTo(1);
+        assertThat(Api.sample(scrape, "innolicense_capacity_reduced_total")).isEqualTo(1);
+        assertThat(Api.sample(scrape, "innolicense_reaped_total")).isEqualTo(1);
     }
 
     @Test
@@ -95,14 +85,15 @@ class MetricsApiTest {
 
         String scrape = scrape();
 
-        assertThat(sample(scrape, "innolicense_seats_in_use")).isEqualTo(2);
-        assertThat(sample(scrape, "innolicense_seats_capacity")).isEqualTo(10);
-        assertThat(sample(scrape, "innolicense_license_state{state=\"ACTIVE\"}"))
+        assertThat(Api.sample(scrape, "innolicense_seats_in_use")).isEqualTo(2);
+        assertThat(Api.sample(scrape, "innolicense_seats_capacity")).isEqualTo(10);
+        assertThat(Api.sample(scrape, "innolicense_license_state{state=\"ACTIVE\"}"))
                 .isEqualTo(1);
-        assertThat(sample(scrape, "innolicense_license_state{state=\"UNLICENSED\"}"))
+        assertThat(Api.sample(scrape, "innolicense_license_state{state=\"UNLICENSED\"}"))
                 .isZero();
-        assertThat(sample(scrape, "innolicense_license_state{state=\"DEMO\"}")).isZero();
-        assertThat(sample(scrape, "innolicense_license_days_remaining")).isEqualTo(daysRemaining);
+        assertThat(Api.sample(scrape, "innolicense_license_state{state=\"DEMO\"}"))
+                .isZero();
+        assertThat(Api.sample(scrape, "innolicense_license_days_remaining")).isEqualTo(daysRemaining);
         assertThat(daysRemaining).isPositive();
     }
 
@@ -114,11 +105,12 @@ class MetricsApiTest {
 
         String scrape = scrape();
 
-        assertThat(sample(scrape, "innolicense_license_state{state=\"DEMO\"}")).isEqualTo(1);
-        assertThat(sample(scrape, "innolicense_license_state{state=\"ACTIVE\"}"))
+        assertThat(Api.sample(scrape, "innolicense_license_state{state=\"DEMO\"}"))
+                .isEqualTo(1);
+        assertThat(Api.sample(scrape, "innolicense_license_state{state=\"ACTIVE\"}"))
                 .isZero();
-        assertThat(sample(scrape, "innolicense_seats_capacity")).isEqualTo(2);
-        assertThat(sample(scrape, "innolicense_license_days_remaining")).isZero();
+        assertThat(Api.sample(scrape, "innolicense_seats_capacity")).isEqualTo(2);
+        assertThat(Api.sample(scrape, "innolicense_license_days_remaining")).isZero();
     }
 
     @Test
@@ -130,11 +122,11 @@ class MetricsApiTest {
         String scrape = scrape();
 
         assertThat(
-                        sample(
+                        Api.sample(
                                 scrape,
                                 "http_server_requests_seconds_count{method=\"PUT\",status=\"201\",uri=\"/api/v1/seats/{agentId}\"}"))
                 .isEqualTo(1);
-        assertThat(sample(
+        assertThat(Api.sample(
                         scrape, "http_server_requests_seconds_count{method=\"GET\",status=\"404\",uri=\"NOT_FOUND\"}"))
                 .isEqualTo(1);
         assertThat(scrape).doesNotContain("agent-with-a-name", "no-such-route");

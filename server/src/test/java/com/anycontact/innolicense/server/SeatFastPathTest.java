@@ -209,12 +209,7 @@ class SeatFastPathTest {
     }
 
     private double fastAnswers() {
-        String scrape = api.get("/metrics", RunningServer.ADMIN_TOKEN).body();
-        return scrape.lines()
-                .filter(line -> line.startsWith("innolicense_http_seat_fast_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no innolicense_http_seat_fast_total in the scrape"));
+        return Api.sample(api.get("/metrics", RunningServer.ADMIN_TOKEN).body(), "innolicense_http_seat_fast_total");
     }
 
     private Socket socket() throws IOException {

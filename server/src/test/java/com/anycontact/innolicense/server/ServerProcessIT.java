@@ -111,20 +111,10 @@ class ServerProcessIT {
 
         Started first = startServer(data, trust);
         Api api = new Api(first.port());
-        InstallationId installation = new InstallationId(api.get("/api/v1/license", ADMIN_TOKEN)
-                .json()
-                .path("installationId")
-                .asText());
-        Api.Reply applied = api.postText(
-                "/api/v1/license",
-                ADMIN_TOKEN,
-                TestVendor.key(installation, 1, 10, java.time.LocalDate.now().minusDays(1)));
-        String acd = api.postJson("/api/v1/tokens", ADMIN_TOKEN, "{\"name\": \"acd-1\", \"role\": \"ACD\"}")
-                .json()
-                .path("token")
-                .asText();
+        InstallationId installation = installation(api);
+        applyLicense(api, installation, 10);
+        String acd = acdToken(api);
         Api.Reply claimed = api.claim(acd, "agent-1");
-        assertThat(applied.status()).isEqualTo(200);
         assertThat(claimed.status()).isEqualTo(201);
 
         first.process().destroyForcibly();
@@ -171,18 +161,8 @@ class ServerProcessIT {
         Path trust = TestVendor.writePublicKey(dir);
         Started first = startServer(data, trust);
         Api api = new Api(first.port());
-        InstallationId installation = new InstallationId(api.get("/api/v1/license", ADMIN_TOKEN)
-                .json()
-                .path("installationId")
-                .asText());
-        api.postText(
-                "/api/v1/license",
-                ADMIN_TOKEN,
-                TestVendor.key(installation, 1, 1000, java.time.LocalDate.now().minusDays(1)));
-        String acd = api.postJson("/api/v1/tokens", ADMIN_TOKEN, "{\"name\": \"acd-1\", \"role\": \"ACD\"}")
-                .json()
-                .path("token")
-                .asText();
+        applyLicense(api, installation(api), 1000);
+        String acd = acdToken(api);
 
         int threads = 8;
         int agentsPerThread = 20;
@@ -228,11 +208,7 @@ class ServerProcessIT {
             acd1.join(30_000);
         }
         assertThat(answered.get()).as("calls answered before the kill").isGreaterThanOrEqualTo(2_000);
-        double fast = scrape.lines()
-                .filter(line -> line.startsWith("innolicense_http_seat_fast_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst()
-                .orElse(0);
+        double fast = Api.sample(scrape, "innolicense_http_seat_fast_total");
         assertThat(fast).as("seat calls the fast path answered").isGreaterThan(1_000);
 
         Started second = startServer(data, trust);
@@ -256,5 +232,28 @@ class ServerProcessIT {
                 answered.get(), fast, judged.size(), held.size(), wrong.size(), wrong);
         assertThat(wrong).isEmpty();
         assertThat(judged).hasSizeGreaterThan(threads * agentsPerThread / 2);
+    }
+
+    private static InstallationId installation(Api api) {
+        return new InstallationId(api.get("/api/v1/license", ADMIN_TOKEN)
+                .json()
+                .path("installationId")
+                .asText());
+    }
+
+    /** Applies a license with the seats, started yesterday, and requires it applied. */
+    private static void applyLicense(Api api, InstallationId installation, int seats) {
+        Api.Reply applied = api.postText(
+                "/api/v1/license",
+                ADMIN_TOKEN,
+                TestVendor.key(installation, 1, seats, java.time.LocalDate.now().minusDays(1)));
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+    }
+
+    private static String acdToken(Api api) {
+        return api.postJson("/api/v1/tokens", ADMIN_TOKEN, "{\"name\": \"acd-1\", \"role\": \"ACD\"}")
+                .json()
+                .path("token")
+                .asText();
     }
 }

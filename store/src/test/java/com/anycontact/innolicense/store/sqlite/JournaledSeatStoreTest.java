@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -98,16 +97,8 @@ class JournaledSeatStoreTest extends SeatStoreContract {
     void groupCommit_writesTheClaimsOfWaitingCallersInOneTransaction() throws Exception {
         reopen(T0, TTL, NEVER);
         int claimers = 8;
-        CountDownLatch writerBlocked = new CountDownLatch(1);
-        CountDownLatch unblock = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(claimers + 1);
-        try {
-            Future<?> blocker = pool.submit(() -> database.write(sql -> {
-                writerBlocked.countDown();
-                awaitUninterruptibly(unblock);
-                return null;
-            }));
-            writerBlocked.await();
+        ExecutorService pool = Executors.newFixedThreadPool(claimers);
+        try (HeldWriter writer = HeldWriter.hold(database)) {
             long transactions = journaled.transactions();
             List<Future<ClaimResult>> claims = new ArrayList<>();
             for (int i = 0; i < claimers; i++) {
@@ -121,15 +112,13 @@ class JournaledSeatStoreTest extends SeatStoreContract {
             assertThat(store.inUse(T0)).isEqualTo(claimers);
             assertThat(claims).noneMatch(Future::isDone);
 
-            unblock.countDown();
-            blocker.get(30, TimeUnit.SECONDS);
+            writer.release();
             for (Future<ClaimResult> claim : claims) {
                 assertClaimed(claim.get(30, TimeUnit.SECONDS));
             }
 
             assertThat(journaled.transactions() - transactions).isBetween(1L, 2L);
         } finally {
-            unblock.countDown();
             pool.shutdownNow();
         }
     }
@@ -156,16 +145,7 @@ class JournaledSeatStoreTest extends SeatStoreContract {
     @Test
     void claimAsync_completesOnlyAfterTheCommitHoldingIt() throws Exception {
         reopen(T0, TTL, NEVER);
-        CountDownLatch writerBlocked = new CountDownLatch(1);
-        CountDownLatch unblock = new CountDownLatch(1);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> blocker = pool.submit(() -> database.write(sql -> {
-                writerBlocked.countDown();
-                awaitUninterruptibly(unblock);
-                return null;
-            }));
-            writerBlocked.await();
+        try (HeldWriter writer = HeldWriter.hold(database)) {
             long transactions = journaled.transactions();
             List<CompletableFuture<ClaimResult>> claims = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -178,17 +158,13 @@ class JournaledSeatStoreTest extends SeatStoreContract {
             assertThat(claims).noneMatch(Future::isDone);
             assertThat(release).isNotDone();
 
-            unblock.countDown();
-            blocker.get(30, TimeUnit.SECONDS);
+            writer.release();
             for (int i = 0; i < 39; i++) {
                 assertClaimed(claims.get(i).get(30, TimeUnit.SECONDS));
             }
             assertThat(claims.get(39).get(30, TimeUnit.SECONDS)).isEqualTo(new ClaimResult.Denied(39, 39));
             assertThat(release.get(30, TimeUnit.SECONDS)).isTrue();
             assertThat(journaled.transactions() - transactions).isBetween(1L, 2L);
-        } finally {
-            unblock.countDown();
-            pool.shutdownNow();
         }
         journaled.halt();
         database.close();
@@ -415,14 +391,6 @@ class JournaledSeatStoreTest extends SeatStoreContract {
 
     private static Lease leaseOf(String agent, Instant claimedAt, long claimSequence) {
         return new Lease(new AgentId(agent), null, null, claimedAt, claimedAt, claimedAt.plus(TTL), claimSequence);
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static long usedHeapAfterGc() {

@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,20 +70,8 @@ class SqliteAuditLogTest extends AuditLogContract {
     @Test
     void record_fromCallersArrivingDuringAWrite_sharesTheNextTransactionAndReturnsOnceItCommitted() throws Exception {
         SqliteAuditLog sqlite = (SqliteAuditLog) log;
-        CountDownLatch writerBlocked = new CountDownLatch(1);
-        CountDownLatch unblock = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(9);
-        try {
-            Future<?> blocker = pool.submit(() -> database.write(sql -> {
-                writerBlocked.countDown();
-                try {
-                    unblock.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            writerBlocked.await();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (HeldWriter writer = HeldWriter.hold(database)) {
             List<Future<?>> recorders = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String actor = "acd-" + i;
@@ -100,8 +87,7 @@ class SqliteAuditLogTest extends AuditLogContract {
                     .isEqualTo(7);
             assertThat(recorders).noneMatch(Future::isDone);
 
-            unblock.countDown();
-            blocker.get(30, TimeUnit.SECONDS);
+            writer.release();
             for (Future<?> recorder : recorders) {
                 recorder.get(30, TimeUnit.SECONDS);
             }
@@ -109,7 +95,6 @@ class SqliteAuditLogTest extends AuditLogContract {
             assertThat(sqlite.transactions()).isEqualTo(2);
             assertThat(log.find(AuditQuery.newest(20))).hasSize(8);
         } finally {
-            unblock.countDown();
             pool.shutdownNow();
         }
     }
@@ -123,12 +108,8 @@ class SqliteAuditLogTest extends AuditLogContract {
                 .hasMessageContaining("closed");
         assertThatThrownBy(() -> log.record(T0, "admin", Type.LOGIN, "logged in again"))
                 .isInstanceOf(StoreException.class);
-        log = reopenLogAfterClose();
+        log = createLog();
         assertThat(log.find(AuditQuery.newest(10))).isEmpty();
-    }
-
-    private AuditLog reopenLogAfterClose() {
-        return createLog();
     }
 
     @Test
