@@ -81,6 +81,27 @@ function pendingSummary(pending) {
   return `${pending.licenseId} (serial ${pending.serial}), ${count(pending.seats)} seats, starts ${zonedTime(pending.start)}`;
 }
 
+// The license clock beside the system clock; while the system clock has stepped away (status.clock.since),
+// how far and since when: the state banner carries the CLOCK_JUMPED warning that says what to do.
+function clockSummary(clock) {
+  if (!clock) {
+    return '–';
+  }
+  if (!clock.since) {
+    return el('span', { id: 'status-clock' }, `${localTime(clock.trustedTime, true)}, the system clock agrees`);
+  }
+  const offsetSeconds = (Date.parse(clock.systemTime) - Date.parse(clock.trustedTime)) / 1000;
+  const hours = Math.floor(Math.abs(offsetSeconds) / 3600);
+  const minutes = Math.floor((Math.abs(offsetSeconds) % 3600) / 60);
+  const amount = hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`;
+  return el(
+    'span',
+    { id: 'status-clock', class: 'warning-text', 'data-since': clock.since },
+    `${localTime(clock.trustedTime, true)}; the system clock reads ${amount} ${offsetSeconds > 0 ? 'ahead' : 'behind'}`,
+    ` (${localTime(clock.systemTime, true)}) since ${localTime(clock.since, true)}`,
+  );
+}
+
 function renderStatus(status) {
   page.status = status;
   document.getElementById('state-badge').replaceChildren(stateBadge(status.state));
@@ -116,10 +137,12 @@ function renderStatus(status) {
         : '–',
     ),
     ...fact('Pending renewal', pendingSummary(status.pending)),
+    ...fact('Trusted time', clockSummary(status.clock)),
   ];
   document.getElementById('status-facts').replaceChildren(...facts);
+  const licenseWarnings = status.warnings.filter((warning) => warning.code !== 'CLOCK_JUMPED');
   const action =
-    status.state === 'ACTIVE' && status.warnings.length === 0
+    status.state === 'ACTIVE' && licenseWarnings.length === 0
       ? null
       : el('a', { class: 'button', href: '#license', id: 'banner-apply' }, 'Apply a key');
   if (action) {

@@ -14,7 +14,9 @@ import java.util.Optional;
  * <p>A session ends when it has not been used for the idle timeout (default 30 minutes), and at
  * the latest the absolute timeout after login (default 12 hours), whichever comes first; each
  * {@link #find} within those limits counts as use and moves the idle deadline on. Time is read from
- * the injected clock.
+ * the injected clock, which should advance only with a monotonic clock (the server passes its {@link
+ * com.anycontact.innolicense.time.SteadyClock}), so that a step of the system clock neither ends sessions
+ * at once nor keeps them forever.
  *
  * <p>Bounded: at most {@code maxSessions} are kept (default 10,000); a login beyond that first
  * drops the ended sessions and then, if still full, the session unused for the longest. Ended

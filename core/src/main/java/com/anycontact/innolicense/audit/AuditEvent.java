@@ -60,7 +60,10 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
         USER_DELETED,
         /** A user's password was changed. */
         PASSWORD_CHANGED,
-        /** The system clock was found set back beyond the tolerance of trusted time. */
+        /**
+         * The system clock stepped forward or back beyond the tolerance of trusted time (once per episode; the
+         * detail says which way and how far).
+         */
         CLOCK_JUMP
     }
 }

@@ -27,7 +27,13 @@ public record LicenseWarning(Code code, String message) {
         /** No license has been applied. */
         UNLICENSED,
         /** The applied licenses have not started yet. */
-        PENDING
+        PENDING,
+        /**
+         * The system clock stepped away from trusted time beyond the tolerance and has not come back. Not a
+         * state of the license: the lifecycle never gives it; the server adds it where it shows the status
+         * beside a reading of the {@link TrustedClock}.
+         */
+        CLOCK_JUMPED
     }
 
     /** Requires both fields. */

@@ -9,8 +9,12 @@ import java.util.function.IntSupplier;
 
 /**
  * The seat ledger: agents claim, renew and release seats against the capacity of the license
- * in force, at the trusted time. The ledger supplies the time, the capacity and the lease TTL;
- * the {@link SeatStore} makes every decision in one atomic step.
+ * in force. The ledger supplies the time, the capacity and the lease TTL; the {@link SeatStore}
+ * makes every decision in one atomic step.
+ *
+ * <p>Time: a lease's expiry is a duration, so the clock given here must be moved by a monotonic
+ * clock only (the server passes a {@link com.anycontact.innolicense.time.SteadyClock}); a step of
+ * the system clock must neither expire a renewing agent's lease nor extend a vanished one's.
  */
 public final class SeatLedger {
 
@@ -23,7 +27,7 @@ public final class SeatLedger {
      * Creates a ledger.
      *
      * @param store where leases are kept
-     * @param clock the trusted time
+     * @param clock the time leases are claimed, renewed, expired and reaped at: a steady clock
      * @param capacity the seats usable right now, asked on every claim so that a change of
      *     license takes effect at once
      * @param ttl how long a claim or renewal holds a seat; at least 3 milliseconds

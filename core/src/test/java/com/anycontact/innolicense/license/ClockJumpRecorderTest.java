@@ -4,28 +4,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.InMemoryAuditLog;
+import com.anycontact.innolicense.license.TrustedClock.ClockJump;
+import com.anycontact.innolicense.license.TrustedClock.Direction;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClockJumpRecorderTest {
 
+    private static final Instant TRUSTED = Instant.parse("2027-06-01T12:00:00Z");
+
     private final InMemoryAuditLog audit = new InMemoryAuditLog();
 
     @Test
-    void accept_recordsTheJumpAtTheTrustedTimeOfDetection() {
-        Instant mark = Instant.parse("2027-06-01T12:00:00Z");
-
-        new ClockJumpRecorder(audit).accept(new TrustedClock.ClockJump(mark, mark.minus(Duration.ofDays(30))));
+    void accept_ofAJumpBack_recordsItAtTheTrustedTimeOfDetection() {
+        new ClockJumpRecorder(audit, Runnable::run)
+                .accept(new ClockJump(Direction.BACK, TRUSTED, TRUSTED.minus(Duration.ofDays(30))));
 
         assertThat(audit.events())
                 .containsExactly(new AuditEvent(
                         1,
-                        mark,
+                        TRUSTED,
                         AuditEvent.SYSTEM,
                         AuditEvent.Type.CLOCK_JUMP,
                         "the system clock reads 2027-05-02T12:00:00Z, 30 days behind trusted time"
-                                + " 2027-06-01T12:00:00Z; trusted time holds until the clock catches up"));
+                                + " 2027-06-01T12:00:00Z; trusted time continues on the monotonic clock until the"
+                                + " system clock agrees again"));
+    }
+
+    @Test
+    void accept_ofAJumpForward_saysSoAndHowToTakeTheClockIfItIsRight() {
+        new ClockJumpRecorder(audit, Runnable::run)
+                .accept(new ClockJump(Direction.FORWARD, TRUSTED, TRUSTED.plus(Duration.ofHours(2))));
+
+        assertThat(audit.events())
+                .singleElement()
+                .extracting(AuditEvent::detail)
+                .isEqualTo("the system clock reads 2027-06-01T14:00:00Z, 2 hours ahead of trusted time"
+                        + " 2027-06-01T12:00:00Z; trusted time continues on the monotonic clock until the system clock"
+                        + " agrees again (restart the server to take the system clock if it is right)");
+    }
+
+    @Test
+    void accept_writesOnTheExecutorNotOnTheDetectingThread() {
+        List<Runnable> handedOver = new ArrayList<>();
+        ClockJumpRecorder recorder = new ClockJumpRecorder(audit, handedOver::add);
+
+        recorder.accept(new ClockJump(Direction.BACK, TRUSTED, TRUSTED.minus(Duration.ofDays(1))));
+
+        assertThat(audit.events()).isEmpty();
+        handedOver.forEach(Runnable::run);
+        assertThat(audit.events()).hasSize(1);
     }
 
     @Test

@@ -27,8 +27,8 @@ class LifecycleWatcherTest {
 
     private final MutableClock clock = new MutableClock(JANUARY);
     private final InMemoryAuditLog audit = new InMemoryAuditLog();
-    private final TrustedClock trusted =
-            new TrustedClock(clock, Instant.EPOCH, Duration.ofMinutes(5), new ClockJumpRecorder(audit));
+    private final TrustedClock trusted = new TrustedClock(
+            clock, clock.ticker(), Instant.EPOCH, Duration.ofMinutes(5), new ClockJumpRecorder(audit, Runnable::run));
     private final InMemoryInstallationStore installation = new InMemoryInstallationStore();
     private final LicenseService licenses = new LicenseService(
             LifecycleLicenses.INSTALLATION, SignedKeys.verifier(), new InMemoryLicenseStore(), trusted, audit);
@@ -151,7 +151,8 @@ class LifecycleWatcherTest {
         watcher.tick();
         assertThat(installation.trustedTimeMark()).isEqualTo(JANUARY);
 
-        clock.set(JANUARY.plusSeconds(5));
+        clock.stepForward(Duration.ofDays(10));
+        clock.advance(Duration.ofSeconds(5));
         watcher.tick();
         assertThat(installation.trustedTimeMark()).isEqualTo(JANUARY.plusSeconds(5));
     }

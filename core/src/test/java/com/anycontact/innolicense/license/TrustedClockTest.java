@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.anycontact.innolicense.license.TrustedClock.ClockJump;
+import com.anycontact.innolicense.license.TrustedClock.Direction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -23,162 +24,207 @@ class TrustedClockTest {
 
     private static final Instant T0 = Instant.parse("2027-06-01T12:00:00Z");
     private static final Duration TOLERANCE = Duration.ofMinutes(5);
+    private static final Duration HOUR = Duration.ofHours(1);
 
     private final MutableClock clock = new MutableClock(T0);
     private final List<ClockJump> jumps = new ArrayList<>();
-    private final TrustedClock trusted = new TrustedClock(clock, Instant.EPOCH, TOLERANCE, jumps::add);
+    private final TrustedClock trusted = trusted(Instant.EPOCH);
+
+    private TrustedClock trusted(Instant floor) {
+        return new TrustedClock(clock, clock.ticker(), floor, TOLERANCE, jumps::add);
+    }
 
     @Test
-    void now_whileTheClockMovesForward_followsIt() {
+    void now_whileTimePasses_isTheSystemClockExactly() {
         assertThat(trusted.now()).isEqualTo(T0);
-        clock.advance(Duration.ofHours(1));
+        clock.advance(HOUR.plusNanos(7));
 
-        assertThat(trusted.now()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(trusted.now()).isEqualTo(T0.plus(HOUR).plusNanos(7));
+        assertThat(trusted.highWaterMark()).isEqualTo(T0.plus(HOUR).plusNanos(7));
         assertThat(jumps).isEmpty();
     }
 
     @Test
-    void now_afterTheClockIsSetBack_staysAtTheHighWaterMarkUntilTheClockCatchesUp() {
+    void now_afterTheClockIsSetBack_continuesOnTheMonotonicClockAndReportsTheJumpOnce() {
         trusted.now();
         clock.rewind(Duration.ofDays(30));
-
         assertThat(trusted.now()).isEqualTo(T0);
-        clock.set(T0.plusSeconds(1));
-        assertThat(trusted.now()).isEqualTo(T0.plusSeconds(1));
+
+        clock.advance(HOUR);
+
+        assertThat(trusted.now()).isEqualTo(T0.plus(HOUR));
+        assertThat(jumps).containsExactly(new ClockJump(Direction.BACK, T0, T0.minus(Duration.ofDays(30))));
+        assertThat(jumps.get(0).offset()).isEqualTo(Duration.ofDays(-30));
     }
 
     @Test
-    void now_afterTheClockIsSetBackBeyondTheTolerance_reportsTheJumpOnce() {
+    void now_afterTheClockIsSetForward_continuesOnTheMonotonicClockAndTheMarkLeavesTheStepOut() {
         trusted.now();
-        clock.rewind(Duration.ofDays(30));
+        clock.stepForward(Duration.ofDays(400));
+        clock.advance(HOUR);
 
-        trusted.now();
-
-        ClockJump expected = new ClockJump(T0, T0.minus(Duration.ofDays(30)));
-        assertThat(jumps).containsExactly(expected);
-        assertThat(expected.backwards()).isEqualTo(Duration.ofDays(30));
+        assertThat(trusted.now()).isEqualTo(T0.plus(HOUR));
+        assertThat(trusted.highWaterMark()).isEqualTo(T0.plus(HOUR));
+        assertThat(jumps).containsExactly(new ClockJump(Direction.FORWARD, T0.plus(HOUR), clock.instant()));
     }
 
     @Test
-    void now_calledAgainAndAgainWhileTheClockStaysBehind_reportsThePeriodOnlyWhenItStarts() {
+    void now_calledAgainAndAgainWhileTheClockStaysAway_reportsTheEpisodeOnlyWhenItStarts() {
         trusted.now();
         clock.rewind(Duration.ofDays(30));
 
         for (int second = 0; second < 100; second++) {
-            assertThat(trusted.now()).isEqualTo(T0);
+            assertThat(trusted.now()).isEqualTo(T0.plusSeconds(second));
             clock.advance(Duration.ofSeconds(1));
         }
 
-        assertThat(jumps).containsExactly(new ClockJump(T0, T0.minus(Duration.ofDays(30))));
+        assertThat(jumps).hasSize(1);
+        assertThat(trusted.read().jump()).contains(jumps.get(0));
     }
 
     @Test
-    void now_afterTheClockCaughtUpAndIsSetBackAgain_reportsTheNewPeriod() {
+    void now_afterTheClockIsCorrected_followsItAgainAndReportsTheNextStepAsANewEpisode() {
         trusted.now();
-        clock.rewind(Duration.ofDays(30));
-        trusted.now();
-        clock.set(T0.plusSeconds(10));
-        assertThat(trusted.now()).isEqualTo(T0.plusSeconds(10));
+        clock.stepForward(Duration.ofHours(2));
+        clock.advance(HOUR);
+        assertThat(trusted.now()).isEqualTo(T0.plus(HOUR));
 
+        clock.rewind(Duration.ofHours(2).minusSeconds(30));
+        assertThat(trusted.now()).isEqualTo(T0.plus(HOUR).plusSeconds(30));
+        assertThat(trusted.read().jump()).isEmpty();
         clock.rewind(Duration.ofDays(2));
         trusted.now();
+
+        assertThat(jumps).extracting(ClockJump::direction).containsExactly(Direction.FORWARD, Direction.BACK);
+    }
+
+    @Test
+    void now_whenTheClockJumpsTheOtherWayWithoutAgreeingInBetween_reportsANewEpisode() {
+        trusted.now();
+        clock.stepForward(Duration.ofHours(2));
+        trusted.now();
+        clock.rewind(Duration.ofHours(4));
+        trusted.now();
+        trusted.now();
+
+        assertThat(jumps).extracting(ClockJump::direction).containsExactly(Direction.FORWARD, Direction.BACK);
+    }
+
+    @Test
+    void now_afterASmallStepBack_standsStillUntilTheClockCatchesUpAndReportsNothing() {
+        trusted.now();
+        clock.rewind(Duration.ofMinutes(3));
+        assertThat(trusted.now()).isEqualTo(T0);
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(trusted.now()).isEqualTo(T0);
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(trusted.now()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
+        assertThat(jumps).isEmpty();
+    }
+
+    @Test
+    void now_afterSmallStepsBackThatAddUpBeyondTheTolerance_reportsThemOnceAndHoldsNothingStill() {
+        trusted.now();
+        clock.rewind(Duration.ofMinutes(3));
+        trusted.now();
+        clock.advance(Duration.ofMinutes(1));
+        clock.rewind(Duration.ofMinutes(3));
+
+        assertThat(trusted.now()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
+        assertThat(jumps)
+                .containsExactly(new ClockJump(Direction.BACK, T0.plus(Duration.ofMinutes(1)), clock.instant()));
+    }
+
+    @Test
+    void now_afterASmallStepForward_followsIt() {
+        trusted.now();
+        clock.stepForward(Duration.ofMinutes(4));
+
+        assertThat(trusted.now()).isEqualTo(T0.plus(Duration.ofMinutes(4)));
+        clock.advance(HOUR);
+        assertThat(trusted.now()).isEqualTo(T0.plus(Duration.ofMinutes(64)));
+        assertThat(jumps).isEmpty();
+    }
+
+    @Test
+    void now_afterAStepOfExactlyTheTolerance_reportsNothing() {
+        trusted.now();
+        clock.rewind(TOLERANCE);
+        trusted.now();
+        clock.stepForward(TOLERANCE.multipliedBy(2));
+        trusted.now();
+
+        assertThat(jumps).isEmpty();
+    }
+
+    @Test
+    void now_afterAStepOneNanosecondBeyondTheTolerance_reportsIt() {
+        trusted.now();
+        clock.rewind(TOLERANCE.plusNanos(1));
+
         trusted.now();
 
         assertThat(jumps)
                 .containsExactly(
-                        new ClockJump(T0, T0.minus(Duration.ofDays(30))),
-                        new ClockJump(T0.plusSeconds(10), T0.plusSeconds(10).minus(Duration.ofDays(2))));
+                        new ClockJump(Direction.BACK, T0, T0.minus(TOLERANCE).minusNanos(1)));
     }
 
     @Test
-    void now_afterTheClockReachesTheMarkExactly_endsThePeriod() {
-        trusted.now();
-        clock.rewind(Duration.ofDays(1));
-        trusted.now();
-        clock.set(T0);
-        trusted.now();
+    void new_withAFloorAheadOfTheClockBeyondTheTolerance_startsAtTheFloorReportsTheJumpAndRunsOnTheMonotonicClock() {
+        Instant floor = T0.plus(Duration.ofDays(1));
+        TrustedClock restarted = trusted(floor);
 
-        clock.rewind(Duration.ofDays(1));
-        trusted.now();
-
-        assertThat(jumps).hasSize(2);
-    }
-
-    @Test
-    void now_whenAPeriodWithinTheToleranceDeepensBeyondIt_reportsItOnceAtTheFirstReadingBeyond() {
-        trusted.now();
-        clock.rewind(Duration.ofMinutes(1));
-        trusted.now();
-        clock.rewind(Duration.ofHours(1));
-        trusted.now();
-        clock.rewind(Duration.ofHours(1));
-        trusted.now();
-
-        assertThat(jumps).containsExactly(new ClockJump(T0, T0.minus(Duration.ofMinutes(61))));
-    }
-
-    @Test
-    void now_whenTheClockComesBackWithinTheToleranceButStaysBehind_doesNotReportAgain() {
-        trusted.now();
-        clock.rewind(Duration.ofHours(1));
-        trusted.now();
-        clock.set(T0.minusSeconds(1));
-        trusted.now();
-
-        clock.rewind(Duration.ofHours(1));
-        trusted.now();
-
+        assertThat(restarted.now()).isEqualTo(floor);
+        assertThat(jumps).containsExactly(new ClockJump(Direction.BACK, floor, T0));
+        clock.advance(HOUR);
+        assertThat(restarted.now()).isEqualTo(floor.plus(HOUR));
         assertThat(jumps).hasSize(1);
     }
 
     @Test
-    void instant_asAnInstantSource_isTheTrustedNowAndAdvancesTheMark() {
+    void new_withAFloorAheadOfTheClockWithinTheTolerance_startsAtTheFloorAndWaitsForTheClock() {
+        Instant floor = T0.plus(Duration.ofMinutes(2));
+        TrustedClock restarted = trusted(floor);
+
+        assertThat(restarted.now()).isEqualTo(floor);
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(restarted.now()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+        assertThat(jumps).isEmpty();
+    }
+
+    @Test
+    void new_withAFloorBehindTheClock_startsAtTheClock() {
+        TrustedClock restarted = trusted(T0.minus(Duration.ofDays(3)));
+
+        assertThat(restarted.now()).isEqualTo(T0);
+        assertThat(jumps).isEmpty();
+    }
+
+    @Test
+    void read_duringAnEpisode_tellsTrustedTimeSystemTimeOffsetAndTheJump() {
+        trusted.now();
+        clock.stepForward(Duration.ofHours(2));
+        clock.advance(Duration.ofMinutes(10));
+
+        TrustedClock.Reading reading = trusted.read();
+
+        assertThat(reading.trustedTime()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+        assertThat(reading.systemTime()).isEqualTo(T0.plus(Duration.ofMinutes(130)));
+        assertThat(reading.offset()).isEqualTo(Duration.ofHours(2));
+        assertThat(reading.jump())
+                .contains(new ClockJump(Direction.FORWARD, T0.plus(Duration.ofMinutes(10)), reading.systemTime()));
+    }
+
+    @Test
+    void instant_asAnInstantSource_isTheTrustedNow() {
         InstantSource source = trusted;
         clock.advance(Duration.ofMinutes(3));
 
         assertThat(source.instant()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
         clock.rewind(Duration.ofMinutes(2));
         assertThat(source.instant()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
-        assertThat(trusted.highWaterMark()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
-    }
-
-    @Test
-    void now_afterTheClockIsSetBackExactlyByTheTolerance_reportsNothing() {
-        trusted.now();
-        clock.rewind(TOLERANCE);
-
-        assertThat(trusted.now()).isEqualTo(T0);
-        assertThat(jumps).isEmpty();
-    }
-
-    @Test
-    void now_afterTheClockIsSetBackOneNanosecondBeyondTheTolerance_reportsTheJump() {
-        trusted.now();
-        clock.rewind(TOLERANCE.plusNanos(1));
-
-        trusted.now();
-
-        assertThat(jumps).containsExactly(new ClockJump(T0, T0.minus(TOLERANCE).minusNanos(1)));
-    }
-
-    @Test
-    void now_withAPersistedMarkAheadOfTheClock_startsAtTheMarkAndReportsTheJump() {
-        Instant persisted = T0.plus(Duration.ofDays(1));
-        TrustedClock restarted = new TrustedClock(clock, persisted, TOLERANCE, jumps::add);
-
-        assertThat(restarted.now()).isEqualTo(persisted);
-        assertThat(jumps).containsExactly(new ClockJump(persisted, T0));
-    }
-
-    @Test
-    void highWaterMark_afterReadings_isTheLatestInstantHandedOut() {
-        assertThat(trusted.highWaterMark()).isEqualTo(Instant.EPOCH);
-        clock.advance(Duration.ofMinutes(10));
-        trusted.now();
-        clock.rewind(Duration.ofMinutes(20));
-        trusted.now();
-
-        assertThat(trusted.highWaterMark()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
     }
 
     @Test
@@ -195,19 +241,30 @@ class TrustedClockTest {
     }
 
     @Test
+    void now_afterTheClockIsSetForwardBeyondTheGraceEnd_keepsTheLicenseActive() {
+        License license = serial(1).build();
+        assertThat(LicenseLifecycle.evaluate(List.of(license), trusted.now()).state())
+                .isEqualTo(LicenseState.ACTIVE);
+
+        clock.stepForward(Duration.ofDays(800));
+
+        assertThat(LicenseLifecycle.evaluate(List.of(license), trusted.now()).state())
+                .isEqualTo(LicenseState.ACTIVE);
+    }
+
+    @Test
     void new_withNegativeTolerance_isRejected() {
         Duration negative = Duration.ofSeconds(-1);
 
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new TrustedClock(clock, Instant.EPOCH, negative, jumps::add));
+                .isThrownBy(() -> new TrustedClock(clock, clock.ticker(), Instant.EPOCH, negative, jumps::add));
     }
 
     @Test
-    void now_calledFromManyThreadsWhileTheClockStaysBehind_reportsThePeriodOnce() throws Exception {
-        trusted.now();
-        clock.rewind(Duration.ofDays(30));
+    void now_calledFromManyThreadsAfterAStep_reportsTheEpisodeOnce() throws Exception {
         Queue<ClockJump> reported = new ConcurrentLinkedQueue<>();
-        TrustedClock shared = new TrustedClock(clock, T0, TOLERANCE, reported::add);
+        TrustedClock shared = new TrustedClock(clock, clock.ticker(), T0, TOLERANCE, reported::add);
+        clock.rewind(Duration.ofDays(30));
         int threads = 4;
         CountDownLatch startGate = new CountDownLatch(1);
         ExecutorService executor = Executors.newFixedThreadPool(threads);
@@ -229,21 +286,21 @@ class TrustedClockTest {
         } finally {
             executor.shutdownNow();
         }
-        assertThat(reported).containsExactly(new ClockJump(T0, T0.minus(Duration.ofDays(30))));
+        assertThat(reported).containsExactly(new ClockJump(Direction.BACK, T0, T0.minus(Duration.ofDays(30))));
     }
 
     @Test
-    void now_calledFromManyThreadsWhileTheClockJumpsAround_neverGoesBackForAnyCaller() throws Exception {
+    void now_calledFromManyThreadsWhileTheClockJumpsAroundAndTimePasses_neverGoesBackForAnyCaller() throws Exception {
         AtomicLong calls = new AtomicLong();
-        AtomicLong latestReading = new AtomicLong(Long.MIN_VALUE);
+        AtomicLong ticks = new AtomicLong();
         InstantSource erratic = () -> {
             long call = calls.incrementAndGet();
             long seconds = call + Math.floorMod(call * 7919, 1000) - 500;
-            latestReading.accumulateAndGet(seconds, Math::max);
             return T0.plusSeconds(seconds);
         };
         Queue<ClockJump> reported = new ConcurrentLinkedQueue<>();
-        TrustedClock shared = new TrustedClock(erratic, Instant.EPOCH, Duration.ZERO, reported::add);
+        TrustedClock shared = new TrustedClock(
+                erratic, () -> ticks.addAndGet(1_000_000_000L), Instant.EPOCH, Duration.ZERO, reported::add);
         int threads = 4;
         CountDownLatch startGate = new CountDownLatch(1);
         ExecutorService executor = Executors.newFixedThreadPool(threads);
@@ -270,7 +327,6 @@ class TrustedClockTest {
         } finally {
             executor.shutdownNow();
         }
-        assertThat(shared.highWaterMark()).isEqualTo(T0.plusSeconds(latestReading.get()));
-        assertThat(reported).allSatisfy(jump -> assertThat(jump.to()).isBefore(jump.from()));
+        assertThat(reported).allSatisfy(jump -> assertThat(jump.offset()).isNotEqualTo(Duration.ZERO));
     }
 }

@@ -8,6 +8,7 @@ import com.anycontact.innolicense.server.ServerConfigLoader;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
 import com.anycontact.innolicense.server.StartupRefused;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.time.Ticker;
 import io.javalin.util.JavalinBindException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -148,7 +149,7 @@ final class ServerCommand implements Callable<Integer> {
 
     private LicenseServer open(ServerConfig serverConfig) {
         try {
-            return LicenseServer.open(serverConfig, InstantSource.system(), io.out());
+            return LicenseServer.open(serverConfig, InstantSource.system(), Ticker.system(), io.out());
         } catch (StartupRefused e) {
             throw new CommandFailure(ExitCode.USAGE, e.getMessage());
         } catch (StoreException e) {

@@ -4,10 +4,10 @@ import com.anycontact.innolicense.access.AccessService;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.LicenseService;
+import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param access users, tokens and logins
  * @param sessions the browser sessions
  * @param audit the audit log, for what the API itself records (denials, refused renewals)
- * @param clock the trusted time
+ * @param clock trusted time, the license clock: dates what the API records, and its reading is shown in the
+ *     license status
  * @param secureCookies whether the session cookie is marked {@code Secure}
  * @param metrics the meters, scraped by {@code GET /metrics}; the API adds its request timer
  * @param readiness what {@code GET /health/ready} checks
@@ -32,7 +33,7 @@ public record ApiServices(
         AccessService access,
         Sessions sessions,
         AuditLog audit,
-        InstantSource clock,
+        TrustedClock clock,
         boolean secureCookies,
         PrometheusMeterRegistry metrics,
         List<HealthCheck> readiness,

@@ -62,7 +62,7 @@ public final class HttpApi {
     public HttpApi(ApiServices services) {
         Objects.requireNonNull(services, "services");
         this.authenticator = new Authenticator(services.access(), services.sessions());
-        LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), json);
+        LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), services.clock(), json);
         this.services = services;
         this.seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
         SessionRoutes session = new SessionRoutes(services, json);

@@ -2,17 +2,22 @@ package com.anycontact.innolicense.http;
 
 import com.anycontact.innolicense.license.AppliedLicense;
 import com.anycontact.innolicense.license.ApplyResult;
+import com.anycontact.innolicense.license.ClockJumpRecorder;
 import com.anycontact.innolicense.license.License;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseStatus;
+import com.anycontact.innolicense.license.LicenseWarning;
+import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.seat.SeatLedger;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +55,12 @@ final class LicenseRoutes {
     /** A warning for administrators. */
     record WarningView(String code, String message) {}
 
+    /**
+     * The license clock beside the system clock: {@code offset} is system minus trusted time as an ISO-8601
+     * duration, {@code since} the trusted time the system clock stepped away, {@code null} while it agrees.
+     */
+    record ClockView(String trustedTime, String systemTime, String offset, String since) {}
+
     /** The license status as AC Admin shows it. */
     record StatusView(
             String state,
@@ -64,7 +75,8 @@ final class LicenseRoutes {
             long daysRemaining,
             LicenseTerms pending,
             List<WarningView> warnings,
-            String evaluatedAt) {}
+            String evaluatedAt,
+            ClockView clock) {}
 
     /** What applying a key would do. */
     record PreviewView(LicenseTerms license, StatusView statusAfter) {}
@@ -77,11 +89,13 @@ final class LicenseRoutes {
 
     private final LicenseService licenses;
     private final SeatLedger ledger;
+    private final TrustedClock clock;
     private final Json json;
 
-    LicenseRoutes(LicenseService licenses, SeatLedger ledger, Json json) {
+    LicenseRoutes(LicenseService licenses, SeatLedger ledger, TrustedClock clock, Json json) {
         this.licenses = licenses;
         this.ledger = ledger;
+        this.clock = clock;
         this.json = json;
     }
 
@@ -145,6 +159,12 @@ final class LicenseRoutes {
 
     StatusView view(LicenseStatus status) {
         Optional<License> current = status.current();
+        TrustedClock.Reading reading = clock.read();
+        List<WarningView> warnings = new ArrayList<>();
+        status.warnings().forEach(w -> warnings.add(new WarningView(w.code().name(), w.message())));
+        reading.jump()
+                .ifPresent(jump -> warnings.add(
+                        new WarningView(LicenseWarning.Code.CLOCK_JUMPED.name(), clockWarning(reading, jump))));
         return new StatusView(
                 status.state().name(),
                 licenses.installationId().value(),
@@ -157,10 +177,29 @@ final class LicenseRoutes {
                 current.map(License::graceEndZoned).map(LicenseRoutes::zoned).orElse(null),
                 status.daysRemaining(),
                 status.pending().map(LicenseRoutes::terms).orElse(null),
-                status.warnings().stream()
-                        .map(w -> new WarningView(w.code().name(), w.message()))
-                        .toList(),
-                status.evaluatedAt().toString());
+                List.copyOf(warnings),
+                status.evaluatedAt().toString(),
+                new ClockView(
+                        reading.trustedTime().toString(),
+                        reading.systemTime().toString(),
+                        reading.offset().toString(),
+                        reading.jump()
+                                .map(jump -> jump.trustedTime().toString())
+                                .orElse(null)));
+    }
+
+    private static String clockWarning(TrustedClock.Reading reading, TrustedClock.ClockJump jump) {
+        Duration offset = reading.offset();
+        return switch (jump.direction()) {
+            case FORWARD ->
+                "The system clock reads " + ClockJumpRecorder.describe(offset) + " ahead of trusted time (since "
+                        + jump.trustedTime() + "); license time and leases go on by the monotonic clock. Correct"
+                        + " the system clock, or restart the server if the system clock is right";
+            case BACK ->
+                "The system clock reads " + ClockJumpRecorder.describe(offset.negated())
+                        + " behind trusted time (since " + jump.trustedTime() + "); license time and leases go on"
+                        + " by the monotonic clock. Correct the system clock";
+        };
     }
 
     static LicenseTerms terms(License license) {

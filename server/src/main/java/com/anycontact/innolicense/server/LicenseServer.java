@@ -20,6 +20,7 @@ import com.anycontact.innolicense.license.LicenseVerifier;
 import com.anycontact.innolicense.license.LifecycleWatcher;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.license.TrustedKeys;
+import com.anycontact.innolicense.license.TrustedTimeFloor;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
@@ -33,6 +34,8 @@ import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
+import com.anycontact.innolicense.time.SteadyClock;
+import com.anycontact.innolicense.time.Ticker;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.javalin.Javalin;
 import java.io.PrintStream;
@@ -55,11 +58,18 @@ import org.slf4j.LoggerFactory;
  * the seat ledger with its reaper, access control, and the HTTP API. {@link #open} wires everything and
  * {@link #start()} begins serving; {@link #close()} stops gracefully.
  *
- * <p>Time: every component reads time only through the trusted clock built over the {@link InstantSource}
- * given to {@link #open} (the system clock in production, a fake in tests). Once a second, in real time, a
- * scheduler runs {@link #tick()}: the lifecycle watcher (state transitions, the persisted trusted-time mark)
- * the reaper and the usage tracker's flush; once a minute it drops ended browser sessions. Tests call {@link
- * #tick()} themselves after moving their clock.
+ * <p>Time: {@link #open} is given the system clock and the monotonic {@link Ticker} (fakes moved by hand in
+ * tests), and builds two clocks over them. The license clock, a {@link TrustedClock} started at the
+ * anti-rollback floor ({@link TrustedTimeFloor}), dates the lifecycle, the usage minutes and the audit log; it
+ * follows the system clock while that agrees with the ticker and continues on the ticker when the system clock
+ * steps (audited once, shown in the status). Everything that measures a duration (lease expiry and the
+ * reaper, browser sessions, the token cache) reads a {@link SteadyClock} anchored at trusted time at startup,
+ * which only the ticker moves, so a step of the system clock in either direction neither reaps a renewing
+ * agent nor keeps a dead agent's seat. Once a second, in real time, a scheduler runs {@link #tick()}: the
+ * lifecycle watcher (state transitions, the persisted trusted-time mark) the reaper and the usage tracker's
+ * flush; once a minute it drops ended browser sessions. The same scheduler writes the audit event of a clock
+ * jump, so that the thread that noticed it (a request thread, say) does not wait for the database. Tests call
+ * {@link #tick()} themselves after moving their clock.
  *
  * <p>Seats and usage: the seat store is wrapped in an {@link ObservedSeatStore}, so every change of a seat,
  * whichever route or task made it, is reported to the {@link UsageTracker} (in memory, one write a minute) and
@@ -70,7 +80,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LicenseServer implements AutoCloseable {
 
-    /** How far the system clock may fall behind trusted time before the jump is audited. */
+    /** How far the system clock may step from trusted time and still be followed; beyond, it is a jump. */
     static final Duration CLOCK_JUMP_TOLERANCE = Duration.ofMinutes(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(LicenseServer.class);
@@ -84,6 +94,7 @@ public final class LicenseServer implements AutoCloseable {
     private JournaledSeatStore seatStore;
     private final AuditLog audit;
     private final TrustedClock trustedClock;
+    private final SteadyClock steadyClock;
     private final LicenseService licenses;
     private final SeatLedger ledger;
     private final Reaper reaper;
@@ -95,39 +106,48 @@ public final class LicenseServer implements AutoCloseable {
     private final UsageTracker usage;
     private final LiveEvents events;
     private final Javalin javalin;
-    private ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService scheduler;
     private int port = -1;
     private volatile boolean started;
 
-    private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console) {
+    private LicenseServer(ServerConfig config, InstantSource clock, Ticker ticker, PrintStream console) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
         this.database = SqliteDatabase.open(config.dataDirectory());
         this.metrics = new ServerMetrics();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("innolicense-scheduler").daemon(true).factory());
         try {
             this.audit = new SqliteAuditLog(database);
             SqliteInstallationStore installations = new SqliteInstallationStore(database);
+            SqliteLicenseStore licenseStore = new SqliteLicenseStore(database);
+            TrustedTimeFloor floor = TrustedTimeFloor.of(installations, licenseStore, audit);
             this.trustedClock = new TrustedClock(
-                    clock, installations.trustedTimeMark(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit));
+                    clock, ticker, floor.at(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit, scheduler));
             InstantSource trustedTime = trustedClock;
+            Instant startedAt = trustedClock.now();
+            if (startedAt.equals(floor.at()) && !floor.equals(TrustedTimeFloor.NONE)) {
+                LOG.info("trusted time starts at {}, set by {}", startedAt, floor.source());
+            }
+            this.steadyClock = SteadyClock.anchoredAt(startedAt, ticker);
             InstallationId installationId =
                     installations.installationId(() -> InstallationId.generate(new SecureRandom()));
             this.licenses = new LicenseService(
                     installationId,
                     new LicenseVerifier(TrustedKeys.of(config.trustedKeys())),
-                    new SqliteLicenseStore(database),
+                    licenseStore,
                     trustedTime,
                     audit);
-            this.seatStore = JournaledSeatStore.open(database, trustedTime.instant(), config.leaseTtl());
+            this.seatStore = JournaledSeatStore.open(database, steadyClock.instant(), config.leaseTtl());
             this.usage = new UsageTracker(
                     new SqliteUsageStore(database),
                     trustedTime,
                     this::licenseZone,
-                    seatStore.inUse(trustedTime.instant()),
+                    seatStore.inUse(steadyClock.instant()),
                     licenses.status().capacity());
             this.ledger = new SeatLedger(
                     new ObservedSeatStore(metrics.metered(seatStore), this::seatChanged),
-                    trustedTime,
+                    steadyClock,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
             metrics.gauges(licenses, ledger);
@@ -137,7 +157,7 @@ public final class LicenseServer implements AutoCloseable {
                     new SqliteUserStore(database),
                     new SqliteTokenStore(database),
                     new Argon2PasswordHasher(),
-                    trustedTime,
+                    steadyClock,
                     auditSink(audit));
             switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
                 case Bootstrap.Done done ->
@@ -148,7 +168,7 @@ public final class LicenseServer implements AutoCloseable {
                 case InvalidInput invalid ->
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
-            this.sessions = new Sessions(trustedTime);
+            this.sessions = new Sessions(steadyClock);
             this.events = new LiveEvents(usage, sessions, access);
             this.api = new HttpApi(new ApiServices(
                     licenses,
@@ -156,7 +176,7 @@ public final class LicenseServer implements AutoCloseable {
                     access,
                     sessions,
                     audit,
-                    trustedTime,
+                    trustedClock,
                     config.secureCookies(),
                     metrics.registry(),
                     List.of(
@@ -166,6 +186,7 @@ public final class LicenseServer implements AutoCloseable {
                     events));
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
+            scheduler.shutdownNow();
             metrics.close();
             if (seatStore != null) {
                 seatStore.close();
@@ -180,14 +201,26 @@ public final class LicenseServer implements AutoCloseable {
      * does not listen yet.
      *
      * @param config the configuration
-     * @param clock the time source, {@link InstantSource#system()} in production
+     * @param clock the system clock, {@link InstantSource#system()} in production
+     * @param ticker the monotonic clock, {@link Ticker#system()} in production; a fake that tests move together
+     *     with {@code clock} while time passes, and without it to step the system clock
      * @param console where a generated admin password is printed, once, at first start
      */
-    public static LicenseServer open(ServerConfig config, InstantSource clock, PrintStream console) {
+    public static LicenseServer open(ServerConfig config, InstantSource clock, Ticker ticker, PrintStream console) {
         return new LicenseServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(ticker, "ticker"),
                 Objects.requireNonNull(console, "console"));
+    }
+
+    /**
+     * Opens the server on the JVM's monotonic clock, {@link Ticker#system()}; as {@link #open(ServerConfig,
+     * InstantSource, Ticker, PrintStream)}. Only for a real system clock: a fake {@code clock} that stands
+     * still while the real ticker runs reads as a clock set back once a minute has passed.
+     */
+    public static LicenseServer open(ServerConfig config, InstantSource clock, PrintStream console) {
+        return open(config, clock, Ticker.system(), console);
     }
 
     /**
@@ -203,8 +236,6 @@ public final class LicenseServer implements AutoCloseable {
         events.start();
         javalin.start();
         port = javalin.port();
-        scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("innolicense-scheduler").daemon(true).factory());
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(
                 this::purgeSessions, SESSION_PURGE.toMillis(), SESSION_PURGE.toMillis(), TimeUnit.MILLISECONDS);
@@ -296,6 +327,18 @@ public final class LicenseServer implements AutoCloseable {
         return audit;
     }
 
+    /**
+     * Waits until the audit writes handed to the scheduler so far (a clock jump's) are done, for tests; the
+     * scheduler runs one task at a time, in order.
+     */
+    void awaitAuditWrites() {
+        try {
+            scheduler.submit(() -> {}).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the scheduler did not run a task within 5 s", e);
+        }
+    }
+
     /** Stops listening (requests in progress complete), stops the scheduler and closes the database. */
     @Override
     public synchronized void close() {
@@ -304,15 +347,13 @@ public final class LicenseServer implements AutoCloseable {
             events.closeAll();
             javalin.stop();
         } finally {
-            if (scheduler != null) {
-                scheduler.shutdown();
-                try {
-                    if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                        LOG.warn("the scheduler did not stop within 5 s");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("the scheduler did not stop within 5 s");
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             events.close();
             try {

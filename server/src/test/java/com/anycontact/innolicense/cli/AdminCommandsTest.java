@@ -50,6 +50,7 @@ class AdminCommandsTest {
         server = LicenseServer.open(
                 config,
                 InstantSource.fixed(Instant.parse("2027-01-15T09:00:00Z")),
+                () -> 0L, // time stands still: the monotonic clock too
                 new PrintStream(new ByteArrayOutputStream()));
         int port = server.start();
         cli.variables.put("INNOLICENSE_SERVER", "http://127.0.0.1:" + port);

@@ -47,7 +47,7 @@ class ClientEndToEndTest {
     @TempDir
     Path data;
 
-    private final MutableClock serverClock = new MutableClock(RunningServer.START);
+    private final FakeTime serverClock = new FakeTime(RunningServer.START);
     private final List<LeaseLoss> losses = new CopyOnWriteArrayList<>();
     private final List<String> lostAgents = new CopyOnWriteArrayList<>();
     private final List<LicenseClient> clients = new ArrayList<>();
@@ -85,7 +85,8 @@ class ClientEndToEndTest {
                 .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
                 .withLeaseTtl(TTL);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        server = LicenseServer.open(config, serverClock, new PrintStream(console, true, StandardCharsets.UTF_8));
+        server = LicenseServer.open(
+                config, serverClock, serverClock.ticker(), new PrintStream(console, true, StandardCharsets.UTF_8));
         api = new Api(server.start());
         serverUp = true;
     }
@@ -107,7 +108,7 @@ class ClientEndToEndTest {
     }
 
     private LicenseClient client() {
-        return client(new MutableClock(Instant.parse("2026-03-02T08:00:00Z")));
+        return client(new FakeTime(Instant.parse("2026-03-02T08:00:00Z")));
     }
 
     private void apply(long serial, int seats) {
@@ -247,7 +248,7 @@ class ClientEndToEndTest {
     void aServerRestartMidLease_isCarriedOnWithByTheRestartedServer() throws Exception {
         apply(1, 5);
         Lease lease =
-                client(new MutableClock(Instant.parse("2026-03-02T08:00:00Z"))).claim("agent-1");
+                client(new FakeTime(Instant.parse("2026-03-02T08:00:00Z"))).claim("agent-1");
         int port = Integer.parseInt(server.url().substring(server.url().lastIndexOf(':') + 1));
 
         stopServer();
@@ -264,7 +265,7 @@ class ClientEndToEndTest {
     @Test
     void theServerGonePastExpiry_isReportedAsServerUnreachableOnce() throws Exception {
         apply(1, 5);
-        MutableClock clientClock = new MutableClock(Instant.parse("2026-03-02T08:00:00Z"));
+        FakeTime clientClock = new FakeTime(Instant.parse("2026-03-02T08:00:00Z"));
         LicenseClient client = client(clientClock);
         Lease lease = client.claim("agent-1");
 

@@ -337,9 +337,9 @@ class LicenseServerTest {
         java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream second = new java.io.ByteArrayOutputStream();
 
-        LicenseServer.open(config, running.clock, new java.io.PrintStream(first, true))
+        LicenseServer.open(config, running.clock, running.clock.ticker(), new java.io.PrintStream(first, true))
                 .close();
-        LicenseServer.open(config, running.clock, new java.io.PrintStream(second, true))
+        LicenseServer.open(config, running.clock, running.clock.ticker(), new java.io.PrintStream(second, true))
                 .close();
 
         assertThat(first.toString()).contains("Created user 'admin' with the password");

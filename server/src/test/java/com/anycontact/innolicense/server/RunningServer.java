@@ -12,7 +12,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
-/** A license server started in this JVM on a free port, with a fake clock and the test vendor trusted. */
+/**
+ * A license server started in this JVM on a free port, with fake time (system clock and ticker) and the test
+ * vendor trusted.
+ */
 final class RunningServer implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "test-bootstrap-admin-token-0123456789-abcdef";
@@ -20,28 +23,29 @@ final class RunningServer implements AutoCloseable {
     static final Instant START = Instant.parse("2027-01-15T09:00:00Z");
     static final LocalDate LICENSE_START = LocalDate.parse("2026-12-01");
 
-    final MutableClock clock;
+    final FakeTime clock;
     final LicenseServer server;
     final Api api;
     final Path dataDirectory;
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-    private RunningServer(Path dataDirectory, MutableClock clock, ServerConfig config) {
+    private RunningServer(Path dataDirectory, FakeTime clock, ServerConfig config) {
         this.dataDirectory = dataDirectory;
         this.clock = clock;
-        this.server = LicenseServer.open(config, clock, new PrintStream(console, true, StandardCharsets.UTF_8));
+        this.server = LicenseServer.open(
+                config, clock, clock.ticker(), new PrintStream(console, true, StandardCharsets.UTF_8));
         this.api = new Api(server.start());
     }
 
     static RunningServer start(Path dataDirectory) {
-        return start(dataDirectory, new MutableClock(START));
+        return start(dataDirectory, new FakeTime(START));
     }
 
-    static RunningServer start(Path dataDirectory, MutableClock clock) {
+    static RunningServer start(Path dataDirectory, FakeTime clock) {
         return new RunningServer(dataDirectory, clock, config(dataDirectory));
     }
 
-    static RunningServer start(Path dataDirectory, MutableClock clock, ServerConfig config) {
+    static RunningServer start(Path dataDirectory, FakeTime clock, ServerConfig config) {
         return new RunningServer(dataDirectory, clock, config);
     }
 

@@ -96,7 +96,7 @@ class WebUiBrowserIT {
     private void startServer(Path data, Instant now) {
         running = RunningServer.start(
                 data,
-                new MutableClock(now.truncatedTo(ChronoUnit.SECONDS)),
+                new FakeTime(now.truncatedTo(ChronoUnit.SECONDS)),
                 RunningServer.config(data).withLeaseTtl(Duration.ofHours(3)));
         base = "http://127.0.0.1:" + running.server.start();
         acd = running.token("ACD");

@@ -17,6 +17,8 @@ import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -26,7 +28,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,7 @@ class LicenseServiceSqliteTest {
     Path dataDirectory;
 
     private final AtomicReference<Instant> systemClock = new AtomicReference<>(JANUARY);
+    private final AtomicLong ticker = new AtomicLong();
     private SqliteDatabase database;
     private SqliteInstallationStore installation;
     private SqliteAuditLog audit;
@@ -56,15 +61,26 @@ class LicenseServiceSqliteTest {
         database = SqliteDatabase.open(dataDirectory);
         installation = new SqliteInstallationStore(database);
         audit = new SqliteAuditLog(database);
+        SqliteLicenseStore licenses = new SqliteLicenseStore(database);
         trusted = new TrustedClock(
-                systemClock::get, installation.trustedTimeMark(), Duration.ofMinutes(5), new ClockJumpRecorder(audit));
+                systemClock::get,
+                ticker::get,
+                TrustedTimeFloor.of(installation, licenses, audit).at(),
+                Duration.ofMinutes(5),
+                new ClockJumpRecorder(audit, Runnable::run));
         InstallationId id = installation.installationId(() -> INSTALLATION);
-        service = new LicenseService(id, TestLicenses.verifier(), new SqliteLicenseStore(database), trusted, audit);
+        service = new LicenseService(id, TestLicenses.verifier(), licenses, trusted, audit);
     }
 
     @AfterEach
     void stopServer() {
         database.close();
+    }
+
+    /** Time passes until {@code instant}: the system clock and the monotonic clock move together. */
+    private void timePassesUntil(Instant instant) {
+        ticker.addAndGet(Duration.between(systemClock.get(), instant).toNanos());
+        systemClock.set(instant);
     }
 
     private void restartServer() {
@@ -109,7 +125,7 @@ class LicenseServiceSqliteTest {
     @Test
     void apply_ofAKeyPastItsGraceEnd_isRefusedAsExpired() {
         License lapsed = license(1, "2026-12-01", 40);
-        systemClock.set(lapsed.graceEnd());
+        timePassesUntil(lapsed.graceEnd());
 
         assertThat(reason(service.apply(key(lapsed), "admin"))).isEqualTo(RejectionReason.EXPIRED);
         assertThat(service.history()).isEmpty();
@@ -139,7 +155,7 @@ class LicenseServiceSqliteTest {
         License lapsed = license(1, "2026-12-01", 40);
         service.apply(key(lapsed), "admin");
         LifecycleWatcher watcher = new LifecycleWatcher(service, installation, trusted, audit, status -> {});
-        systemClock.set(lapsed.graceEnd().plusSeconds(10));
+        timePassesUntil(lapsed.graceEnd().plusSeconds(10));
         watcher.tick();
         assertThat(service.status().state()).isEqualTo(LicenseState.DEMO);
 
@@ -152,6 +168,55 @@ class LicenseServiceSqliteTest {
         assertThat(audit.find(AuditQuery.newest(10).withType(Type.STATE_CHANGED)))
                 .extracting(AuditEvent::detail)
                 .containsExactly("ACTIVE -> DEMO; capacity 40 -> 2; license LIC-1 (serial 1)");
+    }
+
+    @Test
+    void restart_ofARestoredCopyWithoutItsMarkAndTheClockSetBack_keepsALapsedLicenseInDemoByTheAuditLog()
+            throws Exception {
+        License lapsed = license(1, "2026-12-01", 40);
+        service.apply(key(lapsed), "admin");
+        LifecycleWatcher watcher = new LifecycleWatcher(service, installation, trusted, audit, status -> {});
+        timePassesUntil(lapsed.graceEnd().plusSeconds(10));
+        watcher.tick();
+        assertThat(service.status().state()).isEqualTo(LicenseState.DEMO);
+        database.close();
+
+        // What a customer who wants the lapsed license back can do without editing the audit log or the
+        // signed licenses: restore a copy whose mark is older (here: no mark at all) and set the clock back.
+        try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + dataDirectory.resolve("innolicense.db"))) {
+            sql.createStatement().executeUpdate("UPDATE installation SET trusted_time_mark = 0");
+        }
+        systemClock.set(JANUARY);
+        startServer();
+
+        assertThat(installation.trustedTimeMark()).isEqualTo(Instant.EPOCH);
+        assertThat(service.status().state()).isEqualTo(LicenseState.DEMO);
+        assertThat(service.status().evaluatedAt()).isEqualTo(lapsed.graceEnd().plusSeconds(10));
+        assertThat(audit.find(AuditQuery.newest(10).withType(Type.CLOCK_JUMP)))
+                .singleElement()
+                .extracting(AuditEvent::detail, InstanceOfAssertFactories.STRING)
+                .contains("behind trusted time " + lapsed.graceEnd().plusSeconds(10));
+    }
+
+    @Test
+    void restart_afterAForwardStepDuringTheRun_doesNotStartFromTheStep() {
+        License current = license(1, "2026-12-01", 40);
+        service.apply(key(current), "admin");
+        LifecycleWatcher watcher = new LifecycleWatcher(service, installation, trusted, audit, status -> {});
+        Instant beforeStep = current.graceEnd().minus(Duration.ofDays(1));
+        timePassesUntil(beforeStep);
+        watcher.tick();
+
+        systemClock.set(beforeStep.plus(Duration.ofDays(30)));
+        ticker.addAndGet(Duration.ofSeconds(5).toNanos());
+        watcher.tick();
+        assertThat(service.status().state()).isEqualTo(LicenseState.GRACE);
+        assertThat(installation.trustedTimeMark()).isEqualTo(beforeStep.plusSeconds(5));
+        systemClock.set(beforeStep.plusSeconds(10));
+        restartServer();
+
+        assertThat(service.status().state()).isEqualTo(LicenseState.GRACE);
+        assertThat(service.status().evaluatedAt()).isEqualTo(beforeStep.plusSeconds(10));
     }
 
     @Test
