@@ -89,7 +89,7 @@ public interface LicenseClient extends AutoCloseable {
         private LeaseListener listener;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private int renewalThreads = DEFAULT_RENEWAL_THREADS;
-        private InstantSource clock = InstantSource.system();
+        private InstantSource clock;
 
         private Builder() {}
 
@@ -183,8 +183,10 @@ public interface LicenseClient extends AutoCloseable {
         }
 
         /**
-         * The clock that judges whether a lease's time is up; the system clock unless set. For tests: the
-         * renewal timers themselves run on real time.
+         * The clock that judges whether a lease's time is up. Unless set, the wall time when the client is
+         * built moved on by the JVM's monotonic clock, so that a step of the host's system clock neither ends
+         * a lease early nor keeps one the server has let go. For tests: the renewal timers themselves run on
+         * real time.
          */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -199,8 +201,14 @@ public interface LicenseClient extends AutoCloseable {
         public LicenseClient build() {
             Objects.requireNonNull(server, "server is required: call server(URI) before build()");
             Objects.requireNonNull(token, "token is required: call token(String) before build()");
-            return new HttpLicenseClient(
-                    new ClientSettings(server, token, node, listener, requestTimeout, renewalThreads, clock));
+            return new HttpLicenseClient(new ClientSettings(
+                    server,
+                    token,
+                    node,
+                    listener,
+                    requestTimeout,
+                    renewalThreads,
+                    clock != null ? clock : MonotonicClock.system()));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -41,14 +42,18 @@ public final class ClockJumpRecorder implements Consumer<TrustedClock.ClockJump>
     @Override
     public void accept(TrustedClock.ClockJump jump) {
         String detail = detail(jump);
-        executor.execute(() -> {
-            LOG.log(Level.WARNING, detail);
-            try {
-                audit.record(jump.trustedTime(), AuditEvent.SYSTEM, AuditEvent.Type.CLOCK_JUMP, detail);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "recording the clock jump in the audit log failed", e);
-            }
-        });
+        try {
+            executor.execute(() -> {
+                LOG.log(Level.WARNING, detail);
+                try {
+                    audit.record(jump.trustedTime(), AuditEvent.SYSTEM, AuditEvent.Type.CLOCK_JUMP, detail);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "recording the clock jump in the audit log failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.WARNING, detail + " (not audited: the server is stopping)");
+        }
     }
 
     /** What the audit event says about a jump. */

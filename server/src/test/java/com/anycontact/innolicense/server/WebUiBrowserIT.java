@@ -359,6 +359,22 @@ class WebUiBrowserIT {
     }
 
     @Test
+    void acAdmin_whileTheSystemClockIsSetBack_showsHowFarInTheStatusAndTheWarningInTheBanner() {
+        running.clock.stepWall(Duration.ofHours(-2));
+        running.tick();
+        signInAsAdmin();
+        browser.get(base + "/admin#license");
+
+        WebElement clock = visible("status-clock");
+        assertThat(clock.getText()).contains("the system clock reads 2 h 0 min behind");
+        assertThat(clock.getAttribute("data-since")).isNotBlank();
+        WebElement warning = waiting(PAGE)
+                .until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("#state-banner p[data-code='CLOCK_JUMPED']")));
+        assertThat(warning.getText()).contains("2 hours behind trusted time").contains("Correct the system clock");
+    }
+
+    @Test
     void anEndedSession_takesTheBrowserBackToTheLoginPage() {
         signInAsAdmin();
         browser.get(base + "/admin#license");
