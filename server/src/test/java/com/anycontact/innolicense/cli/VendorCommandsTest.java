@@ -71,7 +71,7 @@ class VendorCommandsTest {
         assertThat(VendorPublicKey.fromPem(Files.readString(publicKey)).keyId()).isEqualTo("acme-2026");
         assertThat(fresh.resolve("registry.db")).exists();
         assertThat(result.out())
-                .contains("acme-2026", privateKey.toString(), publicKey.toString(), "--trust")
+                .contains("acme-2026", privateKey.toString(), publicKey.toString(), "--development-trust")
                 .doesNotContain(CliRunner.PASSPHRASE);
     }
 
