@@ -44,8 +44,9 @@ public record VendorPublicKey(String keyId, PublicKey key) {
     public static VendorPublicKey fromPem(String pem) {
         Objects.requireNonNull(pem, "pem");
         String keyId = Pem.keyId(pem)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "no 'Key-ID:' line before the PUBLIC KEY block; use the file written by 'vendor init'"));
+                .orElseThrow(
+                        () -> new IllegalArgumentException(
+                                "no 'Key-ID:' line before the PUBLIC KEY block; use the file written by 'innolicense-vendor init'"));
         byte[] der = Pem.read(pem, LABEL);
         try {
             PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));

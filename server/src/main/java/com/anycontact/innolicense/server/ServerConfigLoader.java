@@ -331,7 +331,7 @@ public final class ServerConfigLoader {
                     value,
                     file,
                     "is not a vendor public key file (" + e.getMessage()
-                            + "); use the vendor-public-key.pem written by 'vendor init'");
+                            + "); use the vendor-public-key.pem written by 'innolicense-vendor init'");
             return Optional.empty();
         }
     }

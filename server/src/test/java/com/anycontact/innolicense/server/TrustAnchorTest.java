@@ -85,11 +85,6 @@ class TrustAnchorTest {
     }
 
     @Test
-    void theBuiltInKeys_areTheProductionKeysOfThisBuild() {
-        assertThat(BuiltInTrust.production()).extracting(VendorPublicKey::keyId).contains("anycontact-2026-1");
-    }
-
-    @Test
     void onProductionTrust_aKeySignedWithTheCustomersOwnKey_isRejected_andTheBuiltInKeyIsAccepted() {
         Api api = start(List.of());
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code innolicense vendor init}: creates the vendor signing key pair and the registry. */
+/** {@code innolicense-vendor init}: creates the vendor signing key pair and the registry. */
 @Command(
         name = "init",
         mixinStandardHelpOptions = true,
