@@ -93,6 +93,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
 
     private static final int RECENT_DENIALS = 1_000;
+    private static final int UNREPORTED_LIMIT = 100_000;
     private static final int CHECKPOINT_CHUNK = 64;
     private static final long TRUNCATE_CHUNK = 2_048;
     private static final long JOURNAL_LIMIT = 65_536;
@@ -113,6 +114,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     // guarded by lock
     private final SeatBook book;
     private final ArrayDeque<Denial> recentDenials;
+    private final ArrayDeque<Held> unreported = new ArrayDeque<>();
     private long denials;
     private long lastPosition;
     private long durablePosition;
@@ -236,6 +238,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     /** Decides a claim on the book and appends what must be committed; under the lock. */
     private Decision<ClaimResult> decideClaim(ClaimRequest request, int capacity, long nowMillis, long ttlMillis) {
         AgentId agent = request.agent();
+        boolean removedExpired = removeExpired(nowMillis);
         Held held = book.find(agent);
         int inUse = book.inUse(nowMillis);
         if (held != null && held.isLiveAt(nowMillis)) {
@@ -250,7 +253,9 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
                     renewedMillis,
                     Math.addExact(renewedMillis, ttlMillis));
             book.replace(held, renewed);
-            return new Decision<>(new ClaimResult.Renewed(renewed.toLease()), pendingThrough(held.journalPosition()));
+            return new Decision<>(
+                    new ClaimResult.Renewed(renewed.toLease()),
+                    removedExpired ? open : pendingThrough(held.journalPosition()));
         }
         if (inUse < capacity) {
             Held lease = book.claim(
@@ -316,6 +321,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     /** Decides a release on the book; under the lock. */
     private Decision<Boolean> decideRelease(AgentId agent, long nowMillis) {
+        removeExpired(nowMillis);
         Held held = book.find(agent);
         if (held != null && held.isLiveAt(nowMillis)) {
             book.remove(held);
@@ -366,10 +372,9 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
-            reaped = book.reap(nowMillis);
-            for (Held lease : reaped) {
-                batch = append(lease, true);
-            }
+            removeExpired(nowMillis);
+            reaped = takeUnreported(nowMillis);
+            batch = reaped.isEmpty() ? null : pendingThrough(lastPosition);
             slot = register(batch);
         } finally {
             lock.unlock();
@@ -469,6 +474,43 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     void halt() {
         fail(new StoreException("the seat store was halted", null));
         close();
+    }
+
+    /**
+     * Removes the leases expired at {@code now} from the book and appends their removals, under the lock; they
+     * are reported by the next {@link #reap}. Every decision does this first, so that no decision rests on a
+     * lease being dead while a crash could bring it back: a claim granted the seat an expired lease freed, or a
+     * renewal ranked within capacity because an earlier lease had expired, is answered only once that lease's
+     * removal is durable too.
+     *
+     * @return whether any lease was removed
+     */
+    private boolean removeExpired(long nowMillis) {
+        if (!book.hasExpired(nowMillis)) {
+            return false;
+        }
+        for (Held lease : book.reap(nowMillis)) {
+            append(lease, true);
+            if (unreported.size() == UNREPORTED_LIMIT) {
+                unreported.removeFirst();
+            }
+            unreported.addLast(lease);
+        }
+        return true;
+    }
+
+    /** The leases removed for expiry at or before {@code now} and not yet reported, earliest-claimed first. */
+    private List<Held> takeUnreported(long nowMillis) {
+        List<Held> taken = new ArrayList<>();
+        unreported.removeIf(lease -> {
+            if (lease.expiresAt() <= nowMillis) {
+                taken.add(lease);
+                return true;
+            }
+            return false;
+        });
+        taken.sort(Comparator.comparingLong(Held::claimSequence));
+        return taken;
     }
 
     private Batch append(Held lease, boolean removed) {

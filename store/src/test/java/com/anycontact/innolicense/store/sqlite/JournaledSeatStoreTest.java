@@ -226,6 +226,56 @@ class JournaledSeatStoreTest extends SeatStoreContract {
                 .isEqualTo(5);
     }
 
+    /**
+     * Seen (issue 9 §3): at capacity 1, bob was granted the seat that alice's expiry freed before the reaper
+     * removed her lease; her removal was never journaled, so after a crash both came back and bob, the live
+     * one, was thrown out at his next renewal.
+     */
+    @Test
+    void restartAfterACrash_aClaimOfASeatFreedByExpiry_doesNotBringTheExpiredLeaseBack() {
+        reopen(T0, TTL, NEVER);
+        assertClaimed(store.claim(request("alice"), 1, T0, TTL));
+        journaled.checkpoint();
+        Instant afterExpiry = T0.plus(TTL).plusSeconds(1);
+        Lease bob = assertClaimed(store.claim(request("bob"), 1, afterExpiry, TTL));
+        journaled.halt();
+        Instant restart = afterExpiry.plusSeconds(5);
+
+        reopen(restart, TTL, NEVER);
+
+        assertThat(store.inUse(restart)).as("live leases at capacity 1").isEqualTo(1);
+        assertThat(store.leases(restart)).extracting(Lease::agent).containsExactly(bob.agent());
+        assertThat(store.claim(request("bob"), 1, restart.plusSeconds(1), TTL)).isInstanceOf(Renewed.class);
+    }
+
+    /** The same without a checkpoint: alice's claim is only in the journal. */
+    @Test
+    void restartAfterACrash_aClaimOfASeatFreedByExpiry_fromTheJournalOnly_doesNotBringTheExpiredLeaseBack() {
+        reopen(T0, TTL, NEVER);
+        assertClaimed(store.claim(request("alice"), 1, T0, TTL));
+        Instant afterExpiry = T0.plus(TTL).plusSeconds(1);
+        assertClaimed(store.claim(request("bob"), 1, afterExpiry, TTL));
+        journaled.halt();
+        Instant restart = afterExpiry.plusSeconds(5);
+
+        reopen(restart, TTL, NEVER);
+
+        assertThat(store.leases(restart)).extracting(Lease::agent).containsExactly(agent("bob"));
+        assertThat(store.claim(request("bob"), 1, restart.plusSeconds(1), TTL)).isInstanceOf(Renewed.class);
+    }
+
+    /** A lease removed because a claim found it expired is still reported by the next reap, for the audit log. */
+    @Test
+    void reap_reportsTheExpiredLeasesThatAClaimRemoved() {
+        reopen(T0, TTL, NEVER);
+        Lease alice = assertClaimed(store.claim(request("alice"), 1, T0, TTL));
+        Instant afterExpiry = T0.plus(TTL).plusSeconds(1);
+        assertClaimed(store.claim(request("bob"), 1, afterExpiry, TTL));
+
+        assertThat(store.reap(afterExpiry)).containsExactly(alice);
+        assertThat(store.reap(afterExpiry)).isEmpty();
+    }
+
     @Test
     void restartAfterACrash_longAfterIt_holdsTheLeasesForOneGraceOnly() {
         reopen(T0, TTL, NEVER);
