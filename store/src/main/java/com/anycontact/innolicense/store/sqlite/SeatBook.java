@@ -140,6 +140,11 @@ final class SeatBook {
         }
     }
 
+    /** Marks the agent's lease, or its absence, as to be written by the next checkpoint. */
+    void markChanged(AgentId agent) {
+        changed.put(agent, byAgent.get(agent));
+    }
+
     /**
      * Takes the changes since the last call: for each agent whose lease was claimed, renewed or
      * removed, its lease now, or {@code null} when it holds none.
