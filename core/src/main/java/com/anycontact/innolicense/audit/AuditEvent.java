@@ -64,6 +64,10 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
          * The system clock stepped forward or back beyond the tolerance of trusted time (once per episode; the
          * detail says which way and how far).
          */
-        CLOCK_JUMP
+        CLOCK_JUMP,
+        /** A stored license did not verify when loaded (forged, altered, or its key no longer trusted). */
+        LICENSE_IGNORED,
+        /** The server started on development trust: keys given with --development-trust are accepted. */
+        DEVELOPMENT_TRUST
     }
 }

@@ -7,7 +7,9 @@ import com.anycontact.innolicense.license.License;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseStatus;
 import com.anycontact.innolicense.license.LicenseWarning;
+import com.anycontact.innolicense.license.TrustMode;
 import com.anycontact.innolicense.license.TrustedClock;
+import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.seat.SeatLedger;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
@@ -61,6 +63,15 @@ final class LicenseRoutes {
      */
     record ClockView(String trustedTime, String systemTime, String offset, String since) {}
 
+    /** One trusted vendor key: built in ({@code PRODUCTION}) or given with --development-trust. */
+    record TrustedKeyView(String keyId, String fingerprint, String source) {}
+
+    /** Which keys the server trusts: {@code PRODUCTION} (built in only) or {@code DEVELOPMENT}. */
+    record TrustView(String mode, List<TrustedKeyView> keys) {}
+
+    /** A stored license left out of the lifecycle because it did not verify when loaded. */
+    record IgnoredView(long serial, String licenseId, String reason, String message) {}
+
     /** The license status as AC Admin shows it. */
     record StatusView(
             String state,
@@ -76,7 +87,9 @@ final class LicenseRoutes {
             LicenseTerms pending,
             List<WarningView> warnings,
             String evaluatedAt,
-            ClockView clock) {}
+            ClockView clock,
+            TrustView trust,
+            List<IgnoredView> ignoredLicenses) {}
 
     /** What applying a key would do. */
     record PreviewView(LicenseTerms license, StatusView statusAfter) {}
@@ -185,7 +198,12 @@ final class LicenseRoutes {
                         reading.offset().toString(),
                         reading.jump()
                                 .map(jump -> jump.trustedTime().toString())
-                                .orElse(null)));
+                                .orElse(null)),
+                trust(licenses.trust()),
+                licenses.ignored().stream()
+                        .map(i -> new IgnoredView(
+                                i.serial(), i.licenseId(), i.reason().name(), i.message()))
+                        .toList());
     }
 
     private static String clockWarning(TrustedClock.Reading reading, TrustedClock.ClockJump jump) {
@@ -200,6 +218,19 @@ final class LicenseRoutes {
                         + " behind trusted time (since " + jump.trustedTime() + "); license time and leases go on"
                         + " by the monotonic clock. Correct the system clock";
         };
+    }
+
+    private static TrustView trust(TrustedKeys trust) {
+        return new TrustView(
+                trust.mode().name(),
+                trust.keys().stream()
+                        .map(key -> new TrustedKeyView(
+                                key.keyId(),
+                                key.fingerprint(),
+                                trust.isDevelopment(key.keyId())
+                                        ? TrustMode.DEVELOPMENT.name()
+                                        : TrustMode.PRODUCTION.name()))
+                        .toList());
     }
 
     static LicenseTerms terms(License license) {
