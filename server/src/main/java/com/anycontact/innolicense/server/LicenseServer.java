@@ -30,6 +30,7 @@ import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
+import com.anycontact.innolicense.store.sqlite.SqliteRetention;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
@@ -80,6 +81,12 @@ public final class LicenseServer implements AutoCloseable {
     /** How many lease TTLs the seat store may be unable to write before {@code /health/live} fails. */
     static final int SEAT_OUTAGE_LIVENESS_TTLS = 2;
 
+    /** Where archived audit events go, in the data directory. */
+    static final String AUDIT_ARCHIVE = "audit-archive";
+
+    private static final Duration RETENTION_FIRST = Duration.ofMinutes(5);
+    private static final Duration RETENTION_EVERY = Duration.ofDays(1);
+
     private static final ZoneId UTC = ZoneId.of("UTC");
 
     private final ServerConfig config;
@@ -100,6 +107,8 @@ public final class LicenseServer implements AutoCloseable {
     private final LiveEvents events;
     private final Javalin javalin;
     private ScheduledExecutorService scheduler;
+    private ScheduledExecutorService retentionRunner;
+    private final SqliteRetention retention;
     private int port = -1;
     private volatile boolean started;
 
@@ -110,6 +119,7 @@ public final class LicenseServer implements AutoCloseable {
         this.metrics = new ServerMetrics();
         try {
             this.audit = new SqliteAuditLog(database);
+            this.retention = new SqliteRetention(database);
             SqliteInstallationStore installations = new SqliteInstallationStore(database);
             this.trustedClock = new TrustedClock(
                     clock, installations.trustedTimeMark(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit));
@@ -216,6 +226,10 @@ public final class LicenseServer implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(
                 this::purgeSessions, SESSION_PURGE.toMillis(), SESSION_PURGE.toMillis(), TimeUnit.MILLISECONDS);
+        retentionRunner = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("innolicense-retention").daemon(true).factory());
+        retentionRunner.scheduleWithFixedDelay(
+                this::applyRetention, RETENTION_FIRST.toMillis(), RETENTION_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         LicenseStatus status = licenses.status();
         long millis = (System.nanoTime() - openedAtNanos) / 1_000_000;
         LOG.info(
@@ -270,6 +284,34 @@ public final class LicenseServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the denials older than the denial retention and, when an audit retention is set, archives the
+     * audit events older than it to {@code audit-archive/} in the data directory and removes them. Runs once a
+     * day on a thread of its own, never on a request's path; a failure is logged and the next day tries again.
+     */
+    void applyRetention() {
+        Instant now = trustedClock.instant();
+        ServerConfig.Retention retention = config.retention();
+        try {
+            long deleted = this.retention.purgeDenials(now.minus(retention.denials()));
+            if (deleted > 0) {
+                LOG.info("deleted {} denials older than {}", deleted, Durations.format(retention.denials()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("deleting old denials failed; will try again tomorrow", e);
+        }
+        retention.audit().ifPresent(keep -> {
+            try {
+                this.retention
+                        .archiveAudit(now.minus(keep), config.dataDirectory().resolve(AUDIT_ARCHIVE))
+                        .ifPresent(file ->
+                                LOG.info("archived audit events older than {} to {}", Durations.format(keep), file));
+            } catch (RuntimeException e) {
+                LOG.warn("archiving old audit events failed; nothing was removed; will try again tomorrow", e);
+            }
+        });
+    }
+
     /** Drops the browser sessions that ended; the scheduler calls this once a minute. */
     void purgeSessions() {
         try {
@@ -322,6 +364,9 @@ public final class LicenseServer implements AutoCloseable {
             events.closeAll();
             javalin.stop();
         } finally {
+            if (retentionRunner != null) {
+                retentionRunner.shutdownNow();
+            }
             if (scheduler != null) {
                 scheduler.shutdown();
                 try {
