@@ -24,14 +24,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Fault by fault: a {@link FaultEvent.Kind#KILL} is {@code kill -9} and an immediate restart on the same data
  * directory and port; a {@link FaultEvent.Kind#PAUSE} is {@code SIGSTOP} for 1.5 lease TTLs, then {@code SIGCONT};
- * a clock step moves the server's wall clock an hour back or forward (libfaketime, re-read within a second); a
+ * a clock step moves the server's wall clock an hour back or forward (through its clock file); a
  * {@link FaultEvent.Kind#DISK_FULL} fills the data directory's own small tmpfs with a ballast file for 1.5 TTLs,
  * then deletes it; a {@link FaultEvent.Kind#FOREIGN_LOCK} runs {@link SqliteWriteLock} for 1.5 TTLs. A fault whose
- * means are missing (not root for the tmpfs, no libfaketime) is skipped, loudly.
+ * means are missing (not root for the tmpfs, no libfaketime when asked for) is skipped, loudly.
  */
 final class FaultRound {
 
-    /** How long a clock step takes to reach the server: libfaketime re-reads its file at most once a second. */
+    /**
+     * How long a clock step takes to reach the server: libfaketime re-reads its file at most once a second, the
+     * injected clock every 100 ms.
+     */
     private static final Duration CLOCK_STEP_LATENCY = Duration.ofMillis(1_200);
 
     private static final Duration CLOCK_STEP = Duration.ofHours(1);
@@ -47,6 +50,7 @@ final class FaultRound {
      * @param capacity the licensed seats
      * @param ttl the lease TTL
      * @param brokenStore empty for the real server, or the broken store to start ({@code off-by-one})
+     * @param clock how clock steps reach the server (when the round has any)
      * @param seed the seed of every random choice
      */
     record Plan(
@@ -57,8 +61,10 @@ final class FaultRound {
             int capacity,
             Duration ttl,
             String brokenStore,
+            ServerNode.Clock clock,
             long seed) {
         Plan {
+            Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(name, "name");
             faults = List.copyOf(faults);
             Objects.requireNonNull(length, "length");
@@ -123,7 +129,8 @@ final class FaultRound {
         RunVendor vendor = new RunVendor();
         ServerNode node = new ServerNode(
                 0,
-                new ServerNode.Launch(jar, plan.brokenStore(), plan.ttl(), clock),
+                new ServerNode.Launch(
+                        jar, plan.brokenStore(), plan.ttl(), clock ? plan.clock() : ServerNode.Clock.SYSTEM),
                 directory.resolve("node-0"),
                 vendor);
         boolean mounted = false;
@@ -160,6 +167,13 @@ final class FaultRound {
                 inject(faults.get(i), node);
             }
             sleepUntil(Math.max(start + plan.length().toNanos(), System.nanoTime() + tail));
+            // A server that has not answered since the last fault ended gets the whole recovery bound to do so.
+            long lastEnded =
+                    injected.stream().mapToLong(FaultEvent::endedNanos).max().orElse(start);
+            while (client.lastServedInvocation() < lastEnded
+                    && System.nanoTime() < lastEnded + recoveryBound.toNanos()) {
+                Thread.sleep(250);
+            }
         } finally {
             running.set(false);
             for (Thread thread : threads) {

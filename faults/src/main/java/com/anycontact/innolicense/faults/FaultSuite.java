@@ -39,7 +39,8 @@ public final class FaultSuite {
      *
      * @param args {@code short|long}, then options: {@code --minutes N} (long), {@code --jar PATH}, {@code --out
      *     DIR}, {@code --agents N}, {@code --capacity N}, {@code --ttl-seconds N}, {@code --seed N}, {@code
-     *     --only KIND} (one round: kill, pause, clock, disk, lock, mixed, broken)
+     *     --only KIND} (one round: kill, pause, clock, disk, lock, mixed, broken), {@code --clock injected|faketime}
+     *     (how clock steps reach the server; libfaketime makes the JVM several times slower)
      */
     public static void main(String[] args) {
         try {
@@ -47,7 +48,8 @@ public final class FaultSuite {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: FaultSuite short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
-                    + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]");
+                    + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
+                    + " [--clock injected|faketime]");
             System.exit(2);
         } catch (IOException | RuntimeException e) {
             System.err.println("fault suite failed: " + e);
@@ -71,6 +73,7 @@ public final class FaultSuite {
         int ttlSeconds = 6;
         long seed = System.currentTimeMillis();
         String only = null;
+        ServerNode.Clock clock = ServerNode.Clock.INJECTED;
         for (int i = 1; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(args[i] + " needs a value");
@@ -85,6 +88,12 @@ public final class FaultSuite {
                 case "--ttl-seconds" -> ttlSeconds = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--only" -> only = value;
+                case "--clock" ->
+                    clock = switch (value) {
+                        case "injected" -> ServerNode.Clock.INJECTED;
+                        case "faketime" -> ServerNode.Clock.FAKETIME;
+                        default -> throw new IllegalArgumentException("--clock is injected or faketime, not " + value);
+                    };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -107,7 +116,7 @@ public final class FaultSuite {
                 seed,
                 runDirectory);
 
-        List<FaultRound.Plan> plans = plans(longRun, minutes, agents, capacity, ttl, seed, only);
+        List<FaultRound.Plan> plans = plans(longRun, minutes, agents, capacity, ttl, clock, seed, only);
         List<FaultRound.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
             FaultRound.Plan plan = plans.get(i);
@@ -141,7 +150,14 @@ public final class FaultSuite {
     }
 
     private static List<FaultRound.Plan> plans(
-            boolean longRun, int minutes, int agents, int capacity, Duration ttl, long seed, String only) {
+            boolean longRun,
+            int minutes,
+            int agents,
+            int capacity,
+            Duration ttl,
+            ServerNode.Clock clock,
+            long seed,
+            String only) {
         List<FaultRound.Plan> plans = new ArrayList<>();
         FaultEvent.Kind kill = FaultEvent.Kind.KILL;
         FaultEvent.Kind pause = FaultEvent.Kind.PAUSE;
@@ -158,7 +174,7 @@ public final class FaultSuite {
         if (!longRun) {
             Duration length = Duration.ofSeconds(30);
             rounds.forEach((name, faults) -> plans.add(
-                    new FaultRound.Plan(name, faults, length, agents, capacity, ttl, "", seed + plans.size())));
+                    new FaultRound.Plan(name, faults, length, agents, capacity, ttl, "", clock, seed + plans.size())));
         } else {
             rounds.put("mixed", List.of(kill, pause, back, lock, disk, forward, kill, pause, lock, back, disk, kill));
             Duration length = Duration.ofMinutes(3);
@@ -171,11 +187,19 @@ public final class FaultSuite {
                 for (int repeat = 0; repeat < (name.equals("mixed") ? 1 : 3); repeat++) {
                     faults.addAll(rounds.get(name));
                 }
-                plans.add(new FaultRound.Plan(name, faults, length, agents, capacity, ttl, "", seed + i));
+                plans.add(new FaultRound.Plan(name, faults, length, agents, capacity, ttl, "", clock, seed + i));
             }
         }
         plans.add(new FaultRound.Plan(
-                "broken", List.of(kill), Duration.ofSeconds(30), agents, capacity, ttl, "off-by-one", seed + 99));
+                "broken",
+                List.of(kill),
+                Duration.ofSeconds(30),
+                agents,
+                capacity,
+                ttl,
+                "off-by-one",
+                clock,
+                seed + 99));
         if (only != null) {
             String wanted = only;
             List<FaultRound.Plan> chosen =

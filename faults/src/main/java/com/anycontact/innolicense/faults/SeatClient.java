@@ -12,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The seat calls of the ACD, over HTTP to one node, each turned into an {@link Op} with its times on the
@@ -26,6 +27,7 @@ final class SeatClient {
     private final String acdToken;
     private final Duration timeout;
     private final HttpClient http;
+    private final AtomicLong lastServed = new AtomicLong(Long.MIN_VALUE);
 
     /**
      * A client of one node.
@@ -52,6 +54,9 @@ final class SeatClient {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             long answered = System.nanoTime();
+            if (response.statusCode() < 500) {
+                lastServed.accumulateAndGet(invoked, Math::max);
+            }
             return answer(agent, kind, invoked, answered, response.statusCode(), response.body());
         } catch (HttpConnectTimeoutException e) {
             return new Op(agent, node.id(), kind, invoked, System.nanoTime(), Op.Outcome.UNKNOWN, 0, "", null, null);
@@ -64,6 +69,11 @@ final class SeatClient {
             Thread.currentThread().interrupt();
             return new Op(agent, node.id(), kind, invoked, System.nanoTime(), Op.Outcome.UNKNOWN, 0, "", null, null);
         }
+    }
+
+    /** The invocation time of the latest call answered with a seat answer (not 5xx), for the harness's waits. */
+    long lastServedInvocation() {
+        return lastServed.get();
     }
 
     private Op answer(String agent, Op.Kind kind, long invoked, long answered, int status, String body) {

@@ -22,13 +22,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One server process under test, on its own data directory and port, which survive its restarts: the real {@code
- * java -jar innolicense.jar server}, or {@link com.anycontact.innolicense.server.FaultTestServer} with a broken
- * seat store for the checker's self-test. The harness kills it with {@code SIGKILL}, pauses it with {@code
- * SIGSTOP}, and steps its wall clock through libfaketime's timestamp file (only when started with a fake clock:
- * then {@code CLOCK_MONOTONIC}, and with it {@link System#nanoTime()}, stays real).
+ * java -jar innolicense.jar server}, or the same server wired by {@link
+ * com.anycontact.innolicense.server.FaultTestServer} with a stepped wall clock or a broken seat store. The harness
+ * kills it with {@code SIGKILL}, pauses it with {@code SIGSTOP}, and steps its wall clock through a clock file
+ * ({@link Clock}); {@link System#nanoTime()} stays real either way.
  *
  * <p>Modelled on the bench module's {@code ServerProcess}, which starts a server once; this one restarts it on
- * the same data directory and port, so that the agents' calls go on to the same address.
+ * the same data directory and port, so that the agents' calls go on to the same address. Design for several: each
+ * node has its own directory, port and clock file; a cluster run makes one per node over a shared database.
  */
 final class ServerNode implements AutoCloseable {
 
@@ -51,14 +52,37 @@ final class ServerNode implements AutoCloseable {
      * @param brokenStore empty for the real server; otherwise the broken seat store {@link
      *     com.anycontact.innolicense.server.FaultTestServer} wires in, e.g. {@code off-by-one}
      * @param leaseTtl the server's lease TTL
-     * @param fakeClock whether the server runs under libfaketime, so that its wall clock can be stepped
+     * @param clock how the harness steps the server's wall clock, if at all
      */
-    record Launch(Path jar, String brokenStore, Duration leaseTtl, boolean fakeClock) {
+    record Launch(Path jar, String brokenStore, Duration leaseTtl, Clock clock) {
         Launch {
             Objects.requireNonNull(jar, "jar");
             Objects.requireNonNull(brokenStore, "brokenStore");
             Objects.requireNonNull(leaseTtl, "leaseTtl");
+            Objects.requireNonNull(clock, "clock");
         }
+
+        /** Whether the server is started by {@code FaultTestServer} rather than {@code innolicense server}. */
+        boolean faultTestServer() {
+            return !brokenStore.isEmpty() || clock == Clock.INJECTED;
+        }
+    }
+
+    /** How the server's wall clock can be stepped. */
+    enum Clock {
+        /** Not at all: the system clock. */
+        SYSTEM,
+        /**
+         * A {@link SteppedClock} given to the server as its time source by {@code FaultTestServer}: the default, as
+         * fast as the system clock.
+         */
+        INJECTED,
+        /**
+         * Debian's libfaketime preloaded into {@code innolicense server} ({@code FAKETIME_TIMESTAMP_FILE}, {@code
+         * FAKETIME_DONT_FAKE_MONOTONIC=1}): it moves {@code Instant.now()} and leaves {@code System.nanoTime()}
+         * alone, but makes the JVM several times slower (futex storms), see docs/reliability.md.
+         */
+        FAKETIME
     }
 
     private final int id;
@@ -216,7 +240,7 @@ final class ServerNode implements AutoCloseable {
      * most once a second by the server).
      */
     void clockOffset(Duration offset) throws IOException {
-        if (!launch.fakeClock()) {
+        if (launch.clock() == Clock.SYSTEM) {
             throw new IllegalStateException("node " + id + " was not started with a fake clock");
         }
         long seconds = offset.toSeconds();
@@ -255,15 +279,19 @@ final class ServerNode implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
-        if (launch.brokenStore().isEmpty()) {
+        if (!launch.faultTestServer()) {
             command.addAll(List.of("-jar", launch.jar().toString(), "server"));
         } else {
             command.addAll(List.of(
                     "-cp",
                     launch.jar() + java.io.File.pathSeparator + ownClasses(),
-                    com.anycontact.innolicense.server.FaultTestServer.class.getName(),
-                    "--broken-store",
-                    launch.brokenStore()));
+                    com.anycontact.innolicense.server.FaultTestServer.class.getName()));
+            if (!launch.brokenStore().isEmpty()) {
+                command.addAll(List.of("--broken-store", launch.brokenStore()));
+            }
+            if (launch.clock() == Clock.INJECTED) {
+                command.addAll(List.of("--clock-file", clockFile.toString()));
+            }
         }
         command.addAll(List.of(
                 "--host",
@@ -281,7 +309,7 @@ final class ServerNode implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("INNOLICENSE_BOOTSTRAP_TOKEN", adminToken);
         builder.environment().put("INNOLICENSE_ADMIN_PASSWORD", adminPassword);
-        if (launch.fakeClock()) {
+        if (launch.clock() == Clock.FAKETIME) {
             builder.environment().put("LD_PRELOAD", LIBFAKETIME.toString());
             builder.environment().put("FAKETIME_TIMESTAMP_FILE", clockFile.toString());
             builder.environment().put("FAKETIME_CACHE_DURATION", "1");

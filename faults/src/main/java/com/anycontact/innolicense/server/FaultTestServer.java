@@ -1,6 +1,8 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.faults.SteppedClock;
 import com.anycontact.innolicense.seat.SeatStore;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -11,10 +13,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 
 /**
- * A license server with a deliberately broken seat store, for the fault-injection suite's self-test: the suite
- * must report violations against it, or its checker proves nothing. It takes the server's own flags ({@code
- * --host}, {@code --port}, {@code --data-dir}, the trust flag, {@code --lease-ttl}) after {@code --broken-store
- * NAME}, and runs until killed:
+ * The license server as the fault suite needs it beyond {@code innolicense server}: with a wall clock the harness
+ * steps ({@code --clock-file FILE}, a {@link SteppedClock} handed to {@link LicenseServer#open} as its time
+ * source, where libfaketime slows the JVM too much), and, for the suite's self-test, with a deliberately broken
+ * seat store ({@code --broken-store off-by-one}) that the checker must catch. It takes the server's own flags
+ * ({@code --host}, {@code --port}, {@code --data-dir}, the trust flag, {@code --lease-ttl}) after its own, and
+ * runs until killed:
  *
  * <pre>
  * java -cp server/target/innolicense.jar:faults/target/classes \
@@ -37,13 +41,22 @@ public final class FaultTestServer {
      * @param args {@code --broken-store NAME}, then the server's flags
      */
     public static void main(String[] args) throws InterruptedException {
-        if (args.length < 2 || !args[0].equals("--broken-store") || !BROKEN_STORES.containsKey(args[1])) {
-            System.err.println("usage: FaultTestServer --broken-store " + String.join("|", BROKEN_STORES.keySet())
-                    + " [server flags]");
-            System.exit(2);
+        String broken = null;
+        InstantSource clock = InstantSource.system();
+        int i = 0;
+        while (i + 1 < args.length && (args[i].equals("--broken-store") || args[i].equals("--clock-file"))) {
+            if (args[i].equals("--broken-store")) {
+                broken = args[i + 1];
+                if (!BROKEN_STORES.containsKey(broken)) {
+                    usage();
+                }
+            } else {
+                clock = SteppedClock.following(Path.of(args[i + 1]));
+            }
+            i += 2;
         }
         Map<ServerConfigLoader.Setting, List<String>> flags = new EnumMap<>(ServerConfigLoader.Setting.class);
-        for (int i = 2; i < args.length; i += 2) {
+        for (; i < args.length; i += 2) {
             String flag = args[i];
             ServerConfigLoader.Setting setting = settingOf(flag);
             if (i + 1 >= args.length) {
@@ -60,16 +73,24 @@ public final class FaultTestServer {
                 yield null;
             }
         };
-        LicenseServer server =
-                LicenseServer.openWithSeatStore(config, InstantSource.system(), System.out, BROKEN_STORES.get(args[1]));
+        LicenseServer server = broken == null
+                ? LicenseServer.open(config, clock, System.out)
+                : LicenseServer.openWithSeatStore(config, clock, System.out, BROKEN_STORES.get(broken));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             server.close();
             stopped.countDown();
         }));
         server.start();
-        System.out.println("FaultTestServer: seat store broken as '" + args[1] + "'");
+        System.out.println("FaultTestServer: seat store " + (broken == null ? "as built" : "broken as '" + broken + "'")
+                + ", wall clock " + (clock instanceof SteppedClock ? "stepped by the harness" : "the system's"));
         stopped.await();
+    }
+
+    private static void usage() {
+        System.err.println("usage: FaultTestServer [--broken-store " + String.join("|", BROKEN_STORES.keySet())
+                + "] [--clock-file FILE] [server flags]");
+        System.exit(2);
     }
 
     /** The setting of a server flag, found by the flag's name so that renamed flags keep working here. */
