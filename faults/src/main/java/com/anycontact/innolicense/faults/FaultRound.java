@@ -164,16 +164,11 @@ final class FaultRound {
             for (int i = 0; i < faults.size(); i++) {
                 long at = start + warmup + i * slot + (slot > 0 ? random.nextLong(slot / 2) : 0);
                 sleepUntil(at);
+                awaitService(client, start);
                 inject(faults.get(i), node);
             }
             sleepUntil(Math.max(start + plan.length().toNanos(), System.nanoTime() + tail));
-            // A server that has not answered since the last fault ended gets the whole recovery bound to do so.
-            long lastEnded =
-                    injected.stream().mapToLong(FaultEvent::endedNanos).max().orElse(start);
-            while (client.lastServedInvocation() < lastEnded
-                    && System.nanoTime() < lastEnded + recoveryBound.toNanos()) {
-                Thread.sleep(250);
-            }
+            awaitService(client, start);
         } finally {
             running.set(false);
             for (Thread thread : threads) {
@@ -201,6 +196,17 @@ final class FaultRound {
                 result,
                 directory,
                 System.nanoTime() - began);
+    }
+
+    /**
+     * Waits until the server has answered a seat call invoked after the last fault ended, or the recovery bound
+     * has passed: the next fault, or the end of the round, does not cut a recovery short.
+     */
+    private void awaitService(SeatClient client, long start) throws InterruptedException {
+        long lastEnded = injected.stream().mapToLong(FaultEvent::endedNanos).max().orElse(start);
+        while (client.lastServedInvocation() < lastEnded && System.nanoTime() < lastEnded + recoveryBound.toNanos()) {
+            Thread.sleep(250);
+        }
     }
 
     /** The planned faults this machine can inject; the others are reported as skipped. */

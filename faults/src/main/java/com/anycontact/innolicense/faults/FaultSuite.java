@@ -30,8 +30,6 @@ import java.util.Map;
  */
 public final class FaultSuite {
 
-    private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
-
     private FaultSuite() {}
 
     /**
@@ -39,7 +37,7 @@ public final class FaultSuite {
      *
      * @param args {@code short|long}, then options: {@code --minutes N} (long), {@code --jar PATH}, {@code --out
      *     DIR}, {@code --agents N}, {@code --capacity N}, {@code --ttl-seconds N}, {@code --seed N}, {@code
-     *     --only KIND} (one round: kill, pause, clock, disk, lock, mixed, broken), {@code --clock injected|faketime}
+     *     --recovery-seconds N} (default 120), {@code --only KIND} (one round: kill, pause, clock, disk, lock, mixed, broken), {@code --clock injected|faketime}
      *     (how clock steps reach the server; libfaketime makes the JVM several times slower)
      */
     public static void main(String[] args) {
@@ -49,6 +47,7 @@ public final class FaultSuite {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: FaultSuite short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
                     + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
+                    + " [--recovery-seconds N]"
                     + " [--clock injected|faketime]");
             System.exit(2);
         } catch (IOException | RuntimeException e) {
@@ -73,6 +72,7 @@ public final class FaultSuite {
         int ttlSeconds = 6;
         long seed = System.currentTimeMillis();
         String only = null;
+        Duration recoveryBound = Duration.ofSeconds(120);
         ServerNode.Clock clock = ServerNode.Clock.INJECTED;
         for (int i = 1; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
@@ -88,6 +88,7 @@ public final class FaultSuite {
                 case "--ttl-seconds" -> ttlSeconds = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--only" -> only = value;
+                case "--recovery-seconds" -> recoveryBound = Duration.ofSeconds(Long.parseLong(value));
                 case "--clock" ->
                     clock = switch (value) {
                         case "injected" -> ServerNode.Clock.INJECTED;
@@ -112,7 +113,7 @@ public final class FaultSuite {
                 agents,
                 capacity,
                 ttl,
-                RECOVERY_BOUND,
+                recoveryBound,
                 seed,
                 runDirectory);
 
@@ -131,7 +132,7 @@ public final class FaultSuite {
                     plan.broken() ? " (seat store broken: " + plan.brokenStore() + ", violations expected)" : "");
             Path directory = Files.createDirectories(
                     runDirectory.resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, plan.name())));
-            FaultRound.Outcome outcome = new FaultRound(plan, jar, directory, RECOVERY_BOUND, out).run();
+            FaultRound.Outcome outcome = new FaultRound(plan, jar, directory, recoveryBound, out).run();
             outcomes.add(outcome);
             report(outcome, out);
         }
@@ -177,13 +178,14 @@ public final class FaultSuite {
                     new FaultRound.Plan(name, faults, length, agents, capacity, ttl, "", clock, seed + plans.size())));
         } else {
             rounds.put("mixed", List.of(kill, pause, back, lock, disk, forward, kill, pause, lock, back, disk, kill));
-            Duration length = Duration.ofMinutes(3);
-            long rounds0 = Math.max(rounds.size(), minutes / 3 - 1);
+            // one round per kind (and the mixed one), sharing the minutes; every round at least two minutes
+            Duration length = Duration.ofSeconds(Math.max(120, minutes * 60L / rounds.size()));
+            long rounds0 = rounds.size();
             List<String> names = new ArrayList<>(rounds.keySet());
             for (int i = 0; i < rounds0; i++) {
                 String name = names.get(i % names.size());
                 List<FaultEvent.Kind> faults = new ArrayList<>();
-                // three times the faults of the short round, in a round four and a half times as long
+                // three times the faults of the short round
                 for (int repeat = 0; repeat < (name.equals("mixed") ? 1 : 3); repeat++) {
                     faults.addAll(rounds.get(name));
                 }
