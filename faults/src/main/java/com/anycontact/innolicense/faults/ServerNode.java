@@ -34,10 +34,10 @@ import java.util.concurrent.TimeUnit;
 final class ServerNode implements AutoCloseable {
 
     /**
-     * The server's flag for trusting a vendor key that is not built in. The only place the harness names it: the
-     * flag is being renamed to {@code --development-trust}.
+     * The server's flag for trusting a vendor key that is not built in (development trust, docs/trust.md); the only
+     * place the harness names it.
      */
-    static final String TRUST_FLAG = "--trust";
+    static final String TRUST_FLAG = "--development-trust";
 
     /** The shared library of Debian's {@code libfaketime} package. */
     static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
