@@ -203,7 +203,8 @@ final class FaultRound {
      * has passed: the next fault, or the end of the round, does not cut a recovery short.
      */
     private void awaitService(SeatClient client, long start) throws InterruptedException {
-        long lastEnded = injected.stream().mapToLong(FaultEvent::endedNanos).max().orElse(start);
+        long lastEnded =
+                injected.stream().mapToLong(FaultEvent::endedNanos).max().orElse(start);
         while (client.lastServedInvocation() < lastEnded && System.nanoTime() < lastEnded + recoveryBound.toNanos()) {
             Thread.sleep(250);
         }
