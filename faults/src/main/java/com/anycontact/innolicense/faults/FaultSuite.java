@@ -21,7 +21,7 @@ import java.util.Map;
  * operations checked, violations by rule, lost acknowledged claims and the worst recovery time per fault kind.
  *
  * <pre>
- * scripts/faults short    # about 5 minutes: one round per fault kind, then the broken store; CI runs it
+ * scripts/faults short    # a few minutes: one round per fault kind, then the broken store; CI runs it
  * scripts/faults long     # about 30 minutes (--minutes N): longer rounds, every fault kind mixed in too
  * </pre>
  *
