@@ -76,6 +76,12 @@ public record ServerConfig(
         return new ServerConfig(host, port, dataDirectory, trustedKeys, leaseTtl, password, token, secureCookies);
     }
 
+    /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
+    public ServerConfig withSecureCookies(boolean secure) {
+        return new ServerConfig(
+                host, port, dataDirectory, trustedKeys, leaseTtl, adminPassword, bootstrapToken, secure);
+    }
+
     /** Never shows the secrets. */
     @Override
     public String toString() {
