@@ -26,12 +26,14 @@ public final class Innolicense {
     }
 
     /**
-     * Runs the command line with the given environment, standard input, passphrase prompt and clock.
+     * Runs the command line with the given environment, standard input, passphrase prompt and clock. What the
+     * commands print is escaped for the terminal ({@link TerminalOutput}); picocli's own help and usage
+     * messages, which are the program's text and the caller's own arguments, are not.
      *
      * @return the exit code: 0 done, 1 refused, 2 usage error, 3 could not run
      */
     public static int run(String[] args, PrintStream out, PrintStream err, CliEnvironment env) {
-        CommandLine commandLine = commandLine(new CliIo(out, err, env));
+        CommandLine commandLine = commandLine(new CliIo(TerminalOutput.of(out), TerminalOutput.of(err), env));
         commandLine.setOut(writer(out));
         commandLine.setErr(writer(err));
         return commandLine.execute(args);
