@@ -328,9 +328,9 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * Runs the periodic work once: the lifecycle watcher, the reaper, then the usage tracker's flush. Each
-     * failure is logged and does not stop the others. The scheduler calls this once a second; tests call it
-     * after moving their clock.
+     * Runs the periodic work once: the lifecycle watcher, the reaper, the usage tracker's flush, then the live
+     * events' check that every stream's session or token still lasts. Each failure is logged and does not stop
+     * the others. The scheduler calls this once a second; tests call it after moving their clock.
      */
     void tick() {
         try {
@@ -343,6 +343,11 @@ public final class LicenseServer implements AutoCloseable {
             usage.flush();
         } catch (RuntimeException e) {
             LOG.warn("saving the usage of the last minute failed; will try again in a second", e);
+        }
+        try {
+            events.recheck();
+        } catch (RuntimeException e) {
+            LOG.warn("checking the live-event streams' access failed; will try again in a second", e);
         }
     }
 
