@@ -79,6 +79,10 @@ public final class LicenseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LicenseServer.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration SESSION_PURGE = Duration.ofMinutes(1);
+
+    /** How many lease TTLs the seat store may be unable to write before {@code /health/live} fails. */
+    static final int SEAT_OUTAGE_LIVENESS_TTLS = 2;
+
     private static final ZoneId UTC = ZoneId.of("UTC");
 
     private final ServerConfig config;
@@ -165,7 +169,11 @@ public final class LicenseServer implements AutoCloseable {
                     metrics.registry(),
                     List.of(
                             new HealthCheck("database", () -> ledger.inUse() >= 0),
-                            new HealthCheck("started", () -> started)),
+                            new HealthCheck("started", () -> started),
+                            new HealthCheck(
+                                    "seat-writes",
+                                    () -> seatStore.unavailableFor().isZero()),
+                            HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
                     usage,
                     events));
             this.javalin = api.create(config.host(), config.port());
@@ -323,6 +331,16 @@ public final class LicenseServer implements AutoCloseable {
     /** The live events, for tests. */
     LiveEvents events() {
         return events;
+    }
+
+    /**
+     * Whether the seat store has been unable to write for less than {@link #SEAT_OUTAGE_LIVENESS_TTLS} lease TTLs:
+     * beyond that, {@code /health/live} fails so that a supervisor restarts the process (a restart replays the
+     * journal; nothing acked is lost), since a cause that lasts that long is unlikely to go away by itself and
+     * agents whose renewals are answered meanwhile keep their seats, but no new agent gets one.
+     */
+    private boolean seatWritesWithinBound() {
+        return seatStore.unavailableFor().compareTo(config.leaseTtl().multipliedBy(SEAT_OUTAGE_LIVENESS_TTLS)) < 0;
     }
 
     /** The seat ledger, for tests that need many leases faster than HTTP gives them. */
