@@ -28,6 +28,7 @@ import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
@@ -50,6 +51,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +118,11 @@ public final class LicenseServer implements AutoCloseable {
     private volatile boolean started;
 
     private LicenseServer(
-            ServerConfig config, InstantSource clock, PrintStream console, List<VendorPublicKey> productionKeys) {
+            ServerConfig config,
+            InstantSource clock,
+            PrintStream console,
+            List<VendorPublicKey> productionKeys,
+            UnaryOperator<SeatStore> seatStoreSeam) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
         this.database = SqliteDatabase.open(config.dataDirectory());
@@ -144,7 +150,7 @@ public final class LicenseServer implements AutoCloseable {
                     seatStore.inUse(trustedTime.instant()),
                     licenses.status().capacity());
             this.ledger = new SeatLedger(
-                    new ObservedSeatStore(metrics.metered(seatStore), this::seatChanged),
+                    new ObservedSeatStore(seatStoreSeam.apply(metrics.metered(seatStore)), this::seatChanged),
                     trustedTime,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
@@ -216,7 +222,24 @@ public final class LicenseServer implements AutoCloseable {
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(console, "console"),
-                List.copyOf(productionKeys));
+                List.copyOf(productionKeys),
+                UnaryOperator.identity());
+    }
+
+    /**
+     * Opens the server as {@link #open} does, with its seat store wrapped by {@code seatStoreSeam}: the one seam
+     * for the fault-injection suite's self-test ({@code faults} module, {@code FaultTestServer}), which wires a
+     * deliberately broken store to show that its history checker catches one. Package-private, so that only a
+     * class in this package reaches it; the server itself never calls it with anything but the identity.
+     */
+    static LicenseServer openWithSeatStore(
+            ServerConfig config, InstantSource clock, PrintStream console, UnaryOperator<SeatStore> seatStoreSeam) {
+        return new LicenseServer(
+                Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(console, "console"),
+                BuiltInTrust.production(),
+                Objects.requireNonNull(seatStoreSeam, "seatStoreSeam"));
     }
 
     private static TrustedKeys trust(List<VendorPublicKey> production, List<VendorPublicKey> development) {
@@ -305,9 +328,9 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * Runs the periodic work once: the lifecycle watcher, the reaper, then the usage tracker's flush. Each
-     * failure is logged and does not stop the others. The scheduler calls this once a second; tests call it
-     * after moving their clock.
+     * Runs the periodic work once: the lifecycle watcher, the reaper, the usage tracker's flush, then the live
+     * events' check that every stream's session or token still lasts. Each failure is logged and does not stop
+     * the others. The scheduler calls this once a second; tests call it after moving their clock.
      */
     void tick() {
         try {
@@ -320,6 +343,11 @@ public final class LicenseServer implements AutoCloseable {
             usage.flush();
         } catch (RuntimeException e) {
             LOG.warn("saving the usage of the last minute failed; will try again in a second", e);
+        }
+        try {
+            events.recheck();
+        } catch (RuntimeException e) {
+            LOG.warn("checking the live-event streams' access failed; will try again in a second", e);
         }
     }
 

@@ -162,6 +162,12 @@ public record ServerConfig(
                 host, port, dataDirectory, developmentTrust, leaseTtl, password, token, secureCookies, retention);
     }
 
+    /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
+    public ServerConfig withSecureCookies(boolean secure) {
+        return new ServerConfig(
+                host, port, dataDirectory, developmentTrust, leaseTtl, adminPassword, bootstrapToken, secure);
+    }
+
     /** Never shows the secrets. */
     @Override
     public String toString() {
