@@ -21,20 +21,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -76,15 +71,24 @@ import java.util.function.Supplier;
  * batch survives a crash of the process ({@code kill -9}) but a power loss may lose the last
  * commits, as with {@link SqliteSeatStore}.
  *
- * <p>Failure: when a write fails, the store stops (fail-stop): the waiting callers and every
- * later call get a {@link StoreException}, and nothing decided but not committed is ever
- * answered. Reopening the store over the database gives back the committed state.
+ * <p>Failure: when a write fails (disk full, SQLite's write lock held by another process, a failed
+ * commit), the batch stays in flight and is written again after a backoff, in order; its callers are
+ * answered once it commits. Meanwhile claims and releases are refused with {@link
+ * StoreUnavailableException} before anything is decided, renewals of durable leases that rank within
+ * capacity counting every lease are answered, and reaping waits; the outage is logged once when it
+ * starts and once when it ends ({@link #unavailableFor()}). Only a failure while closing, a database
+ * closed underneath, or an {@link Error} stops the store (fail-stop): every later call then gets a
+ * {@link StoreException}, and reopening gives back the committed state.
  *
  * <p>Reads ({@link #leases}, {@link #inUse}, {@link #denials}, {@link #recentDenials}) come from
  * memory and include decisions whose batch is still being committed.
  *
  * <p>One process at a time: opening takes an exclusive lock on a file beside the database, so a
  * second server on the same data directory is refused instead of arbitrating on its own book.
+ *
+ * <p>The parts: {@link SeatBook} holds the leases the decisions are made on; this class decides and runs
+ * the group commit; {@link SeatBatch} answers the callers of a batch once it commits; {@link
+ * SeatCheckpoint} writes the changed leases and truncates the journal; {@link SeatJournal} is the SQL.
  *
  * <p>The writer thread writes through {@link SqliteDatabase}'s one writer connection, between the
  * other stores' transactions; so a claim or release must never be made from inside another write
@@ -97,11 +101,8 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     private static final int RECENT_DENIALS = 1_000;
     private static final int UNREPORTED_LIMIT = 100_000;
-    private static final int CHECKPOINT_CHUNK = 64;
-    private static final long TRUNCATE_CHUNK = 2_048;
     private static final long JOURNAL_LIMIT = 65_536;
     private static final int YIELDS_BEFORE_WAITING = 3;
-    private static final int SPLIT_COMPLETIONS = 16;
     private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final System.Logger LOG = System.getLogger(JournaledSeatStore.class.getName());
@@ -126,8 +127,8 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     private long denials;
     private long lastPosition;
     private long durablePosition;
-    private Batch open = new Batch();
-    private Batch inFlight;
+    private SeatBatch open = new SeatBatch();
+    private SeatBatch inFlight;
     private boolean checkpointRequested;
     private boolean checkpointRunning;
     private long checkpointsDone;
@@ -139,7 +140,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     private boolean failedWhileClosing;
 
     // writer thread only
-    private Checkpoint checkpoint;
+    private SeatCheckpoint checkpoint;
     private boolean finalCheckpointStarted;
     private long lastCheckpointNanos;
     private long truncatedThrough;
@@ -425,7 +426,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     public List<Lease> reap(Instant now) {
         long nowMillis = now.toEpochMilli();
         List<Held> reaped;
-        Batch batch = null;
+        SeatBatch batch = null;
         int slot;
         lock.lock();
         try {
@@ -595,24 +596,24 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         return taken;
     }
 
-    private Batch append(Held lease, boolean removed) {
+    private SeatBatch append(Held lease, boolean removed) {
         long position = ++lastPosition;
         if (!removed && lease.journalPosition() != position) {
             throw new IllegalStateException(
                     "claim at journal position " + lease.journalPosition() + " appended at " + position);
         }
-        Batch batch = openBatch();
+        SeatBatch batch = openSeatBatch();
         batch.entries.add(new SeatJournal.Entry(lease, removed));
         return batch;
     }
 
-    private Batch appendDenial(Denial denial) {
-        Batch batch = openBatch();
+    private SeatBatch appendDenial(Denial denial) {
+        SeatBatch batch = openSeatBatch();
         batch.denials.add(denial);
         return batch;
     }
 
-    private Batch openBatch() {
+    private SeatBatch openSeatBatch() {
         if (open.isEmpty()) {
             work.signal();
         }
@@ -620,7 +621,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     }
 
     /** The batch that commits the given journal position, or {@code null} when it is committed. */
-    private Batch pendingThrough(long position) {
+    private SeatBatch pendingThrough(long position) {
         if (position <= durablePosition) {
             return null;
         }
@@ -639,11 +640,11 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         }
     }
 
-    private static int register(Batch batch) {
+    private static int register(SeatBatch batch) {
         return batch == null ? -1 : batch.register(Thread.currentThread());
     }
 
-    private static void awaitCommit(Batch batch, int slot) {
+    private static void awaitCommit(SeatBatch batch, int slot) {
         if (batch != null) {
             batch.await(slot);
         }
@@ -667,7 +668,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     /** One turn of the writer; {@code false} when the store has stopped. */
     private boolean writeOnce() throws InterruptedException {
-        Batch batch;
+        SeatBatch batch;
         boolean finishing;
         lock.lock();
         try {
@@ -680,11 +681,17 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
                 if (!open.isEmpty()) {
                     inFlight = open;
                     inFlight.lastPosition = lastPosition;
-                    open = new Batch();
+                    open = new SeatBatch();
                 }
                 // only here, with no decision outside the batch about to be committed, may a checkpoint start
                 if (checkpoint == null && (finishing ? !finalCheckpointStarted : checkpointDueInNanos() <= 0)) {
-                    checkpoint = new Checkpoint(book.takeChanges(), lastPosition, book.lastClaimSequence());
+                    checkpoint = new SeatCheckpoint(
+                            journal,
+                            transactions::incrementAndGet,
+                            book.takeChanges(),
+                            lastPosition,
+                            book.lastClaimSequence(),
+                            truncatedThrough);
                     checkpointRequested = false;
                     checkpointRunning = true;
                     finalCheckpointStarted = finishing;
@@ -699,6 +706,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
                 commit(batch);
             }
             if (checkpoint != null && checkpoint.step(finishing)) {
+                truncatedThrough = checkpoint.truncatedThrough();
                 checkpoint = null;
                 lastCheckpointNanos = ticker.nanos();
                 lock.lock();
@@ -780,7 +788,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         return lastCheckpointNanos + checkpointIntervalNanos - ticker.nanos();
     }
 
-    private void commit(Batch batch) {
+    private void commit(SeatBatch batch) {
         journal.append(batch.lastPosition, batch.entries, batch.denials);
         transactions.incrementAndGet();
         lock.lock();
@@ -877,8 +885,8 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     private record Outage(long sinceNanos, String cause) {}
 
     private void fail(StoreException cause) {
-        Batch writing;
-        Batch waiting;
+        SeatBatch writing;
+        SeatBatch waiting;
         lock.lock();
         try {
             if (failure != null) {
@@ -889,7 +897,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
             writing = inFlight;
             waiting = open;
             inFlight = null;
-            open = new Batch();
+            open = new SeatBatch();
             if (writing != null) {
                 writing.complete(cause);
             }
@@ -959,7 +967,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
      * A decision made on the book, and the batch that must commit before it is answered ({@code null} when
      * nothing is pending).
      */
-    private record Decision<T>(T result, Batch batch) {
+    private record Decision<T>(T result, SeatBatch batch) {
 
         /** A future of the result, completed now or when the batch commits; under the store's lock. */
         CompletableFuture<T> future() {
@@ -969,160 +977,6 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
             CompletableFuture<T> future = new CompletableFuture<>();
             batch.register(future, result);
             return future;
-        }
-    }
-
-    /**
-     * Decisions waiting to be committed together. Filled under the store's lock, then handed to
-     * the writer thread, which completes it once.
-     *
-     * <p>Waking: the callers waiting on a batch register in slots, under the store's lock, until
-     * the batch is completed (also under the lock), which seals the slots. The writer then wakes
-     * only slot 0, and each caller, once awake, wakes slots {@code 2i + 1} and {@code 2i + 2}: a
-     * batch of 64 callers is woken in six rounds, and the writer, which would otherwise lose its
-     * processor to the callers it wakes one after another, goes on to the next batch at once.
-     */
-    private static final class Batch {
-        final List<SeatJournal.Entry> entries = new ArrayList<>();
-        final List<Denial> denials = new ArrayList<>();
-        long lastPosition;
-        private final List<Thread> waiters = new ArrayList<>();
-        private final List<Runnable> onCommit = new ArrayList<>();
-        private final List<Consumer<StoreException>> onFailure = new ArrayList<>();
-        private volatile boolean done;
-        private volatile StoreException failure;
-
-        boolean isEmpty() {
-            return entries.isEmpty() && denials.isEmpty();
-        }
-
-        /** Registers a caller that will wait; under the store's lock, before completion. */
-        int register(Thread waiter) {
-            waiters.add(waiter);
-            return waiters.size() - 1;
-        }
-
-        /** Registers a future to complete with the value once the batch commits; under the store's lock. */
-        <T> void register(CompletableFuture<T> future, T value) {
-            onCommit.add(() -> future.complete(value));
-            onFailure.add(cause -> future.completeExceptionally(new StoreException(cause.getMessage(), cause)));
-        }
-
-        /**
-         * Completes the registered futures, after {@link #complete}, outside the store's lock: what depends on
-         * them runs here.
-         */
-        void completeFutures() {
-            StoreException cause = failure;
-            if (cause == null) {
-                onCommit.forEach(Runnable::run);
-            } else {
-                onFailure.forEach(fail -> fail.accept(cause));
-            }
-        }
-
-        /**
-         * Completes the registered futures of a committed batch; when there are many, the helper thread
-         * completes half of them, so that what depends on them (an HTTP server writing answers) runs on two
-         * processors and the writer gets back to the next batch sooner.
-         */
-        void completeFutures(Executor helper) {
-            int count = onCommit.size();
-            if (failure != null || count < SPLIT_COMPLETIONS) {
-                completeFutures();
-                return;
-            }
-            List<Runnable> second = onCommit.subList(count / 2, count);
-            try {
-                helper.execute(() -> second.forEach(Runnable::run));
-            } catch (RejectedExecutionException e) {
-                second.forEach(Runnable::run);
-            }
-            onCommit.subList(0, count / 2).forEach(Runnable::run);
-        }
-
-        /** Marks the batch committed, or failed with the cause; under the store's lock. */
-        void complete(StoreException cause) {
-            if (!done) {
-                failure = cause;
-                done = true;
-            }
-        }
-
-        /** Wakes the first caller, which wakes the next ones; after {@link #complete}. */
-        void wakeFirst() {
-            wake(0);
-        }
-
-        /**
-         * Waits, without giving up on an interrupt, until the batch is completed, then wakes the
-         * callers in the slots after this one.
-         */
-        void await(int slot) {
-            boolean interrupted = false;
-            while (!done) {
-                LockSupport.park(this);
-                interrupted |= Thread.interrupted();
-            }
-            wake(2 * slot + 1);
-            wake(2 * slot + 2);
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            StoreException cause = failure;
-            if (cause != null) {
-                throw new StoreException(cause.getMessage(), cause);
-            }
-        }
-
-        private void wake(int slot) {
-            if (slot < waiters.size()) {
-                LockSupport.unpark(waiters.get(slot));
-            }
-        }
-    }
-
-    /**
-     * A checkpoint in progress, on the writer thread: the leases changed up to a journal position,
-     * written a chunk per transaction in claim order (which is about the order of their rows, so a
-     * chunk touches few pages), then the journal truncated up to that position.
-     */
-    private final class Checkpoint {
-        private final Map<AgentId, Held> taken;
-        private final long throughPosition;
-        private final long lastClaimSequence;
-        private List<Map.Entry<AgentId, Held>> changes;
-        private int written;
-
-        /** Taken under the store's lock, in constant time; the changes are sorted at the first step, outside it. */
-        Checkpoint(Map<AgentId, Held> taken, long throughPosition, long lastClaimSequence) {
-            this.taken = taken;
-            this.throughPosition = throughPosition;
-            this.lastClaimSequence = lastClaimSequence;
-        }
-
-        /** Writes one transaction's worth, or everything; {@code true} when complete. */
-        boolean step(boolean everything) {
-            if (changes == null) {
-                changes = new ArrayList<>(taken.entrySet());
-                changes.sort(Comparator.comparingLong(change -> change.getValue() == null
-                        ? Long.MIN_VALUE
-                        : change.getValue().claimSequence()));
-            }
-            do {
-                if (written < changes.size()) {
-                    int end = everything ? changes.size() : Math.min(changes.size(), written + CHECKPOINT_CHUNK);
-                    journal.checkpoint(changes.subList(written, end));
-                    written = end;
-                } else {
-                    long through =
-                            everything ? throughPosition : Math.min(throughPosition, truncatedThrough + TRUNCATE_CHUNK);
-                    journal.truncate(through, lastClaimSequence);
-                    truncatedThrough = through;
-                }
-                transactions.incrementAndGet();
-            } while (everything && truncatedThrough < throughPosition);
-            return written == changes.size() && truncatedThrough >= throughPosition;
         }
     }
 }
