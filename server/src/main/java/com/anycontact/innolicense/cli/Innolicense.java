@@ -71,7 +71,8 @@ public final class Innolicense {
         commandLine.registerConverter(Moment.class, Moment::parse);
         commandLine.setParameterExceptionHandler(Innolicense::usageError);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, io));
-        exitCodeHelp(commandLine);
+        exitCodeHelp(commandLine, ExitCode.HELP);
+        commandLine.getSubcommands().forEach((name, sub) -> exitCodeHelp(sub, ExitCode.helpFor(name)));
         return commandLine;
     }
 
@@ -110,10 +111,10 @@ public final class Innolicense {
         return ExitCode.ERROR;
     }
 
-    private static void exitCodeHelp(CommandLine commandLine) {
+    private static void exitCodeHelp(CommandLine commandLine, java.util.Map<String, String> codes) {
         commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");
-        commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.HELP);
-        commandLine.getSubcommands().values().forEach(Innolicense::exitCodeHelp);
+        commandLine.getCommandSpec().usageMessage().exitCodeList(codes);
+        commandLine.getSubcommands().values().forEach(sub -> exitCodeHelp(sub, codes));
     }
 
     private static PrintWriter writer(PrintStream stream) {

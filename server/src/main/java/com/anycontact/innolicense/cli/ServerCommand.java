@@ -9,6 +9,9 @@ import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
 import com.anycontact.innolicense.server.StartupRefused;
 import com.anycontact.innolicense.store.StoreException;
 import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.InstantSource;
@@ -40,7 +43,8 @@ import picocli.CommandLine.Option;
             "",
             "With --demo: a throwaway server to look at, see docs/simulator.md.",
             "",
-            "Stops gracefully on SIGINT or SIGTERM."
+            "Stops gracefully on SIGINT or SIGTERM (Ctrl-C) and then exits 0. A start that fails leaves a new"
+                    + " data directory as it was before: not there, or without a database."
         })
 final class ServerCommand implements Callable<Integer> {
 
@@ -105,14 +109,18 @@ final class ServerCommand implements Callable<Integer> {
         if (demoRun.isPresent()) {
             serverConfig = demoRun.get().config();
         }
+        NewDataDirectory created = NewDataDirectory.before(serverConfig.dataDirectory());
         LicenseServer server;
         try {
+            checkPortFree(serverConfig);
             server = open(serverConfig);
         } catch (RuntimeException e) {
+            created.undo();
             demoRun.ifPresent(Demo::deleteData);
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopRequested = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
@@ -132,18 +140,43 @@ final class ServerCommand implements Callable<Integer> {
             demoRun.ifPresent(run -> run.begin(server, io.out(), io.err()));
         } catch (JavalinBindException e) {
             stop.run();
-            throw CommandFailure.error("cannot listen on " + serverConfig.host() + ":" + serverConfig.port()
-                    + ": the port is in use or not allowed; choose another with --port");
+            created.undo();
+            throw portTaken(serverConfig);
         } catch (DemoSetupFailed e) {
             stop.run();
+            created.undo();
             throw CommandFailure.error(e.getMessage());
         }
+        StopSignals.onStop(stopRequested::countDown);
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stop.run();
         return ExitCode.OK;
+    }
+
+    /**
+     * Refuses a port that another process listens on before anything is written to the data directory, so that
+     * a start that cannot listen leaves nothing behind and logs nothing but its one line. (The bind at start
+     * stays the real test: another process may take the port in between, which is handled the same way.)
+     */
+    private static void checkPortFree(ServerConfig serverConfig) {
+        if (serverConfig.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(serverConfig.host(), serverConfig.port()));
+        } catch (IOException | RuntimeException e) {
+            throw portTaken(serverConfig);
+        }
+    }
+
+    private static CommandFailure portTaken(ServerConfig serverConfig) {
+        return CommandFailure.error("cannot listen on " + serverConfig.host() + ":" + serverConfig.port()
+                + ": the port is in use or not allowed; choose another with --port");
     }
 
     private LicenseServer open(ServerConfig serverConfig) {
