@@ -3,6 +3,7 @@ package com.anycontact.innolicense.cli;
 import com.anycontact.innolicense.demo.Demo;
 import com.anycontact.innolicense.demo.DemoSetupFailed;
 import com.anycontact.innolicense.server.LicenseServer;
+import com.anycontact.innolicense.server.Logging;
 import com.anycontact.innolicense.server.ServerConfig;
 import com.anycontact.innolicense.server.ServerConfigLoader;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
@@ -39,7 +40,9 @@ import picocli.CommandLine.Option;
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_TRUST (files separated"
                     + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES, and for the first start"
                     + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
-                    + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value).",
+                    + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value; set on a later start, it"
+                    + " creates the token then: a way back in, audited), and INNOLICENSE_LOG_FORMAT,"
+                    + " INNOLICENSE_LOG_FILE, INNOLICENSE_LOG_LEVEL.",
             "",
             "With --demo: a throwaway server to look at, see docs/simulator.md.",
             "",
@@ -86,6 +89,25 @@ final class ServerCommand implements Callable<Integer> {
             description = "Mark the session cookie Secure: set it when clients reach the server over HTTPS.")
     boolean secureCookies;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            description = "text (default) or json: one JSON object per line, for log shippers.")
+    String logFormat;
+
+    @Option(
+            names = "--log-file",
+            paramLabel = "FILE",
+            description = "Log to this file instead of standard error; rotated daily and at 10 MB, 14 days kept.")
+    String logFile;
+
+    @Option(
+            names = "--log-level",
+            paramLabel = "AREA=LEVEL",
+            description = "The level of an area (a logger name, or root), e.g. com.anycontact.innolicense.seat=debug;"
+                    + " repeat for several.")
+    List<String> logLevels = new ArrayList<>();
+
     ServerCommand(CliIo io) {
         this.io = io;
     }
@@ -94,7 +116,10 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() {
         ServerConfig serverConfig =
                 switch (ServerConfigLoader.load(flags(), io.env().variables(), Optional.ofNullable(config))) {
-                    case ServerConfigLoader.Result.Loaded loaded -> loaded.config();
+                    case ServerConfigLoader.Result.Loaded loaded -> {
+                        Logging.apply(loaded.logging());
+                        yield loaded.config();
+                    }
                     case ServerConfigLoader.Result.Invalid invalid -> {
                         invalid.problems().forEach(problem -> io.err().println("error: " + problem));
                         yield null;
@@ -119,7 +144,6 @@ final class ServerCommand implements Callable<Integer> {
             demoRun.ifPresent(Demo::deleteData);
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch stopRequested = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
@@ -131,10 +155,8 @@ final class ServerCommand implements Callable<Integer> {
         };
         Runtime.getRuntime()
                 .addShutdownHook(
-                        Thread.ofPlatform().name("innolicense-shutdown").unstarted(() -> {
-                            stop.run();
-                            stopped.countDown();
-                        }));
+                        Thread.ofPlatform().name("innolicense-shutdown").unstarted(stop));
+        StopSignals.onStop(stopRequested::countDown); // before listening: a stop as soon as it is up still exits 0
         try {
             server.start();
             demoRun.ifPresent(run -> run.begin(server, io.out(), io.err()));
@@ -147,7 +169,6 @@ final class ServerCommand implements Callable<Integer> {
             created.undo();
             throw CommandFailure.error(e.getMessage());
         }
-        StopSignals.onStop(stopRequested::countDown);
         try {
             stopRequested.await();
         } catch (InterruptedException e) {
@@ -201,6 +222,11 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (!trust.isEmpty()) {
             flags.put(Setting.TRUST, List.copyOf(trust));
+        }
+        put(flags, Setting.LOG_FORMAT, logFormat);
+        put(flags, Setting.LOG_FILE, logFile);
+        if (!logLevels.isEmpty()) {
+            flags.put(Setting.LOG_LEVEL, List.copyOf(logLevels));
         }
         return flags;
     }

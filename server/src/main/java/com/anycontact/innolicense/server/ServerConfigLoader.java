@@ -47,7 +47,13 @@ public final class ServerConfigLoader {
         /** The first-start admin API token; never a flag. */
         BOOTSTRAP_TOKEN("bootstrap-token", false),
         /** Whether the session cookie is marked {@code Secure}. */
-        SECURE_COOKIES("secure-cookies", true);
+        SECURE_COOKIES("secure-cookies", true),
+        /** The format of log lines: {@code text} or {@code json}. */
+        LOG_FORMAT("log-format", true),
+        /** A file to log to instead of standard error (rotated). */
+        LOG_FILE("log-file", true),
+        /** Levels of areas, {@code area=level} separated by {@code ,}; several flags allowed. */
+        LOG_LEVEL("log-level", true);
 
         private final String key;
         private final boolean hasFlag;
@@ -80,8 +86,9 @@ public final class ServerConfigLoader {
          * The configuration is complete and valid.
          *
          * @param config the configuration
+         * @param logging how the server logs
          */
-        record Loaded(ServerConfig config) implements Result {}
+        record Loaded(ServerConfig config, LogSettings logging) implements Result {}
 
         /**
          * The configuration is unusable.
@@ -118,7 +125,7 @@ public final class ServerConfigLoader {
      * Loads the configuration.
      *
      * @param flags the values given on the command line; a setting absent or mapped to an empty list was not
-     *     given. Only {@link Setting#TRUST} may have several values.
+     *     given. Only {@link Setting#TRUST} and {@link Setting#LOG_LEVEL} may have several values.
      * @param environment the process environment
      * @param configFile the properties file named by {@code --config}, if any
      */
@@ -140,11 +147,43 @@ public final class ServerConfigLoader {
         Optional<String> bootstrapToken = value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
         boolean secureCookies =
                 value(Setting.SECURE_COOKIES).map(this::secureCookies).orElse(false);
+        LogSettings logging = logging();
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
         return new Result.Loaded(
-                new ServerConfig(host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies));
+                new ServerConfig(host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies),
+                logging);
+    }
+
+    private LogSettings logging() {
+        LogSettings.Format format = value(Setting.LOG_FORMAT)
+                .map(value -> switch (value.text().toLowerCase(Locale.ROOT)) {
+                    case "text" -> LogSettings.Format.TEXT;
+                    case "json" -> LogSettings.Format.JSON;
+                    default -> {
+                        problem(Setting.LOG_FORMAT, value, "is not a log format; use text or json");
+                        yield LogSettings.Format.TEXT;
+                    }
+                })
+                .orElse(LogSettings.Format.TEXT);
+        Optional<Path> file = value(Setting.LOG_FILE).map(v -> path(Setting.LOG_FILE, v, v.text()));
+        Map<String, String> levels = new java.util.LinkedHashMap<>();
+        value(Setting.LOG_LEVEL).ifPresent(value -> {
+            for (String entry : LIST_SEPARATOR.split(value.text())) {
+                String[] parts = entry.split("=", 2);
+                String level = parts.length == 2 ? parts[1].strip().toUpperCase(Locale.ROOT) : "";
+                if (parts.length != 2 || parts[0].isBlank() || !LogSettings.LEVELS.contains(level)) {
+                    problems.add(Setting.LOG_LEVEL.fileKey() + " (from " + value.source() + "): '" + entry
+                            + "' is not AREA=LEVEL; use e.g. com.anycontact.innolicense.seat=debug or root=warn,"
+                            + " with a level of "
+                            + String.join(", ", LogSettings.LEVELS).toLowerCase(Locale.ROOT));
+                } else {
+                    levels.put(parts[0].strip(), level);
+                }
+            }
+        });
+        return new LogSettings(format, file, levels);
     }
 
     private void readFile(Path file) {
