@@ -88,6 +88,16 @@ class AdminCommandsTest {
     }
 
     @Test
+    void status_saysTheServerRunsOnDevelopmentTrust_andWhichKeys() {
+        CliRunner.Result result = cli.run("admin", "status");
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out())
+                .contains("DEVELOPMENT: keys given with --development-trust are accepted")
+                .contains("anycontact-2026-1, " + VENDOR.keyId() + " (development)");
+    }
+
+    @Test
     void status_asJson_hasTheFieldsScriptsUse() {
         CliRunner.Result result = cli.run("admin", "status", "--json");
 
@@ -239,14 +249,14 @@ class AdminCommandsTest {
         String admin = cli.run("admin", "token", "list", "--help").out();
         String server = cli.run("server", "--help").out();
         String simulate = cli.run("simulate", "--help").out();
-        String vendor = cli.run("vendor", "issue", "--help").out();
+        String license = cli.run("license", "verify", "--help").out();
 
         assertThat(admin).contains("Exit codes:", "server not reachable").doesNotContain("passphrase");
         assertThat(server)
                 .contains("stopped on SIGTERM or SIGINT", "port in use")
                 .doesNotContain("passphrase");
         assertThat(simulate).contains("the simulation stopped").doesNotContain("passphrase");
-        assertThat(vendor).contains("passphrase");
+        assertThat(license).contains("genuine", "passphrase");
     }
 
     @Test
