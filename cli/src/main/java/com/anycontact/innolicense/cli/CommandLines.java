@@ -78,10 +78,16 @@ final class CommandLines {
         return ExitCode.ERROR;
     }
 
+    /** The exit codes in every command's help: each family of commands (admin, server, …) says what they mean. */
     private static void exitCodeHelp(CommandLine commandLine) {
+        exitCodeHelp(commandLine, ExitCode.HELP);
+        commandLine.getSubcommands().forEach((name, sub) -> exitCodeHelp(sub, ExitCode.helpFor(name)));
+    }
+
+    private static void exitCodeHelp(CommandLine commandLine, java.util.Map<String, String> codes) {
         commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");
-        commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.HELP);
-        commandLine.getSubcommands().values().forEach(CommandLines::exitCodeHelp);
+        commandLine.getCommandSpec().usageMessage().exitCodeList(codes);
+        commandLine.getSubcommands().values().forEach(sub -> exitCodeHelp(sub, codes));
     }
 
     private static PrintWriter writer(PrintStream stream) {

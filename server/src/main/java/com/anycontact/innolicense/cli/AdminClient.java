@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cli;
 
+import com.anycontact.innolicense.server.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -31,6 +32,7 @@ final class AdminClient {
     static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final long POLL_MILLIS = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -106,6 +108,42 @@ final class AdminClient {
 
     Answer delete(String path) {
         return send(request(path).DELETE());
+    }
+
+    /**
+     * Waits until the server answers {@code GET /health/ready} with 200, asking every {@value #POLL_MILLIS} ms:
+     * a server that is not listening yet, or still starting (503), is asked again until {@code limit} has passed
+     * on {@code clock}.
+     *
+     * @throws CommandFailure with {@link ExitCode#ERROR} when the server is not ready in time, saying why
+     */
+    void awaitReady(Duration limit, java.time.Clock clock) {
+        java.time.Instant deadline = clock.instant().plus(limit);
+        String last;
+        while (true) {
+            try {
+                Answer answer = send(HttpRequest.newBuilder(URI.create(server + "/health/ready"))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET());
+                if (answer.status() == 200) {
+                    return;
+                }
+                last = "not ready (HTTP " + answer.status() + " "
+                        + answer.json().path("checks") + ")";
+            } catch (CommandFailure e) {
+                last = e.getMessage();
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw CommandFailure.error("the license server at " + server + " was not ready within "
+                        + Durations.format(limit) + "; last: " + last);
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw CommandFailure.error("interrupted while waiting for the license server");
+            }
+        }
     }
 
     /** A path segment or query value, percent-encoded. */

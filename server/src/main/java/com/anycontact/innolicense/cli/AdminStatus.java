@@ -1,6 +1,8 @@
 package com.anycontact.innolicense.cli;
 
+import com.anycontact.innolicense.server.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -14,10 +16,15 @@ import picocli.CommandLine.Option;
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
-        description = "Shows the license status of the server: state, installation ID, capacity and seats in use,"
-                + " the license in force, end and grace end, a pending renewal, the trusted vendor keys (and whether"
-                + " the server runs on development trust), stored licenses ignored because they do not verify,"
-                + " warnings.")
+        description = {
+            "Shows the license status of the server: state, installation ID, capacity and seats in use,"
+                    + " the license in force, end and grace end, a pending renewal, the trusted vendor keys (and"
+                    + " whether the server runs on development trust), stored licenses ignored because they do not"
+                    + " verify, warnings.",
+            "",
+            "With --wait, first waits until the server is ready (GET /health/ready answers 200), for scripts"
+                    + " that have just started it: exit code 3 when it is not ready in time."
+        })
 final class AdminStatus implements Callable<Integer> {
 
     private final CliIo io;
@@ -28,13 +35,26 @@ final class AdminStatus implements Callable<Integer> {
     @Option(names = "--json", description = "Print the server's JSON instead of text.")
     boolean json;
 
+    @Option(
+            names = "--wait",
+            paramLabel = "DURATION",
+            description = "Wait up to this long for the server to be ready (e.g. 30s, 2m) before asking it.")
+    String wait;
+
     AdminStatus(CliIo io) {
         this.io = io;
     }
 
     @Override
     public Integer call() {
-        AdminClient.Answer answer = connection.client(io.env()).get("/api/v1/license");
+        AdminClient client = connection.client(io.env());
+        if (wait != null) {
+            Duration limit = Durations.parse(wait)
+                    .orElseThrow(() ->
+                            new CommandFailure(ExitCode.USAGE, "--wait: '" + wait + "' is not " + Durations.EXPECTED));
+            client.awaitReady(limit, io.env().clock());
+        }
+        AdminClient.Answer answer = client.get("/api/v1/license");
         if (answer.status() != 200) {
             throw AdminClient.unexpected(answer);
         }

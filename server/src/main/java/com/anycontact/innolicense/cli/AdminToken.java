@@ -67,7 +67,11 @@ final class AdminToken {
     }
 
     /** {@code admin token list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the API tokens, without secrets.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Lists the API tokens, without secrets: revoked ones marked as such, with when. Names need"
+                    + " not be unique: the ID (what revoke takes), creator and creation time tell tokens apart.")
     static final class List implements Callable<Integer> {
 
         private final CliIo io;
@@ -84,13 +88,21 @@ final class AdminToken {
 
         @Override
         public Integer call() {
-            return AdminListing.print(
+            return AdminListing.printColumns(
                     io,
                     connection.client(io.env()).get("/api/v1/tokens"),
                     json,
                     "tokens",
-                    java.util.List.of("ID", "NAME", "ROLE", "CREATED"),
-                    java.util.List.of("id", "name", "role", "createdAt"));
+                    java.util.List.of("ID", "NAME", "ROLE", "CREATED", "CREATED BY", "STATUS"),
+                    java.util.List.of(
+                            AdminListing.field("id"),
+                            AdminListing.field("name"),
+                            AdminListing.field("role"),
+                            AdminListing.field("createdAt"),
+                            AdminListing.field("createdBy"),
+                            token -> token.path("revokedAt").isTextual()
+                                    ? "revoked " + token.path("revokedAt").asText()
+                                    : "active"));
         }
     }
 

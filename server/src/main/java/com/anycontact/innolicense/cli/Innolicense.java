@@ -64,7 +64,8 @@ public final class Innolicense {
                                 .addSubcommand(new AdminUser.List(io))
                                 .addSubcommand(new AdminUser.Delete(io))
                                 .addSubcommand(new AdminUser.Password(io)))
-                        .addSubcommand(new AdminAudit(io)));
+                        .addSubcommand(new AdminAudit(io))
+                        .addSubcommand(new AdminRecover(io)));
         commandLine.registerConverter(Moment.class, Moment::parse);
         CommandLines.configure(commandLine, io, Set.of());
         commandLine.setParameterExceptionHandler((exception, args) -> {

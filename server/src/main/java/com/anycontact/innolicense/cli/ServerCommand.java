@@ -3,6 +3,7 @@ package com.anycontact.innolicense.cli;
 import com.anycontact.innolicense.demo.Demo;
 import com.anycontact.innolicense.demo.DemoSetupFailed;
 import com.anycontact.innolicense.server.LicenseServer;
+import com.anycontact.innolicense.server.Logging;
 import com.anycontact.innolicense.server.ServerConfig;
 import com.anycontact.innolicense.server.ServerConfigLoader;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
@@ -10,6 +11,9 @@ import com.anycontact.innolicense.server.StartupRefused;
 import com.anycontact.innolicense.store.StoreException;
 import com.anycontact.innolicense.time.Ticker;
 import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.InstantSource;
@@ -38,7 +42,9 @@ import picocli.CommandLine.Option;
                     + " separated by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
                     + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, and for the first start"
                     + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
-                    + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value).",
+                    + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value; set on a later start, it"
+                    + " creates the token then: a way back in, audited), and INNOLICENSE_LOG_FORMAT,"
+                    + " INNOLICENSE_LOG_FILE, INNOLICENSE_LOG_LEVEL.",
             "",
             "License keys are accepted when signed with one of the vendor's production keys, which are built"
                     + " into the server. --development-trust adds keys of your own for development or evaluation;"
@@ -46,7 +52,8 @@ import picocli.CommandLine.Option;
             "",
             "With --demo: a throwaway server to look at, see docs/simulator.md.",
             "",
-            "Stops gracefully on SIGINT or SIGTERM."
+            "Stops gracefully on SIGINT or SIGTERM (Ctrl-C) and then exits 0. A start that fails leaves a new"
+                    + " data directory as it was before: not there, or without a database."
         })
 final class ServerCommand implements Callable<Integer> {
 
@@ -107,6 +114,25 @@ final class ServerCommand implements Callable<Integer> {
             description = "Mark the session cookie Secure: set it when clients reach the server over HTTPS.")
     boolean secureCookies;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            description = "text (default) or json: one JSON object per line, for log shippers.")
+    String logFormat;
+
+    @Option(
+            names = "--log-file",
+            paramLabel = "FILE",
+            description = "Log to this file instead of standard error; rotated daily and at 10 MB, 14 days kept.")
+    String logFile;
+
+    @Option(
+            names = "--log-level",
+            paramLabel = "AREA=LEVEL",
+            description = "The level of an area (a logger name, or root), e.g. com.anycontact.innolicense.seat=debug;"
+                    + " repeat for several.")
+    List<String> logLevels = new ArrayList<>();
+
     ServerCommand(CliIo io) {
         this.io = io;
     }
@@ -121,7 +147,10 @@ final class ServerCommand implements Callable<Integer> {
         }
         ServerConfig serverConfig =
                 switch (ServerConfigLoader.load(flags(), io.env().variables(), Optional.ofNullable(config))) {
-                    case ServerConfigLoader.Result.Loaded loaded -> loaded.config();
+                    case ServerConfigLoader.Result.Loaded loaded -> {
+                        Logging.apply(loaded.logging());
+                        yield loaded.config();
+                    }
                     case ServerConfigLoader.Result.Invalid invalid -> {
                         invalid.problems().forEach(problem -> io.err().println("error: " + problem));
                         yield null;
@@ -141,14 +170,17 @@ final class ServerCommand implements Callable<Integer> {
         if (demoRun.isPresent()) {
             serverConfig = demoRun.get().config();
         }
+        NewDataDirectory created = NewDataDirectory.before(serverConfig.dataDirectory());
         LicenseServer server;
         try {
+            checkPortFree(serverConfig);
             server = open(serverConfig);
         } catch (RuntimeException e) {
+            created.undo();
             demoRun.ifPresent(Demo::deleteData);
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopRequested = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
@@ -159,27 +191,49 @@ final class ServerCommand implements Callable<Integer> {
         };
         Runtime.getRuntime()
                 .addShutdownHook(
-                        Thread.ofPlatform().name("innolicense-shutdown").unstarted(() -> {
-                            stop.run();
-                            stopped.countDown();
-                        }));
+                        Thread.ofPlatform().name("innolicense-shutdown").unstarted(stop));
+        StopSignals.onStop(stopRequested::countDown); // before listening: a stop as soon as it is up still exits 0
         try {
             server.start();
             demoRun.ifPresent(run -> run.begin(server, io.out(), io.err()));
         } catch (JavalinBindException e) {
             stop.run();
-            throw CommandFailure.error("cannot listen on " + serverConfig.host() + ":" + serverConfig.port()
-                    + ": the port is in use or not allowed; choose another with --port");
+            created.undo();
+            throw portTaken(serverConfig);
         } catch (DemoSetupFailed e) {
             stop.run();
+            created.undo();
             throw CommandFailure.error(e.getMessage());
         }
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stop.run();
         return ExitCode.OK;
+    }
+
+    /**
+     * Refuses a port that another process listens on before anything is written to the data directory, so that
+     * a start that cannot listen leaves nothing behind and logs nothing but its one line. (The bind at start
+     * stays the real test: another process may take the port in between, which is handled the same way.)
+     */
+    private static void checkPortFree(ServerConfig serverConfig) {
+        if (serverConfig.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(serverConfig.host(), serverConfig.port()));
+        } catch (IOException | RuntimeException e) {
+            throw portTaken(serverConfig);
+        }
+    }
+
+    private static CommandFailure portTaken(ServerConfig serverConfig) {
+        return CommandFailure.error("cannot listen on " + serverConfig.host() + ":" + serverConfig.port()
+                + ": the port is in use or not allowed; choose another with --port");
     }
 
     private LicenseServer open(ServerConfig serverConfig) {
@@ -206,6 +260,11 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (!developmentTrust.isEmpty()) {
             flags.put(Setting.DEVELOPMENT_TRUST, List.copyOf(developmentTrust));
+        }
+        put(flags, Setting.LOG_FORMAT, logFormat);
+        put(flags, Setting.LOG_FILE, logFile);
+        if (!logLevels.isEmpty()) {
+            flags.put(Setting.LOG_LEVEL, List.copyOf(logLevels));
         }
         return flags;
     }

@@ -185,11 +185,17 @@ public final class LicenseServer implements AutoCloseable {
                     steadyClock,
                     auditSink(audit));
             switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
-                case Bootstrap.Done done ->
+                case Bootstrap.Done done -> {
                     done.generatedPassword()
                             .ifPresent(password -> console.println("Created user 'admin' with the password "
                                     + password + " (shown only this once; set INNOLICENSE_ADMIN_PASSWORD before"
                                     + " the first start to choose it)"));
+                    if (done.tokenCreated() && !done.adminCreated()) {
+                        LOG.warn("created an admin API token named 'bootstrap' from INNOLICENSE_BOOTSTRAP_TOKEN on a"
+                                + " later start (audited as TOKEN_CREATED by bootstrap): the recovery path; revoke"
+                                + " it when done and unset the variable");
+                    }
+                }
                 case InvalidInput invalid ->
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
@@ -516,7 +522,7 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /** Access control's audit events, recorded in the audit log under the type of the same name. */
-    static AuditSink auditSink(AuditLog audit) {
+    public static AuditSink auditSink(AuditLog audit) {
         return (at, actor, type, detail) -> audit.record(at, actor, AuditEvent.Type.valueOf(type), detail);
     }
 

@@ -54,7 +54,13 @@ public final class ServerConfigLoader {
         /** How long denials are kept. */
         DENIAL_RETENTION("denial-retention", true),
         /** How long audit events stay in the database before they are archived, or {@code off}. */
-        AUDIT_RETENTION("audit-retention", true);
+        AUDIT_RETENTION("audit-retention", true),
+        /** The format of log lines: {@code text} or {@code json}. */
+        LOG_FORMAT("log-format", true),
+        /** A file to log to instead of standard error (rotated). */
+        LOG_FILE("log-file", true),
+        /** Levels of areas, {@code area=level} separated by {@code ,}; several flags allowed. */
+        LOG_LEVEL("log-level", true);
 
         private final String key;
         private final boolean hasFlag;
@@ -87,8 +93,9 @@ public final class ServerConfigLoader {
          * The configuration is complete and valid.
          *
          * @param config the configuration
+         * @param logging how the server logs
          */
-        record Loaded(ServerConfig config) implements Result {}
+        record Loaded(ServerConfig config, LogSettings logging) implements Result {}
 
         /**
          * The configuration is unusable.
@@ -137,8 +144,7 @@ public final class ServerConfigLoader {
      * Loads the configuration.
      *
      * @param flags the values given on the command line; a setting absent or mapped to an empty list was not
-     *     given. Only {@link Setting#DEVELOPMENT_TRUST} may have
-     *     several values.
+     *     given. Only {@link Setting#DEVELOPMENT_TRUST} and {@link Setting#LOG_LEVEL} may have several values.
      * @param environment the process environment
      * @param configFile the properties file named by {@code --config}, if any
      */
@@ -167,19 +173,52 @@ public final class ServerConfigLoader {
         Optional<Duration> auditRetention = value(Setting.AUDIT_RETENTION)
                 .filter(v -> !v.text().equalsIgnoreCase("off"))
                 .map(v -> retention(Setting.AUDIT_RETENTION, v));
+        LogSettings logging = logging();
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
-        return new Result.Loaded(new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                keys,
-                ttl,
-                adminPassword,
-                bootstrapToken,
-                secureCookies,
-                new ServerConfig.Retention(denialRetention, auditRetention)));
+        return new Result.Loaded(
+                new ServerConfig(
+                        host,
+                        port,
+                        dataDirectory,
+                        keys,
+                        ttl,
+                        adminPassword,
+                        bootstrapToken,
+                        secureCookies,
+                        new ServerConfig.Retention(denialRetention, auditRetention)),
+                logging);
+    }
+
+    private LogSettings logging() {
+        LogSettings.Format format = value(Setting.LOG_FORMAT)
+                .map(value -> switch (value.text().toLowerCase(Locale.ROOT)) {
+                    case "text" -> LogSettings.Format.TEXT;
+                    case "json" -> LogSettings.Format.JSON;
+                    default -> {
+                        problem(Setting.LOG_FORMAT, value, "is not a log format; use text or json");
+                        yield LogSettings.Format.TEXT;
+                    }
+                })
+                .orElse(LogSettings.Format.TEXT);
+        Optional<Path> file = value(Setting.LOG_FILE).map(v -> path(Setting.LOG_FILE, v, v.text()));
+        Map<String, String> levels = new java.util.LinkedHashMap<>();
+        value(Setting.LOG_LEVEL).ifPresent(value -> {
+            for (String entry : LIST_SEPARATOR.split(value.text())) {
+                String[] parts = entry.split("=", 2);
+                String level = parts.length == 2 ? parts[1].strip().toUpperCase(Locale.ROOT) : "";
+                if (parts.length != 2 || parts[0].isBlank() || !LogSettings.LEVELS.contains(level)) {
+                    problems.add(Setting.LOG_LEVEL.fileKey() + " (from " + value.source() + "): '" + entry
+                            + "' is not AREA=LEVEL; use e.g. com.anycontact.innolicense.seat=debug or root=warn,"
+                            + " with a level of "
+                            + String.join(", ", LogSettings.LEVELS).toLowerCase(Locale.ROOT));
+                } else {
+                    levels.put(parts[0].strip(), level);
+                }
+            }
+        });
+        return new LogSettings(format, file, levels);
     }
 
     private void readFile(Path file) {

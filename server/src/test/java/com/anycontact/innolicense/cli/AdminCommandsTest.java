@@ -190,6 +190,77 @@ class AdminCommandsTest {
     }
 
     @Test
+    void statusWait_answersOnceTheServerIsReady() {
+        CliRunner.Result result = cli.run("admin", "status", "--wait", "30s");
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out()).contains("UNLICENSED");
+    }
+
+    @Test
+    void statusWait_forAServerThatNeverComes_exits3AfterTheWait() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        cli.clock = java.time.Clock.systemUTC();
+
+        CliRunner.Result result =
+                cli.run("admin", "status", "--wait", "600ms", "--server", "http://127.0.0.1:" + closedPort);
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).contains("was not ready within 600ms", "connection refused");
+    }
+
+    @Test
+    void statusWait_withoutADuration_isAUsageError() {
+        CliRunner.Result result = cli.run("admin", "status", "--wait", "soon");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--wait: 'soon' is not a duration");
+    }
+
+    @Test
+    void tokenList_marksRevokedTokensAndTellsTokensOfTheSameNameApart() throws IOException {
+        cli.run("admin", "token", "create", "--name", "acd-node-1", "--role", "ACD");
+        cli.run("admin", "token", "create", "--name", "acd-node-1", "--role", "ACD");
+        List<String> ids = new java.util.ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cli.run("admin", "token", "list", "--json").out())
+                .path("tokens")
+                .forEach(token -> {
+                    if (token.path("name").asText().equals("acd-node-1")) {
+                        ids.add(token.path("id").asText());
+                    }
+                });
+        String revokedId = ids.get(ids.size() - 1);
+        cli.run("admin", "token", "revoke", revokedId);
+
+        CliRunner.Result listed = cli.run("admin", "token", "list");
+
+        assertThat(listed.out().lines().findFirst().orElseThrow()).contains("ID", "NAME", "CREATED BY", "STATUS");
+        assertThat(listed.out().lines().filter(line -> line.contains("acd-node-1")))
+                .hasSize(2)
+                .anySatisfy(line -> assertThat(line).startsWith(revokedId).contains("revoked 20"))
+                .anySatisfy(line -> assertThat(line).doesNotStartWith(revokedId).endsWith("active"));
+    }
+
+    @Test
+    void helpFooters_sayWhatTheCodesMeanForEachCommand() {
+        String admin = cli.run("admin", "token", "list", "--help").out();
+        String server = cli.run("server", "--help").out();
+        String simulate = cli.run("simulate", "--help").out();
+        String license = cli.run("license", "verify", "--help").out();
+
+        assertThat(admin).contains("Exit codes:", "server not reachable").doesNotContain("passphrase");
+        assertThat(server)
+                .contains("stopped on SIGTERM or SIGINT", "port in use")
+                .doesNotContain("passphrase");
+        assertThat(simulate).contains("the simulation stopped").doesNotContain("passphrase");
+        assertThat(license).contains("genuine", "passphrase");
+    }
+
+    @Test
     void aBadServerUrl_isAUsageError() {
         CliRunner.Result result = cli.run("admin", "status", "--server", "localhost:8080");
 

@@ -49,6 +49,38 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void logSettings_comeFromFlagsEnvironmentAndFile() throws IOException {
+        Path file = file("log-file=logs/innolicense.log\nlog-level=root=warn\n");
+        Result result = ServerConfigLoader.load(
+                Map.of(Setting.LOG_LEVEL, List.of("com.anycontact.innolicense.seat=debug", "org.eclipse.jetty=INFO")),
+                Map.of("INNOLICENSE_LOG_FORMAT", "JSON"),
+                Optional.of(file));
+
+        assertThat(result).isInstanceOf(Result.Loaded.class);
+        LogSettings logging = ((Result.Loaded) result).logging();
+        assertThat(logging.format()).isEqualTo(LogSettings.Format.JSON);
+        assertThat(logging.file()).contains(dir.resolve("logs/innolicense.log"));
+        assertThat(logging.levels())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("com.anycontact.innolicense.seat", "DEBUG", "org.eclipse.jetty", "INFO"));
+    }
+
+    @Test
+    void badLogSettings_areNamedWithWhatIsExpected() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.LOG_LEVEL, List.of("seat:debug")),
+                Map.of("INNOLICENSE_LOG_FORMAT", "xml"),
+                Optional.empty()));
+
+        assertThat(problems)
+                .containsExactlyInAnyOrder(
+                        "log-format (from INNOLICENSE_LOG_FORMAT): 'xml' is not a log format; use text or json",
+                        "log-level (from --log-level): 'seat:debug' is not AREA=LEVEL; use e.g."
+                                + " com.anycontact.innolicense.seat=debug or root=warn, with a level of trace, debug,"
+                                + " info, warn, error, off");
+    }
+
+    @Test
     void flags_winOverEnvironment_whichWinsOverTheFile() throws IOException {
         Path file = file("port=7000\nlease-ttl=30s\nhost=10.0.0.1\n");
         Map<String, String> env = Map.of("INNOLICENSE_PORT", "7001", "INNOLICENSE_LEASE_TTL", "2m");

@@ -11,12 +11,17 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -46,6 +51,7 @@ public final class SqliteDatabase implements AutoCloseable {
 
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final int READERS = 4;
+    private static final String MIGRATIONS = "classpath:db/migration/sqlite";
 
     private final Path file;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -62,11 +68,20 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /**
      * Opens the database in the data directory, creating the directory and the file if needed,
-     * and migrates it to the current schema.
+     * and migrates it to the current schema, backing it up first when it has an older one.
      *
-     * @throws StoreException when the file cannot be opened or migrated
+     * @throws StoreException when the file cannot be opened, backed up or migrated, or its schema is newer
+     *     than this program
      */
     public static SqliteDatabase open(Path dataDirectory) {
+        return open(dataDirectory, List.of());
+    }
+
+    /**
+     * Opens the database like {@link #open(Path)}, with further Flyway migration locations beside the
+     * product's: for tests that play a later release's migration.
+     */
+    static SqliteDatabase open(Path dataDirectory, List<String> extraLocations) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Path file = dataDirectory.resolve(FILE_NAME).toAbsolutePath();
         try {
@@ -75,7 +90,7 @@ public final class SqliteDatabase implements AutoCloseable {
             throw new StoreException("cannot create the data directory " + dataDirectory, e);
         }
         SQLiteDataSource dataSource = dataSource(file);
-        migrate(dataSource);
+        migrate(dataSource, file, extraLocations);
         Connection writer = null;
         try {
             writer = dataSource.getConnection();
@@ -231,15 +246,70 @@ public final class SqliteDatabase implements AutoCloseable {
         return dataSource;
     }
 
-    private static void migrate(SQLiteDataSource dataSource) {
+    /**
+     * Migrates the schema with Flyway. Before it applies a migration to a database that has a schema, it takes a
+     * consistent copy with {@code VACUUM INTO} beside the database, named with both versions, e.g. {@code
+     * innolicense-v7-before-v8.db}: the way back when the new release has to be rolled back (docs/operations.md).
+     * It refuses a database whose schema is newer than every migration it knows: a later release wrote it.
+     */
+    private static void migrate(SQLiteDataSource dataSource, Path file, List<String> extraLocations) {
+        List<String> locations = new ArrayList<>(List.of(MIGRATIONS));
+        locations.addAll(extraLocations);
+        Flyway flyway;
+        MigrationInfoService info;
         try {
-            Flyway.configure(SqliteDatabase.class.getClassLoader())
+            flyway = Flyway.configure(SqliteDatabase.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration/sqlite")
-                    .load()
-                    .migrate();
+                    .locations(locations.toArray(String[]::new))
+                    .load();
+            info = flyway.info();
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot read the schema version of the database " + file, e);
+        }
+        MigrationInfo current = info.current();
+        Optional<MigrationVersion> newestKnown = Arrays.stream(info.all())
+                .filter(migration -> migration.getState().isResolved())
+                .map(MigrationInfo::getVersion)
+                .max(MigrationVersion::compareTo);
+        if (current != null && newestKnown.isPresent() && current.getVersion().compareTo(newestKnown.get()) > 0) {
+            throw new StoreException(
+                    "the database " + file + " has schema version " + current.getVersion()
+                            + ", newer than this innolicense knows (up to version " + newestKnown.get()
+                            + "): a later release has upgraded it. Run that release again, or roll back by"
+                            + " restoring the backup it took before upgrading (innolicense-v" + newestKnown.get()
+                            + "-before-v" + current.getVersion() + ".db in the data directory; see"
+                            + " docs/operations.md#upgrade-and-rollback)",
+                    null);
+        }
+        if (current != null && info.pending().length > 0) {
+            backUp(dataSource, file, current.getVersion(), newestKnown.orElseThrow());
+        }
+        try {
+            flyway.migrate();
         } catch (RuntimeException e) {
             throw new StoreException("cannot migrate the database " + dataSource.getUrl(), e);
+        }
+    }
+
+    /** The backup taken before migrating from one schema version to another. */
+    static Path backupFile(Path file, MigrationVersion from, MigrationVersion to) {
+        return file.resolveSibling("innolicense-v" + from + "-before-v" + to + ".db");
+    }
+
+    private static void backUp(SQLiteDataSource dataSource, Path file, MigrationVersion from, MigrationVersion to) {
+        Path backup = backupFile(file, from, to);
+        if (Files.exists(backup)) {
+            return; // taken by an earlier attempt at the same upgrade, before anything was migrated
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+            vacuum.setString(1, backup.toString());
+            vacuum.execute();
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "cannot back up the database to " + backup + " before upgrading it from schema version " + from
+                            + " to " + to + "; nothing was changed (is the disk full?)",
+                    e);
         }
     }
 
