@@ -29,13 +29,16 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the license server: the seat API for ACD nodes and the AC Admin API, on one port, with its"
-                    + " data (license, leases, users, tokens, audit log) in an SQLite file in the data directory.",
+                    + " data (license, leases, users, tokens, audit log) in an SQLite file in the data directory,"
+                    + " or with --database in a PostgreSQL database that several server nodes share (see"
+                    + " docs/cluster.md).",
             "",
             "Each setting comes from its flag, else its environment variable, else the --config file (Java"
                     + " properties: port=8080, lease-ttl=60s, trust=a.pem,b.pem), else its default. Environment:"
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_TRUST (files separated"
-                    + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES, and for the first start"
-                    + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
+                    + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES, INNOLICENSE_DATABASE_URL,"
+                    + " INNOLICENSE_DATABASE_PASSWORD (the database's password, kept out of the URL), and for the"
+                    + " first start only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
                     + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value).",
             "",
             "With --demo: a throwaway server to look at, see docs/simulator.md.",
@@ -76,6 +79,14 @@ final class ServerCommand implements Callable<Integer> {
                     + " signed by an in-memory vendor key, and " + Demo.AGENTS + " simulated agents; prints the URL"
                     + " and the admin password.")
     boolean demo;
+
+    @Option(
+            names = "--database",
+            paramLabel = "URL",
+            description = "Keep all data in this PostgreSQL database, shared by several server nodes, instead of"
+                    + " the data directory: postgresql://USER@HOST:5432/DATABASE or jdbc:postgresql://…; the password"
+                    + " in the URL or in INNOLICENSE_DATABASE_PASSWORD.")
+    String database;
 
     @Option(
             names = "--secure-cookies",
@@ -163,6 +174,7 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, Setting.PORT, port);
         put(flags, Setting.DATA_DIR, dataDir);
         put(flags, Setting.LEASE_TTL, leaseTtl);
+        put(flags, Setting.DATABASE, database);
         if (secureCookies) {
             put(flags, Setting.SECURE_COOKIES, "true");
         }

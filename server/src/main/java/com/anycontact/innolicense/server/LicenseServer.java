@@ -14,6 +14,7 @@ import com.anycontact.innolicense.http.HttpApi;
 import com.anycontact.innolicense.http.LiveEvents;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
 import com.anycontact.innolicense.license.InstallationId;
+import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseStatus;
 import com.anycontact.innolicense.license.LicenseVerifier;
@@ -25,14 +26,7 @@ import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
-import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
-import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
-import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
-import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
-import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
-import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
-import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
-import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
+import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.javalin.Javalin;
 import java.io.PrintStream;
@@ -51,7 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The license server: the database in the data directory, the license service with its lifecycle watcher,
+ * The license server: its {@link Stores} (the SQLite database in the data directory, or the cluster database in
+ * PostgreSQL with {@code --database}), the license service with its lifecycle watcher,
  * the seat ledger with its reaper, access control, and the HTTP API. {@link #open} wires everything and
  * {@link #start()} begins serving; {@link #close()} stops gracefully.
  *
@@ -80,8 +75,7 @@ public final class LicenseServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final long openedAtNanos;
-    private final SqliteDatabase database;
-    private JournaledSeatStore seatStore;
+    private final Stores stores;
     private final AuditLog audit;
     private final TrustedClock trustedClock;
     private final LicenseService licenses;
@@ -102,11 +96,11 @@ public final class LicenseServer implements AutoCloseable {
     private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
-        this.database = SqliteDatabase.open(config.dataDirectory());
+        this.stores = Stores.open(config);
         this.metrics = new ServerMetrics();
         try {
-            this.audit = new SqliteAuditLog(database);
-            SqliteInstallationStore installations = new SqliteInstallationStore(database);
+            this.audit = stores.audit();
+            InstallationStore installations = stores.installation();
             this.trustedClock = new TrustedClock(
                     clock, installations.trustedTimeMark(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit));
             InstantSource trustedTime = trustedClock;
@@ -115,12 +109,12 @@ public final class LicenseServer implements AutoCloseable {
             this.licenses = new LicenseService(
                     installationId,
                     new LicenseVerifier(TrustedKeys.of(config.trustedKeys())),
-                    new SqliteLicenseStore(database),
+                    stores.licenses(),
                     trustedTime,
                     audit);
-            this.seatStore = JournaledSeatStore.open(database, trustedTime.instant(), config.leaseTtl());
+            SeatStore seatStore = stores.openSeats(trustedTime.instant(), config.leaseTtl());
             this.usage = new UsageTracker(
-                    new SqliteUsageStore(database),
+                    stores.usage(),
                     trustedTime,
                     this::licenseZone,
                     seatStore.inUse(trustedTime.instant()),
@@ -134,11 +128,7 @@ public final class LicenseServer implements AutoCloseable {
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             this.access = new AccessService(
-                    new SqliteUserStore(database),
-                    new SqliteTokenStore(database),
-                    new Argon2PasswordHasher(),
-                    trustedTime,
-                    auditSink(audit));
+                    stores.users(), stores.tokens(), new Argon2PasswordHasher(), trustedTime, auditSink(audit));
             switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
                 case Bootstrap.Done done ->
                     done.generatedPassword()
@@ -167,10 +157,7 @@ public final class LicenseServer implements AutoCloseable {
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
             metrics.close();
-            if (seatStore != null) {
-                seatStore.close();
-            }
-            database.close();
+            stores.close();
             throw e;
         }
     }
@@ -212,13 +199,13 @@ public final class LicenseServer implements AutoCloseable {
         long millis = (System.nanoTime() - openedAtNanos) / 1_000_000;
         LOG.info(
                 "innolicense server listening on {} (state {}, installation {}, capacity {}, lease TTL {},"
-                        + " data {}, started in {} ms)",
+                        + " {}, started in {} ms)",
                 url(),
                 status.state(),
                 licenses.installationId(),
                 status.capacity(),
                 Durations.format(config.leaseTtl()),
-                config.dataDirectory().toAbsolutePath().normalize(),
+                stores.location(),
                 millis);
         if (config.trustedKeys().isEmpty()) {
             LOG.warn("no vendor public key is trusted (--trust): every license key will be rejected");
@@ -321,8 +308,7 @@ public final class LicenseServer implements AutoCloseable {
                 LOG.warn("saving the usage of the current minute at shutdown failed", e);
             }
             metrics.close();
-            seatStore.close();
-            database.close();
+            stores.close();
             if (port >= 0) {
                 LOG.info("innolicense server on port {} stopped", port);
             }

@@ -2,6 +2,7 @@ package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.VendorPublicKey;
+import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.MalformedInputException;
@@ -47,14 +48,24 @@ public final class ServerConfigLoader {
         /** The first-start admin API token; never a flag. */
         BOOTSTRAP_TOKEN("bootstrap-token", false),
         /** Whether the session cookie is marked {@code Secure}. */
-        SECURE_COOKIES("secure-cookies", true);
+        SECURE_COOKIES("secure-cookies", true),
+        /** The cluster database in PostgreSQL; its variable is {@code INNOLICENSE_DATABASE_URL}. */
+        DATABASE("database", true, "INNOLICENSE_DATABASE_URL"),
+        /** The cluster database's password, when not in its URL; never a flag. */
+        DATABASE_PASSWORD("database-password", false);
 
         private final String key;
         private final boolean hasFlag;
+        private final String variable;
 
         Setting(String key, boolean hasFlag) {
+            this(key, hasFlag, "INNOLICENSE_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        Setting(String key, boolean hasFlag, String variable) {
             this.key = key;
             this.hasFlag = hasFlag;
+            this.variable = variable;
         }
 
         /** The name in a configuration file, e.g. {@code lease-ttl}. */
@@ -64,7 +75,7 @@ public final class ServerConfigLoader {
 
         /** The environment variable, e.g. {@code INNOLICENSE_LEASE_TTL}. */
         public String variable() {
-            return "INNOLICENSE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+            return variable;
         }
 
         /** The command-line flag, e.g. {@code --lease-ttl}, or empty for the secrets, which have none. */
@@ -140,11 +151,14 @@ public final class ServerConfigLoader {
         Optional<String> bootstrapToken = value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
         boolean secureCookies =
                 value(Setting.SECURE_COOKIES).map(this::secureCookies).orElse(false);
+        Optional<String> databasePassword =
+                value(Setting.DATABASE_PASSWORD).map(v -> secret(Setting.DATABASE_PASSWORD, v));
+        Optional<PostgresUrl> database = value(Setting.DATABASE).flatMap(v -> database(v, databasePassword));
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
-        return new Result.Loaded(
-                new ServerConfig(host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies));
+        return new Result.Loaded(new ServerConfig(
+                host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies, database));
     }
 
     private void readFile(Path file) {
@@ -239,6 +253,16 @@ public final class ServerConfigLoader {
                 yield false;
             }
         };
+    }
+
+    private Optional<PostgresUrl> database(Value value, Optional<String> password) {
+        try {
+            return Optional.of(PostgresUrl.parse(value.text(), password));
+        } catch (IllegalArgumentException e) {
+            // The URL is not repeated: it may hold a password.
+            problems.add(Setting.DATABASE.fileKey() + " (from " + value.source() + "): " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private List<VendorPublicKey> trustedKeys() {

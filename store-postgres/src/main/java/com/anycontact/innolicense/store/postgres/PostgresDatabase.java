@@ -77,7 +77,7 @@ public final class PostgresDatabase implements AutoCloseable {
         }
         HikariDataSource pool = pool(url, poolSize);
         try {
-            migrate(url, pool);
+            migrate(url);
             return new PostgresDatabase(url, pool);
         } catch (RuntimeException e) {
             pool.close();
@@ -166,9 +166,11 @@ public final class PostgresDatabase implements AutoCloseable {
         }
     }
 
-    private static void migrate(PostgresUrl url, HikariDataSource pool) {
+    /** Migrates over connections of Flyway's own (it needs two at once), so that the pool may be of any size. */
+    private static void migrate(PostgresUrl url) {
         Flyway flyway = Flyway.configure(PostgresDatabase.class.getClassLoader())
-                .dataSource(pool)
+                .dataSource(
+                        url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
                 .locations(MIGRATIONS)
                 .load();
         try {

@@ -1,0 +1,66 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.access.TokenStore;
+import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.license.InstallationStore;
+import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.usage.UsageStore;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Where a server node keeps its data: one adapter of every store port, over one database. {@link #open} picks
+ * the database from the configuration: the cluster database in PostgreSQL when one is named ({@code
+ * --database}), else the embedded SQLite file in the data directory.
+ *
+ * <p>The seat store is opened last, by {@link #openSeats}, because the embedded one replays its journal at a
+ * trusted instant, which is known only once the installation's trusted-time mark has been read.
+ */
+sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStores {
+
+    /**
+     * Opens, and migrates when needed, the database the configuration names.
+     *
+     * @throws com.anycontact.innolicense.store.StoreException when it cannot be opened
+     */
+    static Stores open(ServerConfig config) {
+        return config.database().isPresent()
+                ? PostgresStores.open(config.database().get())
+                : SqliteStores.open(config.dataDirectory());
+    }
+
+    /** The audit log. */
+    AuditLog audit();
+
+    /** The installation ID and the trusted-time mark. */
+    InstallationStore installation();
+
+    /** The applied licenses. */
+    LicenseStore licenses();
+
+    /** The minutes of seat use. */
+    UsageStore usage();
+
+    /** The users. */
+    UserStore users();
+
+    /** The API tokens. */
+    TokenStore tokens();
+
+    /**
+     * Opens the seat store; called once, after the trusted clock is known.
+     *
+     * @param now the current trusted time
+     * @param leaseTtl the lease TTL the server claims with
+     */
+    SeatStore openSeats(Instant now, Duration leaseTtl);
+
+    /** Where the data is, for the startup line: {@code data /var/lib/innolicense} or {@code database postgresql://…}. */
+    String location();
+
+    /** Closes the seat store and the database; work in progress completes first. */
+    @Override
+    void close();
+}
