@@ -72,6 +72,11 @@ final class PostgresStores implements Stores {
     }
 
     @Override
+    public Duration seatWritesUnavailableFor() {
+        return Duration.ZERO;
+    }
+
+    @Override
     public String location() {
         return "database " + database.url();
     }

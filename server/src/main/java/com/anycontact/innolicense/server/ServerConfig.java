@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param host the address to listen on, e.g. {@code 0.0.0.0} for every interface
  * @param port the TCP port, or 0 for any free one
  * @param dataDirectory where the database lives
- * @param trustedKeys the vendor public keys that license keys may be signed with
+ * @param developmentTrust vendor public keys trusted for development or evaluation besides the built-in
+ *     production keys ({@code --development-trust}); any key here puts the server on development trust
  * @param leaseTtl how long a claim or renewal holds a seat
  * @param adminPassword the password of user {@code admin} at first start, or empty to generate one
  * @param bootstrapToken the secret of an admin API token created at first start, or empty for none
@@ -27,7 +28,7 @@ public record ServerConfig(
         String host,
         int port,
         Path dataDirectory,
-        List<VendorPublicKey> trustedKeys,
+        List<VendorPublicKey> developmentTrust,
         Duration leaseTtl,
         Optional<String> adminPassword,
         Optional<String> bootstrapToken,
@@ -54,7 +55,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
         }
         Objects.requireNonNull(dataDirectory, "dataDirectory");
-        trustedKeys = List.copyOf(trustedKeys);
+        developmentTrust = List.copyOf(developmentTrust);
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         if (leaseTtl.compareTo(MIN_LEASE_TTL) < 0 || leaseTtl.compareTo(MAX_LEASE_TTL) > 0) {
             throw new IllegalArgumentException("lease TTL must be 1s to 24h, was " + leaseTtl);
@@ -64,13 +65,16 @@ public record ServerConfig(
         Objects.requireNonNull(database, "database");
     }
 
-    /** The defaults, listening on {@code host:port} with the given data directory and trusted keys. */
-    public static ServerConfig of(String host, int port, Path dataDirectory, List<VendorPublicKey> trustedKeys) {
+    /**
+     * The defaults, listening on {@code host:port} with the given data directory and development keys (empty
+     * for production trust only).
+     */
+    public static ServerConfig of(String host, int port, Path dataDirectory, List<VendorPublicKey> developmentTrust) {
         return new ServerConfig(
                 host,
                 port,
                 dataDirectory,
-                trustedKeys,
+                developmentTrust,
                 DEFAULT_LEASE_TTL,
                 Optional.empty(),
                 Optional.empty(),
@@ -81,13 +85,21 @@ public record ServerConfig(
     /** This configuration with another lease TTL. */
     public ServerConfig withLeaseTtl(Duration ttl) {
         return new ServerConfig(
-                host, port, dataDirectory, trustedKeys, ttl, adminPassword, bootstrapToken, secureCookies, database);
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                ttl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                database);
     }
 
     /** This configuration with a first-start admin password and bootstrap token. */
     public ServerConfig withBootstrap(Optional<String> password, Optional<String> token) {
         return new ServerConfig(
-                host, port, dataDirectory, trustedKeys, leaseTtl, password, token, secureCookies, database);
+                host, port, dataDirectory, developmentTrust, leaseTtl, password, token, secureCookies, database);
     }
 
     /** This configuration keeping all data in the given cluster database. */
@@ -96,7 +108,7 @@ public record ServerConfig(
                 host,
                 port,
                 dataDirectory,
-                trustedKeys,
+                developmentTrust,
                 leaseTtl,
                 adminPassword,
                 bootstrapToken,
@@ -107,8 +119,9 @@ public record ServerConfig(
     /** Never shows the secrets. */
     @Override
     public String toString() {
-        return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", trustedKeys="
-                + trustedKeys.stream().map(VendorPublicKey::keyId).toList() + ", leaseTtl=" + leaseTtl
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory
+                + ", developmentTrust="
+                + developmentTrust.stream().map(VendorPublicKey::keyId).toList() + ", leaseTtl=" + leaseTtl
                 + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(none)") + ", bootstrapToken="
                 + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
                 + ", database=" + database.map(PostgresUrl::display).orElse("(none)") + "]";

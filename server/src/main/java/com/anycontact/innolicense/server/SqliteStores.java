@@ -78,6 +78,11 @@ final class SqliteStores implements Stores {
     }
 
     @Override
+    public Duration seatWritesUnavailableFor() {
+        return seats == null ? Duration.ZERO : seats.unavailableFor();
+    }
+
+    @Override
     public String location() {
         return "data " + database.file().getParent().normalize();
     }

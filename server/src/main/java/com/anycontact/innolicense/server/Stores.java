@@ -57,6 +57,13 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
      */
     SeatStore openSeats(Instant now, Duration leaseTtl);
 
+    /**
+     * How long the seat store has been unable to write, {@link Duration#ZERO} while its writes succeed; for the
+     * health checks. The embedded store retries by itself meanwhile; the cluster store reports no outage (each
+     * call fails on its own while PostgreSQL is unreachable).
+     */
+    Duration seatWritesUnavailableFor();
+
     /** Where the data is, for the startup line: {@code data /var/lib/innolicense} or {@code database postgresql://…}. */
     String location();
 
