@@ -127,6 +127,12 @@ final class ServerCommand implements Callable<Integer> {
         if (serverConfig == null) {
             return ExitCode.USAGE;
         }
+        if (demo && serverConfig.database().isPresent()) {
+            throw new CommandFailure(
+                    ExitCode.USAGE,
+                    "--demo runs on a throwaway data directory and does not take a cluster database; leave out"
+                            + " --database (or " + Setting.DATABASE.variable() + ")");
+        }
         Optional<Demo> demoRun;
         try {
             demoRun = demo

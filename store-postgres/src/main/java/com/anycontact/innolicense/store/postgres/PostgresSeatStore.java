@@ -41,14 +41,18 @@ import java.util.Objects;
  * in it still counts in the snapshot from before the wait. The count must be a later statement than the lock.
  * SERIALIZABLE would catch the conflict too, at the price of retrying the aborted claims.
  *
- * <p>The claim locks the agent's lease row as well ({@code FOR UPDATE}), so that a release racing a renewal
- * either comes first (and the claim is a new one) or waits for it. Locks are always taken in the same order,
- * counter row before lease row, so claims cannot deadlock each other; a release locks only the lease row.
+ * <p>Renewals of a live lease take no claim lock: they add no lease. The renewing {@code UPDATE} re-checks
+ * on the newest row version that the lease is still live and still the same claim, so it never revives a lease
+ * that was released, reaped or replaced; when the check fails the call takes the locked path. When capacity has
+ * dropped, a renewal ranks its lease among the live leases claimed before it (later claims cannot rank before
+ * it). On the locked path the agent's lease row is locked after the counter row, always in that order, so
+ * claims cannot deadlock; a release locks only its lease row.
  *
- * <p>Cost: the lock is held for the function and the commit, which waits for the write-ahead log to reach the
- * disk, so claims and denials are decided one commit after another; renewals too, as they rank the lease when
- * capacity has dropped. One round trip per claim keeps that short. Measuring it beside the peers is the
- * cluster benchmark's job (docs/cluster.md).
+ * <p>Cost: the claim lock is held for the function and the commit, which waits for the write-ahead log to
+ * reach the disk, so grants are decided one commit after another. A denial changes no lease, so its record is
+ * committed without waiting for the disk ({@code synchronous_commit} off for that transaction): a crash of
+ * PostgreSQL can lose the denial records of its last fraction of a second, never a lease. Measuring it beside
+ * the peers is the cluster benchmark's job (docs/cluster.md).
  *
  * <p>Time: instants are stored as epoch milliseconds and every one is a parameter; no query reads the
  * database's clock. Nodes are expected to agree on time (the cluster's handling of clock skew is not built
