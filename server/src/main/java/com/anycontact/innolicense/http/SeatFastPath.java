@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the ordinary call takes this path: a bearer token the access service has checked within the
  * last {@link AccessService#TOKEN_RECHECK} whose role the route allows, a well-formed agent ID in a plain
- * path, and an empty body or a small JSON body that is all there and reads as a valid claim body. Anything
- * else (a session cookie, an unknown or stale token, a wrong role, bad input, a trailing slash) goes to the
+ * path, and an empty body or a small JSON body ({@code Content-Type: application/json}) that is all there and
+ * reads as a valid claim body. Anything else (a session cookie, an unknown or stale token, a wrong role, bad
+ * input, another media type, a trailing slash) goes to the
  * Javalin route, whose answers, errors included, are the API's reference; the body, if read, is handed on
  * unchanged. The answers here are the same: same status, same JSON, the same problem types; a denial or a
  * refused renewal is recorded in the audit log as the route does, on a virtual thread, since that is a
@@ -69,6 +70,7 @@ final class SeatFastPath extends Handler.Wrapper {
     private final Set<ApiRole> claimRoles;
     private final Set<ApiRole> releaseRoles;
     private final Counter answered;
+    private final SessionCookie transport;
     private final ExecutorService slow = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("innolicense-http-", 0).factory());
 
@@ -81,7 +83,8 @@ final class SeatFastPath extends Handler.Wrapper {
             RequestTimer timer,
             Set<ApiRole> claimRoles,
             Set<ApiRole> releaseRoles,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            SessionCookie transport) {
         this.ledger = ledger;
         this.access = access;
         this.routes = routes;
@@ -90,6 +93,7 @@ final class SeatFastPath extends Handler.Wrapper {
         this.timer = timer;
         this.claimRoles = Set.copyOf(claimRoles);
         this.releaseRoles = Set.copyOf(releaseRoles);
+        this.transport = transport;
         this.answered = Counter.builder("innolicense.http.seat.fast")
                 .description("Seat calls answered by the fast path, without a request thread; the others went to"
                         + " the API's routes")
@@ -180,8 +184,9 @@ final class SeatFastPath extends Handler.Wrapper {
             body.read().writeBytes(copy);
             if (failed || last || body.read().size() >= body.length()) {
                 byte[] whole = body.read().toByteArray();
+                boolean json = Json.isJson(body.request().getHeaders().get(HttpHeader.CONTENT_TYPE));
                 ClaimRequest parsed =
-                        !failed && whole.length == body.length() ? claimRequest(body.agent(), whole) : null;
+                        !failed && json && whole.length == body.length() ? claimRequest(body.agent(), whole) : null;
                 if (parsed == null) {
                     dispatch(new Replayed(body.request(), whole, last), body.response(), body.callback());
                 } else {
@@ -282,6 +287,8 @@ final class SeatFastPath extends Handler.Wrapper {
             Callback callback,
             long started) {
         response.setStatus(status);
+        SecurityHeaders.api(
+                (name, value) -> response.getHeaders().put(name, value), transport.isSecure(response.getRequest()));
         if (body != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

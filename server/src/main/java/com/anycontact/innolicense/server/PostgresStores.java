@@ -16,8 +16,10 @@ import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import com.anycontact.innolicense.store.postgres.PostgresUsageStore;
 import com.anycontact.innolicense.store.postgres.PostgresUserStore;
 import com.anycontact.innolicense.usage.UsageStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The cluster stores: everything in one PostgreSQL database that every node of the installation shares, seats
@@ -74,6 +76,25 @@ final class PostgresStores implements Stores {
     @Override
     public Duration seatWritesUnavailableFor() {
         return Duration.ZERO;
+    }
+
+    /**
+     * Retention is not built for the cluster database yet (it is singleton work, which comes with leadership:
+     * docs/cluster.md): nothing is deleted or archived.
+     */
+    @Override
+    public Retention retention() {
+        return new Retention() {
+            @Override
+            public long purgeDenials(Instant before) {
+                return 0;
+            }
+
+            @Override
+            public Optional<Path> archiveAudit(Instant before, Path archiveDirectory) {
+                return Optional.empty();
+            }
+        };
     }
 
     @Override

@@ -52,6 +52,10 @@ public final class ServerConfigLoader {
         BOOTSTRAP_TOKEN("bootstrap-token", false),
         /** Whether the session cookie is marked {@code Secure}. */
         SECURE_COOKIES("secure-cookies", true),
+        /** How long denials are kept. */
+        DENIAL_RETENTION("denial-retention", true),
+        /** How long audit events stay in the database before they are archived, or {@code off}. */
+        AUDIT_RETENTION("audit-retention", true),
         /** The cluster database in PostgreSQL; its variable is {@code INNOLICENSE_DATABASE_URL}. */
         DATABASE("database", true, "INNOLICENSE_DATABASE_URL"),
         /** The cluster database's password, when not in its URL; never a flag. */
@@ -168,6 +172,12 @@ public final class ServerConfigLoader {
         Optional<String> bootstrapToken = value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
         boolean secureCookies =
                 value(Setting.SECURE_COOKIES).map(this::secureCookies).orElse(false);
+        Duration denialRetention = value(Setting.DENIAL_RETENTION)
+                .map(v -> retention(Setting.DENIAL_RETENTION, v))
+                .orElse(ServerConfig.Retention.DEFAULT_DENIALS);
+        Optional<Duration> auditRetention = value(Setting.AUDIT_RETENTION)
+                .filter(v -> !v.text().equalsIgnoreCase("off"))
+                .map(v -> retention(Setting.AUDIT_RETENTION, v));
         Optional<String> databasePassword =
                 value(Setting.DATABASE_PASSWORD).map(v -> secret(Setting.DATABASE_PASSWORD, v));
         Optional<PostgresUrl> database = value(Setting.DATABASE).flatMap(v -> database(v, databasePassword));
@@ -175,7 +185,16 @@ public final class ServerConfigLoader {
             return new Result.Invalid(problems);
         }
         return new Result.Loaded(new ServerConfig(
-                host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies, database));
+                host,
+                port,
+                dataDirectory,
+                keys,
+                ttl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                new ServerConfig.Retention(denialRetention, auditRetention),
+                database));
     }
 
     private void readFile(Path file) {
@@ -254,6 +273,19 @@ public final class ServerConfigLoader {
             return ServerConfig.DEFAULT_LEASE_TTL;
         }
         return ttl.get();
+    }
+
+    private Duration retention(Setting setting, Value value) {
+        Optional<Duration> retention = Durations.parse(value.text());
+        if (retention.isEmpty() || retention.get().compareTo(ServerConfig.Retention.MINIMUM) < 0) {
+            problem(
+                    setting,
+                    value,
+                    "is not a retention of at least a day; use e.g. 400d"
+                            + (setting == Setting.AUDIT_RETENTION ? ", or off to keep every event" : ""));
+            return ServerConfig.Retention.DEFAULT_DENIALS;
+        }
+        return retention.get();
     }
 
     private String secret(Setting setting, Value value) {

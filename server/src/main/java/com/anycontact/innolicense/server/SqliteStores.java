@@ -11,6 +11,7 @@ import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
+import com.anycontact.innolicense.store.sqlite.SqliteRetention;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
@@ -18,6 +19,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /** The embedded stores: one SQLite file in the data directory, seats in the {@link JournaledSeatStore}. */
 final class SqliteStores implements Stores {
@@ -80,6 +82,22 @@ final class SqliteStores implements Stores {
     @Override
     public Duration seatWritesUnavailableFor() {
         return seats == null ? Duration.ZERO : seats.unavailableFor();
+    }
+
+    @Override
+    public Retention retention() {
+        SqliteRetention retention = new SqliteRetention(database);
+        return new Retention() {
+            @Override
+            public long purgeDenials(Instant before) {
+                return retention.purgeDenials(before);
+            }
+
+            @Override
+            public Optional<Path> archiveAudit(Instant before, Path archiveDirectory) {
+                return retention.archiveAudit(before, archiveDirectory);
+            }
+        };
     }
 
     @Override

@@ -7,8 +7,10 @@ import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.usage.UsageStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Where a server node keeps its data: one adapter of every store port, over one database. {@link #open} picks
@@ -64,10 +66,31 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
      */
     Duration seatWritesUnavailableFor();
 
+    /** Deletes old denials and archives old audit events, as the retention settings say. */
+    Retention retention();
+
     /** Where the data is, for the startup line: {@code data /var/lib/innolicense} or {@code database postgresql://…}. */
     String location();
 
     /** Closes the seat store and the database; work in progress completes first. */
     @Override
     void close();
+
+    /** The retention of denials and audit events. */
+    interface Retention {
+
+        /**
+         * Deletes the denials recorded before {@code before}.
+         *
+         * @return how many were deleted
+         */
+        long purgeDenials(Instant before);
+
+        /**
+         * Archives the audit events before {@code before} to a file in {@code archiveDirectory} and removes them.
+         *
+         * @return the archive written, or empty when there was nothing to archive
+         */
+        Optional<Path> archiveAudit(Instant before, Path archiveDirectory);
+    }
 }

@@ -117,6 +117,40 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void retention_defaultsTo400DaysOfDenialsAndEveryAuditEvent_andIsReadFromFlagsAndFile() throws IOException {
+        ServerConfig defaults = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()));
+        assertThat(defaults.retention()).isEqualTo(ServerConfig.Retention.DEFAULT);
+        assertThat(defaults.retention().denials()).isEqualTo(Duration.ofDays(400));
+        assertThat(defaults.retention().audit()).isEmpty();
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(Setting.DENIAL_RETENTION, List.of("30d")),
+                Map.of(),
+                Optional.of(file("audit-retention=730d\n"))));
+
+        assertThat(config.retention().denials()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.retention().audit()).contains(Duration.ofDays(730));
+        assertThat(loaded(ServerConfigLoader.load(
+                                Map.of(Setting.AUDIT_RETENTION, List.of("off")), Map.of(), Optional.empty()))
+                        .retention()
+                        .audit())
+                .isEmpty();
+    }
+
+    @Test
+    void retention_shorterThanADay_isRefusedWithTheSettingNamed() {
+        ServerConfigLoader.Result result =
+                ServerConfigLoader.load(Map.of(Setting.DENIAL_RETENTION, List.of("5h")), Map.of(), Optional.empty());
+
+        assertThat(result).isInstanceOf(ServerConfigLoader.Result.Invalid.class);
+        assertThat(((ServerConfigLoader.Result.Invalid) result).problems())
+                .singleElement()
+                .asString()
+                .contains("denial-retention")
+                .contains("at least a day");
+    }
+
+    @Test
     void trustedKeys_comeFromRepeatedFlags() throws IOException {
         Path key = TestVendor.writePublicKey(dir);
 
