@@ -65,7 +65,8 @@ public final class Innolicense {
                                 .addSubcommand(new AdminUser.Delete(io))
                                 .addSubcommand(new AdminUser.Password(io)))
                         .addSubcommand(new AdminAudit(io))
-                        .addSubcommand(new AdminRecover(io)));
+                        .addSubcommand(new AdminRecover(io))
+                        .addSubcommand(new AdminMigrate(io)));
         commandLine.registerConverter(Moment.class, Moment::parse);
         CommandLines.configure(commandLine, io, Set.of());
         commandLine.setParameterExceptionHandler((exception, args) -> {

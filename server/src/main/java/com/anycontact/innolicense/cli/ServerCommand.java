@@ -34,13 +34,17 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the license server: the seat API for ACD nodes and the AC Admin API, on one port, with its"
-                    + " data (license, leases, users, tokens, audit log) in an SQLite file in the data directory.",
+                    + " data (license, leases, users, tokens, audit log) in an SQLite file in the data directory,"
+                    + " or with --database in a PostgreSQL database that several server nodes share (see"
+                    + " docs/cluster.md).",
             "",
             "Each setting comes from its flag, else its environment variable, else the --config file (Java"
                     + " properties: port=8080, lease-ttl=60s), else its default. Environment:"
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_DEVELOPMENT_TRUST (files"
                     + " separated by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
-                    + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, and for the first start"
+                    + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_DATABASE_URL,"
+                    + " INNOLICENSE_DATABASE_PASSWORD (the database's password, kept out of the URL), and for the"
+                    + " first start"
                     + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
                     + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value; set on a later start, it"
                     + " creates the token then: a way back in, audited), and INNOLICENSE_LOG_FORMAT,"
@@ -110,6 +114,14 @@ final class ServerCommand implements Callable<Integer> {
     boolean demo;
 
     @Option(
+            names = "--database",
+            paramLabel = "URL",
+            description = "Keep all data in this PostgreSQL database, shared by several server nodes, instead of"
+                    + " the data directory: postgresql://USER@HOST:5432/DATABASE or jdbc:postgresql://…; the password"
+                    + " in the URL or in INNOLICENSE_DATABASE_PASSWORD.")
+    String database;
+
+    @Option(
             names = "--secure-cookies",
             description = "Mark the session cookie Secure: set it when clients reach the server over HTTPS.")
     boolean secureCookies;
@@ -158,6 +170,12 @@ final class ServerCommand implements Callable<Integer> {
                 };
         if (serverConfig == null) {
             return ExitCode.USAGE;
+        }
+        if (demo && serverConfig.database().isPresent()) {
+            throw new CommandFailure(
+                    ExitCode.USAGE,
+                    "--demo runs on a throwaway data directory and does not take a cluster database; leave out"
+                            + " --database (or " + Setting.DATABASE.variable() + ")");
         }
         Optional<Demo> demoRun;
         try {
@@ -255,6 +273,7 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, Setting.LEASE_TTL, leaseTtl);
         put(flags, Setting.DENIAL_RETENTION, denialRetention);
         put(flags, Setting.AUDIT_RETENTION, auditRetention);
+        put(flags, Setting.DATABASE, database);
         if (secureCookies) {
             put(flags, Setting.SECURE_COOKIES, "true");
         }

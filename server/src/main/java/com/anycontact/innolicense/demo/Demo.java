@@ -122,7 +122,9 @@ public final class Demo {
                         loaded.leaseTtl(),
                         loaded.adminPassword(),
                         loaded.bootstrapToken(),
-                        loaded.secureCookies())
+                        loaded.secureCookies(),
+                        loaded.retention(),
+                        Optional.empty())
                 .withBootstrap(loaded.adminPassword().or(() -> generatedPassword), Optional.of(setupToken));
     }
 

@@ -15,8 +15,10 @@ import com.anycontact.innolicense.http.LiveEvents;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
 import com.anycontact.innolicense.license.IgnoredLicense;
 import com.anycontact.innolicense.license.InstallationId;
+import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseStatus;
+import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.license.LicenseVerifier;
 import com.anycontact.innolicense.license.LifecycleWatcher;
 import com.anycontact.innolicense.license.TrustMode;
@@ -30,15 +32,6 @@ import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatStore;
-import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
-import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
-import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
-import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
-import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
-import com.anycontact.innolicense.store.sqlite.SqliteRetention;
-import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
-import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
-import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
 import com.anycontact.innolicense.time.SteadyClock;
 import com.anycontact.innolicense.time.Ticker;
 import com.anycontact.innolicense.usage.UsageTracker;
@@ -60,7 +53,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The license server: the database in the data directory, the license service with its lifecycle watcher,
+ * The license server: its {@link Stores} (the SQLite database in the data directory, or the cluster database in
+ * PostgreSQL with {@code --database}), the license service with its lifecycle watcher,
  * the seat ledger with its reaper, access control, and the HTTP API. {@link #open} wires everything and
  * {@link #start()} begins serving; {@link #close()} stops gracefully.
  *
@@ -106,8 +100,7 @@ public final class LicenseServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final long openedAtNanos;
-    private final SqliteDatabase database;
-    private JournaledSeatStore seatStore;
+    private final Stores stores;
     private final AuditLog audit;
     private final TrustedClock trustedClock;
     private final SteadyClock steadyClock;
@@ -124,7 +117,7 @@ public final class LicenseServer implements AutoCloseable {
     private final Javalin javalin;
     private final ScheduledExecutorService scheduler;
     private ScheduledExecutorService retentionRunner;
-    private final SqliteRetention retention;
+    private final Stores.Retention retention;
     private int port = -1;
     private volatile boolean started;
 
@@ -137,15 +130,15 @@ public final class LicenseServer implements AutoCloseable {
             UnaryOperator<SeatStore> seatStoreSeam) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
-        this.database = SqliteDatabase.open(config.dataDirectory());
+        this.stores = Stores.open(config);
         this.metrics = new ServerMetrics();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("innolicense-scheduler").daemon(true).factory());
         try {
-            this.audit = new SqliteAuditLog(database);
-            this.retention = new SqliteRetention(database);
-            SqliteInstallationStore installations = new SqliteInstallationStore(database);
-            SqliteLicenseStore licenseStore = new SqliteLicenseStore(database);
+            this.audit = stores.audit();
+            this.retention = stores.retention();
+            InstallationStore installations = stores.installation();
+            LicenseStore licenseStore = stores.licenses();
             TrustedTimeFloor floor = TrustedTimeFloor.of(installations, licenseStore, audit);
             this.trustedClock = new TrustedClock(
                     clock, ticker, floor.at(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit, scheduler));
@@ -163,9 +156,9 @@ public final class LicenseServer implements AutoCloseable {
                     licenseStore,
                     trustedTime,
                     audit);
-            this.seatStore = JournaledSeatStore.open(database, steadyClock.instant(), config.leaseTtl());
+            SeatStore seatStore = stores.openSeats(steadyClock.instant(), config.leaseTtl());
             this.usage = new UsageTracker(
-                    new SqliteUsageStore(database),
+                    stores.usage(),
                     trustedTime,
                     this::licenseZone,
                     seatStore.inUse(steadyClock.instant()),
@@ -179,11 +172,7 @@ public final class LicenseServer implements AutoCloseable {
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             this.access = new AccessService(
-                    new SqliteUserStore(database),
-                    new SqliteTokenStore(database),
-                    new Argon2PasswordHasher(),
-                    steadyClock,
-                    auditSink(audit));
+                    stores.users(), stores.tokens(), new Argon2PasswordHasher(), steadyClock, auditSink(audit));
             switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
                 case Bootstrap.Done done -> {
                     done.generatedPassword()
@@ -215,7 +204,7 @@ public final class LicenseServer implements AutoCloseable {
                             new HealthCheck("started", () -> started),
                             new HealthCheck(
                                     "seat-writes",
-                                    () -> seatStore.unavailableFor().isZero()),
+                                    () -> stores.seatWritesUnavailableFor().isZero()),
                             HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
                     usage,
                     events));
@@ -223,10 +212,7 @@ public final class LicenseServer implements AutoCloseable {
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             metrics.close();
-            if (seatStore != null) {
-                seatStore.close();
-            }
-            database.close();
+            stores.close();
             throw e;
         }
     }
@@ -322,14 +308,14 @@ public final class LicenseServer implements AutoCloseable {
         TrustedKeys trust = licenses.trust();
         LOG.info(
                 "innolicense server listening on {} (state {}, installation {}, capacity {}, lease TTL {},"
-                        + " trust {}, data {}, started in {} ms)",
+                        + " trust {}, {}, started in {} ms)",
                 url(),
                 status.state(),
                 licenses.installationId(),
                 status.capacity(),
                 Durations.format(config.leaseTtl()),
                 trust.mode(),
-                config.dataDirectory().toAbsolutePath().normalize(),
+                stores.location(),
                 millis);
         if (trust.mode() == TrustMode.DEVELOPMENT) {
             String keys = developmentKeyList(trust);
@@ -455,7 +441,8 @@ public final class LicenseServer implements AutoCloseable {
      * agents whose renewals are answered meanwhile keep their seats, but no new agent gets one.
      */
     private boolean seatWritesWithinBound() {
-        return seatStore.unavailableFor().compareTo(config.leaseTtl().multipliedBy(SEAT_OUTAGE_LIVENESS_TTLS)) < 0;
+        return stores.seatWritesUnavailableFor().compareTo(config.leaseTtl().multipliedBy(SEAT_OUTAGE_LIVENESS_TTLS))
+                < 0;
     }
 
     /** The seat ledger, for tests that need many leases faster than HTTP gives them. */
@@ -506,8 +493,7 @@ public final class LicenseServer implements AutoCloseable {
                 LOG.warn("saving the usage of the current minute at shutdown failed", e);
             }
             metrics.close();
-            seatStore.close();
-            database.close();
+            stores.close();
             if (port >= 0) {
                 LOG.info("innolicense server on port {} stopped", port);
             }

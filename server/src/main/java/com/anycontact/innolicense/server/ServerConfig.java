@@ -1,6 +1,7 @@
 package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.license.VendorPublicKey;
+import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param bootstrapToken the secret of an admin API token created at first start, or empty for none
  * @param secureCookies whether the session cookie is marked {@code Secure} (the server is reached over TLS)
  * @param retention how long denials and audit events are kept
+ * @param database the cluster database in PostgreSQL that keeps all data instead of the data directory, or
+ *     empty for the embedded SQLite database
  */
 public record ServerConfig(
         String host,
@@ -31,7 +34,8 @@ public record ServerConfig(
         Optional<String> adminPassword,
         Optional<String> bootstrapToken,
         boolean secureCookies,
-        Retention retention) {
+        Retention retention,
+        Optional<PostgresUrl> database) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -73,7 +77,7 @@ public record ServerConfig(
         }
     }
 
-    /** A configuration with the default retention. */
+    /** A configuration with the default retention, on the embedded database. */
     public ServerConfig(
             String host,
             int port,
@@ -92,7 +96,8 @@ public record ServerConfig(
                 adminPassword,
                 bootstrapToken,
                 secureCookies,
-                Retention.DEFAULT);
+                Retention.DEFAULT,
+                Optional.empty());
     }
 
     /** Checks the ranges; {@link ServerConfigLoader} reports the same rules as readable errors. */
@@ -110,6 +115,7 @@ public record ServerConfig(
         Objects.requireNonNull(adminPassword, "adminPassword");
         Objects.requireNonNull(bootstrapToken, "bootstrapToken");
         Objects.requireNonNull(retention, "retention");
+        Objects.requireNonNull(database, "database");
     }
 
     /**
@@ -125,7 +131,9 @@ public record ServerConfig(
                 DEFAULT_LEASE_TTL,
                 Optional.empty(),
                 Optional.empty(),
-                false);
+                false,
+                Retention.DEFAULT,
+                Optional.empty());
     }
 
     /** This configuration with another lease TTL. */
@@ -139,7 +147,8 @@ public record ServerConfig(
                 adminPassword,
                 bootstrapToken,
                 secureCookies,
-                retention);
+                retention,
+                database);
     }
 
     /** This configuration with another retention. */
@@ -153,19 +162,53 @@ public record ServerConfig(
                 adminPassword,
                 bootstrapToken,
                 secureCookies,
-                newRetention);
+                newRetention,
+                database);
     }
 
     /** This configuration with a first-start admin password and bootstrap token. */
     public ServerConfig withBootstrap(Optional<String> password, Optional<String> token) {
         return new ServerConfig(
-                host, port, dataDirectory, developmentTrust, leaseTtl, password, token, secureCookies, retention);
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                password,
+                token,
+                secureCookies,
+                retention,
+                database);
+    }
+
+    /** This configuration keeping all data in the given cluster database. */
+    public ServerConfig withDatabase(PostgresUrl url) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                retention,
+                Optional.of(url));
     }
 
     /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
     public ServerConfig withSecureCookies(boolean secure) {
         return new ServerConfig(
-                host, port, dataDirectory, developmentTrust, leaseTtl, adminPassword, bootstrapToken, secure);
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secure,
+                retention,
+                database);
     }
 
     /** Never shows the secrets. */
@@ -176,7 +219,8 @@ public record ServerConfig(
                 + developmentTrust.stream().map(VendorPublicKey::keyId).toList() + ", leaseTtl=" + leaseTtl
                 + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(none)") + ", bootstrapToken="
                 + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
-                + ", retention="
-                + retention + "]";
+                + ", retention=" + retention + ", database="
+                + database.map(PostgresUrl::display).orElse("(none)")
+                + "]";
     }
 }

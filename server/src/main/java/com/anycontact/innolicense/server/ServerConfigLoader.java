@@ -2,6 +2,7 @@ package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.VendorPublicKey;
+import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.MalformedInputException;
@@ -60,14 +61,24 @@ public final class ServerConfigLoader {
         /** A file to log to instead of standard error (rotated). */
         LOG_FILE("log-file", true),
         /** Levels of areas, {@code area=level} separated by {@code ,}; several flags allowed. */
-        LOG_LEVEL("log-level", true);
+        LOG_LEVEL("log-level", true),
+        /** The cluster database in PostgreSQL; its variable is {@code INNOLICENSE_DATABASE_URL}. */
+        DATABASE("database", true, "INNOLICENSE_DATABASE_URL"),
+        /** The cluster database's password, when not in its URL; never a flag. */
+        DATABASE_PASSWORD("database-password", false);
 
         private final String key;
         private final boolean hasFlag;
+        private final String variable;
 
         Setting(String key, boolean hasFlag) {
+            this(key, hasFlag, "INNOLICENSE_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        Setting(String key, boolean hasFlag, String variable) {
             this.key = key;
             this.hasFlag = hasFlag;
+            this.variable = variable;
         }
 
         /** The name in a configuration file, e.g. {@code lease-ttl}. */
@@ -77,7 +88,7 @@ public final class ServerConfigLoader {
 
         /** The environment variable, e.g. {@code INNOLICENSE_LEASE_TTL}. */
         public String variable() {
-            return "INNOLICENSE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+            return variable;
         }
 
         /** The command-line flag, e.g. {@code --lease-ttl}, or empty for the secrets, which have none. */
@@ -173,6 +184,9 @@ public final class ServerConfigLoader {
         Optional<Duration> auditRetention = value(Setting.AUDIT_RETENTION)
                 .filter(v -> !v.text().equalsIgnoreCase("off"))
                 .map(v -> retention(Setting.AUDIT_RETENTION, v));
+        Optional<String> databasePassword =
+                value(Setting.DATABASE_PASSWORD).map(v -> secret(Setting.DATABASE_PASSWORD, v));
+        Optional<PostgresUrl> database = value(Setting.DATABASE).flatMap(v -> database(v, databasePassword));
         LogSettings logging = logging();
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
@@ -187,7 +201,8 @@ public final class ServerConfigLoader {
                         adminPassword,
                         bootstrapToken,
                         secureCookies,
-                        new ServerConfig.Retention(denialRetention, auditRetention)),
+                        new ServerConfig.Retention(denialRetention, auditRetention),
+                        database),
                 logging);
     }
 
@@ -328,6 +343,16 @@ public final class ServerConfigLoader {
                 yield false;
             }
         };
+    }
+
+    private Optional<PostgresUrl> database(Value value, Optional<String> password) {
+        try {
+            return Optional.of(PostgresUrl.parse(value.text(), password));
+        } catch (IllegalArgumentException e) {
+            // The URL is not repeated: it may hold a password.
+            problems.add(Setting.DATABASE.fileKey() + " (from " + value.source() + "): " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code innolicense server} refusals that happen before anything listens: the retired --trust, a demo on real data. */
+/**
+ * {@code innolicense server} refusals that happen before anything listens: the retired --trust, a demo on real
+ * data or a cluster database, a database URL that is not one.
+ */
 class ServerCommandTest {
 
     @TempDir
@@ -41,6 +44,28 @@ class ServerCommandTest {
                 .contains("--demo never runs on an existing installation")
                 .contains(dir.toString());
         assertThat(Files.readString(database)).isEqualTo("an installation's database");
+    }
+
+    @Test
+    void theDemo_withAClusterDatabase_isAUsageError() {
+        CliRunner.Result result =
+                cli.run("server", "--demo", "--port", "0", "--database", "postgresql://u@db.example.com/innolicense");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err())
+                .contains("--demo runs on a throwaway data directory")
+                .contains("--database");
+    }
+
+    @Test
+    void aBadDatabaseUrl_isAUsageError_thatDoesNotRepeatThePassword() {
+        CliRunner.Result result =
+                cli.run("server", "--database", "mysql://root:hunter2@db/x", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains("error: database (from --database): is not a PostgreSQL URL");
+        assertThat(result.all()).doesNotContain("hunter2");
+        assertThat(dir.resolve("innolicense.db")).doesNotExist();
     }
 
     @Test

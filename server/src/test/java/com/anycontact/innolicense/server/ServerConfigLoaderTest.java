@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.server.ServerConfigLoader.Result;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
+import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,60 @@ class ServerConfigLoaderTest {
         assertThat(config.port()).isEqualTo(7002);
         assertThat(config.leaseTtl()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.host()).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void database_comesFromItsVariable_withThePasswordFromAnother() {
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(),
+                Map.of(
+                        "INNOLICENSE_DATABASE_URL", "postgresql://innolicense@db.example.com/licensing",
+                        "INNOLICENSE_DATABASE_PASSWORD", "s3cret"),
+                Optional.empty()));
+
+        PostgresUrl database = config.database().orElseThrow();
+        assertThat(database.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com/licensing");
+        assertThat(database.user()).contains("innolicense");
+        assertThat(database.password()).contains("s3cret");
+        assertThat(config.toString())
+                .contains("database=postgresql://db.example.com/licensing")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
+    void database_flagAndFileKey_acceptAJdbcUrl() throws IOException {
+        Path file = file("database=jdbc:postgresql://127.0.0.1:5432/innolicense?user=postgres\n");
+
+        assertThat(loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.of(file)))
+                        .database()
+                        .orElseThrow()
+                        .jdbcUrl())
+                .isEqualTo("jdbc:postgresql://127.0.0.1:5432/innolicense?user=postgres");
+        assertThat(loaded(ServerConfigLoader.load(
+                                Map.of(Setting.DATABASE, List.of("postgresql://u@db/x")), Map.of(), Optional.of(file)))
+                        .database()
+                        .orElseThrow()
+                        .display())
+                .isEqualTo("postgresql://db/x");
+    }
+
+    @Test
+    void aBadDatabaseUrl_namesTheSettingAndTheExpectedFormButNotTheUrlWhichMayHoldAPassword() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.DATABASE, List.of("mysql://root:hunter2@db/x")), Map.of(), Optional.empty()));
+
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .startsWith("database (from --database): is not a PostgreSQL URL; use postgresql://")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void withoutDatabase_theServerUsesTheDataDirectory() {
+        assertThat(loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()))
+                        .database())
+                .isEmpty();
     }
 
     @Test

@@ -1,0 +1,118 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.access.TokenStore;
+import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.license.InstallationStore;
+import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
+import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
+import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
+import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
+import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
+import com.anycontact.innolicense.store.sqlite.SqliteRetention;
+import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
+import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
+import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
+import com.anycontact.innolicense.usage.UsageStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The embedded stores: one SQLite file in the data directory, seats in the {@link JournaledSeatStore}. */
+final class SqliteStores implements Stores {
+
+    private final SqliteDatabase database;
+    private final SqliteAuditLog audit;
+    private final SqliteInstallationStore installation;
+    private JournaledSeatStore seats;
+
+    private SqliteStores(SqliteDatabase database) {
+        this.database = database;
+        this.audit = new SqliteAuditLog(database);
+        this.installation = new SqliteInstallationStore(database);
+    }
+
+    /** Opens, and migrates when needed, the database file in the data directory. */
+    static SqliteStores open(Path dataDirectory) {
+        return new SqliteStores(SqliteDatabase.open(dataDirectory));
+    }
+
+    @Override
+    public AuditLog audit() {
+        return audit;
+    }
+
+    @Override
+    public InstallationStore installation() {
+        return installation;
+    }
+
+    @Override
+    public LicenseStore licenses() {
+        return new SqliteLicenseStore(database);
+    }
+
+    @Override
+    public UsageStore usage() {
+        return new SqliteUsageStore(database);
+    }
+
+    @Override
+    public UserStore users() {
+        return new SqliteUserStore(database);
+    }
+
+    @Override
+    public TokenStore tokens() {
+        return new SqliteTokenStore(database);
+    }
+
+    @Override
+    public SeatStore openSeats(Instant now, Duration leaseTtl) {
+        if (seats != null) {
+            throw new IllegalStateException("the seat store is open already");
+        }
+        seats = JournaledSeatStore.open(database, now, leaseTtl);
+        return seats;
+    }
+
+    @Override
+    public Duration seatWritesUnavailableFor() {
+        return seats == null ? Duration.ZERO : seats.unavailableFor();
+    }
+
+    @Override
+    public Retention retention() {
+        SqliteRetention retention = new SqliteRetention(database);
+        return new Retention() {
+            @Override
+            public long purgeDenials(Instant before) {
+                return retention.purgeDenials(before);
+            }
+
+            @Override
+            public Optional<Path> archiveAudit(Instant before, Path archiveDirectory) {
+                return retention.archiveAudit(before, archiveDirectory);
+            }
+        };
+    }
+
+    @Override
+    public String location() {
+        return "data " + database.file().getParent().normalize();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (seats != null) {
+                seats.close();
+            }
+        } finally {
+            database.close();
+        }
+    }
+}

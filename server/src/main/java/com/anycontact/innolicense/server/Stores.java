@@ -1,0 +1,96 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.access.TokenStore;
+import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.license.InstallationStore;
+import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.usage.UsageStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Where a server node keeps its data: one adapter of every store port, over one database. {@link #open} picks
+ * the database from the configuration: the cluster database in PostgreSQL when one is named ({@code
+ * --database}), else the embedded SQLite file in the data directory.
+ *
+ * <p>The seat store is opened last, by {@link #openSeats}, because the embedded one replays its journal at a
+ * trusted instant, which is known only once the installation's trusted-time mark has been read.
+ */
+sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStores {
+
+    /**
+     * Opens, and migrates when needed, the database the configuration names.
+     *
+     * @throws com.anycontact.innolicense.store.StoreException when it cannot be opened
+     */
+    static Stores open(ServerConfig config) {
+        return config.database().isPresent()
+                ? PostgresStores.open(config.database().get())
+                : SqliteStores.open(config.dataDirectory());
+    }
+
+    /** The audit log. */
+    AuditLog audit();
+
+    /** The installation ID and the trusted-time mark. */
+    InstallationStore installation();
+
+    /** The applied licenses. */
+    LicenseStore licenses();
+
+    /** The minutes of seat use. */
+    UsageStore usage();
+
+    /** The users. */
+    UserStore users();
+
+    /** The API tokens. */
+    TokenStore tokens();
+
+    /**
+     * Opens the seat store; called once, after the trusted clock is known.
+     *
+     * @param now the current trusted time
+     * @param leaseTtl the lease TTL the server claims with
+     */
+    SeatStore openSeats(Instant now, Duration leaseTtl);
+
+    /**
+     * How long the seat store has been unable to write, {@link Duration#ZERO} while its writes succeed; for the
+     * health checks. The embedded store retries by itself meanwhile; the cluster store reports no outage (each
+     * call fails on its own while PostgreSQL is unreachable).
+     */
+    Duration seatWritesUnavailableFor();
+
+    /** Deletes old denials and archives old audit events, as the retention settings say. */
+    Retention retention();
+
+    /** Where the data is, for the startup line: {@code data /var/lib/innolicense} or {@code database postgresql://…}. */
+    String location();
+
+    /** Closes the seat store and the database; work in progress completes first. */
+    @Override
+    void close();
+
+    /** The retention of denials and audit events. */
+    interface Retention {
+
+        /**
+         * Deletes the denials recorded before {@code before}.
+         *
+         * @return how many were deleted
+         */
+        long purgeDenials(Instant before);
+
+        /**
+         * Archives the audit events before {@code before} to a file in {@code archiveDirectory} and removes them.
+         *
+         * @return the archive written, or empty when there was nothing to archive
+         */
+        Optional<Path> archiveAudit(Instant before, Path archiveDirectory);
+    }
+}

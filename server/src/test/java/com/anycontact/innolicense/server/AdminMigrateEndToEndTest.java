@@ -1,0 +1,169 @@
+package com.anycontact.innolicense.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditQuery;
+import com.anycontact.innolicense.cli.Innolicense;
+import com.anycontact.innolicense.license.InstallationId;
+import com.anycontact.innolicense.seat.Lease;
+import com.anycontact.innolicense.store.postgres.PostgresDatabase;
+import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
+import com.anycontact.innolicense.store.postgres.PostgresUsageStore;
+import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
+import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code innolicense admin migrate} with a real embedded server's SQLite data and a real PostgreSQL: a node
+ * started on the cluster database afterwards is the same installation, with its license, users, tokens, audit
+ * log, usage history, trusted-time mark and leases; a second migration into it is refused and changes nothing.
+ */
+class AdminMigrateEndToEndTest {
+
+    @TempDir
+    Path embeddedData;
+
+    @TempDir
+    Path clusterData;
+
+    private final FakeTime clock = new FakeTime(RunningServer.START);
+    private TestPostgres database;
+    private LicenseServer clusterNode;
+
+    @BeforeEach
+    void createDatabase() {
+        database = TestPostgres.create(getClass());
+    }
+
+    @AfterEach
+    void stop() {
+        if (clusterNode != null) {
+            clusterNode.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void migrate_movesTheWholeInstallation_andASecondMigrationIsRefused() {
+        RunningServer embedded = RunningServer.start(embeddedData, clock);
+        InstallationId installation = embedded.installation();
+        embedded.apply(1, 5);
+        String acdToken = embedded.token("ACD");
+        Api.Reply alice = embedded.api.postJson(
+                "/api/v1/users",
+                RunningServer.ADMIN_TOKEN,
+                "{\"username\": \"Alice\", \"role\": \"SUPERVISOR\", \"password\": \"alice's long password\"}");
+        assertThat(alice.status()).as(alice.body()).isEqualTo(201);
+        claim(embedded.api, acdToken, "agent-1");
+        claim(embedded.api, acdToken, "agent-2");
+        clock.advance(Duration.ofSeconds(30));
+        claim(embedded.api, acdToken, "agent-1");
+        claim(embedded.api, acdToken, "agent-2");
+        clock.advance(Duration.ofSeconds(31));
+        embedded.tick();
+        List<Lease> leasesBefore = embedded.server.ledger().leases();
+        int auditBefore = embedded.server.audit().find(AuditQuery.newest(1000)).size();
+        embedded.close();
+        Instant markBefore;
+        try (SqliteDatabase sqlite = SqliteDatabase.open(embeddedData)) {
+            markBefore = new SqliteInstallationStore(sqlite).trustedTimeMark();
+        }
+
+        Run migrated = migrate();
+
+        assertThat(migrated.exitCode()).as(migrated.err()).isZero();
+        assertThat(migrated.out())
+                .contains("Migrating the embedded installation in " + embeddedData)
+                .contains("copied applied_license: 1 row")
+                .contains("copied lease: 2 rows")
+                .contains("copied audit_event: " + auditBefore + " rows")
+                .contains("Done: installation " + installation + " is now in postgresql://");
+
+        clusterNode = LicenseServer.open(
+                RunningServer.config(clusterData).withDatabase(database.url()),
+                clock,
+                clock.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Api api = new Api(clusterNode.start());
+        assertThat(clusterNode.installationId()).isEqualTo(installation);
+        assertThat(api.get("/api/v1/license", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("capacity")
+                        .asInt())
+                .isEqualTo(5);
+        assertThat(leasesBefore).hasSize(2);
+        assertThat(clusterNode.ledger().leases()).isEqualTo(leasesBefore);
+        assertThat(api.postJson(
+                                "/api/v1/session",
+                                null,
+                                "{\"username\": \"alice\", \"password\": \"alice's long password\"}")
+                        .status())
+                .isEqualTo(200);
+        claim(api, acdToken, "agent-3");
+        assertThat(clusterNode.ledger().leases())
+                .extracting(Lease::claimSequence)
+                .doesNotHaveDuplicates()
+                .last()
+                .isEqualTo(leasesBefore.getLast().claimSequence() + 1);
+        assertThat(clusterNode.audit().find(AuditQuery.newest(1000)).size()).isGreaterThan(auditBefore);
+        assertThat(clusterNode.audit().find(AuditQuery.newest(10).withType(AuditEvent.Type.KEY_APPLIED)))
+                .hasSize(1);
+        try (PostgresDatabase cluster = PostgresDatabase.open(database.url(), 1)) {
+            assertThat(new PostgresInstallationStore(cluster).trustedTimeMark()).isAfterOrEqualTo(markBefore);
+            assertThat(new PostgresUsageStore(cluster)
+                            .minutes(RunningServer.START.minusSeconds(3600), RunningServer.START.plusSeconds(3600)))
+                    .isNotEmpty();
+            assertThat(new PostgresUsageStore(cluster)
+                            .totals(RunningServer.START.minusSeconds(3600), RunningServer.START.plusSeconds(3600))
+                            .claims())
+                    .isEqualTo(2);
+        }
+
+        Run again = migrate();
+
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err())
+                .contains("already holds installation " + installation)
+                .contains("nothing was changed");
+    }
+
+    @Test
+    void migrate_ofADirectoryWithoutAnEmbeddedDatabase_isRefused() {
+        Run run = migrate();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("no embedded database at " + embeddedData.resolve(SqliteDatabase.FILE_NAME));
+    }
+
+    private Run migrate() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exitCode = Innolicense.run(
+                new String[] {
+                    "admin", "migrate", "--from-sqlite", embeddedData.toString(), "--database", database.jdbcUrl()
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void claim(Api api, String token, String agent) {
+        Api.Reply reply = api.putJson("/api/v1/seats/" + agent, token, "{\"node\": \"acd-1\"}");
+        assertThat(reply.status()).as(reply.body()).isIn(200, 201);
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+}

@@ -1,0 +1,207 @@
+package com.anycontact.innolicense.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditQuery;
+import com.anycontact.innolicense.client.LicenseClient;
+import com.anycontact.innolicense.client.SeatDeniedException;
+import com.anycontact.innolicense.license.InstallationId;
+import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real server on a real port with {@code --database}, driven by the Java SDK: everything is kept in the
+ * PostgreSQL database (nothing in the data directory), survives a restart, and two server nodes on one
+ * database hold one seat cap between them.
+ */
+class ClusterDatabaseEndToEndTest {
+
+    @TempDir
+    Path data;
+
+    private final FakeTime clock = new FakeTime(RunningServer.START);
+    private final List<LicenseServer> servers = new ArrayList<>();
+    private final List<LicenseClient> clients = new ArrayList<>();
+    private TestPostgres database;
+
+    @BeforeEach
+    void createDatabase() {
+        database = TestPostgres.create(getClass());
+    }
+
+    @AfterEach
+    void stopEverything() {
+        clients.forEach(LicenseClient::close);
+        servers.forEach(LicenseServer::close);
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void claimsCapAndKey_areKeptInTheDatabaseAndSurviveARestart() throws Exception {
+        LicenseServer first = startNode();
+        InstallationId installation = first.installationId();
+        Api api = new Api(port(first));
+        LicenseClient client = client(first);
+
+        client.claim("agent-1");
+        client.claim("agent-2");
+        SeatDeniedException denied = catchThrowableOfType(SeatDeniedException.class, () -> client.claim("agent-3"));
+        assertThat(denied.capacity()).isEqualTo(2);
+        applyKey(api, installation, 1, 3);
+        client.claim("agent-3");
+        assertThat(catchThrowableOfType(SeatDeniedException.class, () -> client.claim("agent-4")))
+                .isNotNull();
+        stop(first);
+
+        LicenseServer restarted = startNode();
+        Api after = new Api(port(restarted));
+
+        assertThat(restarted.installationId()).isEqualTo(installation);
+        JsonNode status =
+                after.get("/api/v1/license", RunningServer.ADMIN_TOKEN).json();
+        assertThat(status.path("state").asText()).isEqualTo("ACTIVE");
+        assertThat(status.path("capacity").asInt()).isEqualTo(3);
+        assertThat(leasedAgents(after)).containsExactly("agent-1", "agent-2", "agent-3");
+        assertThat(restarted.audit().find(AuditQuery.newest(100).withType(AuditEvent.Type.CLAIM_DENIED)))
+                .hasSize(2);
+        assertThat(restarted.audit().find(AuditQuery.newest(100).withType(AuditEvent.Type.KEY_APPLIED)))
+                .hasSize(1);
+        assertThat(catchThrowableOfType(
+                        SeatDeniedException.class, () -> client(restarted).claim("agent-5")))
+                .isNotNull();
+        assertThat(Files.exists(data.resolve(SqliteDatabase.FILE_NAME)))
+                .as("no SQLite file in the data directory")
+                .isFalse();
+    }
+
+    /**
+     * 40 agents claim at once, 20 through each of two nodes' HTTP APIs, for 10 licensed seats: exactly 10 are
+     * granted, and both nodes list the same 10 leases.
+     */
+    @Test
+    void twoNodesOnOneDatabase_holdTheCapBetweenThemInAStartGatedRace() throws Exception {
+        LicenseServer nodeA = startNode();
+        applyKey(new Api(port(nodeA)), nodeA.installationId(), 1, 10);
+        LicenseServer nodeB = startNode();
+        List<LicenseClient> nodeClients = List.of(client(nodeA), client(nodeB));
+        int agents = 40;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger granted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(agents);
+        try {
+            List<Future<?>> claims = new ArrayList<>();
+            for (int i = 0; i < agents; i++) {
+                LicenseClient client = nodeClients.get(i % 2);
+                String agent = "agent-" + i;
+                claims.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        client.claim(agent);
+                        granted.incrementAndGet();
+                    } catch (SeatDeniedException e) {
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> claim : claims) {
+                claim.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(granted.get()).isEqualTo(10);
+        assertThat(refused.get()).isEqualTo(30);
+        List<String> seenByA = leasedAgents(new Api(port(nodeA)));
+        assertThat(seenByA).hasSize(10);
+        assertThat(leasedAgents(new Api(port(nodeB)))).isEqualTo(seenByA);
+    }
+
+    private LicenseServer startNode() {
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
+                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
+                .withDatabase(database.url());
+        LicenseServer server = LicenseServer.open(
+                config,
+                clock,
+                clock.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        servers.add(server);
+        server.start();
+        return server;
+    }
+
+    /** Stops the node before its clients, so that they cannot release their seats: the leases stay. */
+    private void stop(LicenseServer server) {
+        servers.remove(server);
+        server.close();
+        clients.forEach(LicenseClient::close);
+        clients.clear();
+    }
+
+    private LicenseClient client(LicenseServer server) {
+        Api api = new Api(port(server));
+        Api.Reply created =
+                api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        LicenseClient client = LicenseClient.builder()
+                .server(URI.create(server.url()))
+                .token(created.json().path("token").asText())
+                .node("acd-node")
+                .requestTimeout(Duration.ofSeconds(5))
+                .clock(new FakeTime(RunningServer.START))
+                .build();
+        clients.add(client);
+        return client;
+    }
+
+    private static void applyKey(Api api, InstallationId installation, long serial, int seats) {
+        Api.Reply reply = api.postText(
+                "/api/v1/license",
+                RunningServer.ADMIN_TOKEN,
+                TestVendor.key(installation, serial, seats, RunningServer.LICENSE_START));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    private static List<String> leasedAgents(Api api) {
+        JsonNode leases =
+                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
+        return StreamSupport.stream(leases.spliterator(), false)
+                .map(lease -> lease.path("agentId").asText())
+                .sorted()
+                .toList();
+    }
+
+    private static int port(LicenseServer server) {
+        String url = server.url();
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+}

@@ -1,0 +1,217 @@
+package com.anycontact.innolicense.store.postgres;
+
+import com.anycontact.innolicense.store.StoreException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+
+/**
+ * The cluster database: one PostgreSQL database (or one schema in it, named by the URL's {@code
+ * currentSchema}) that every server node of an installation shares, migrated with Flyway when a node opens it.
+ *
+ * <p>Schema versions: a node migrates the schema up to the newest version it knows (Flyway takes a PostgreSQL
+ * advisory lock, so nodes starting together migrate once). It refuses to open a schema that a newer release has
+ * already migrated beyond that, with a message that says so: an older node could misread tables it does not
+ * know. Flyway alone would ignore such future migrations.
+ *
+ * <p>Connections: a HikariCP pool. {@link #transaction} runs work in one transaction at PostgreSQL's default
+ * isolation, READ COMMITTED, in which every statement sees the data committed before it began; the stores lock
+ * rows where a decision must not be overtaken (see {@link PostgresSeatStore}). {@link #autoCommit} runs work with
+ * auto-commit, each statement a transaction of its own.
+ *
+ * <p>Durability: a transaction is durable when its commit returns, as the PostgreSQL server is configured
+ * ({@code synchronous_commit=on} by default; with a synchronous standby, on two machines).
+ */
+public final class PostgresDatabase implements AutoCloseable {
+
+    /** Where the migrations are, on the class path. */
+    static final String MIGRATIONS = "classpath:db/migration/postgresql";
+
+    /** The connections a node keeps open by default. */
+    public static final int DEFAULT_POOL_SIZE = 10;
+
+    private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+    private static final long LOGIN_TIMEOUT_SECONDS = 10;
+
+    private final PostgresUrl url;
+    private final HikariDataSource pool;
+
+    private PostgresDatabase(PostgresUrl url, HikariDataSource pool) {
+        this.url = url;
+        this.pool = pool;
+    }
+
+    /**
+     * Connects to the database and migrates it to the current schema, with {@link #DEFAULT_POOL_SIZE}
+     * connections.
+     *
+     * @throws StoreException when the database cannot be reached or migrated, or its schema is newer than this
+     *     release knows
+     */
+    public static PostgresDatabase open(PostgresUrl url) {
+        return open(url, DEFAULT_POOL_SIZE);
+    }
+
+    /**
+     * Connects to the database and migrates it to the current schema.
+     *
+     * @param url where the database is
+     * @param poolSize the most connections to keep open, at least 1
+     * @throws StoreException when the database cannot be reached or migrated, or its schema is newer than this
+     *     release knows
+     */
+    public static PostgresDatabase open(PostgresUrl url, int poolSize) {
+        Objects.requireNonNull(url, "url");
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("pool size must be at least 1, was " + poolSize);
+        }
+        HikariDataSource pool = pool(url, poolSize);
+        try {
+            migrate(url);
+            return new PostgresDatabase(url, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Where the database is, without credentials, for messages. */
+    public PostgresUrl url() {
+        return url;
+    }
+
+    /**
+     * Runs {@code work} as one transaction, committed when it returns and rolled back when it throws.
+     *
+     * @throws StoreException when the database cannot be written
+     */
+    <T> T transaction(Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot write to the database " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} on a connection in auto-commit mode: each statement is a transaction of its own, for
+     * reads and for writes that are one statement.
+     *
+     * @throws StoreException when the database cannot be read or written
+     */
+    <T> T autoCommit(Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException("cannot use the database " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the pool; work in progress completes first. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /**
+     * An instant as the epoch milliseconds the schema keeps, rounded up: the smallest whole millisecond at or
+     * after it, so that comparisons with stored milliseconds mean what they mean for the exact instant.
+     */
+    static long ceilingMillis(Instant instant) {
+        long floor = instant.toEpochMilli();
+        return instant.getNano() % 1_000_000 == 0 ? floor : floor + 1;
+    }
+
+    private static HikariDataSource pool(PostgresUrl url, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("innolicense-postgres");
+        config.setJdbcUrl(url.jdbcUrl());
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        config.addDataSourceProperty("ApplicationName", "innolicense");
+        // Give up on a server that accepts the connection but never answers the login, rather than hang.
+        config.addDataSourceProperty("loginTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("connectTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException(
+                    "cannot connect to the database " + url + ": " + rootMessage(e)
+                            + "; check that PostgreSQL runs there and that the user and password are right",
+                    e);
+        }
+    }
+
+    /** Migrates over connections of Flyway's own (it needs two at once), so that the pool may be of any size. */
+    private static void migrate(PostgresUrl url) {
+        Flyway flyway = Flyway.configure(PostgresDatabase.class.getClassLoader())
+                .dataSource(
+                        url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
+                .locations(MIGRATIONS)
+                .load();
+        try {
+            Optional<MigrationInfo> future = Arrays.stream(flyway.info().applied())
+                    .filter(applied -> applied.getState() == MigrationState.FUTURE_SUCCESS
+                            || applied.getState() == MigrationState.FUTURE_FAILED)
+                    .max(Comparator.comparing(MigrationInfo::getVersion));
+            if (future.isPresent()) {
+                MigrationVersion known = Arrays.stream(flyway.info().all())
+                        .filter(migration -> migration.getState() != MigrationState.FUTURE_SUCCESS
+                                && migration.getState() != MigrationState.FUTURE_FAILED)
+                        .map(MigrationInfo::getVersion)
+                        .max(Comparator.naturalOrder())
+                        .orElse(MigrationVersion.EMPTY);
+                throw new StoreException(
+                        "the database " + url + " has schema version "
+                                + future.get().getVersion()
+                                + ", newer than this release knows (" + known + "): a newer innolicense"
+                                + " release migrated it. Run that release (or newer) on this node; an older one could"
+                                + " misread the data",
+                        null);
+            }
+            flyway.migrate();
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot migrate the database " + url + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+
+    /** Work done on one connection, inside one transaction or in auto-commit mode. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

@@ -1,0 +1,110 @@
+package com.anycontact.innolicense.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anycontact.innolicense.access.Role;
+import com.anycontact.innolicense.access.StoredUser;
+import com.anycontact.innolicense.access.User;
+import com.anycontact.innolicense.store.StoreException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Opening the cluster database: migration, the refusal of a newer schema, and an unreachable server. */
+class PostgresDatabaseTest {
+
+    private PostgresSchema schema;
+
+    @AfterEach
+    void dropSchema() {
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    @Test
+    void open_migratesAnEmptySchemaToTheNewestVersion() throws Exception {
+        schema = PostgresSchema.create(getClass());
+
+        schema.open();
+
+        try (Connection connection = schema.connect();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(
+                        "SELECT max(version::int), count(*) FILTER (WHERE NOT success) FROM flyway_schema_history")) {
+            row.next();
+            assertThat(row.getInt(1)).isEqualTo(latestMigrationVersion());
+            assertThat(row.getInt(2)).isZero();
+        }
+    }
+
+    @Test
+    void open_twiceOverOneSchema_asTwoNodes_migratesOnceAndBothWork() {
+        schema = PostgresSchema.create(getClass());
+        PostgresDatabase first = schema.open();
+
+        PostgresDatabase second = schema.open();
+
+        new PostgresUserStore(first).create(new StoredUser(new User("alice", Role.ADMIN, Instant.EPOCH), "h"));
+        assertThat(new PostgresUserStore(second).count()).isEqualTo(1);
+    }
+
+    @Test
+    void open_ofASchemaANewerReleaseMigrated_isRefusedWithAClearMessage() throws Exception {
+        int known = latestMigrationVersion();
+        schema = PostgresSchema.create(getClass());
+        PostgresUrl url = schema.url();
+        Flyway.configure()
+                .dataSource(url.jdbcUrl(), null, null)
+                .locations(PostgresDatabase.MIGRATIONS, "classpath:db/future/postgresql")
+                .load()
+                .migrate();
+
+        assertThatThrownBy(() -> PostgresDatabase.open(url))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("has schema version 999, newer than this release knows (" + known + ")")
+                .hasMessageContaining("Run that release (or newer) on this node")
+                .hasMessageNotContaining("password");
+    }
+
+    @Test
+    void open_whenNoServerListens_failsWithAMessageNamingTheDatabaseNotThePassword() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        PostgresUrl url = PostgresUrl.parse(
+                "postgresql://innolicense:s3cret@127.0.0.1:" + closedPort + "/innolicense", Optional.empty());
+
+        assertThatThrownBy(() -> PostgresDatabase.open(url))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(
+                        "cannot connect to the database postgresql://127.0.0.1:" + closedPort + "/innolicense")
+                .hasMessageContaining("check that PostgreSQL runs there")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    /** The highest version among the migration files, {@code V<version>__<name>.sql}. */
+    static int latestMigrationVersion() throws Exception {
+        Path folder = Path.of(
+                PostgresDatabase.class.getResource("/db/migration/postgresql").toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.matches("V[0-9]+__.*\\.sql"))
+                    .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+                    .max()
+                    .orElseThrow();
+        }
+    }
+}

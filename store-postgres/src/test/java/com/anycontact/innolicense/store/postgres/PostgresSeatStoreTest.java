@@ -1,0 +1,132 @@
+package com.anycontact.innolicense.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anycontact.innolicense.seat.ClaimRequest;
+import com.anycontact.innolicense.seat.ClaimResult;
+import com.anycontact.innolicense.seat.Lease;
+import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.SeatStoreContract;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The seat store contract on a real PostgreSQL schema with the real migrations, plus the cluster's race. */
+class PostgresSeatStoreTest extends SeatStoreContract {
+
+    private PostgresSchema schema;
+
+    @Override
+    protected SeatStore createStore() {
+        schema = PostgresSchema.create(getClass());
+        return new PostgresSeatStore(schema.open());
+    }
+
+    @Override
+    protected SeatStore reopenStore() {
+        return new PostgresSeatStore(schema.reopen());
+    }
+
+    @AfterEach
+    void dropSchema() {
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    @Test
+    void claim_withSubMillisecondInstant_keepsWholeMilliseconds() {
+        Instant now = T0.plusNanos(1_234_567);
+
+        Lease lease = assertClaimed(store.claim(request("alice"), 1, now, TTL));
+
+        assertThat(lease.claimedAt()).isEqualTo(T0.plusMillis(1));
+        assertThat(lease.expiresAt()).isEqualTo(T0.plusMillis(1).plus(TTL));
+        assertThat(store.leases(now)).containsExactly(lease);
+    }
+
+    /**
+     * Three nodes (three pools over one schema), 16 threads each, claim and release against 5 seats for two
+     * seconds; the count of live leases, read by a fourth pool, never exceeds 5, and every denial saw all 5
+     * taken.
+     */
+    @Test
+    void claimsFromThreeNodesAtOnce_neverHoldMoreLeasesThanCapacity() throws Exception {
+        List<SeatStore> nodes =
+                List.of(store, new PostgresSeatStore(schema.open()), new PostgresSeatStore(schema.open()));
+        SeatStore observerNode = new PostgresSeatStore(schema.open());
+        int capacity = 5;
+        int threadsPerNode = 16;
+        Duration ttl = Duration.ofMinutes(10);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean running = new AtomicBoolean(true);
+        LongAdder claimed = new LongAdder();
+        LongAdder deniedBelowCapacity = new LongAdder();
+        LongAccumulator maxInUse = new LongAccumulator(Math::max, 0);
+        ExecutorService pool = Executors.newFixedThreadPool(nodes.size() * threadsPerNode + 1);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int n = 0; n < nodes.size(); n++) {
+                SeatStore node = nodes.get(n);
+                for (int t = 0; t < threadsPerNode; t++) {
+                    ClaimRequest request = request("node" + n + "-agent" + t);
+                    workers.add(pool.submit(() -> {
+                        start.await();
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                        while (System.nanoTime() < deadline) {
+                            switch (node.claim(request, capacity, Instant.now(), ttl)) {
+                                case ClaimResult.Claimed c -> {
+                                    claimed.increment();
+                                    node.release(request.agent(), Instant.now());
+                                }
+                                case ClaimResult.Denied d -> {
+                                    if (d.inUse() < capacity) {
+                                        deniedBelowCapacity.increment();
+                                    }
+                                }
+                                default -> throw new AssertionError("unexpected " + request.agent());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+            }
+            Future<?> observer = pool.submit(() -> {
+                start.await();
+                while (running.get()) {
+                    maxInUse.accumulate(observerNode.inUse(Instant.now()));
+                    maxInUse.accumulate(observerNode.leases(Instant.now()).size());
+                }
+                return null;
+            });
+            start.countDown();
+            for (Future<?> worker : workers) {
+                worker.get(60, TimeUnit.SECONDS);
+            }
+            running.set(false);
+            observer.get(60, TimeUnit.SECONDS);
+        } finally {
+            running.set(false);
+            pool.shutdownNow();
+        }
+
+        System.out.printf(
+                "PostgresSeatStoreTest three-node race: %d claims granted, max observed in use %d of %d%n",
+                claimed.sum(), maxInUse.get(), capacity);
+        assertThat(maxInUse.get()).isLessThanOrEqualTo(capacity);
+        assertThat(deniedBelowCapacity.sum()).isZero();
+        assertThat(claimed.sum()).isGreaterThanOrEqualTo(10L * capacity);
+        assertThat(observerNode.inUse(Instant.now())).isZero();
+    }
+}
