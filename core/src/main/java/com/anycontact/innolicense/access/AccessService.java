@@ -1,14 +1,15 @@
 package com.anycontact.innolicense.access;
 
+import com.anycontact.innolicense.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,12 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * results ({@link LoginResult}, {@link UserCreation}, {@link InvalidInput}, ...), never exceptions.
  * Exceptions mean a bug (a {@code null} argument) or broken infrastructure (the store failed).
  *
- * <p>Throttling: failed logins are counted per username (ignoring ASCII case, whether or not the
- * user exists) and per remote address. After 5 consecutive failures of either, attempts are not
- * checked for a lockout of 1 second, doubling with every further failure up to 15 minutes; a
- * successful login clears the counts of its username and address. The counts are kept in memory
- * for at most 10,000 keys (beyond that the one whose last failure is oldest is forgotten) and each
- * is forgotten 24 hours after its last failure; a restart clears them.
+ * <p>Throttling ({@link LoginThrottle}): failed logins are delayed per username and address (an IPv6 address
+ * counted by its /64), per address, and by a global failure budget, all on a monotonic {@link Ticker}; an
+ * address where a user logged in before is never kept out by another address's failures. At most {@link
+ * #MAX_CONCURRENT_VERIFICATIONS} passwords are checked at once; an attempt beyond that is answered {@link
+ * LoginResult.Busy} at once, without hashing. An administrator can lift lockouts with {@link #unlock}.
  *
  * <p>Thread safe. Changes to users are made one at a time, so that the last administrator cannot
  * be deleted by two requests at once.
@@ -58,16 +58,24 @@ public final class AccessService {
      */
     public static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
 
+    /**
+     * How many passwords are checked at once at most (Argon2id takes 19 MiB and tens of milliseconds each); a
+     * login beyond that is answered {@link LoginResult.Busy} without hashing.
+     */
+    public static final int MAX_CONCURRENT_VERIFICATIONS =
+            Math.max(2, Runtime.getRuntime().availableProcessors());
+
     private static final int KNOWN_TOKENS = 10_000;
-    private static final int THROTTLE_KEYS = 10_000;
-    private static final int MAX_ADDRESS_KEY_LENGTH = 128;
+    private static final int THROTTLE_ENTRIES = 10_000;
 
     private final UserStore users;
     private final TokenStore tokens;
     private final PasswordHasher hasher;
     private final InstantSource clock;
     private final AuditSink audit;
-    private final LoginThrottle throttle = new LoginThrottle(THROTTLE_KEYS);
+    private final LoginThrottle throttle;
+    private final int maxVerifications;
+    private final Semaphore verifications;
     private final Map<String, KnownToken> knownTokens = new ConcurrentHashMap<>();
     private final ReentrantLock userChanges = new ReentrantLock();
     private volatile String decoyHash;
@@ -83,6 +91,41 @@ public final class AccessService {
      */
     public AccessService(
             UserStore users, TokenStore tokens, PasswordHasher hasher, InstantSource clock, AuditSink audit) {
+        this(users, tokens, hasher, clock, audit, Ticker.system());
+    }
+
+    /**
+     * Creates the service.
+     *
+     * @param users where users are kept
+     * @param tokens where API tokens are kept
+     * @param hasher hashes and checks passwords
+     * @param clock the time of logins, creations and revocations, as recorded
+     * @param audit told of logins, failed logins and every change
+     * @param throttleTicker the monotonic time that login lockouts are measured with
+     */
+    public AccessService(
+            UserStore users,
+            TokenStore tokens,
+            PasswordHasher hasher,
+            InstantSource clock,
+            AuditSink audit,
+            Ticker throttleTicker) {
+        this(users, tokens, hasher, clock, audit, throttleTicker, MAX_CONCURRENT_VERIFICATIONS);
+    }
+
+    /** As the public constructor, with another bound on concurrent password checks, for tests. */
+    AccessService(
+            UserStore users,
+            TokenStore tokens,
+            PasswordHasher hasher,
+            InstantSource clock,
+            AuditSink audit,
+            Ticker throttleTicker,
+            int maxVerifications) {
+        this.throttle = new LoginThrottle(throttleTicker, THROTTLE_ENTRIES);
+        this.maxVerifications = maxVerifications;
+        this.verifications = new Semaphore(maxVerifications);
         this.users = Objects.requireNonNull(users, "users");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
@@ -103,11 +146,24 @@ public final class AccessService {
      */
     public LoginResult login(String username, char[] password, String remoteAddress) {
         Objects.requireNonNull(remoteAddress, "remoteAddress");
+        if (!verifications.tryAcquire()) {
+            return new LoginResult.Busy();
+        }
+        try {
+            return loginChecked(username, password, remoteAddress);
+        } finally {
+            verifications.release();
+        }
+    }
+
+    private LoginResult loginChecked(String username, char[] password, String remoteAddress) {
         Instant now = clock.instant();
-        List<String> keys = List.of(usernameKey(username), addressKey(remoteAddress));
-        Optional<Duration> lockedFor = throttle.attempt(keys, now);
-        if (lockedFor.isPresent()) {
-            return new LoginResult.Throttled(lockedFor.get());
+        LoginThrottle.Admitted attempt;
+        switch (throttle.attempt(username, ClientAddresses.group(remoteAddress))) {
+            case LoginThrottle.Result.Wait wait -> {
+                return new LoginResult.Throttled(wait.retryAfter());
+            }
+            case LoginThrottle.Result.Go go -> attempt = go.attempt();
         }
         Optional<StoredUser> found =
                 User.isValidUsername(username) && password != null ? users.find(username) : Optional.empty();
@@ -122,13 +178,46 @@ public final class AccessService {
             audit.record(now, auditableUsername(username), AuditSink.LOGIN_FAILED, "from " + remoteAddress);
             return new LoginResult.Refused();
         }
-        throttle.succeeded(keys);
+        throttle.succeeded(attempt);
         User user = found.get().user();
         if (hasher.needsRehash(found.get().passwordHash())) {
             users.setPasswordHash(user.username(), hasher.hash(password));
         }
         audit.record(now, user.username(), AuditSink.LOGIN, "from " + remoteAddress);
         return new LoginResult.LoggedIn(Principal.of(user));
+    }
+
+    /**
+     * Lifts the login throttle's lockouts of a username (from every address) or of an address (an IPv6 address
+     * by its /64, with every username tried from it), and audits it.
+     *
+     * @param subject a username or an IP address
+     * @param actor who lifts them
+     * @return how many counters were cleared; 0 when nothing was counted for the subject
+     */
+    public int unlock(String subject, Principal actor) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(actor, "actor");
+        boolean isAddress = ClientAddresses.parse(subject).isPresent();
+        String group = isAddress ? ClientAddresses.group(subject) : null;
+        int cleared = isAddress ? throttle.unlock(null, group) : throttle.unlock(subject, null);
+        audit.record(
+                clock.instant(),
+                actor.auditName(),
+                AuditSink.LOGIN_UNLOCKED,
+                (isAddress ? "address " + group : "user " + auditableUsername(subject)) + ": " + cleared
+                        + " throttle counters cleared");
+        return cleared;
+    }
+
+    /** How many of the login throttle's counters are locked right now, for metrics. */
+    public int lockedLoginCounters() {
+        return throttle.lockedCount();
+    }
+
+    /** How many passwords are being checked right now, for metrics. */
+    public int passwordChecksInProgress() {
+        return maxVerifications - verifications.availablePermits();
     }
 
     /**
@@ -432,18 +521,6 @@ public final class AccessService {
             decoyHash = hash;
         }
         return hash;
-    }
-
-    private static String usernameKey(String username) {
-        String key = username == null ? "" : username.toLowerCase(Locale.ROOT);
-        return "user:" + (key.length() > User.MAX_USERNAME_LENGTH ? key.substring(0, User.MAX_USERNAME_LENGTH) : key);
-    }
-
-    private static String addressKey(String remoteAddress) {
-        return "address:"
-                + (remoteAddress.length() > MAX_ADDRESS_KEY_LENGTH
-                        ? remoteAddress.substring(0, MAX_ADDRESS_KEY_LENGTH)
-                        : remoteAddress);
     }
 
     private static String auditableUsername(String username) {
