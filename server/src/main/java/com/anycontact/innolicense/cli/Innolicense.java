@@ -66,7 +66,8 @@ public final class Innolicense {
                                 .addSubcommand(new AdminUser.List(io))
                                 .addSubcommand(new AdminUser.Delete(io))
                                 .addSubcommand(new AdminUser.Password(io)))
-                        .addSubcommand(new AdminAudit(io)));
+                        .addSubcommand(new AdminAudit(io))
+                        .addSubcommand(new AdminUnlock(io)));
         commandLine.registerConverter(InstallationId.class, Innolicense::installationId);
         commandLine.registerConverter(Moment.class, Moment::parse);
         commandLine.setParameterExceptionHandler(Innolicense::usageError);

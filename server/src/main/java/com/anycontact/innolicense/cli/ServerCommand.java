@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
             "Each setting comes from its flag, else its environment variable, else the --config file (Java"
                     + " properties: port=8080, lease-ttl=60s, trust=a.pem,b.pem), else its default. Environment:"
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_TRUST (files separated"
-                    + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES, and for the first start"
+                    + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
+                    + " INNOLICENSE_TRUSTED_PROXY (blocks separated by ,), and for the first start"
                     + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
                     + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value).",
             "",
@@ -76,6 +77,14 @@ final class ServerCommand implements Callable<Integer> {
                     + " signed by an in-memory vendor key, and " + Demo.AGENTS + " simulated agents; prints the URL"
                     + " and the admin password.")
     boolean demo;
+
+    @Option(
+            names = "--trusted-proxy",
+            paramLabel = "CIDR",
+            description = "A reverse proxy (address or CIDR block, e.g. 10.0.0.0/8) whose Forwarded or"
+                    + " X-Forwarded-For/-Proto headers are believed for the client's address and HTTPS; repeat for"
+                    + " several. From any other peer those headers are ignored.")
+    List<String> trustedProxy = new ArrayList<>();
 
     @Option(
             names = "--secure-cookies",
@@ -168,6 +177,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (!trust.isEmpty()) {
             flags.put(Setting.TRUST, List.copyOf(trust));
+        }
+        if (!trustedProxy.isEmpty()) {
+            flags.put(Setting.TRUSTED_PROXY, List.copyOf(trustedProxy));
         }
         return flags;
     }

@@ -122,7 +122,8 @@ public final class Demo {
                         loaded.leaseTtl(),
                         loaded.adminPassword(),
                         loaded.bootstrapToken(),
-                        loaded.secureCookies())
+                        loaded.secureCookies(),
+                        loaded.trustedProxies())
                 .withBootstrap(loaded.adminPassword().or(() -> generatedPassword), Optional.of(setupToken));
     }
 

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param audit the audit log, for what the API itself records (denials, refused renewals)
  * @param clock the trusted time
  * @param secureCookies whether the session cookie is marked {@code Secure}
+ * @param proxies the reverse proxies whose forwarding headers give the client's address and scheme
  * @param metrics the meters, scraped by {@code GET /metrics}; the API adds its request timer
  * @param readiness what {@code GET /health/ready} checks
  * @param usage seat use now, its peaks and history
@@ -34,6 +35,7 @@ public record ApiServices(
         AuditLog audit,
         InstantSource clock,
         boolean secureCookies,
+        TrustedProxies proxies,
         PrometheusMeterRegistry metrics,
         List<HealthCheck> readiness,
         UsageTracker usage,
@@ -47,6 +49,7 @@ public record ApiServices(
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(proxies, "proxies");
         Objects.requireNonNull(metrics, "metrics");
         readiness = List.copyOf(readiness);
         Objects.requireNonNull(usage, "usage");

@@ -69,6 +69,7 @@ public final class HttpApi {
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
         AuditRoutes audit = new AuditRoutes(services.audit(), json);
         UserRoutes users = new UserRoutes(services.access(), services.sessions(), json);
+        LoginThrottleRoutes throttle = new LoginThrottleRoutes(services.access(), json);
         OpenApiRoutes openApi = new OpenApiRoutes();
         MetricsRoutes metrics = new MetricsRoutes(services.metrics());
         HealthRoutes health = new HealthRoutes(services.readiness(), json);
@@ -97,6 +98,7 @@ public final class HttpApi {
                 route(HandlerType.POST, "/users", users::create, ApiRole.ADMIN),
                 route(HandlerType.DELETE, "/users/{username}", users::delete, ApiRole.ADMIN),
                 route(HandlerType.PUT, "/users/{username}/password", users::setPassword, ApiRole.ADMIN),
+                route(HandlerType.DELETE, "/login-throttle/{subject}", throttle::unlock, ApiRole.ADMIN),
                 route(HandlerType.GET, "/openapi.yaml", openApi::document, ApiRole.ANYONE),
                 operations(HandlerType.GET, "/metrics", metrics::scrape, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 operations(HandlerType.GET, "/health/live", health::live, ApiRole.ANYONE),

@@ -50,12 +50,16 @@ public enum ProblemType {
     LICENSE_KEY_REJECTED("license-key-rejected", 422, "License key rejected"),
     /** Too many failed logins; retry after the {@code Retry-After} header. */
     LOGIN_THROTTLED("login-throttled", 429, "Too many failed logins"),
+    /** The caller, or the whole server, has as many live-event streams open as allowed; close one first. */
+    STREAM_LIMIT_REACHED("stream-limit-reached", 429, "Too many event streams"),
     /** Any other error with a status Javalin or Jetty chose. */
     HTTP_ERROR("http-error", 400, "Request failed"),
     /** A fault in the server; the detail has no internals and the log has the trace. */
     INTERNAL_ERROR("internal-error", 500, "Internal server error"),
     /** A readiness check failed, or the server has not finished starting or is stopping; {@code checks} says which. */
-    NOT_READY("not-ready", 503, "Not ready");
+    NOT_READY("not-ready", 503, "Not ready"),
+    /** As many passwords as the server checks at once are being checked; retry after {@code Retry-After}. */
+    LOGIN_BUSY("login-busy", 503, "Too many logins at once");
 
     /** The base of every problem type URI. */
     public static final String BASE = "https://innoacd.anycontact.com/problems/";

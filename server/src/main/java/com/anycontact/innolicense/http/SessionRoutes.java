@@ -33,6 +33,7 @@ final class SessionRoutes {
     private final InstantSource clock;
     private final Json json;
     private final boolean secureCookies;
+    private final TrustedProxies proxies;
 
     SessionRoutes(ApiServices services, Json json) {
         this.access = services.access();
@@ -41,6 +42,7 @@ final class SessionRoutes {
         this.clock = services.clock();
         this.json = json;
         this.secureCookies = services.secureCookies();
+        this.proxies = services.proxies();
     }
 
     void login(Context ctx) {
@@ -51,20 +53,21 @@ final class SessionRoutes {
         if (body.password() == null || body.password().isEmpty()) {
             throw Json.invalid("password", "field 'password' is required");
         }
+        String client = proxies.clientAddress(ctx);
         char[] password = body.password().toCharArray();
         LoginResult result;
         try {
-            result = access.login(body.username(), password, ctx.ip());
+            result = access.login(body.username(), password, client);
         } finally {
             Arrays.fill(password, '\0');
         }
         switch (result) {
             case LoginResult.LoggedIn loggedIn -> {
-                Session session = sessions.create(loggedIn.principal(), ctx.ip());
+                Session session = sessions.create(loggedIn.principal(), client);
                 Cookie cookie = new Cookie(SESSION_COOKIE_NAME, session.id());
                 cookie.setPath("/");
                 cookie.setHttpOnly(true);
-                cookie.setSecure(secureCookies || "https".equalsIgnoreCase(ctx.scheme()));
+                cookie.setSecure(secureCookies || proxies.isSecure(ctx));
                 cookie.setSameSite(SameSite.STRICT);
                 ctx.cookie(cookie);
                 json.write(ctx, 200, view(loggedIn.principal(), Optional.of(session)));
@@ -79,6 +82,12 @@ final class SessionRoutes {
                                 Map.of("retryAfterSeconds", seconds))
                         .withHeader("Retry-After", Long.toString(seconds));
             }
+            case LoginResult.Busy busy ->
+                throw ProblemType.LOGIN_BUSY
+                        .problem(
+                                "the server is checking as many passwords as it can at once; try again in 1 s",
+                                Map.of("retryAfterSeconds", 1))
+                        .withHeader("Retry-After", "1");
         }
     }
 
@@ -90,7 +99,7 @@ final class SessionRoutes {
                     clock.instant(),
                     session.principal().auditName(),
                     AuditEvent.Type.LOGOUT,
-                    "session ended from " + ctx.ip());
+                    "session ended from " + proxies.clientAddress(ctx));
         });
         ctx.status(204);
     }

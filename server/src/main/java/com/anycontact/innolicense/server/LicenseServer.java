@@ -158,6 +158,7 @@ public final class LicenseServer implements AutoCloseable {
                     audit,
                     trustedTime,
                     config.secureCookies(),
+                    config.trustedProxies(),
                     metrics.registry(),
                     List.of(
                             new HealthCheck("database", () -> ledger.inUse() >= 0),

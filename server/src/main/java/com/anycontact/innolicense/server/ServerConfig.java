@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param adminPassword the password of user {@code admin} at first start, or empty to generate one
  * @param bootstrapToken the secret of an admin API token created at first start, or empty for none
  * @param secureCookies whether the session cookie is marked {@code Secure} (the server is reached over TLS)
+ * @param trustedProxies the reverse proxies whose forwarding headers are believed ({@code --trusted-proxy})
  */
 public record ServerConfig(
         String host,
@@ -28,7 +30,8 @@ public record ServerConfig(
         Duration leaseTtl,
         Optional<String> adminPassword,
         Optional<String> bootstrapToken,
-        boolean secureCookies) {
+        boolean secureCookies,
+        TrustedProxies trustedProxies) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -57,23 +60,55 @@ public record ServerConfig(
         }
         Objects.requireNonNull(adminPassword, "adminPassword");
         Objects.requireNonNull(bootstrapToken, "bootstrapToken");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
     /** The defaults, listening on {@code host:port} with the given data directory and trusted keys. */
     public static ServerConfig of(String host, int port, Path dataDirectory, List<VendorPublicKey> trustedKeys) {
         return new ServerConfig(
-                host, port, dataDirectory, trustedKeys, DEFAULT_LEASE_TTL, Optional.empty(), Optional.empty(), false);
+                host,
+                port,
+                dataDirectory,
+                trustedKeys,
+                DEFAULT_LEASE_TTL,
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                TrustedProxies.none());
     }
 
     /** This configuration with another lease TTL. */
     public ServerConfig withLeaseTtl(Duration ttl) {
         return new ServerConfig(
-                host, port, dataDirectory, trustedKeys, ttl, adminPassword, bootstrapToken, secureCookies);
+                host,
+                port,
+                dataDirectory,
+                trustedKeys,
+                ttl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                trustedProxies);
     }
 
     /** This configuration with a first-start admin password and bootstrap token. */
     public ServerConfig withBootstrap(Optional<String> password, Optional<String> token) {
-        return new ServerConfig(host, port, dataDirectory, trustedKeys, leaseTtl, password, token, secureCookies);
+        return new ServerConfig(
+                host, port, dataDirectory, trustedKeys, leaseTtl, password, token, secureCookies, trustedProxies);
+    }
+
+    /** This configuration with other trusted proxies. */
+    public ServerConfig withTrustedProxies(TrustedProxies proxies) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDirectory,
+                trustedKeys,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                proxies);
     }
 
     /** Never shows the secrets. */
@@ -82,6 +117,7 @@ public record ServerConfig(
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", trustedKeys="
                 + trustedKeys.stream().map(VendorPublicKey::keyId).toList() + ", leaseTtl=" + leaseTtl
                 + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(none)") + ", bootstrapToken="
-                + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies + "]";
+                + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
+                + ", trustedProxies=" + trustedProxies + "]";
     }
 }

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import java.io.IOException;
@@ -47,7 +48,9 @@ public final class ServerConfigLoader {
         /** The first-start admin API token; never a flag. */
         BOOTSTRAP_TOKEN("bootstrap-token", false),
         /** Whether the session cookie is marked {@code Secure}. */
-        SECURE_COOKIES("secure-cookies", true);
+        SECURE_COOKIES("secure-cookies", true),
+        /** Reverse proxies whose forwarding headers are believed; several allowed. */
+        TRUSTED_PROXY("trusted-proxy", true);
 
         private final String key;
         private final boolean hasFlag;
@@ -118,7 +121,7 @@ public final class ServerConfigLoader {
      * Loads the configuration.
      *
      * @param flags the values given on the command line; a setting absent or mapped to an empty list was not
-     *     given. Only {@link Setting#TRUST} may have several values.
+     *     given. Only {@link Setting#TRUST} and {@link Setting#TRUSTED_PROXY} may have several values.
      * @param environment the process environment
      * @param configFile the properties file named by {@code --config}, if any
      */
@@ -140,11 +143,12 @@ public final class ServerConfigLoader {
         Optional<String> bootstrapToken = value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
         boolean secureCookies =
                 value(Setting.SECURE_COOKIES).map(this::secureCookies).orElse(false);
+        TrustedProxies proxies = trustedProxies();
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
-        return new Result.Loaded(
-                new ServerConfig(host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies));
+        return new Result.Loaded(new ServerConfig(
+                host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies, proxies));
     }
 
     private void readFile(Path file) {
@@ -239,6 +243,30 @@ public final class ServerConfigLoader {
                 yield false;
             }
         };
+    }
+
+    private TrustedProxies trustedProxies() {
+        Optional<Value> value = value(Setting.TRUSTED_PROXY);
+        if (value.isEmpty()) {
+            return TrustedProxies.none();
+        }
+        List<String> given =
+                flags.getOrDefault(Setting.TRUSTED_PROXY, List.of()).isEmpty()
+                        ? Arrays.asList(LIST_SEPARATOR.split(value.get().text()))
+                        : flags.get(Setting.TRUSTED_PROXY);
+        List<String> blocks = new ArrayList<>();
+        for (String block : given) {
+            if (block.isBlank()) {
+                continue;
+            }
+            if (TrustedProxies.isValid(block)) {
+                blocks.add(block.strip());
+            } else {
+                problems.add(Setting.TRUSTED_PROXY.fileKey() + " (from "
+                        + value.get().source() + "): '" + block.strip() + "' is not " + TrustedProxies.RULE);
+            }
+        }
+        return TrustedProxies.of(blocks);
     }
 
     private List<VendorPublicKey> trustedKeys() {

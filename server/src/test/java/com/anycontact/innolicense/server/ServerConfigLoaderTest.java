@@ -2,6 +2,7 @@ package com.anycontact.innolicense.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.server.ServerConfigLoader.Result;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
@@ -59,6 +60,37 @@ class ServerConfigLoaderTest {
         assertThat(config.port()).isEqualTo(7002);
         assertThat(config.leaseTtl()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.host()).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void trustedProxies_comeFromRepeatedFlagsTheVariableOrTheFile() throws IOException {
+        ServerConfig fromFlags = loaded(ServerConfigLoader.load(
+                Map.of(Setting.TRUSTED_PROXY, List.of("10.0.0.0/8", "fd00::/8")), Map.of(), Optional.empty()));
+        ServerConfig fromVariable = loaded(ServerConfigLoader.load(
+                Map.of(), Map.of("INNOLICENSE_TRUSTED_PROXY", "10.0.0.5, 192.0.2.0/24"), Optional.empty()));
+        ServerConfig fromFile =
+                loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.of(file("trusted-proxy=127.0.0.1\n"))));
+
+        assertThat(fromFlags.trustedProxies().blocks()).containsExactly("10.0.0.0/8", "fd00::/8");
+        assertThat(fromVariable.trustedProxies().blocks()).containsExactly("10.0.0.5", "192.0.2.0/24");
+        assertThat(fromFile.trustedProxies().blocks()).containsExactly("127.0.0.1");
+        assertThat(loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()))
+                        .trustedProxies()
+                        .blocks())
+                .isEmpty();
+    }
+
+    @Test
+    void trustedProxy_thatIsNoAddressOrBlock_isAProblemNamingIt() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.TRUSTED_PROXY, List.of("proxy.example.org", "10.0.0.0/33")),
+                Map.of(),
+                Optional.empty()));
+
+        assertThat(problems)
+                .containsExactly(
+                        "trusted-proxy (from --trusted-proxy): 'proxy.example.org' is not " + TrustedProxies.RULE,
+                        "trusted-proxy (from --trusted-proxy): '10.0.0.0/33' is not " + TrustedProxies.RULE);
     }
 
     @Test
