@@ -221,6 +221,7 @@ public final class LicenseServer implements AutoCloseable {
                 Durations.format(config.leaseTtl()),
                 config.dataDirectory().toAbsolutePath().normalize(),
                 millis);
+        database.permissionWarnings().forEach(warning -> LOG.warn("{}", warning));
         if (config.trustedKeys().isEmpty()) {
             LOG.warn("no vendor public key is trusted (--trust): every license key will be rejected");
         }

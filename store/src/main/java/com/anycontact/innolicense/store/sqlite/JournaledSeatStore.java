@@ -6,6 +6,7 @@ import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.Denial;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.StoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -666,6 +667,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         Path path = databaseFile.resolveSibling(databaseFile.getFileName() + "-seats.lock");
         FileChannel channel;
         try {
+            PrivateFiles.createFile(path);
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new StoreException("cannot open the lock file " + path, e);
