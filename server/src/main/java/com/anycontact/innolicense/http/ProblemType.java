@@ -58,6 +58,8 @@ public enum ProblemType {
     INTERNAL_ERROR("internal-error", 500, "Internal server error"),
     /** A readiness check failed, or the server has not finished starting or is stopping; {@code checks} says which. */
     NOT_READY("not-ready", 503, "Not ready"),
+    /** As many requests as the server runs at once are running; retry after {@code Retry-After}. */
+    SERVER_BUSY("server-busy", 503, "Server busy"),
     /** As many passwords as the server checks at once are being checked; retry after {@code Retry-After}. */
     LOGIN_BUSY("login-busy", 503, "Too many logins at once");
 

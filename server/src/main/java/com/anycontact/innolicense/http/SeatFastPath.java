@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -70,6 +72,9 @@ final class SeatFastPath extends Handler.Wrapper {
     private final Counter answered;
     private final ExecutorService slow = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("innolicense-http-", 0).factory());
+    private final int maxInFlight;
+    private final Semaphore inFlight;
+    private final Counter busy;
 
     SeatFastPath(
             SeatLedger ledger,
@@ -80,7 +85,8 @@ final class SeatFastPath extends Handler.Wrapper {
             RequestTimer timer,
             Set<ApiRole> claimRoles,
             Set<ApiRole> releaseRoles,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            int maxRequestsInFlight) {
         this.ledger = ledger;
         this.access = access;
         this.routes = routes;
@@ -89,6 +95,11 @@ final class SeatFastPath extends Handler.Wrapper {
         this.timer = timer;
         this.claimRoles = Set.copyOf(claimRoles);
         this.releaseRoles = Set.copyOf(releaseRoles);
+        this.maxInFlight = maxRequestsInFlight;
+        this.inFlight = new Semaphore(maxRequestsInFlight);
+        this.busy = Counter.builder("innolicense.http.busy")
+                .description("Requests answered 503 server-busy because as many as allowed were running already")
+                .register(registry);
         this.answered = Counter.builder("innolicense.http.seat.fast")
                 .description("Seat calls answered by the fast path, without a request thread; the others went to"
                         + " the API's routes")
@@ -328,14 +339,60 @@ final class SeatFastPath extends Handler.Wrapper {
         }
     }
 
-    /** Hands the request to the Javalin application on a virtual thread, where it may block. */
+    /**
+     * Hands the request to the Javalin application on a virtual thread, where it may block; or, when {@code
+     * maxRequestsInFlight} run already, answers 503 {@code server-busy} at once on this thread.
+     */
     private boolean dispatch(Request request, Response response, Callback callback) {
-        offload(response, callback, () -> {
-            if (!super.handle(request, response, callback)) {
-                Response.writeError(request, response, callback, 404);
+        if (!inFlight.tryAcquire()) {
+            busy(response, callback);
+            return true;
+        }
+        Callback releasing = new Callback.Nested(callback) {
+            private final AtomicBoolean released = new AtomicBoolean();
+
+            @Override
+            public void succeeded() {
+                release();
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                release();
+                super.failed(failure);
+            }
+
+            private void release() {
+                if (released.compareAndSet(false, true)) {
+                    inFlight.release();
+                }
+            }
+        };
+        offload(response, releasing, () -> {
+            if (!super.handle(request, response, releasing)) {
+                Response.writeError(request, response, releasing, 404);
             }
         });
         return true;
+    }
+
+    /** How many requests that left the fast path are running now. */
+    int requestsInFlight() {
+        return maxInFlight - inFlight.availablePermits();
+    }
+
+    private void busy(Response response, Callback callback) {
+        busy.increment();
+        Problems.Rendered rendered = problems.render(ProblemType.SERVER_BUSY
+                .problem("the server is handling as many requests as it allows at once (" + maxInFlight
+                        + "); try again in 1 s")
+                .withHeader("Retry-After", "1"));
+        rendered.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        response.setStatus(rendered.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.MEDIA_TYPE + ";charset=utf-8");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, rendered.body().length);
+        response.write(true, ByteBuffer.wrap(rendered.body()), callback);
     }
 
     private void offload(Response response, Callback callback, Work work) {

@@ -11,6 +11,7 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.http.ApiServices;
 import com.anycontact.innolicense.http.HealthCheck;
 import com.anycontact.innolicense.http.HttpApi;
+import com.anycontact.innolicense.http.HttpLimits;
 import com.anycontact.innolicense.http.LiveEvents;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
 import com.anycontact.innolicense.license.InstallationId;
@@ -99,7 +100,7 @@ public final class LicenseServer implements AutoCloseable {
     private int port = -1;
     private volatile boolean started;
 
-    private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console) {
+    private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console, HttpLimits limits) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
         this.database = SqliteDatabase.open(config.dataDirectory());
@@ -149,22 +150,24 @@ public final class LicenseServer implements AutoCloseable {
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
             this.sessions = new Sessions(trustedTime);
-            this.events = new LiveEvents(usage, sessions, access);
-            this.api = new HttpApi(new ApiServices(
-                    licenses,
-                    ledger,
-                    access,
-                    sessions,
-                    audit,
-                    trustedTime,
-                    config.secureCookies(),
-                    config.trustedProxies(),
-                    metrics.registry(),
-                    List.of(
-                            new HealthCheck("database", () -> ledger.inUse() >= 0),
-                            new HealthCheck("started", () -> started)),
-                    usage,
-                    events));
+            this.events = new LiveEvents(usage, sessions, access, limits);
+            this.api = new HttpApi(
+                    new ApiServices(
+                            licenses,
+                            ledger,
+                            access,
+                            sessions,
+                            audit,
+                            trustedTime,
+                            config.secureCookies(),
+                            config.trustedProxies(),
+                            metrics.registry(),
+                            List.of(
+                                    new HealthCheck("database", () -> ledger.inUse() >= 0),
+                                    new HealthCheck("started", () -> started)),
+                            usage,
+                            events),
+                    limits);
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
             metrics.close();
@@ -185,10 +188,16 @@ public final class LicenseServer implements AutoCloseable {
      * @param console where a generated admin password is printed, once, at first start
      */
     public static LicenseServer open(ServerConfig config, InstantSource clock, PrintStream console) {
+        return open(config, clock, console, HttpLimits.DEFAULT);
+    }
+
+    /** As {@link #open(ServerConfig, InstantSource, PrintStream)}, within other limits, for tests. */
+    static LicenseServer open(ServerConfig config, InstantSource clock, PrintStream console, HttpLimits limits) {
         return new LicenseServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(clock, "clock"),
-                Objects.requireNonNull(console, "console"));
+                Objects.requireNonNull(console, "console"),
+                Objects.requireNonNull(limits, "limits"));
     }
 
     /**
