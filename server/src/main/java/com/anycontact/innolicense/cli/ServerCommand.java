@@ -36,8 +36,9 @@ import picocli.CommandLine.Option;
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_TRUST (files separated"
                     + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
                     + " INNOLICENSE_TRUSTED_PROXY (blocks separated by ,), and for the first start"
-                    + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
-                    + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value).",
+                    + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and written to the file"
+                    + " admin-password in the data directory) and INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with"
+                    + " that value), each also as INNOLICENSE_…_FILE naming a file that holds it.",
             "",
             "With --demo: a throwaway server to look at, see docs/simulator.md.",
             "",

@@ -26,6 +26,7 @@ import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
@@ -36,7 +37,10 @@ import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +74,9 @@ import org.slf4j.LoggerFactory;
  * has finished and {@link #close()} not begun.
  */
 public final class LicenseServer implements AutoCloseable {
+
+    /** The file in the data directory that a generated first-start password of {@code admin} is written to. */
+    public static final String GENERATED_PASSWORD_FILE = "admin-password";
 
     /** How far the system clock may fall behind trusted time before the jump is audited. */
     static final Duration CLOCK_JUMP_TOLERANCE = Duration.ofMinutes(1);
@@ -142,10 +149,7 @@ public final class LicenseServer implements AutoCloseable {
                     auditSink(audit));
             switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
                 case Bootstrap.Done done ->
-                    done.generatedPassword()
-                            .ifPresent(password -> console.println("Created user 'admin' with the password "
-                                    + password + " (shown only this once; set INNOLICENSE_ADMIN_PASSWORD before"
-                                    + " the first start to choose it)"));
+                    done.generatedPassword().ifPresent(password -> announceGeneratedPassword(password, console));
                 case InvalidInput invalid ->
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
@@ -337,6 +341,26 @@ public final class LicenseServer implements AutoCloseable {
             if (port >= 0) {
                 LOG.info("innolicense server on port {} stopped", port);
             }
+        }
+    }
+
+    /**
+     * Writes the generated password of {@code admin} to {@link #GENERATED_PASSWORD_FILE} in the data directory,
+     * readable only by the owner, and says where on the console; the password itself goes to no log. Only when
+     * the file cannot be written is the password printed instead, since it would be lost otherwise.
+     */
+    private void announceGeneratedPassword(String password, PrintStream console) {
+        Path file = config.dataDirectory().resolve(GENERATED_PASSWORD_FILE).toAbsolutePath();
+        try {
+            Files.deleteIfExists(file);
+            PrivateFiles.writeNew(file, password + System.lineSeparator());
+            console.println("Created user 'admin' with a generated password, written to " + file
+                    + " (readable only by this user). Sign in as admin, change the password, then delete the file."
+                    + " Set " + ServerConfigLoader.Setting.ADMIN_PASSWORD.variable() + "_FILE before the first"
+                    + " start to choose it.");
+        } catch (IOException e) {
+            console.println("Created user 'admin' with the password " + password + " (shown only this once: " + file
+                    + " could not be written: " + e.getMessage() + ")");
         }
     }
 

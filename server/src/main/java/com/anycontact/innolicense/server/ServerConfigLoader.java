@@ -70,6 +70,14 @@ public final class ServerConfigLoader {
             return "INNOLICENSE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
         }
 
+        /**
+         * The environment variable naming a file that holds a secret, e.g. {@code INNOLICENSE_ADMIN_PASSWORD_FILE}
+         * (for Docker and systemd credentials); only the secrets have one.
+         */
+        public String fileVariable() {
+            return variable() + "_FILE";
+        }
+
         /** The command-line flag, e.g. {@code --lease-ttl}, or empty for the secrets, which have none. */
         public Optional<String> flag() {
             return hasFlag ? Optional.of("--" + key) : Optional.empty();
@@ -186,10 +194,39 @@ public final class ServerConfigLoader {
             return Optional.of(new Value(String.join(",", given), setting.flag().orElse(setting.fileKey()), null));
         }
         String variable = environment.get(setting.variable());
+        if (!setting.hasFlag) {
+            String fileVariable = setting.fileVariable();
+            String secretFile = environment.get(fileVariable);
+            if (secretFile != null && variable != null) {
+                problems.add(setting.fileKey() + ": both " + setting.variable() + " and " + fileVariable
+                        + " are set; set only one");
+                return Optional.empty();
+            }
+            if (secretFile != null) {
+                return readSecretFile(setting, secretFile);
+            }
+        }
         if (variable != null) {
             return Optional.of(new Value(variable.strip(), setting.variable(), null));
         }
         return Optional.ofNullable(fileValues.get(setting));
+    }
+
+    /** The secret in the file named by {@code INNOLICENSE_…_FILE}, without its trailing line break. */
+    private Optional<Value> readSecretFile(Setting setting, String name) {
+        String source = setting.fileVariable() + " (" + name + ")";
+        try {
+            String text = Files.readString(Path.of(name), StandardCharsets.UTF_8);
+            return Optional.of(new Value(text.strip(), source, null));
+        } catch (NoSuchFileException e) {
+            problems.add(setting.fileKey() + " (from " + setting.fileVariable() + "): " + name + ": no such file");
+        } catch (MalformedInputException e) {
+            problems.add(setting.fileKey() + " (from " + setting.fileVariable() + "): " + name + " is not UTF-8 text");
+        } catch (IOException | InvalidPathException e) {
+            problems.add(setting.fileKey() + " (from " + setting.fileVariable() + "): cannot read " + name + ": "
+                    + e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private String host(Value value) {

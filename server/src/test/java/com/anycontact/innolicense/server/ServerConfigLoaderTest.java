@@ -94,6 +94,40 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void secrets_comeFromTheFilesNamedByTheFileVariables() throws IOException {
+        Path password = Files.writeString(dir.resolve("password"), "a first start password\n");
+        Path token = Files.writeString(dir.resolve("token"), "t".repeat(40) + "\n");
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(),
+                Map.of(
+                        "INNOLICENSE_ADMIN_PASSWORD_FILE", password.toString(),
+                        "INNOLICENSE_BOOTSTRAP_TOKEN_FILE", token.toString()),
+                Optional.empty()));
+
+        assertThat(config.adminPassword()).contains("a first start password");
+        assertThat(config.bootstrapToken()).contains("t".repeat(40));
+    }
+
+    @Test
+    void secretFileVariable_withAMissingFileOrBesideTheVariable_isAProblem() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(),
+                Map.of(
+                        "INNOLICENSE_ADMIN_PASSWORD_FILE", dir.resolve("absent").toString(),
+                        "INNOLICENSE_BOOTSTRAP_TOKEN_FILE", "x",
+                        "INNOLICENSE_BOOTSTRAP_TOKEN", "y".repeat(40)),
+                Optional.empty()));
+
+        assertThat(problems)
+                .containsExactly(
+                        "admin-password (from INNOLICENSE_ADMIN_PASSWORD_FILE): " + dir.resolve("absent")
+                                + ": no such file",
+                        "bootstrap-token: both INNOLICENSE_BOOTSTRAP_TOKEN and INNOLICENSE_BOOTSTRAP_TOKEN_FILE are"
+                                + " set; set only one");
+    }
+
+    @Test
     void trustedKeys_comeFromRepeatedFlags() throws IOException {
         Path key = TestVendor.writePublicKey(dir);
 
