@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -65,6 +66,9 @@ public final class AccessService {
     public static final int MAX_CONCURRENT_VERIFICATIONS =
             Math.max(2, Runtime.getRuntime().availableProcessors());
 
+    /** The longest ACD node name a token may be bound to, as a claim's {@code node}. */
+    public static final int MAX_NODE_LENGTH = 128;
+
     private static final int KNOWN_TOKENS = 10_000;
     private static final int THROTTLE_ENTRIES = 10_000;
 
@@ -77,6 +81,8 @@ public final class AccessService {
     private final int maxVerifications;
     private final Semaphore verifications;
     private final Map<String, KnownToken> knownTokens = new ConcurrentHashMap<>();
+    private final Map<String, String> boundNodes = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> claims = new ConcurrentHashMap<>();
     private final ReentrantLock userChanges = new ReentrantLock();
     private volatile String decoyHash;
 
@@ -233,17 +239,19 @@ public final class AccessService {
         String digest = TokenSecrets.digest(secret);
         Instant now = clock.instant();
         KnownToken known = knownTokens.get(digest);
-        if (known != null && now.isBefore(known.checkedAt().plus(TOKEN_RECHECK))) {
+        if (known != null && known.validAt(now)) {
             return Optional.of(known.principal());
         }
-        Optional<Principal> principal = tokens.findBySecretDigest(digest)
-                .filter(token -> !token.isRevoked())
-                .map(Principal::of);
-        if (principal.isPresent()) {
+        Optional<ApiToken> token =
+                tokens.findBySecretDigest(digest).filter(found -> !found.isRevoked() && !found.isExpiredAt(now));
+        Optional<Principal> principal = token.map(Principal::of);
+        if (token.isPresent()) {
             if (knownTokens.size() >= KNOWN_TOKENS) {
                 knownTokens.clear();
             }
-            knownTokens.put(digest, new KnownToken(principal.get(), now));
+            knownTokens.put(
+                    digest, new KnownToken(principal.get(), now, token.get().expiresAt()));
+            token.get().node().ifPresent(node -> boundNodes.put(token.get().id(), node));
         } else {
             knownTokens.remove(digest);
         }
@@ -261,14 +269,22 @@ public final class AccessService {
             return Optional.empty();
         }
         KnownToken known = knownTokens.get(TokenSecrets.digest(secret));
-        if (known != null && clock.instant().isBefore(known.checkedAt().plus(TOKEN_RECHECK))) {
+        if (known != null && known.validAt(clock.instant())) {
             return Optional.of(known.principal());
         }
         return Optional.empty();
     }
 
-    /** A token found valid in the store, and when: it is looked up again after {@link #TOKEN_RECHECK}. */
-    private record KnownToken(Principal principal, Instant checkedAt) {}
+    /**
+     * A token found valid in the store, and when: it is looked up again after {@link #TOKEN_RECHECK}, and not
+     * trusted at all from its expiry on.
+     */
+    private record KnownToken(Principal principal, Instant checkedAt, Optional<Instant> expiresAt) {
+        boolean validAt(Instant now) {
+            return now.isBefore(checkedAt.plus(TOKEN_RECHECK))
+                    && expiresAt.map(now::isBefore).orElse(true);
+        }
+    }
 
     /**
      * Creates an API token with a new random secret ({@link TokenSecrets#generate()}).
@@ -279,14 +295,78 @@ public final class AccessService {
      * @return the token and its secret, to be shown once; or what is wrong with the input
      */
     public TokenCreation createToken(String name, Role role, Principal actor) {
+        return createToken(name, role, Optional.empty(), Optional.empty(), actor);
+    }
+
+    /**
+     * Creates an API token with a new random secret ({@link TokenSecrets#generate()}), optionally expiring and,
+     * for an {@link Role#ACD} token, bound to an ACD node.
+     *
+     * @param name what the token is for ({@link ApiToken#NAME_RULE})
+     * @param role what the token may do: any role
+     * @param expiresAt when it stops authenticating; in the future
+     * @param node the ACD node whose claims the token makes (its claims carry it; others are refused); ACD only
+     * @param actor who creates it
+     * @return the token and its secret, to be shown once; or what is wrong with the input
+     */
+    public TokenCreation createToken(
+            String name, Role role, Optional<Instant> expiresAt, Optional<String> node, Principal actor) {
         Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(node, "node");
         if (!ApiToken.isValidName(name)) {
             return new InvalidInput("name", ApiToken.NAME_RULE);
         }
         if (role == null) {
             return new InvalidInput("role", "a token needs a role: ADMIN, SUPERVISOR or ACD");
         }
-        return issueToken(name, role, TokenSecrets.generate(), actor.auditName());
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(clock.instant())) {
+            return new InvalidInput("expiresAt", "a token's expiry must be in the future");
+        }
+        if (node.isPresent() && role != Role.ACD) {
+            return new InvalidInput("node", "only an ACD token is bound to a node; leave 'node' out for " + role);
+        }
+        if (node.isPresent() && (node.get().isBlank() || node.get().length() > MAX_NODE_LENGTH)) {
+            return new InvalidInput("node", "a node name is 1 to " + MAX_NODE_LENGTH + " characters");
+        }
+        return issueToken(name, role, TokenSecrets.generate(), actor.auditName(), expiresAt, node);
+    }
+
+    /**
+     * The ACD node a token principal is bound to, if any: known once the token has authenticated (every request
+     * that reaches a claim has).
+     */
+    public Optional<String> boundNode(Principal principal) {
+        return principal.kind() == Principal.Kind.TOKEN
+                ? Optional.ofNullable(boundNodes.get(principal.id()))
+                : Optional.empty();
+    }
+
+    /** Counts a seat claimed (a new lease) through this principal, for the token list. */
+    public void countClaim(Principal principal) {
+        if (principal.kind() == Principal.Kind.TOKEN) {
+            claims.computeIfAbsent(principal.id(), id -> new LongAdder()).increment();
+        }
+    }
+
+    /** How many seats were claimed through the token since this server started. */
+    public long claimsSinceStart(String tokenId) {
+        LongAdder count = claims.get(tokenId);
+        return count == null ? 0 : count.sum();
+    }
+
+    /**
+     * When the token with this secret expired, if it exists, is not revoked and has expired: for telling the
+     * caller why it was refused.
+     */
+    public Optional<Instant> expiredAt(String secret) {
+        if (!TokenSecrets.isWellFormed(secret)) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return tokens.findBySecretDigest(TokenSecrets.digest(secret))
+                .filter(token -> !token.isRevoked() && token.isExpiredAt(now))
+                .flatMap(ApiToken::expiresAt);
     }
 
     /**
@@ -494,14 +574,27 @@ public final class AccessService {
     }
 
     private CreatedToken issueToken(String name, Role role, String secret, String createdBy) {
+        return issueToken(name, role, secret, createdBy, Optional.empty(), Optional.empty());
+    }
+
+    private CreatedToken issueToken(
+            String name,
+            Role role,
+            String secret,
+            String createdBy,
+            Optional<Instant> expiresAt,
+            Optional<String> node) {
         Instant now = clock.instant();
-        ApiToken token = new ApiToken(TokenSecrets.randomHex(8), name, role, now, createdBy, Optional.empty());
+        ApiToken token =
+                new ApiToken(TokenSecrets.randomHex(8), name, role, now, createdBy, Optional.empty(), expiresAt, node);
         tokens.create(token, TokenSecrets.digest(secret));
         audit.record(
                 now,
                 createdBy,
                 AuditSink.TOKEN_CREATED,
-                "token " + token.id() + " named " + name + " with role " + role);
+                "token " + token.id() + " named " + name + " with role " + role
+                        + expiresAt.map(at -> ", expires " + at).orElse("")
+                        + node.map(n -> ", bound to node " + n).orElse(""));
         return new CreatedToken(token, secret);
     }
 

@@ -465,6 +465,55 @@ class AccessServiceTest {
     }
 
     @Test
+    void authenticateToken_atItsExpiry_isRefusedEvenFromTheCache_andTellsWhen() {
+        Instant expiry = T0.plus(Duration.ofDays(90));
+        CreatedToken created =
+                (CreatedToken) access.createToken("acd-node-1", Role.ACD, Optional.of(expiry), Optional.empty(), ROOT);
+        clock.advance(Duration.ofDays(90).minusSeconds(2));
+        assertThat(access.authenticateToken(created.secret())).isPresent();
+        assertThat(access.knownToken(created.secret())).isPresent();
+
+        clock.advance(Duration.ofSeconds(2));
+
+        assertThat(access.knownToken(created.secret())).isEmpty();
+        assertThat(access.authenticateToken(created.secret())).isEmpty();
+        assertThat(access.expiredAt(created.secret())).contains(expiry);
+        assertThat(access.tokens())
+                .singleElement()
+                .satisfies(token -> assertThat(token.expiresAt()).contains(expiry));
+    }
+
+    @Test
+    void createToken_withAPastExpiryOrANodeForAnotherRole_isInvalidInput() {
+        assertThat(access.createToken("x", Role.ACD, Optional.of(T0), Optional.empty(), ROOT))
+                .isEqualTo(new InvalidInput("expiresAt", "a token's expiry must be in the future"));
+        assertThat(access.createToken("x", Role.SUPERVISOR, Optional.empty(), Optional.of("acd-1"), ROOT))
+                .isInstanceOf(InvalidInput.class)
+                .extracting(result -> ((InvalidInput) result).field())
+                .isEqualTo("node");
+    }
+
+    @Test
+    void boundNode_andClaimCounts_followTheToken() {
+        CreatedToken bound =
+                (CreatedToken) access.createToken("acd-node-1", Role.ACD, Optional.empty(), Optional.of("acd-1"), ROOT);
+        CreatedToken free = (CreatedToken) access.createToken("acd-node-2", Role.ACD, ROOT);
+        Principal boundPrincipal = access.authenticateToken(bound.secret()).orElseThrow();
+        Principal freePrincipal = access.authenticateToken(free.secret()).orElseThrow();
+
+        access.countClaim(boundPrincipal);
+        access.countClaim(boundPrincipal);
+
+        assertThat(access.boundNode(boundPrincipal)).contains("acd-1");
+        assertThat(access.boundNode(freePrincipal)).isEmpty();
+        assertThat(access.claimsSinceStart(bound.token().id())).isEqualTo(2);
+        assertThat(access.claimsSinceStart(free.token().id())).isZero();
+        assertThat(audit.last().detail()).endsWith("with role ACD");
+        assertThat(audit.events)
+                .anySatisfy(event -> assertThat(event.detail()).endsWith("with role ACD, bound to node acd-1"));
+    }
+
+    @Test
     void revokeToken_ofUnknownOrRevokedToken_isFalse() {
         CreatedToken created = (CreatedToken) access.createToken("acd-node-1", Role.ACD, ROOT);
         access.revokeToken(created.token().id(), ROOT);

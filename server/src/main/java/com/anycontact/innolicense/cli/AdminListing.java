@@ -32,7 +32,11 @@ final class AdminListing {
         }
         Table table = Table.withHeader(headers.toArray(String[]::new));
         for (JsonNode element : answer.json().path(array)) {
-            table.row(fields.stream().map(field -> element.path(field).asText()).toArray(String[]::new));
+            table.row(fields.stream()
+                    .map(field -> element.path(field).isNull()
+                            ? "-"
+                            : element.path(field).asText())
+                    .toArray(String[]::new));
         }
         table.print(io.out());
         return ExitCode.OK;

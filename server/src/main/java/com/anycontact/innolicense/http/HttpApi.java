@@ -76,7 +76,7 @@ public final class HttpApi {
         this.authenticator = new Authenticator(services.access(), services.sessions());
         LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), json);
         this.services = services;
-        this.seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
+        this.seats = new SeatRoutes(services.seats(), services.access(), services.audit(), services.clock(), json);
         SessionRoutes session = new SessionRoutes(services, json);
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
         AuditRoutes audit = new AuditRoutes(services.audit(), json);

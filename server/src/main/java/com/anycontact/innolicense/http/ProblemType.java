@@ -18,6 +18,10 @@ public enum ProblemType {
     AUTHENTICATION_REQUIRED("authentication-required", 401, "Authentication required"),
     /** The bearer token is unknown or revoked, or the session cookie names no live session. */
     INVALID_CREDENTIALS("invalid-credentials", 401, "Invalid credentials"),
+    /** The bearer token has expired; create a new one. */
+    TOKEN_EXPIRED("token-expired", 401, "Token expired"),
+    /** A claim through an ACD token bound to a node names another node. */
+    NODE_MISMATCH("node-mismatch", 403, "Node not allowed for this token"),
     /** The caller is authenticated but its role may not use this route. */
     ROLE_NOT_ALLOWED("role-not-allowed", 403, "Role not allowed"),
     /** A write with a session cookie lacks the {@code X-CSRF-Token} header of its session. */

@@ -138,7 +138,12 @@ final class SeatFastPath extends Handler.Wrapper {
             return dispatch(request, response, callback);
         }
         if (length == 0) {
-            claim(new ClaimRequest(agent, null, null), caller, response, callback, started);
+            claim(
+                    new ClaimRequest(agent, access.boundNode(caller).orElse(null), null),
+                    caller,
+                    response,
+                    callback,
+                    started);
             return true;
         }
         readBody(new Body(request, response, callback, agent, caller, (int) length, started));
@@ -190,8 +195,9 @@ final class SeatFastPath extends Handler.Wrapper {
             body.read().writeBytes(copy);
             if (failed || last || body.read().size() >= body.length()) {
                 byte[] whole = body.read().toByteArray();
-                ClaimRequest parsed =
-                        !failed && whole.length == body.length() ? claimRequest(body.agent(), whole) : null;
+                ClaimRequest parsed = !failed && whole.length == body.length()
+                        ? bound(claimRequest(body.agent(), whole), body.caller())
+                        : null;
                 if (parsed == null) {
                     dispatch(new Replayed(body.request(), whole, last), body.response(), body.callback());
                 } else {
@@ -209,8 +215,10 @@ final class SeatFastPath extends Handler.Wrapper {
                 return;
             }
             switch (result) {
-                case ClaimResult.Claimed claimed ->
+                case ClaimResult.Claimed claimed -> {
+                    routes.claimed(caller);
                     answer("PUT", 201, json.bytes(routes.grant(claimed.lease())), response, callback, started);
+                }
                 case ClaimResult.Renewed renewed ->
                     answer("PUT", 200, json.bytes(routes.grant(renewed.lease())), response, callback, started);
                 case ClaimResult.Denied denied -> refused(request.agent(), result, caller, response, callback, started);
@@ -337,6 +345,20 @@ final class SeatFastPath extends Handler.Wrapper {
         } catch (ProblemException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * The claim with the node its caller's token is bound to filled in, or {@code null} (for the route to refuse)
+     * when it names another node.
+     */
+    private ClaimRequest bound(ClaimRequest parsed, Principal caller) {
+        if (parsed == null || routes.carriesNode(caller, parsed.node())) {
+            return parsed;
+        }
+        if (parsed.node() != null) {
+            return null;
+        }
+        return new ClaimRequest(parsed.agent(), access.boundNode(caller).orElseThrow(), parsed.station());
     }
 
     /**
