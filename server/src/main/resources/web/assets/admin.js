@@ -8,7 +8,7 @@ import { count, days, el, localTime, roleName, zonedTime } from './format.js';
 const AUDIT_TYPES = [
   'SERVER_STARTED', 'KEY_APPLIED', 'KEY_REJECTED', 'STATE_CHANGED', 'CAPACITY_REDUCED', 'LEASES_REAPED',
   'CLAIM_DENIED', 'LEASE_CAPACITY_REDUCED', 'LOGIN', 'LOGIN_FAILED', 'LOGOUT', 'TOKEN_CREATED', 'TOKEN_REVOKED',
-  'USER_CREATED', 'USER_DELETED', 'PASSWORD_CHANGED', 'CLOCK_JUMP',
+  'USER_CREATED', 'USER_DELETED', 'PASSWORD_CHANGED', 'CLOCK_JUMP', 'LICENSE_IGNORED', 'DEVELOPMENT_TRUST',
 ];
 
 const REJECTION_TITLES = {
@@ -116,7 +116,23 @@ function renderStatus(status) {
         : '–',
     ),
     ...fact('Pending renewal', pendingSummary(status.pending)),
+    ...fact('Trusted vendor keys', trustSummary(status.trust)),
   ];
+  const ignored = status.ignoredLicenses || [];
+  if (ignored.length > 0) {
+    facts.push(
+      ...fact(
+        'Ignored licenses',
+        el(
+          'ul',
+          { id: 'ignored-licenses', class: 'plain-list' },
+          ...ignored.map((left) =>
+            el('li', { 'data-serial': String(left.serial) }, `${left.licenseId} (serial ${left.serial}): ${left.reason}, ${left.message}`),
+          ),
+        ),
+      ),
+    );
+  }
   document.getElementById('status-facts').replaceChildren(...facts);
   const action =
     status.state === 'ACTIVE' && status.warnings.length === 0
@@ -126,6 +142,14 @@ function renderStatus(status) {
     action.addEventListener('click', () => document.getElementById('key-text').focus());
   }
   renderStateBanner('state-banner', status, action);
+}
+
+function trustSummary(trust) {
+  if (!trust) {
+    return '–';
+  }
+  const keys = trust.keys.map((key) => (key.source === 'DEVELOPMENT' ? `${key.keyId} (development)` : key.keyId)).join(', ');
+  return trust.mode === 'DEVELOPMENT' ? `Development trust: ${keys}` : `Vendor's built-in keys: ${keys}`;
 }
 
 async function loadStatus() {

@@ -28,7 +28,43 @@ export async function startShell() {
   document.getElementById('app-nav').hidden = false;
   document.getElementById('user-box').hidden = false;
   document.getElementById('sign-out').addEventListener('click', signOut);
+  await showTrustBanner();
   return session;
+}
+
+/**
+ * On development trust, a banner above every signed-in page says that license keys signed with keys other than
+ * the vendor's are accepted: this installation is for development or evaluation only.
+ */
+async function showTrustBanner() {
+  let status;
+  try {
+    status = await api('/api/v1/license');
+  } catch (error) {
+    return; // the page itself reports a server that does not answer
+  }
+  const trust = status.trust;
+  if (!trust || trust.mode !== 'DEVELOPMENT') {
+    return;
+  }
+  const keys = trust.keys.filter((key) => key.source === 'DEVELOPMENT').map((key) => key.keyId);
+  const banner = el(
+    'div',
+    { id: 'trust-banner', class: 'banner banner-bad trust-banner', role: 'alert', 'data-mode': trust.mode },
+    el(
+      'div',
+      { class: 'banner-body' },
+      el('strong', {}, 'Development trust — not for production'),
+      el(
+        'p',
+        {},
+        `This server accepts license keys signed with ${keys.join(', ')}, besides the vendor's keys. ` +
+          'Use it for development or evaluation only.',
+      ),
+    ),
+  );
+  const main = document.getElementById('main');
+  main.insertBefore(banner, main.firstChild);
 }
 
 async function signOut() {

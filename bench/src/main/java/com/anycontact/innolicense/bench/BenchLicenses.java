@@ -41,7 +41,7 @@ public final class BenchLicenses {
         return new BenchLicenses(VendorSigningKey.generate("bench"));
     }
 
-    /** The public key, for a server's {@code --trust} file ({@link VendorPublicKey#toPem()}). */
+    /** The public key, for a server's {@code --development-trust} file ({@link VendorPublicKey#toPem()}). */
     public VendorPublicKey publicKey() {
         return key.publicKey();
     }

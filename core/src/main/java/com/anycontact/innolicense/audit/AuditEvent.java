@@ -63,6 +63,10 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
         /** An administrator lifted the login throttle's lockouts of a username or an address. */
         LOGIN_UNLOCKED,
         /** The system clock was found set back beyond the tolerance of trusted time. */
-        CLOCK_JUMP
+        CLOCK_JUMP,
+        /** A stored license did not verify when loaded (forged, altered, or its key no longer trusted). */
+        LICENSE_IGNORED,
+        /** The server started on development trust: keys given with --development-trust are accepted. */
+        DEVELOPMENT_TRUST
     }
 }

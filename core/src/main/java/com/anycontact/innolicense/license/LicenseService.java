@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The licenses of this installation: applies license keys and tells the license status at trusted time.
@@ -18,6 +20,12 @@ import java.util.Optional;
  * RejectionReason#SUPERSEDED}; its grace end lies after now, else {@link RejectionReason#EXPIRED}. A key
  * that passes is stored, even when it starts in the future: it is then the pending license and takes over
  * at its start by itself. Every outcome of {@link #apply} is recorded in the audit log.
+ *
+ * <p>Stored licenses are not taken on trust: every time they are loaded (at construction and before every
+ * apply) each stored key is verified again, against the keys trusted now and for this installation. One that
+ * fails (a row forged into the database, a key whose signing key is no longer trusted) is left out of the
+ * lifecycle and of the supersession check, listed by {@link #ignored()}, and recorded in the audit log as
+ * {@link AuditEvent.Type#LICENSE_IGNORED} once per serial for the life of this object.
  *
  * <p>Concurrency: the applied licenses are held in memory as an immutable list behind a volatile field,
  * loaded from the {@link LicenseStore} at construction and replaced on every apply, so {@link #status()}
@@ -32,6 +40,7 @@ public final class LicenseService {
     private final LicenseStore store;
     private final InstantSource clock;
     private final AuditLog audit;
+    private final Set<Long> reportedIgnored = ConcurrentHashMap.newKeySet();
     private volatile AppliedLicenses applied;
 
     /**
@@ -54,7 +63,7 @@ public final class LicenseService {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(trustedClock, "trustedClock");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.applied = AppliedLicenses.of(store.all());
+        this.applied = load();
     }
 
     /** This installation's ID. */
@@ -90,7 +99,7 @@ public final class LicenseService {
             throw new IllegalArgumentException("actor must not be blank");
         }
         Instant now = clock.instant();
-        AppliedLicenses current = AppliedLicenses.of(store.all());
+        AppliedLicenses current = load();
         applied = current;
         ApplyResult result = check(keyText, current, now);
         switch (result) {
@@ -106,9 +115,54 @@ public final class LicenseService {
         return result;
     }
 
-    /** Every license applied here, lowest serial first. */
+    /** Every license applied here that verifies, lowest serial first. */
     public List<AppliedLicense> history() {
         return applied.history();
+    }
+
+    /** The stored licenses left out because they did not verify when last loaded, lowest serial first. */
+    public List<IgnoredLicense> ignored() {
+        return applied.ignored();
+    }
+
+    /** The vendor keys trusted, and whether development keys are among them. */
+    public TrustedKeys trust() {
+        return verifier.trustedKeys();
+    }
+
+    /** Reads the store and verifies every stored key again; audits each newly ignored one. */
+    private AppliedLicenses load() {
+        List<AppliedLicense> verified = new ArrayList<>();
+        List<IgnoredLicense> ignored = new ArrayList<>();
+        for (AppliedLicense stored : store.all()) {
+            switch (verifier.verify(stored.keyText(), installation)) {
+                case KeyVerification.Genuine genuine
+                when genuine.license().equals(stored.license()) -> verified.add(stored);
+                case KeyVerification.Genuine genuine ->
+                    ignored.add(new IgnoredLicense(
+                            stored.license().serial(),
+                            stored.license().licenseId(),
+                            RejectionReason.BAD_SIGNATURE,
+                            "the stored terms differ from those of the signed key"));
+                case KeyVerification.Rejected rejected ->
+                    ignored.add(new IgnoredLicense(
+                            stored.license().serial(),
+                            stored.license().licenseId(),
+                            rejected.reason(),
+                            rejected.message()));
+            }
+        }
+        for (IgnoredLicense left : ignored) {
+            if (reportedIgnored.add(left.serial())) {
+                audit.record(
+                        clock.instant(),
+                        AuditEvent.SYSTEM,
+                        AuditEvent.Type.LICENSE_IGNORED,
+                        "stored license " + left.licenseId() + " (serial " + left.serial() + ") is ignored: "
+                                + left.reason() + ": " + left.message());
+            }
+        }
+        return AppliedLicenses.of(verified, ignored);
     }
 
     private ApplyResult check(String keyText, AppliedLicenses current, Instant now) {
@@ -128,6 +182,17 @@ public final class LicenseService {
                             + ", which is not higher than serial " + other.serial() + " of license "
                             + other.licenseId() + ", the newest license applied here"
                             + (license.equals(other) ? "; this key is already applied" : ""));
+        }
+        Optional<IgnoredLicense> taken = current.ignored().stream()
+                .filter(left -> left.serial() == license.serial())
+                .findFirst();
+        if (taken.isPresent()) {
+            return new ApplyResult.Refused(
+                    RejectionReason.SUPERSEDED,
+                    "serial " + license.serial() + " is taken by the stored license "
+                            + taken.get().licenseId()
+                            + ", which is ignored (" + taken.get().reason() + "); ask the vendor for a key with"
+                            + " a higher serial");
         }
         if (!license.graceEnd().isAfter(now)) {
             return new ApplyResult.Refused(
@@ -160,21 +225,27 @@ public final class LicenseService {
         return detail;
     }
 
-    /** The applied licenses, as one immutable value so that readers see them all or none. */
-    private record AppliedLicenses(List<AppliedLicense> history, List<License> licenses) {
+    /**
+     * The applied licenses that verify, and those left out, as one immutable value so that readers see them
+     * all or none.
+     */
+    private record AppliedLicenses(List<AppliedLicense> history, List<License> licenses, List<IgnoredLicense> ignored) {
 
-        static AppliedLicenses of(List<AppliedLicense> stored) {
-            List<AppliedLicense> history = new ArrayList<>(stored);
+        static AppliedLicenses of(List<AppliedLicense> verified, List<IgnoredLicense> ignored) {
+            List<AppliedLicense> history = new ArrayList<>(verified);
             history.sort(Comparator.comparingLong(a -> a.license().serial()));
+            List<IgnoredLicense> left = new ArrayList<>(ignored);
+            left.sort(Comparator.comparingLong(IgnoredLicense::serial));
             return new AppliedLicenses(
                     List.copyOf(history),
-                    history.stream().map(AppliedLicense::license).toList());
+                    history.stream().map(AppliedLicense::license).toList(),
+                    List.copyOf(left));
         }
 
         AppliedLicenses with(AppliedLicense added) {
             List<AppliedLicense> more = new ArrayList<>(history);
             more.add(added);
-            return of(more);
+            return of(more, ignored);
         }
 
         Optional<License> newest() {

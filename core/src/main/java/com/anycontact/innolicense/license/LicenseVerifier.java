@@ -19,6 +19,11 @@ public final class LicenseVerifier {
         this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
     }
 
+    /** The keys this verifier trusts. */
+    public TrustedKeys trustedKeys() {
+        return trustedKeys;
+    }
+
     /** Verifies a key without checking which installation it is for. */
     public KeyVerification verify(String keyText) {
         return verify(keyText, Optional.empty());

@@ -19,6 +19,10 @@ public record VendorPublicKey(String keyId, PublicKey key) {
 
     private static final String LABEL = "PUBLIC KEY";
 
+    /** The explanatory first line of a public key file. */
+    static final String PREAMBLE = "innoACD Licensing vendor public key: built into license servers (docs/trust.md),"
+            + " or for development: innolicense server --development-trust FILE";
+
     /** Checks the key ID and that the key is an Ed25519 key. */
     public VendorPublicKey {
         if (keyId == null || !License.IDENTIFIER.matcher(keyId).matches()) {
@@ -40,8 +44,9 @@ public record VendorPublicKey(String keyId, PublicKey key) {
     public static VendorPublicKey fromPem(String pem) {
         Objects.requireNonNull(pem, "pem");
         String keyId = Pem.keyId(pem)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "no 'Key-ID:' line before the PUBLIC KEY block; use the file written by 'vendor init'"));
+                .orElseThrow(
+                        () -> new IllegalArgumentException(
+                                "no 'Key-ID:' line before the PUBLIC KEY block; use the file written by 'innolicense-vendor init'"));
         byte[] der = Pem.read(pem, LABEL);
         try {
             PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
@@ -53,11 +58,7 @@ public record VendorPublicKey(String keyId, PublicKey key) {
 
     /** The key file text: an explanatory line, the {@code Key-ID:} line and the PEM block. */
     public String toPem() {
-        return Pem.write(
-                "innoACD Licensing vendor public key: give this file to license servers (--trust)",
-                keyId,
-                LABEL,
-                key.getEncoded());
+        return Pem.write(PREAMBLE, keyId, LABEL, key.getEncoded());
     }
 
     /** A short SHA-256 fingerprint of the key, for people to compare. */

@@ -133,7 +133,7 @@ public final class VendorSigningKey {
         requirePassphrase(passphrase);
         String keyId = Pem.keyId(pem)
                 .orElseThrow(() -> new IllegalArgumentException(
-                        "no 'Key-ID:' line before the key block; use the file written by 'vendor init'"));
+                        "no 'Key-ID:' line before the key block; use the file written by 'innolicense-vendor init'"));
         EncryptedPrivateKeyInfo info;
         try {
             info = new EncryptedPrivateKeyInfo(Pem.read(pem, PRIVATE_LABEL));

@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
         name = "status",
         mixinStandardHelpOptions = true,
         description = "Shows the license status of the server: state, installation ID, capacity and seats in use,"
-                + " the license in force, end and grace end, a pending renewal, warnings.")
+                + " the license in force, end and grace end, a pending renewal, the trusted vendor keys (and whether"
+                + " the server runs on development trust), stored licenses ignored because they do not verify,"
+                + " warnings.")
 final class AdminStatus implements Callable<Integer> {
 
     private final CliIo io;
@@ -66,6 +68,28 @@ final class AdminStatus implements Callable<Integer> {
         if (pending.isObject()) {
             terms(table, "pending", pending);
             table.row("pending from", zoned(pending.path("start").asText()));
+        }
+        JsonNode trust = status.path("trust");
+        if (trust.isObject()) {
+            List<String> keys = new ArrayList<>();
+            trust.path("keys")
+                    .forEach(key -> keys.add(key.path("keyId").asText()
+                            + (key.path("source").asText().equals("DEVELOPMENT") ? " (development)" : "")));
+            table.row(
+                    "trust",
+                    trust.path("mode").asText().equals("DEVELOPMENT")
+                            ? "DEVELOPMENT: keys given with --development-trust are accepted; for development or"
+                                    + " evaluation only"
+                            : "PRODUCTION: the vendor's built-in keys only");
+            table.row("trusted keys", String.join(", ", keys));
+        }
+        for (JsonNode ignored : status.path("ignoredLicenses")) {
+            table.row(
+                    "ignored",
+                    ignored.path("licenseId").asText() + " (serial "
+                            + ignored.path("serial").asText() + "): "
+                            + ignored.path("reason").asText() + ": "
+                            + ignored.path("message").asText());
         }
         for (JsonNode warning : status.path("warnings")) {
             table.row(

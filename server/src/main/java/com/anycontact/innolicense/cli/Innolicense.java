@@ -1,22 +1,27 @@
 package com.anycontact.innolicense.cli;
 
-import com.anycontact.innolicense.license.InstallationId;
-import com.anycontact.innolicense.vendor.RegistryException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-/** The {@code innolicense} command line: one launcher for the vendor tool, license tools and the server. */
+/**
+ * The customer's {@code innolicense} command line: the license server, the admin CLI, the license tools and the
+ * simulator. The vendor tool is a separate distribution ({@code innolicense-vendor}) that customers do not get.
+ */
 @Command(
         name = "innolicense",
         mixinStandardHelpOptions = true,
         version = "innolicense 0.1.0",
         description = "innoACD Licensing: concurrent-user licenses for anyContact innoACD.")
 public final class Innolicense {
+
+    /** What {@code innolicense vendor …} answers: the vendor tool is not in this distribution. */
+    static final String NO_VENDOR_TOOL = "the vendor tool is not part of the innolicense customer distribution:"
+            + " license keys are issued by the vendor's order team with the vendor distribution (innolicense-vendor,"
+            + " docs/vendor-tool.md). To look into or check a key you received, use 'innolicense license inspect'"
+            + " or 'innolicense license verify'.";
 
     private Innolicense() {}
 
@@ -31,10 +36,7 @@ public final class Innolicense {
      * @return the exit code: 0 done, 1 refused, 2 usage error, 3 could not run
      */
     public static int run(String[] args, PrintStream out, PrintStream err, CliEnvironment env) {
-        CommandLine commandLine = commandLine(new CliIo(out, err, env));
-        commandLine.setOut(writer(out));
-        commandLine.setErr(writer(err));
-        return commandLine.execute(args);
+        return commandLine(new CliIo(out, err, env)).execute(args);
     }
 
     /** Entry point of the launcher {@code bin/innolicense}. */
@@ -44,11 +46,6 @@ public final class Innolicense {
 
     static CommandLine commandLine(CliIo io) {
         CommandLine commandLine = new CommandLine(new Innolicense())
-                .addSubcommand(new CommandLine(new VendorCommand())
-                        .addSubcommand(new VendorInit(io))
-                        .addSubcommand(new VendorIssue(io))
-                        .addSubcommand(new VendorList(io))
-                        .addSubcommand(new VendorRenew(io)))
                 .addSubcommand(new CommandLine(new LicenseCommand())
                         .addSubcommand(new LicenseInspect(io))
                         .addSubcommand(new LicenseVerify(io)))
@@ -68,56 +65,16 @@ public final class Innolicense {
                                 .addSubcommand(new AdminUser.Password(io)))
                         .addSubcommand(new AdminAudit(io))
                         .addSubcommand(new AdminUnlock(io)));
-        commandLine.registerConverter(InstallationId.class, Innolicense::installationId);
         commandLine.registerConverter(Moment.class, Moment::parse);
-        commandLine.setParameterExceptionHandler(Innolicense::usageError);
-        commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, io));
-        exitCodeHelp(commandLine);
+        CommandLines.configure(commandLine, io, Set.of());
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            if (args.length > 0 && args[0].equals("vendor") && exception instanceof UnmatchedArgumentException) {
+                exception.getCommandLine().getErr().println("error: " + NO_VENDOR_TOOL);
+                exception.getCommandLine().getErr().flush();
+                return ExitCode.USAGE;
+            }
+            return CommandLines.usageErrors().handleParseException(exception, args);
+        });
         return commandLine;
-    }
-
-    private static InstallationId installationId(String text) {
-        return InstallationId.parse(text)
-                .orElseThrow(
-                        () -> new TypeConversionException("'" + text + "' is not " + InstallationId.expectedForm()));
-    }
-
-    private static int usageError(ParameterException exception, String[] args) {
-        CommandLine failed = exception.getCommandLine();
-        PrintWriter err = failed.getErr();
-        err.println("error: " + exception.getMessage());
-        UnmatchedArgumentException.printSuggestions(exception, err);
-        if (failed.getSubcommands().isEmpty()) {
-            err.print(failed.getHelp().fullSynopsis());
-        } else {
-            failed.usage(err);
-        }
-        err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
-        err.flush();
-        return ExitCode.USAGE;
-    }
-
-    private static int failure(Exception exception, CliIo io) {
-        if (exception instanceof CommandFailure failure) {
-            io.err().println("error: " + failure.getMessage());
-            return failure.exitCode();
-        }
-        if (exception instanceof RegistryException broken) {
-            io.err().println("error: " + broken.getMessage());
-            return ExitCode.ERROR;
-        }
-        io.err().println("error: internal error, please report it with the trace below: " + exception);
-        exception.printStackTrace(io.err());
-        return ExitCode.ERROR;
-    }
-
-    private static void exitCodeHelp(CommandLine commandLine) {
-        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");
-        commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.HELP);
-        commandLine.getSubcommands().values().forEach(Innolicense::exitCodeHelp);
-    }
-
-    private static PrintWriter writer(PrintStream stream) {
-        return new PrintWriter(stream, true, stream.charset());
     }
 }

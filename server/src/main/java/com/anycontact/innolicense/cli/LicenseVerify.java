@@ -43,7 +43,8 @@ final class LicenseVerify implements Callable<Integer> {
             names = "--public-key",
             required = true,
             paramLabel = "PEM",
-            description = "A trusted vendor public key file, as vendor init wrote it; repeat for several keys.")
+            description =
+                    "A trusted vendor public key file, as innolicense-vendor init wrote it; repeat for several keys.")
     List<String> publicKeys = new ArrayList<>();
 
     @Parameters(paramLabel = "FILE|-", description = "The license key file; - reads standard input.")

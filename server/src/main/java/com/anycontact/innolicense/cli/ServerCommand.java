@@ -32,13 +32,17 @@ import picocli.CommandLine.Option;
                     + " data (license, leases, users, tokens, audit log) in an SQLite file in the data directory.",
             "",
             "Each setting comes from its flag, else its environment variable, else the --config file (Java"
-                    + " properties: port=8080, lease-ttl=60s, trust=a.pem,b.pem), else its default. Environment:"
-                    + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_TRUST (files separated"
-                    + " by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
+                    + " properties: port=8080, lease-ttl=60s), else its default. Environment:"
+                    + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_DEVELOPMENT_TRUST (files"
+                    + " separated by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
                     + " INNOLICENSE_TRUSTED_PROXY (blocks separated by ,), and for the first start"
                     + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and written to the file"
                     + " admin-password in the data directory) and INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with"
                     + " that value), each also as INNOLICENSE_…_FILE naming a file that holds it.",
+            "",
+            "License keys are accepted when signed with one of the vendor's production keys, which are built"
+                    + " into the server. --development-trust adds keys of your own for development or evaluation;"
+                    + " the server then says everywhere that it runs on development trust (docs/trust.md).",
             "",
             "With --demo: a throwaway server to look at, see docs/simulator.md.",
             "",
@@ -61,10 +65,16 @@ final class ServerCommand implements Callable<Integer> {
     String dataDir;
 
     @Option(
-            names = "--trust",
+            names = "--development-trust",
             paramLabel = "PEM",
-            description = "A trusted vendor public key file (vendor-public-key.pem); repeat for several.")
-    List<String> trust = new ArrayList<>();
+            description = "For development or evaluation only: also accept license keys signed with this vendor"
+                    + " public key file (vendor-public-key.pem); repeat for several. The server is then marked as"
+                    + " running on development trust in its log, status, AC Admin, dashboard, metrics and audit log.")
+    List<String> developmentTrust = new ArrayList<>();
+
+    /** The retired option {@code --trust}: refused with what to use instead. */
+    @Option(names = "--trust", paramLabel = "PEM", hidden = true)
+    List<String> retiredTrust = new ArrayList<>();
 
     @Option(
             names = "--lease-ttl",
@@ -98,6 +108,12 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!retiredTrust.isEmpty()) {
+            throw new CommandFailure(
+                    ExitCode.USAGE,
+                    "--trust is no longer accepted: "
+                            + ServerConfigLoader.RETIRED_TRUST_ADVICE.formatted("--development-trust PEM"));
+        }
         ServerConfig serverConfig =
                 switch (ServerConfigLoader.load(flags(), io.env().variables(), Optional.ofNullable(config))) {
                     case ServerConfigLoader.Result.Loaded loaded -> loaded.config();
@@ -109,9 +125,14 @@ final class ServerCommand implements Callable<Integer> {
         if (serverConfig == null) {
             return ExitCode.USAGE;
         }
-        Optional<Demo> demoRun = demo
-                ? Optional.of(Demo.prepare(serverConfig, dataDir != null, Clock.systemDefaultZone()))
-                : Optional.empty();
+        Optional<Demo> demoRun;
+        try {
+            demoRun = demo
+                    ? Optional.of(Demo.prepare(serverConfig, dataDir != null, Clock.systemDefaultZone()))
+                    : Optional.empty();
+        } catch (StartupRefused e) {
+            throw new CommandFailure(ExitCode.USAGE, e.getMessage());
+        }
         if (demoRun.isPresent()) {
             serverConfig = demoRun.get().config();
         }
@@ -176,8 +197,8 @@ final class ServerCommand implements Callable<Integer> {
         if (secureCookies) {
             put(flags, Setting.SECURE_COOKIES, "true");
         }
-        if (!trust.isEmpty()) {
-            flags.put(Setting.TRUST, List.copyOf(trust));
+        if (!developmentTrust.isEmpty()) {
+            flags.put(Setting.DEVELOPMENT_TRUST, List.copyOf(developmentTrust));
         }
         if (!trustedProxy.isEmpty()) {
             flags.put(Setting.TRUSTED_PROXY, List.copyOf(trustedProxy));

@@ -8,6 +8,7 @@ import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.license.VendorSigningKey;
 import com.anycontact.innolicense.server.LicenseServer;
 import com.anycontact.innolicense.server.ServerConfig;
+import com.anycontact.innolicense.server.StartupRefused;
 import com.anycontact.innolicense.simulator.LoadPattern;
 import com.anycontact.innolicense.simulator.ProgressPrinter;
 import com.anycontact.innolicense.simulator.Simulation;
@@ -43,7 +44,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code innolicense server --demo}: the real license server with everything a newcomer needs to see it work. A
- * throwaway vendor key (in memory only) is trusted; a sample license for this installation is issued with it
+ * throwaway vendor key (in memory only) is trusted as a development key, so the demo runs on development trust
+ * and nothing it signs is accepted by any other server; a sample license for this installation is issued with it
  * and applied; an ACD token is created; and {@value #AGENTS} simulated agents play {@link LoadPattern#SHIFT}
  * shifts of {@link #SHIFT} against the server, in this process and for as long as it runs, so that the dashboard
  * moves: agents log in, take breaks, run into the {@value #SEATS}-seat limit, log out, and a few crash and are
@@ -88,7 +90,6 @@ public final class Demo {
     private final VendorSigningKey vendor = VendorSigningKey.generate(KEY_ID);
     private final ServerConfig config;
     private final Optional<Path> temporaryData;
-    private final boolean existingData;
     private final Optional<String> shownPassword;
     private final String setupToken;
     private final boolean setupTokenOwned;
@@ -107,12 +108,11 @@ public final class Demo {
         this.clock = clock;
         this.temporaryData = temporaryData;
         Path data = temporaryData.orElse(loaded.dataDirectory());
-        this.existingData = Files.exists(data.resolve(SqliteDatabase.FILE_NAME));
         this.shownPassword = generatedPassword;
         this.setupToken = loaded.bootstrapToken().or(() -> generatedToken).orElseThrow();
         this.setupTokenOwned = loaded.bootstrapToken().isEmpty();
         this.preparedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        List<VendorPublicKey> trusted = new ArrayList<>(loaded.trustedKeys());
+        List<VendorPublicKey> trusted = new ArrayList<>(loaded.developmentTrust());
         trusted.add(vendor.publicKey());
         this.config = new ServerConfig(
                         loaded.host(),
@@ -133,10 +133,17 @@ public final class Demo {
      * @param loaded the configuration from flags, environment and file
      * @param dataDirectoryGiven whether {@code --data-dir} named the data directory; if not, a temporary one
      *     is made
+     * @throws StartupRefused when {@code --data-dir} names a directory that already holds an installation:
+     *     the demo's license, signed by a key that exists only in this process, must never land in a real one
      * @throws UncheckedIOException when the temporary directory cannot be made
      */
     public static Demo prepare(ServerConfig loaded, boolean dataDirectoryGiven, Clock clock) {
         Optional<Path> temporary = Optional.empty();
+        if (dataDirectoryGiven && Files.exists(loaded.dataDirectory().resolve(SqliteDatabase.FILE_NAME))) {
+            throw new StartupRefused("--demo never runs on an existing installation, and "
+                    + loaded.dataDirectory() + " holds one (" + SqliteDatabase.FILE_NAME + "): run the demo without"
+                    + " --data-dir (it then uses a temporary directory), or with a new, empty one");
+        }
         if (!dataDirectoryGiven) {
             try {
                 temporary = Optional.of(Files.createTempDirectory("innolicense-demo-"));
@@ -292,9 +299,6 @@ public final class Demo {
     }
 
     private String signIn() {
-        if (existingData) {
-            return "user admin, with the password set when " + config.dataDirectory() + " was first used";
-        }
         return shownPassword
                 .map(password -> "user admin, password " + password)
                 .orElse("user admin, with the password in INNOLICENSE_ADMIN_PASSWORD");

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Liveness and readiness for load balancers and orchestrators, open to anyone. They tell nothing beyond up
- * or down per check. A change of readiness is logged once, with the failure, not at every probe.
+ * or down per check. Readiness runs every check; liveness only those marked {@link HealthCheck#liveness()},
+ * which fail only when a restart is the cure. A change of either is logged once, with the failure, not at every
+ * probe.
  */
 final class HealthRoutes {
 
@@ -28,6 +30,7 @@ final class HealthRoutes {
     private final List<HealthCheck> readiness;
     private final Json json;
     private final AtomicReference<Boolean> wasReady = new AtomicReference<>();
+    private final AtomicReference<Boolean> wasLive = new AtomicReference<>();
 
     HealthRoutes(List<HealthCheck> readiness, Json json) {
         this.readiness = List.copyOf(readiness);
@@ -35,13 +38,17 @@ final class HealthRoutes {
     }
 
     void live(Context ctx) {
-        json.write(ctx, 200, new HealthView(Status.UP, Map.of()));
+        answer(ctx, readiness.stream().filter(HealthCheck::liveness).toList(), wasLive, "live");
     }
 
     void ready(Context ctx) {
+        answer(ctx, readiness, wasReady, "ready");
+    }
+
+    private void answer(Context ctx, List<HealthCheck> run, AtomicReference<Boolean> was, String what) {
         Map<String, Status> checks = new LinkedHashMap<>();
         RuntimeException failure = null;
-        for (HealthCheck check : readiness) {
+        for (HealthCheck check : run) {
             Status status;
             try {
                 status = check.check().getAsBoolean() ? Status.UP : Status.DOWN;
@@ -51,18 +58,18 @@ final class HealthRoutes {
             }
             checks.put(check.name(), status);
         }
-        boolean ready = !checks.containsValue(Status.DOWN);
-        Boolean before = wasReady.getAndSet(ready);
-        if (before != null && before != ready) {
-            if (ready) {
-                LOG.info("ready again: {}", checks);
+        boolean up = !checks.containsValue(Status.DOWN);
+        Boolean before = was.getAndSet(up);
+        if (before != null && before != up) {
+            if (up) {
+                LOG.info("{} again: {}", what, checks);
             } else {
-                LOG.warn("not ready: {}", checks, failure);
+                LOG.warn("not {}: {}", what, checks, failure);
             }
         }
-        if (!ready) {
+        if (!up) {
             throw ProblemType.NOT_READY.problem(
-                    "not ready: "
+                    "not " + what + ": "
                             + String.join(
                                     ", ",
                                     checks.entrySet().stream()

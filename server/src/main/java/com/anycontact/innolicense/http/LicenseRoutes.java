@@ -5,6 +5,8 @@ import com.anycontact.innolicense.license.ApplyResult;
 import com.anycontact.innolicense.license.License;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseStatus;
+import com.anycontact.innolicense.license.TrustMode;
+import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.seat.SeatLedger;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
@@ -50,6 +52,15 @@ final class LicenseRoutes {
     /** A warning for administrators. */
     record WarningView(String code, String message) {}
 
+    /** One trusted vendor key: built in ({@code PRODUCTION}) or given with --development-trust. */
+    record TrustedKeyView(String keyId, String fingerprint, String source) {}
+
+    /** Which keys the server trusts: {@code PRODUCTION} (built in only) or {@code DEVELOPMENT}. */
+    record TrustView(String mode, List<TrustedKeyView> keys) {}
+
+    /** A stored license left out of the lifecycle because it did not verify when loaded. */
+    record IgnoredView(long serial, String licenseId, String reason, String message) {}
+
     /** The license status as AC Admin shows it. */
     record StatusView(
             String state,
@@ -64,7 +75,9 @@ final class LicenseRoutes {
             long daysRemaining,
             LicenseTerms pending,
             List<WarningView> warnings,
-            String evaluatedAt) {}
+            String evaluatedAt,
+            TrustView trust,
+            List<IgnoredView> ignoredLicenses) {}
 
     /** What applying a key would do. */
     record PreviewView(LicenseTerms license, StatusView statusAfter) {}
@@ -160,7 +173,25 @@ final class LicenseRoutes {
                 status.warnings().stream()
                         .map(w -> new WarningView(w.code().name(), w.message()))
                         .toList(),
-                status.evaluatedAt().toString());
+                status.evaluatedAt().toString(),
+                trust(licenses.trust()),
+                licenses.ignored().stream()
+                        .map(i -> new IgnoredView(
+                                i.serial(), i.licenseId(), i.reason().name(), i.message()))
+                        .toList());
+    }
+
+    private static TrustView trust(TrustedKeys trust) {
+        return new TrustView(
+                trust.mode().name(),
+                trust.keys().stream()
+                        .map(key -> new TrustedKeyView(
+                                key.keyId(),
+                                key.fingerprint(),
+                                trust.isDevelopment(key.keyId())
+                                        ? TrustMode.DEVELOPMENT.name()
+                                        : TrustMode.PRODUCTION.name()))
+                        .toList());
     }
 
     static LicenseTerms terms(License license) {

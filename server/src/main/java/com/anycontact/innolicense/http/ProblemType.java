@@ -60,6 +60,12 @@ public enum ProblemType {
     HTTP_ERROR("http-error", 400, "Request failed"),
     /** A fault in the server; the detail has no internals and the log has the trace. */
     INTERNAL_ERROR("internal-error", 500, "Internal server error"),
+    /**
+     * The seat store cannot write its database right now (disk full, its write lock held, a failed commit): a
+     * claim or release is refused, not made; retry after the {@code Retry-After} header. Renewals of seats
+     * already held are still answered.
+     */
+    STORE_UNAVAILABLE("store-unavailable", 503, "Seat store unavailable"),
     /** A readiness check failed, or the server has not finished starting or is stopping; {@code checks} says which. */
     NOT_READY("not-ready", 503, "Not ready"),
     /** As many requests as the server runs at once are running; retry after {@code Retry-After}. */

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.http;
 
+import com.anycontact.innolicense.store.StoreUnavailableException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
@@ -35,10 +36,27 @@ final class Problems {
     void register(RoutesConfig routes) {
         routes.exception(ProblemException.class, (e, ctx) -> write(ctx, e));
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, translate(e, ctx)));
+        routes.exception(StoreUnavailableException.class, (e, ctx) -> write(ctx, storeUnavailable(e)));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
             write(ctx, ProblemType.INTERNAL_ERROR.problem("the server failed to answer; its log has the details"));
         });
+    }
+
+    /**
+     * The answer to a claim or release the seat store refused because it cannot write: 503 with {@code
+     * Retry-After}, on the route and the fast path alike. Not logged here: the store logs the outage once when it
+     * starts and once when it ends, not per request.
+     */
+    static ProblemException storeUnavailable(StoreUnavailableException refusal) {
+        long seconds = Math.max(1, refusal.retryAfter().toSeconds());
+        return ProblemType.STORE_UNAVAILABLE
+                .problem(
+                        "the server cannot record seat changes right now, so claims and releases are refused;"
+                                + " renewals of seats already held are answered. Retry after " + seconds
+                                + " s; the server's log says why",
+                        Map.of("retryAfterSeconds", seconds))
+                .withHeader("Retry-After", Long.toString(seconds));
     }
 
     private static ProblemException translate(HttpResponseException e, Context ctx) {

@@ -6,6 +6,7 @@ import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -261,6 +262,10 @@ final class SeatFastPath extends Handler.Wrapper {
     private void failed(String method, Throwable failure, Response response, Callback callback, long started) {
         Throwable cause =
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof StoreUnavailableException refusal) {
+            problem(method, Problems.storeUnavailable(refusal), response, callback, started);
+            return;
+        }
         LOG.warn("{} {} failed", method, Request.getPathInContext(response.getRequest()), cause);
         problem(
                 method,

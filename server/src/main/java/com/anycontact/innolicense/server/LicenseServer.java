@@ -14,13 +14,16 @@ import com.anycontact.innolicense.http.HttpApi;
 import com.anycontact.innolicense.http.HttpLimits;
 import com.anycontact.innolicense.http.LiveEvents;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
+import com.anycontact.innolicense.license.IgnoredLicense;
 import com.anycontact.innolicense.license.InstallationId;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseStatus;
 import com.anycontact.innolicense.license.LicenseVerifier;
 import com.anycontact.innolicense.license.LifecycleWatcher;
+import com.anycontact.innolicense.license.TrustMode;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.license.TrustedKeys;
+import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
@@ -84,6 +87,10 @@ public final class LicenseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LicenseServer.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration SESSION_PURGE = Duration.ofMinutes(1);
+
+    /** How many lease TTLs the seat store may be unable to write before {@code /health/live} fails. */
+    static final int SEAT_OUTAGE_LIVENESS_TTLS = 2;
+
     private static final ZoneId UTC = ZoneId.of("UTC");
 
     private final ServerConfig config;
@@ -107,7 +114,12 @@ public final class LicenseServer implements AutoCloseable {
     private int port = -1;
     private volatile boolean started;
 
-    private LicenseServer(ServerConfig config, InstantSource clock, PrintStream console, HttpLimits limits) {
+    private LicenseServer(
+            ServerConfig config,
+            InstantSource clock,
+            PrintStream console,
+            List<VendorPublicKey> productionKeys,
+            HttpLimits limits) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
         this.database = SqliteDatabase.open(config.dataDirectory());
@@ -122,7 +134,7 @@ public final class LicenseServer implements AutoCloseable {
                     installations.installationId(() -> InstallationId.generate(new SecureRandom()));
             this.licenses = new LicenseService(
                     installationId,
-                    new LicenseVerifier(TrustedKeys.of(config.trustedKeys())),
+                    new LicenseVerifier(trust(productionKeys, config.developmentTrust())),
                     new SqliteLicenseStore(database),
                     trustedTime,
                     audit);
@@ -168,7 +180,11 @@ public final class LicenseServer implements AutoCloseable {
                             metrics.registry(),
                             List.of(
                                     new HealthCheck("database", () -> ledger.inUse() >= 0),
-                                    new HealthCheck("started", () -> started)),
+                                    new HealthCheck("started", () -> started),
+                                    new HealthCheck(
+                                            "seat-writes",
+                                            () -> seatStore.unavailableFor().isZero()),
+                                    HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
                             usage,
                             events),
                     limits);
@@ -192,16 +208,40 @@ public final class LicenseServer implements AutoCloseable {
      * @param console where a generated admin password is printed, once, at first start
      */
     public static LicenseServer open(ServerConfig config, InstantSource clock, PrintStream console) {
-        return open(config, clock, console, HttpLimits.DEFAULT);
+        return open(config, clock, console, BuiltInTrust.production(), HttpLimits.DEFAULT);
     }
 
-    /** As {@link #open(ServerConfig, InstantSource, PrintStream)}, within other limits, for tests. */
+    /** {@link #open(ServerConfig, InstantSource, PrintStream)} with other production keys, for tests. */
+    static LicenseServer open(
+            ServerConfig config, InstantSource clock, PrintStream console, List<VendorPublicKey> productionKeys) {
+        return open(config, clock, console, productionKeys, HttpLimits.DEFAULT);
+    }
+
+    /** {@link #open(ServerConfig, InstantSource, PrintStream)} within other limits, for tests. */
     static LicenseServer open(ServerConfig config, InstantSource clock, PrintStream console, HttpLimits limits) {
+        return open(config, clock, console, BuiltInTrust.production(), limits);
+    }
+
+    private static LicenseServer open(
+            ServerConfig config,
+            InstantSource clock,
+            PrintStream console,
+            List<VendorPublicKey> productionKeys,
+            HttpLimits limits) {
         return new LicenseServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(console, "console"),
+                List.copyOf(productionKeys),
                 Objects.requireNonNull(limits, "limits"));
+    }
+
+    private static TrustedKeys trust(List<VendorPublicKey> production, List<VendorPublicKey> development) {
+        try {
+            return TrustedKeys.of(production, development);
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefused(ServerConfigLoader.Setting.DEVELOPMENT_TRUST.fileKey() + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -224,19 +264,39 @@ public final class LicenseServer implements AutoCloseable {
                 this::purgeSessions, SESSION_PURGE.toMillis(), SESSION_PURGE.toMillis(), TimeUnit.MILLISECONDS);
         LicenseStatus status = licenses.status();
         long millis = (System.nanoTime() - openedAtNanos) / 1_000_000;
+        TrustedKeys trust = licenses.trust();
         LOG.info(
                 "innolicense server listening on {} (state {}, installation {}, capacity {}, lease TTL {},"
-                        + " data {}, started in {} ms)",
+                        + " trust {}, data {}, started in {} ms)",
                 url(),
                 status.state(),
                 licenses.installationId(),
                 status.capacity(),
                 Durations.format(config.leaseTtl()),
+                trust.mode(),
                 config.dataDirectory().toAbsolutePath().normalize(),
                 millis);
         database.permissionWarnings().forEach(warning -> LOG.warn("{}", warning));
-        if (config.trustedKeys().isEmpty()) {
-            LOG.warn("no vendor public key is trusted (--trust): every license key will be rejected");
+        if (trust.mode() == TrustMode.DEVELOPMENT) {
+            String keys = developmentKeyList(trust);
+            LOG.warn(
+                    "DEVELOPMENT TRUST: license keys signed with {} are accepted besides the vendor's; this"
+                            + " installation is for development or evaluation only (--development-trust)",
+                    keys);
+            audit.record(
+                    trustedClock.now(),
+                    AuditEvent.SYSTEM,
+                    AuditEvent.Type.DEVELOPMENT_TRUST,
+                    "started on development trust: license keys signed with " + keys
+                            + " are accepted besides the vendor's production keys");
+        }
+        for (IgnoredLicense ignored : licenses.ignored()) {
+            LOG.warn(
+                    "stored license {} (serial {}) is ignored: {}: {}",
+                    ignored.licenseId(),
+                    ignored.serial(),
+                    ignored.reason(),
+                    ignored.message());
         }
         started = true;
         return port;
@@ -301,6 +361,16 @@ public final class LicenseServer implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Whether the seat store has been unable to write for less than {@link #SEAT_OUTAGE_LIVENESS_TTLS} lease TTLs:
+     * beyond that, {@code /health/live} fails so that a supervisor restarts the process (a restart replays the
+     * journal; nothing acked is lost), since a cause that lasts that long is unlikely to go away by itself and
+     * agents whose renewals are answered meanwhile keep their seats, but no new agent gets one.
+     */
+    private boolean seatWritesWithinBound() {
+        return seatStore.unavailableFor().compareTo(config.leaseTtl().multipliedBy(SEAT_OUTAGE_LIVENESS_TTLS)) < 0;
+    }
+
     /** The seat ledger, for tests that need many leases faster than HTTP gives them. */
     SeatLedger ledger() {
         return ledger;
@@ -362,6 +432,13 @@ public final class LicenseServer implements AutoCloseable {
             console.println("Created user 'admin' with the password " + password + " (shown only this once: " + file
                     + " could not be written: " + e.getMessage() + ")");
         }
+    }
+
+    private static String developmentKeyList(TrustedKeys trust) {
+        return trust.keys().stream()
+                .filter(key -> trust.isDevelopment(key.keyId()))
+                .map(key -> key.keyId() + " (" + key.fingerprint() + ")")
+                .collect(Collectors.joining(", "));
     }
 
     /** Access control's audit events, recorded in the audit log under the type of the same name. */

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param host the address to listen on, e.g. {@code 0.0.0.0} for every interface
  * @param port the TCP port, or 0 for any free one
  * @param dataDirectory where the database lives
- * @param trustedKeys the vendor public keys that license keys may be signed with
+ * @param developmentTrust vendor public keys trusted for development or evaluation besides the built-in
+ *     production keys ({@code --development-trust}); any key here puts the server on development trust
  * @param leaseTtl how long a claim or renewal holds a seat
  * @param adminPassword the password of user {@code admin} at first start, or empty to generate one
  * @param bootstrapToken the secret of an admin API token created at first start, or empty for none
@@ -26,7 +27,7 @@ public record ServerConfig(
         String host,
         int port,
         Path dataDirectory,
-        List<VendorPublicKey> trustedKeys,
+        List<VendorPublicKey> developmentTrust,
         Duration leaseTtl,
         Optional<String> adminPassword,
         Optional<String> bootstrapToken,
@@ -53,7 +54,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
         }
         Objects.requireNonNull(dataDirectory, "dataDirectory");
-        trustedKeys = List.copyOf(trustedKeys);
+        developmentTrust = List.copyOf(developmentTrust);
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         if (leaseTtl.compareTo(MIN_LEASE_TTL) < 0 || leaseTtl.compareTo(MAX_LEASE_TTL) > 0) {
             throw new IllegalArgumentException("lease TTL must be 1s to 24h, was " + leaseTtl);
@@ -63,13 +64,16 @@ public record ServerConfig(
         Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
-    /** The defaults, listening on {@code host:port} with the given data directory and trusted keys. */
-    public static ServerConfig of(String host, int port, Path dataDirectory, List<VendorPublicKey> trustedKeys) {
+    /**
+     * The defaults, listening on {@code host:port} with the given data directory and development keys (empty
+     * for production trust only).
+     */
+    public static ServerConfig of(String host, int port, Path dataDirectory, List<VendorPublicKey> developmentTrust) {
         return new ServerConfig(
                 host,
                 port,
                 dataDirectory,
-                trustedKeys,
+                developmentTrust,
                 DEFAULT_LEASE_TTL,
                 Optional.empty(),
                 Optional.empty(),
@@ -83,7 +87,7 @@ public record ServerConfig(
                 host,
                 port,
                 dataDirectory,
-                trustedKeys,
+                developmentTrust,
                 ttl,
                 adminPassword,
                 bootstrapToken,
@@ -94,7 +98,7 @@ public record ServerConfig(
     /** This configuration with a first-start admin password and bootstrap token. */
     public ServerConfig withBootstrap(Optional<String> password, Optional<String> token) {
         return new ServerConfig(
-                host, port, dataDirectory, trustedKeys, leaseTtl, password, token, secureCookies, trustedProxies);
+                host, port, dataDirectory, developmentTrust, leaseTtl, password, token, secureCookies, trustedProxies);
     }
 
     /** This configuration with other trusted proxies. */
@@ -103,7 +107,7 @@ public record ServerConfig(
                 host,
                 port,
                 dataDirectory,
-                trustedKeys,
+                developmentTrust,
                 leaseTtl,
                 adminPassword,
                 bootstrapToken,
@@ -114,8 +118,9 @@ public record ServerConfig(
     /** Never shows the secrets. */
     @Override
     public String toString() {
-        return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", trustedKeys="
-                + trustedKeys.stream().map(VendorPublicKey::keyId).toList() + ", leaseTtl=" + leaseTtl
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory
+                + ", developmentTrust="
+                + developmentTrust.stream().map(VendorPublicKey::keyId).toList() + ", leaseTtl=" + leaseTtl
                 + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(none)") + ", bootstrapToken="
                 + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
                 + ", trustedProxies=" + trustedProxies + "]";

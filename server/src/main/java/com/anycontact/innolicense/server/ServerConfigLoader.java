@@ -39,8 +39,11 @@ public final class ServerConfigLoader {
         PORT("port", true),
         /** The data directory. */
         DATA_DIR("data-dir", true),
-        /** Trusted vendor public key files; several allowed. */
-        TRUST("trust", true),
+        /**
+         * Vendor public key files trusted for development or evaluation, besides the built-in production keys;
+         * several allowed. Any of them puts the server on development trust.
+         */
+        DEVELOPMENT_TRUST("development-trust", true),
         /** The lease TTL. */
         LEASE_TTL("lease-ttl", true),
         /** The first-start password of user {@code admin}; never a flag, so that it stays out of process lists. */
@@ -110,6 +113,17 @@ public final class ServerConfigLoader {
     private static final Pattern LIST_SEPARATOR = Pattern.compile("\\s*,\\s*");
     private static final String BOOLEAN = "true or false";
 
+    /** The variable of the retired setting {@code trust}, refused when set. */
+    static final String RETIRED_TRUST_VARIABLE = "INNOLICENSE_TRUST";
+
+    /**
+     * What to do instead of the retired setting {@code trust}; {@code %s} is the development-trust name in the
+     * same source.
+     */
+    public static final String RETIRED_TRUST_ADVICE = "the vendor's production keys are built into the server and"
+            + " trusted without it; to accept license keys signed with your own key for development or evaluation,"
+            + " use %s (the server then runs marked as on development trust); see docs/trust.md";
+
     private record Value(String text, String source, Path base) {}
 
     private final Map<Setting, List<String>> flags;
@@ -117,6 +131,7 @@ public final class ServerConfigLoader {
     private final Optional<Path> configFile;
     private final List<String> problems = new ArrayList<>();
     private final Map<Setting, Value> fileValues = new EnumMap<>(Setting.class);
+    private boolean retiredTrustInFile;
 
     private ServerConfigLoader(
             Map<Setting, List<String>> flags, Map<String, String> environment, Optional<Path> configFile) {
@@ -129,7 +144,8 @@ public final class ServerConfigLoader {
      * Loads the configuration.
      *
      * @param flags the values given on the command line; a setting absent or mapped to an empty list was not
-     *     given. Only {@link Setting#TRUST} and {@link Setting#TRUSTED_PROXY} may have several values.
+     *     given. Only {@link Setting#DEVELOPMENT_TRUST} and {@link Setting#TRUSTED_PROXY} may have several
+     *     values.
      * @param environment the process environment
      * @param configFile the properties file named by {@code --config}, if any
      */
@@ -145,7 +161,8 @@ public final class ServerConfigLoader {
         Path dataDirectory = value(Setting.DATA_DIR)
                 .map(v -> path(Setting.DATA_DIR, v, v.text()))
                 .orElse(ServerConfig.DEFAULT_DATA_DIRECTORY);
-        List<VendorPublicKey> keys = trustedKeys();
+        refuseRetiredTrust();
+        List<VendorPublicKey> keys = developmentKeys();
         Duration ttl = value(Setting.LEASE_TTL).map(this::leaseTtl).orElse(ServerConfig.DEFAULT_LEASE_TTL);
         Optional<String> adminPassword = value(Setting.ADMIN_PASSWORD).map(v -> secret(Setting.ADMIN_PASSWORD, v));
         Optional<String> bootstrapToken = value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
@@ -178,7 +195,9 @@ public final class ServerConfigLoader {
             Optional<Setting> setting = Arrays.stream(Setting.values())
                     .filter(s -> s.fileKey().equals(key))
                     .findFirst();
-            if (setting.isEmpty()) {
+            if (setting.isEmpty() && key.equals("trust")) {
+                retiredTrustInFile = true;
+            } else if (setting.isEmpty()) {
                 problems.add("config (from " + file + "): unknown setting '" + key + "'; known settings: "
                         + Arrays.stream(Setting.values()).map(Setting::fileKey).collect(Collectors.joining(", ")));
             } else {
@@ -306,20 +325,36 @@ public final class ServerConfigLoader {
         return TrustedProxies.of(blocks);
     }
 
-    private List<VendorPublicKey> trustedKeys() {
-        Optional<Value> value = value(Setting.TRUST);
+    /**
+     * The setting {@code trust} (flag, variable and file key) let an operator choose the keys a server trusts;
+     * it is gone, and a configuration that still names it is refused rather than silently run on other keys.
+     */
+    private void refuseRetiredTrust() {
+        if (environment.containsKey(RETIRED_TRUST_VARIABLE)) {
+            problems.add(RETIRED_TRUST_VARIABLE + " is no longer read: "
+                    + RETIRED_TRUST_ADVICE.formatted(Setting.DEVELOPMENT_TRUST.variable()));
+        }
+        if (retiredTrustInFile) {
+            problems.add("trust (from " + configFile.orElseThrow() + "): the setting 'trust' is no longer read: "
+                    + RETIRED_TRUST_ADVICE.formatted(Setting.DEVELOPMENT_TRUST.fileKey()));
+        }
+    }
+
+    private List<VendorPublicKey> developmentKeys() {
+        Optional<Value> value = value(Setting.DEVELOPMENT_TRUST);
         if (value.isEmpty()) {
             return List.of();
         }
-        List<String> files = flags.getOrDefault(Setting.TRUST, List.of()).isEmpty()
-                ? splitList(value.get())
-                : flags.get(Setting.TRUST);
+        List<String> files =
+                flags.getOrDefault(Setting.DEVELOPMENT_TRUST, List.of()).isEmpty()
+                        ? splitList(value.get())
+                        : flags.get(Setting.DEVELOPMENT_TRUST);
         List<VendorPublicKey> keys = new ArrayList<>();
         for (String name : files) {
             if (name.isBlank()) {
                 continue;
             }
-            Path file = path(Setting.TRUST, value.get(), name.strip());
+            Path file = path(Setting.DEVELOPMENT_TRUST, value.get(), name.strip());
             if (file == null) {
                 continue;
             }
@@ -328,15 +363,15 @@ public final class ServerConfigLoader {
         try {
             TrustedKeys.of(keys);
         } catch (IllegalArgumentException e) {
-            problems.add(Setting.TRUST.fileKey() + " (from " + value.get().source() + "): " + e.getMessage()
-                    + "; trust one file per vendor key");
+            problems.add(Setting.DEVELOPMENT_TRUST.fileKey() + " (from "
+                    + value.get().source() + "): " + e.getMessage() + "; trust one file per vendor key");
         }
         return keys;
     }
 
     private List<String> splitList(Value value) {
         String text = value.text();
-        if (value.source().equals(Setting.TRUST.variable())) {
+        if (value.source().equals(Setting.DEVELOPMENT_TRUST.variable())) {
             return Arrays.asList(text.split("\\s*[," + Pattern.quote(java.io.File.pathSeparator) + "]\\s*"));
         }
         return Arrays.asList(LIST_SEPARATOR.split(text));
@@ -347,21 +382,21 @@ public final class ServerConfigLoader {
         try {
             pem = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            problem(Setting.TRUST, value, file, "no such file");
+            problem(Setting.DEVELOPMENT_TRUST, value, file, "no such file");
             return Optional.empty();
         } catch (IOException e) {
-            problem(Setting.TRUST, value, file, "cannot be read: " + e.getMessage());
+            problem(Setting.DEVELOPMENT_TRUST, value, file, "cannot be read: " + e.getMessage());
             return Optional.empty();
         }
         try {
             return Optional.of(VendorPublicKey.fromPem(pem));
         } catch (IllegalArgumentException e) {
             problem(
-                    Setting.TRUST,
+                    Setting.DEVELOPMENT_TRUST,
                     value,
                     file,
                     "is not a vendor public key file (" + e.getMessage()
-                            + "); use the vendor-public-key.pem written by 'vendor init'");
+                            + "); use the vendor-public-key.pem written by 'innolicense-vendor init'");
             return Optional.empty();
         }
     }

@@ -2,6 +2,7 @@ package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseState;
+import com.anycontact.innolicense.license.TrustMode;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatStore;
 import io.micrometer.core.instrument.Gauge;
@@ -66,6 +67,21 @@ final class ServerMetrics implements AutoCloseable {
                     .strongReference(true)
                     .register(registry);
         }
+        Gauge.builder(
+                        "innolicense.development.trust",
+                        licenses,
+                        service -> service.trust().mode() == TrustMode.DEVELOPMENT ? 1 : 0)
+                .description("1 when keys given with --development-trust are accepted (development or evaluation"
+                        + " only), 0 on the vendor's production keys alone")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(
+                        "innolicense.license.ignored",
+                        licenses,
+                        service -> service.ignored().size())
+                .description("Stored licenses left out because they did not verify when loaded")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder(
                         "innolicense.license.days.remaining",
                         licenses,

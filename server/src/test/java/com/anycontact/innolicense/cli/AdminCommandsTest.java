@@ -88,6 +88,16 @@ class AdminCommandsTest {
     }
 
     @Test
+    void status_saysTheServerRunsOnDevelopmentTrust_andWhichKeys() {
+        CliRunner.Result result = cli.run("admin", "status");
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out())
+                .contains("DEVELOPMENT: keys given with --development-trust are accepted")
+                .contains("anycontact-2026-1, " + VENDOR.keyId() + " (development)");
+    }
+
+    @Test
     void status_asJson_hasTheFieldsScriptsUse() {
         CliRunner.Result result = cli.run("admin", "status", "--json");
 

@@ -38,7 +38,17 @@ final class CliRunner {
         }
     }
 
+    /** Runs the customer command line, {@code innolicense}. */
     Result run(String... args) {
+        return run(false, args);
+    }
+
+    /** Runs the vendor's command line, {@code innolicense-vendor}, e.g. to issue keys for a test. */
+    Result runVendor(String... args) {
+        return run(true, args);
+    }
+
+    private Result run(boolean vendor, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PassphrasePrompt prompt = text -> {
@@ -47,11 +57,11 @@ final class CliRunner {
         };
         CliEnvironment env = new CliEnvironment(
                 variables, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), prompt, clock);
-        int exitCode = Innolicense.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                env);
+        PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int exitCode = vendor
+                ? InnolicenseVendor.run(args, outStream, errStream, env)
+                : Innolicense.run(args, outStream, errStream, env);
         return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

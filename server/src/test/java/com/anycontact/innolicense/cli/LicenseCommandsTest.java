@@ -37,10 +37,9 @@ class LicenseCommandsTest {
         publicKey = vendor.resolve("vendor-public-key.pem");
         otherPublicKey = other.resolve("vendor-public-key.pem");
         for (List<String> args : List.of(
-                List.of("vendor", "init", "--dir", vendor.toString()),
-                List.of("vendor", "init", "--dir", other.toString(), "--key-id", "someone-else"),
+                List.of("init", "--dir", vendor.toString()),
+                List.of("init", "--dir", other.toString(), "--key-id", "someone-else"),
                 List.of(
-                        "vendor",
                         "issue",
                         "--dir",
                         vendor.toString(),
@@ -48,7 +47,7 @@ class LicenseCommandsTest {
                         CliRunner.EXAMPLE_ORDER.toString(),
                         "--out",
                         key.toString()))) {
-            CliRunner.Result result = setup.run(args.toArray(String[]::new));
+            CliRunner.Result result = setup.runVendor(args.toArray(String[]::new));
             assertThat(result.exitCode()).as(result.all()).isZero();
         }
     }

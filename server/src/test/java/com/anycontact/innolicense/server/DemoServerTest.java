@@ -1,6 +1,7 @@
 package com.anycontact.innolicense.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.anycontact.innolicense.demo.Demo;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo on the real server in this JVM on a free port: a sample license applied, the printed admin password
@@ -33,6 +35,10 @@ class DemoServerTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @TempDir
+    Path dataDirectory;
+
     private Demo demo;
     private LicenseServer server;
 
@@ -50,8 +56,12 @@ class DemoServerTest {
     }
 
     private Api start() {
-        ServerConfig loaded = ServerConfig.of("127.0.0.1", 0, Path.of("data-not-used"), List.of());
-        demo = Demo.prepare(loaded, false, Clock.system(ZoneId.of("Europe/Berlin")));
+        return start(Path.of("data-not-used"), false);
+    }
+
+    private Api start(Path dataDirectory, boolean dataDirectoryGiven) {
+        ServerConfig loaded = ServerConfig.of("127.0.0.1", 0, dataDirectory, List.of());
+        demo = Demo.prepare(loaded, dataDirectoryGiven, Clock.system(ZoneId.of("Europe/Berlin")));
         server = LicenseServer.open(
                 demo.config(), InstantSource.system(), new PrintStream(out, true, StandardCharsets.UTF_8));
         Api api = new Api(server.start());
@@ -83,6 +93,9 @@ class DemoServerTest {
         assertThat(license.path("features"))
                 .extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("ACD", "IVR", "RECORDING", "REPORTING", "CHAT");
+        assertThat(license.path("trust").path("mode").asText()).isEqualTo("DEVELOPMENT");
+        assertThat(license.path("trust").path("keys"))
+                .anySatisfy(key -> assertThat(key.path("source").asText()).isEqualTo("DEVELOPMENT"));
 
         long deadline = System.nanoTime() + WAIT.toNanos();
         int held = 0;
@@ -102,6 +115,47 @@ class DemoServerTest {
                 .contains("Open      " + server.url())
                 .contains(Demo.CUSTOMER + ": 50 seats, ACD, CHAT, IVR, RECORDING, REPORTING; ACTIVE until ")
                 .contains("(deleted when the server stops)");
+    }
+
+    @Test
+    void demo_refusesADataDirectoryThatHoldsAnInstallation() {
+        Path existing = dataDirectory.resolve("real");
+        RunningServer.start(existing).close();
+
+        ServerConfig loaded = ServerConfig.of("127.0.0.1", 0, existing, List.of());
+        assertThatThrownBy(() -> Demo.prepare(loaded, true, Clock.systemUTC()))
+                .isInstanceOf(StartupRefused.class)
+                .hasMessageContaining("never runs on an existing installation")
+                .hasMessageContaining(existing.toString());
+    }
+
+    @Test
+    void aDemoLicenseLeftInADataDirectory_isIgnoredByANormalServer_andBlocksNoLaterVendorKey() {
+        Path directory = dataDirectory.resolve("was-empty");
+        start(directory, true);
+        demo.stopAgents();
+        server.close();
+        server = null;
+        demo = null;
+
+        try (RunningServer normal = RunningServer.start(directory)) {
+            JsonNode status =
+                    normal.api.get("/api/v1/license", RunningServer.ADMIN_TOKEN).json();
+            assertThat(status.path("state").asText()).isEqualTo("UNLICENSED");
+            assertThat(status.path("capacity").asInt()).isEqualTo(2);
+            assertThat(status.path("ignoredLicenses")).singleElement().satisfies(ignored -> {
+                assertThat(ignored.path("licenseId").asText()).startsWith("DEMO-");
+                assertThat(ignored.path("reason").asText()).isEqualTo("UNKNOWN_KEY_ID");
+            });
+
+            normal.apply(1, 10);
+            assertThat(normal.api
+                            .get("/api/v1/license", RunningServer.ADMIN_TOKEN)
+                            .json()
+                            .path("capacity")
+                            .asInt())
+                    .isEqualTo(10);
+        }
     }
 
     @Test

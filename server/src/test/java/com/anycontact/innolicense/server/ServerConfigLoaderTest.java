@@ -43,7 +43,7 @@ class ServerConfigLoaderTest {
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.dataDirectory()).isEqualTo(Path.of("data"));
         assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.trustedKeys()).isEmpty();
+        assertThat(config.developmentTrust()).isEmpty();
         assertThat(config.adminPassword()).isEmpty();
         assertThat(config.bootstrapToken()).isEmpty();
         assertThat(config.secureCookies()).isFalse();
@@ -132,19 +132,21 @@ class ServerConfigLoaderTest {
         Path key = TestVendor.writePublicKey(dir);
 
         ServerConfig config = loaded(ServerConfigLoader.load(
-                Map.of(Setting.TRUST, List.of(key.toString(), key.toString())), Map.of(), Optional.empty()));
+                Map.of(Setting.DEVELOPMENT_TRUST, List.of(key.toString(), key.toString())),
+                Map.of(),
+                Optional.empty()));
 
-        assertThat(config.trustedKeys()).extracting(VendorPublicKey::keyId).containsOnly(TestVendor.KEY_ID);
+        assertThat(config.developmentTrust()).extracting(VendorPublicKey::keyId).containsOnly(TestVendor.KEY_ID);
     }
 
     @Test
     void trustedKeys_inTheFile_areRelativeToTheFile() throws IOException {
         TestVendor.writePublicKey(dir);
-        Path file = file("trust=vendor-public-key.pem\ndata-dir=state\n");
+        Path file = file("development-trust=vendor-public-key.pem\ndata-dir=state\n");
 
         ServerConfig config = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.of(file)));
 
-        assertThat(config.trustedKeys()).extracting(VendorPublicKey::keyId).containsExactly(TestVendor.KEY_ID);
+        assertThat(config.developmentTrust()).extracting(VendorPublicKey::keyId).containsExactly(TestVendor.KEY_ID);
         assertThat(config.dataDirectory()).isEqualTo(dir.toAbsolutePath().resolve("state"));
     }
 
@@ -153,9 +155,9 @@ class ServerConfigLoaderTest {
         Path key = TestVendor.writePublicKey(dir);
 
         ServerConfig config = loaded(ServerConfigLoader.load(
-                Map.of(), Map.of("INNOLICENSE_TRUST", key + ":" + key + ", " + key), Optional.empty()));
+                Map.of(), Map.of("INNOLICENSE_DEVELOPMENT_TRUST", key + ":" + key + ", " + key), Optional.empty()));
 
-        assertThat(config.trustedKeys()).hasSize(3);
+        assertThat(config.developmentTrust()).hasSize(3);
     }
 
     @Test
@@ -174,7 +176,7 @@ class ServerConfigLoaderTest {
         Map<Setting, List<String>> flags = Map.of(
                 Setting.LEASE_TTL,
                 List.of("0s"),
-                Setting.TRUST,
+                Setting.DEVELOPMENT_TRUST,
                 List.of(dir.resolve("missing.pem").toString()));
 
         List<String> problems = problems(ServerConfigLoader.load(flags, Map.of(), Optional.of(file)));
@@ -183,8 +185,9 @@ class ServerConfigLoaderTest {
                 .anySatisfy(p -> assertThat(p).startsWith("port (from " + file + "): 'eighty' is not a port"))
                 .anySatisfy(p -> assertThat(p).contains("unknown setting 'lease-tll'"))
                 .anySatisfy(p -> assertThat(p).startsWith("lease-ttl (from --lease-ttl): '0s' is out of range"))
-                .anySatisfy(
-                        p -> assertThat(p).startsWith("trust (from --trust)").contains("no such file"))
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("development-trust (from --development-trust)")
+                        .contains("no such file"))
                 .hasSize(4);
     }
 
@@ -192,13 +195,32 @@ class ServerConfigLoaderTest {
     void aFileThatIsNotAKey_isNamed() throws IOException {
         Path notAKey = Files.writeString(dir.resolve("notes.txt"), "hello");
 
-        List<String> problems = problems(
-                ServerConfigLoader.load(Map.of(), Map.of("INNOLICENSE_TRUST", notAKey.toString()), Optional.empty()));
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(), Map.of("INNOLICENSE_DEVELOPMENT_TRUST", notAKey.toString()), Optional.empty()));
 
         assertThat(problems)
                 .singleElement()
                 .satisfies(p -> assertThat(p)
-                        .startsWith("trust (from INNOLICENSE_TRUST): " + notAKey + " is not a vendor public key file"));
+                        .startsWith("development-trust (from INNOLICENSE_DEVELOPMENT_TRUST): " + notAKey
+                                + " is not a vendor public key file"));
+    }
+
+    @Test
+    void theRetiredTrustSetting_isRefusedInTheEnvironmentAndTheFile_sayingWhatToUse() throws IOException {
+        Path key = TestVendor.writePublicKey(dir);
+        Path file = file("trust=" + key + "\n");
+
+        List<String> problems = problems(
+                ServerConfigLoader.load(Map.of(), Map.of("INNOLICENSE_TRUST", key.toString()), Optional.of(file)));
+
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("INNOLICENSE_TRUST is no longer read: the vendor's production keys are built in")
+                        .contains("use INNOLICENSE_DEVELOPMENT_TRUST"))
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("trust (from " + file + "): the setting 'trust' is no longer read")
+                        .contains("use development-trust"))
+                .hasSize(2);
     }
 
     @Test
@@ -211,12 +233,15 @@ class ServerConfigLoaderTest {
                         .toPem());
 
         List<String> problems = problems(ServerConfigLoader.load(
-                Map.of(Setting.TRUST, List.of(first.toString(), second.toString())), Map.of(), Optional.empty()));
+                Map.of(Setting.DEVELOPMENT_TRUST, List.of(first.toString(), second.toString())),
+                Map.of(),
+                Optional.empty()));
 
         assertThat(problems)
                 .singleElement()
-                .satisfies(
-                        p -> assertThat(p).startsWith("trust (from --trust): ").contains(TestVendor.KEY_ID));
+                .satisfies(p -> assertThat(p)
+                        .startsWith("development-trust (from --development-trust): ")
+                        .contains(TestVendor.KEY_ID));
     }
 
     @Test

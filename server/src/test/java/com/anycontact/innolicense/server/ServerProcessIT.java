@@ -53,7 +53,7 @@ class ServerProcessIT {
                         "0",
                         "--data-dir",
                         data.toString(),
-                        "--trust",
+                        "--development-trust",
                         trust.toString())
                 .redirectErrorStream(true);
         builder.environment().put("INNOLICENSE_ADMIN_PASSWORD", "a long admin password");

@@ -41,10 +41,15 @@ final class TestVendor {
 
     /** A license for the installation: 12 months from {@code start} in Berlin, 14 days of grace. */
     static License license(InstallationId installation, long serial, int seats, LocalDate start) {
+        return license(installation, serial, seats, start, KEY_ID);
+    }
+
+    /** {@link #license(InstallationId, long, int, LocalDate)} naming another signing key ID. */
+    static License license(InstallationId installation, long serial, int seats, LocalDate start, String keyId) {
         return new License(
                 "LIC-" + serial,
                 serial,
-                KEY_ID,
+                keyId,
                 new Customer("C-77", "ACME Contact GmbH"),
                 "ORD-4711",
                 installation,

@@ -325,6 +325,21 @@ class WebUiBrowserIT {
     }
 
     @Test
+    void onDevelopmentTrust_aBannerSaysSo_onTheDashboardAndInAcAdmin() {
+        signInAsAdmin();
+
+        browser.get(base + "/dashboard");
+        assertThat(visible("trust-banner").getText())
+                .contains("Development trust — not for production")
+                .contains(TestVendor.KEY_ID);
+        browser.get(base + "/admin#license");
+        assertThat(visible("trust-banner").getText()).contains("Development trust");
+        waiting(PAGE)
+                .until(driver ->
+                        driver.findElement(By.id("status-facts")).getText().contains("Development trust:"));
+    }
+
+    @Test
     void aSupervisor_seesNoAcAdmin_andTheApiRefusesIt() {
         createSupervisor();
         signIn(SUPERVISOR, SUPERVISOR_PASSWORD);

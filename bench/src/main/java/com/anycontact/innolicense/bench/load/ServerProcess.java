@@ -90,7 +90,7 @@ final class ServerProcess implements AutoCloseable {
                 Integer.toString(port),
                 "--data-dir",
                 workDirectory.resolve("data").toString(),
-                "--trust",
+                "--development-trust",
                 trust.toString(),
                 "--lease-ttl",
                 leaseTtl.toMillis() + "ms"));

@@ -8,6 +8,8 @@ import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.store.StoreUnavailableException;
+import com.anycontact.innolicense.time.Ticker;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -22,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -94,19 +97,25 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
 
     private static final int RECENT_DENIALS = 1_000;
+    private static final int UNREPORTED_LIMIT = 100_000;
     private static final int CHECKPOINT_CHUNK = 64;
     private static final long TRUNCATE_CHUNK = 2_048;
     private static final long JOURNAL_LIMIT = 65_536;
     private static final int YIELDS_BEFORE_WAITING = 3;
     private static final int SPLIT_COMPLETIONS = 16;
+    private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final System.Logger LOG = System.getLogger(JournaledSeatStore.class.getName());
 
     private final SeatJournal journal;
     private final FileChannel lockFile;
+    private final Ticker ticker;
     private final long checkpointIntervalNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition checkpointed = lock.newCondition();
     private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong wakeups = new AtomicLong();
     private final Thread writer;
     private final ExecutorService helper = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("innolicense-seat-answers").daemon(true).factory());
@@ -114,6 +123,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     // guarded by lock
     private final SeatBook book;
     private final ArrayDeque<Denial> recentDenials;
+    private final ArrayDeque<Held> unreported = new ArrayDeque<>();
     private long denials;
     private long lastPosition;
     private long durablePosition;
@@ -124,6 +134,9 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     private long checkpointsDone;
     private boolean closing;
     private volatile StoreException failure;
+    private volatile Outage outage;
+    private long retryDelayNanos = FIRST_RETRY_NANOS;
+    private long retryAtNanos;
     private boolean failedWhileClosing;
 
     // writer thread only
@@ -138,9 +151,11 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
             SeatJournal.Contents contents,
             long openedAtMillis,
             long restartGraceMillis,
-            Duration checkpointInterval) {
+            Duration checkpointInterval,
+            Ticker ticker) {
         this.journal = journal;
         this.lockFile = lockFile;
+        this.ticker = ticker;
         this.checkpointIntervalNanos = checkpointInterval.toNanos();
         this.book = new SeatBook(contents.leases(), contents.lastClaimSequence());
         this.recentDenials = new ArrayDeque<>(contents.recentDenials());
@@ -148,7 +163,10 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         this.lastPosition = contents.lastPosition();
         this.durablePosition = contents.lastPosition();
         this.truncatedThrough = contents.truncatedThrough();
-        this.lastCheckpointNanos = System.nanoTime();
+        this.lastCheckpointNanos = ticker.nanos();
+        // the lease table does not hold what the journal says of these agents until a checkpoint writes it; the
+        // checkpoint truncates the journal, so it must write them (a released lease would come back otherwise)
+        contents.journaled().forEach(book::markChanged);
         if (!contents.closedCleanly()) {
             book.extendAll(Math.addExact(openedAtMillis, restartGraceMillis));
             checkpointRequested = true;
@@ -172,11 +190,16 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
      *     open
      */
     public static JournaledSeatStore open(SqliteDatabase database, Instant now, Duration restartGrace) {
-        return open(database, now, restartGrace, CHECKPOINT_INTERVAL);
+        return open(database, now, restartGrace, CHECKPOINT_INTERVAL, Ticker.system());
     }
 
     static JournaledSeatStore open(
             SqliteDatabase database, Instant now, Duration restartGrace, Duration checkpointInterval) {
+        return open(database, now, restartGrace, checkpointInterval, Ticker.system());
+    }
+
+    static JournaledSeatStore open(
+            SqliteDatabase database, Instant now, Duration restartGrace, Duration checkpointInterval, Ticker ticker) {
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(restartGrace, "restartGrace");
@@ -196,7 +219,8 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
                     journal.open(RECENT_DENIALS),
                     now.toEpochMilli(),
                     restartGrace.toMillis(),
-                    checkpointInterval);
+                    checkpointInterval,
+                    Objects.requireNonNull(ticker, "ticker"));
             store.writer.start();
             return store;
         } catch (RuntimeException e) {
@@ -237,6 +261,10 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     /** Decides a claim on the book and appends what must be committed; under the lock. */
     private Decision<ClaimResult> decideClaim(ClaimRequest request, int capacity, long nowMillis, long ttlMillis) {
         AgentId agent = request.agent();
+        if (outage != null) {
+            return renewWithoutWriting(request, capacity, nowMillis, ttlMillis);
+        }
+        boolean removedExpired = removeExpired(nowMillis);
         Held held = book.find(agent);
         int inUse = book.inUse(nowMillis);
         if (held != null && held.isLiveAt(nowMillis)) {
@@ -244,14 +272,10 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
                 book.remove(held);
                 return new Decision<>(new ClaimResult.CapacityReduced(capacity, inUse - 1), append(held, true));
             }
-            long renewedMillis = Math.max(nowMillis, held.claimedAt());
-            Held renewed = held.renewed(
-                    request.node() != null ? request.node() : held.node(),
-                    request.station() != null ? request.station() : held.station(),
-                    renewedMillis,
-                    Math.addExact(renewedMillis, ttlMillis));
-            book.replace(held, renewed);
-            return new Decision<>(new ClaimResult.Renewed(renewed.toLease()), pendingThrough(held.journalPosition()));
+            Held renewed = renew(held, request, nowMillis, ttlMillis);
+            return new Decision<>(
+                    new ClaimResult.Renewed(renewed.toLease()),
+                    removedExpired ? open : pendingThrough(held.journalPosition()));
         }
         if (inUse < capacity) {
             Held lease = book.claim(
@@ -308,15 +332,55 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         try {
             ensureOpen();
             return decide.get().future();
-        } catch (StoreException e) {
+        } catch (StoreException | StoreUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * While writes fail: renews a live lease that is already durable and that ranks within capacity even counting
+     * every lease before it, live or expired (so that the answer holds whichever of them a crash brings back);
+     * refuses anything else, before changing the book. Under the lock.
+     */
+    private Decision<ClaimResult> renewWithoutWriting(
+            ClaimRequest request, int capacity, long nowMillis, long ttlMillis) {
+        Held held = book.find(request.agent());
+        if (held == null
+                || !held.isLiveAt(nowMillis)
+                || held.journalPosition() > durablePosition
+                || book.ranksBeyond(held, capacity, Long.MIN_VALUE)) {
+            throw unavailable();
+        }
+        return new Decision<>(
+                new ClaimResult.Renewed(
+                        renew(held, request, nowMillis, ttlMillis).toLease()),
+                null);
+    }
+
+    /** Renews a live lease in the book, which the next checkpoint writes; under the lock. */
+    private Held renew(Held held, ClaimRequest request, long nowMillis, long ttlMillis) {
+        long renewedMillis = Math.max(nowMillis, held.claimedAt());
+        Held renewed = held.renewed(
+                request.node() != null ? request.node() : held.node(),
+                request.station() != null ? request.station() : held.station(),
+                renewedMillis,
+                Math.addExact(renewedMillis, ttlMillis));
+        boolean firstChange = book.changes() == 0;
+        book.replace(held, renewed);
+        if (firstChange) {
+            work.signal(); // the writer sleeps until something is to be checkpointed
+        }
+        return renewed;
+    }
+
     /** Decides a release on the book; under the lock. */
     private Decision<Boolean> decideRelease(AgentId agent, long nowMillis) {
+        if (outage != null) {
+            throw unavailable();
+        }
+        removeExpired(nowMillis);
         Held held = book.find(agent);
         if (held != null && held.isLiveAt(nowMillis)) {
             book.remove(held);
@@ -367,10 +431,12 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
-            reaped = book.reap(nowMillis);
-            for (Held lease : reaped) {
-                batch = append(lease, true);
+            if (outage != null) {
+                return List.of(); // reaping is a write: it waits until the store can write
             }
+            removeExpired(nowMillis);
+            reaped = takeUnreported(nowMillis);
+            batch = reaped.isEmpty() ? null : pendingThrough(lastPosition);
             slot = register(batch);
         } finally {
             lock.unlock();
@@ -440,9 +506,30 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         }
     }
 
+    /**
+     * How long the store has been unable to write: {@link Duration#ZERO} while its writes succeed. While it cannot
+     * write, claims and releases are refused with {@link StoreUnavailableException} and renewals of seats already
+     * held are answered; the store retries by itself.
+     */
+    public Duration unavailableFor() {
+        Outage current = outage;
+        return current == null ? Duration.ZERO : Duration.ofNanos(Math.max(1, ticker.nanos() - current.sinceNanos()));
+    }
+
+    /** Why the store cannot write, or empty while it can: the last failure's message, for health and logs. */
+    public Optional<String> unavailableBecause() {
+        Outage current = outage;
+        return current == null ? Optional.empty() : Optional.of(current.cause());
+    }
+
     /** The write transactions the writer thread has committed, for tests. */
     long transactions() {
         return transactions.get();
+    }
+
+    /** The times the writer thread has waited for work and woken up, for tests. */
+    long writerWakeups() {
+        return wakeups.get();
     }
 
     /** Writes a checkpoint now, and returns when it is complete. */
@@ -470,6 +557,43 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     void halt() {
         fail(new StoreException("the seat store was halted", null));
         close();
+    }
+
+    /**
+     * Removes the leases expired at {@code now} from the book and appends their removals, under the lock; they
+     * are reported by the next {@link #reap}. Every decision does this first, so that no decision rests on a
+     * lease being dead while a crash could bring it back: a claim granted the seat an expired lease freed, or a
+     * renewal ranked within capacity because an earlier lease had expired, is answered only once that lease's
+     * removal is durable too.
+     *
+     * @return whether any lease was removed
+     */
+    private boolean removeExpired(long nowMillis) {
+        if (!book.hasExpired(nowMillis)) {
+            return false;
+        }
+        for (Held lease : book.reap(nowMillis)) {
+            append(lease, true);
+            if (unreported.size() == UNREPORTED_LIMIT) {
+                unreported.removeFirst();
+            }
+            unreported.addLast(lease);
+        }
+        return true;
+    }
+
+    /** The leases removed for expiry at or before {@code now} and not yet reported, earliest-claimed first. */
+    private List<Held> takeUnreported(long nowMillis) {
+        List<Held> taken = new ArrayList<>();
+        unreported.removeIf(lease -> {
+            if (lease.expiresAt() <= nowMillis) {
+                taken.add(lease);
+                return true;
+            }
+            return false;
+        });
+        taken.sort(Comparator.comparingLong(Held::claimSequence));
+        return taken;
     }
 
     private Batch append(Held lease, boolean removed) {
@@ -529,7 +653,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     private void runWriter() {
         try {
             while (writeOnce()) {
-                // each turn commits one batch and writes one step of a checkpoint
+                // each turn commits one batch and writes one step of a checkpoint, or retries a failed write
             }
         } catch (Throwable t) {
             fail(new StoreException(
@@ -544,59 +668,59 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     /** One turn of the writer; {@code false} when the store has stopped. */
     private boolean writeOnce() throws InterruptedException {
-        Batch batch = null;
+        Batch batch;
         boolean finishing;
         lock.lock();
         try {
-            int yields = YIELDS_BEFORE_WAITING;
-            while (failure == null && open.isEmpty() && checkpoint == null && !closing && !checkpointDue()) {
-                if (yields-- > 0) {
-                    lock.unlock();
-                    try {
-                        Thread.yield();
-                    } finally {
-                        lock.lock();
-                    }
-                    continue;
-                }
-                long waitNanos = lastCheckpointNanos + checkpointIntervalNanos - System.nanoTime();
-                work.awaitNanos(Math.max(waitNanos, TimeUnit.MILLISECONDS.toNanos(1)));
-            }
+            awaitWork();
             if (failure != null) {
                 return false;
             }
-            if (!open.isEmpty()) {
-                batch = open;
-                batch.lastPosition = lastPosition;
-                inFlight = batch;
-                open = new Batch();
-            }
             finishing = closing;
-            if (checkpoint == null && (finishing ? !finalCheckpointStarted : checkpointDue())) {
-                checkpoint = new Checkpoint(
-                        new ArrayList<>(book.takeChanges().entrySet()), lastPosition, book.lastClaimSequence());
-                checkpointRequested = false;
-                checkpointRunning = true;
-                finalCheckpointStarted = finishing;
+            if (inFlight == null) {
+                if (!open.isEmpty()) {
+                    inFlight = open;
+                    inFlight.lastPosition = lastPosition;
+                    open = new Batch();
+                }
+                // only here, with no decision outside the batch about to be committed, may a checkpoint start
+                if (checkpoint == null && (finishing ? !finalCheckpointStarted : checkpointDueInNanos() <= 0)) {
+                    checkpoint = new Checkpoint(book.takeChanges(), lastPosition, book.lastClaimSequence());
+                    checkpointRequested = false;
+                    checkpointRunning = true;
+                    finalCheckpointStarted = finishing;
+                }
             }
+            batch = inFlight;
         } finally {
             lock.unlock();
         }
-        if (batch != null) {
-            commit(batch);
-        }
-        if (checkpoint != null && failure == null && checkpoint.step(finishing)) {
-            checkpoint = null;
-            lastCheckpointNanos = System.nanoTime();
-            lock.lock();
-            try {
-                checkpointRunning = false;
-                checkpointsDone++;
-                checkpointed.signalAll();
-            } finally {
-                lock.unlock();
+        try {
+            if (batch != null) {
+                commit(batch);
             }
+            if (checkpoint != null && checkpoint.step(finishing)) {
+                checkpoint = null;
+                lastCheckpointNanos = ticker.nanos();
+                lock.lock();
+                try {
+                    checkpointRunning = false;
+                    checkpointsDone++;
+                    checkpointed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (RuntimeException e) {
+            if (finishing || journal.isClosed()) {
+                // closing, or the database closed underneath: give up (fail-stop); the journal holds every
+                // acked change, and the next opening recovers
+                throw e;
+            }
+            writeFailed(e);
+            return true;
         }
+        writeSucceeded();
         if (finishing && batch == null && checkpoint == null && finalCheckpointStarted) {
             journal.markClosed();
             transactions.incrementAndGet();
@@ -605,16 +729,56 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         return true;
     }
 
-    private boolean checkpointDue() {
+    /**
+     * Waits, under the lock, until there is something to write: a batch, a checkpoint due or under way, the
+     * store closing, or, while writes fail, the next retry. Sleeps without a timeout when nothing has changed
+     * since the last checkpoint; a decision or renewal wakes it.
+     */
+    private void awaitWork() throws InterruptedException {
+        int yields = YIELDS_BEFORE_WAITING;
+        while (failure == null && !closing) {
+            long waitNanos;
+            if (outage != null) {
+                waitNanos = retryAtNanos - ticker.nanos();
+            } else if (!open.isEmpty() || checkpoint != null) {
+                return;
+            } else {
+                waitNanos = checkpointDueInNanos();
+            }
+            if (waitNanos <= 0) {
+                return;
+            }
+            if (outage == null && yields-- > 0) {
+                lock.unlock();
+                try {
+                    Thread.yield();
+                } finally {
+                    lock.lock();
+                }
+                continue;
+            }
+            wakeups.incrementAndGet();
+            if (waitNanos == Long.MAX_VALUE) {
+                work.await();
+            } else {
+                work.awaitNanos(waitNanos);
+            }
+        }
+    }
+
+    /** How long until a checkpoint is due: 0 or less when due now, {@code Long.MAX_VALUE} when nothing changed. */
+    private long checkpointDueInNanos() {
         if (checkpointRequested) {
-            return true;
+            return 0;
         }
         long journaled = lastPosition - truncatedThrough;
         if (journaled >= JOURNAL_LIMIT) {
-            return true;
+            return 0;
         }
-        return (journaled > 0 || book.changes() > 0)
-                && System.nanoTime() - lastCheckpointNanos >= checkpointIntervalNanos;
+        if (journaled == 0 && book.changes() == 0) {
+            return Long.MAX_VALUE;
+        }
+        return lastCheckpointNanos + checkpointIntervalNanos - ticker.nanos();
     }
 
     private void commit(Batch batch) {
@@ -631,6 +795,87 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         batch.wakeFirst();
         batch.completeFutures(helper);
     }
+
+    /**
+     * A write failed: the batch stays in flight and the checkpoint where it was, and the writer tries again after
+     * a backoff; meanwhile claims and releases are refused. Logged once, when the outage starts.
+     */
+    private void writeFailed(RuntimeException cause) {
+        long now = ticker.nanos();
+        boolean started;
+        lock.lock();
+        try {
+            started = outage == null;
+            if (started) {
+                outage = new Outage(now, describe(cause));
+                retryDelayNanos = FIRST_RETRY_NANOS;
+            } else {
+                outage = new Outage(outage.sinceNanos(), describe(cause));
+                retryDelayNanos = Math.min(retryDelayNanos * 2, MAX_RETRY_NANOS);
+            }
+            retryAtNanos = now + retryDelayNanos;
+        } finally {
+            lock.unlock();
+        }
+        if (started) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the seat store cannot write to the database " + journal.file() + ": " + outage.cause()
+                            + "; claims and releases are refused (HTTP 503) and renewals of seats already held are"
+                            + " answered until it can; decisions made before are kept and retried, never lost",
+                    cause);
+        }
+    }
+
+    /** A turn wrote all it had to: an outage, if any, is over. Logged once. */
+    private void writeSucceeded() {
+        if (outage == null) {
+            return;
+        }
+        Outage ended;
+        lock.lock();
+        try {
+            ended = outage;
+            outage = null;
+        } finally {
+            lock.unlock();
+        }
+        if (ended != null) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "the seat store writes to the database again after "
+                            + Duration.ofNanos(ticker.nanos() - ended.sinceNanos())
+                                    .toMillis()
+                            + " ms; claims and releases are answered again");
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** The refusal of a decision that would have to be written while the store cannot write. */
+    private StoreUnavailableException unavailable() {
+        long retryAfterSeconds =
+                Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryDelayNanos + TimeUnit.SECONDS.toNanos(1) - 1));
+        return new StoreUnavailableException(
+                "the seat store cannot write to the database (" + outage.cause()
+                        + "); claims and releases are refused until it can",
+                Duration.ofSeconds(retryAfterSeconds));
+    }
+
+    /**
+     * Since when, on the store's ticker, and why writes fail.
+     *
+     * @param sinceNanos the ticker reading at the first failure
+     * @param cause the last failure's message
+     */
+    private record Outage(long sinceNanos, String cause) {}
 
     private void fail(StoreException cause) {
         Batch writing;
@@ -845,22 +1090,27 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
      * chunk touches few pages), then the journal truncated up to that position.
      */
     private final class Checkpoint {
-        private final List<Map.Entry<AgentId, Held>> changes;
+        private final Map<AgentId, Held> taken;
         private final long throughPosition;
         private final long lastClaimSequence;
+        private List<Map.Entry<AgentId, Held>> changes;
         private int written;
 
-        Checkpoint(List<Map.Entry<AgentId, Held>> changes, long throughPosition, long lastClaimSequence) {
-            changes.sort(Comparator.comparingLong(change -> change.getValue() == null
-                    ? Long.MIN_VALUE
-                    : change.getValue().claimSequence()));
-            this.changes = changes;
+        /** Taken under the store's lock, in constant time; the changes are sorted at the first step, outside it. */
+        Checkpoint(Map<AgentId, Held> taken, long throughPosition, long lastClaimSequence) {
+            this.taken = taken;
             this.throughPosition = throughPosition;
             this.lastClaimSequence = lastClaimSequence;
         }
 
         /** Writes one transaction's worth, or everything; {@code true} when complete. */
         boolean step(boolean everything) {
+            if (changes == null) {
+                changes = new ArrayList<>(taken.entrySet());
+                changes.sort(Comparator.comparingLong(change -> change.getValue() == null
+                        ? Long.MIN_VALUE
+                        : change.getValue().claimSequence()));
+            }
             do {
                 if (written < changes.size()) {
                     int end = everything ? changes.size() : Math.min(changes.size(), written + CHECKPOINT_CHUNK);

@@ -61,6 +61,11 @@ final class SeatBook {
         return byAgent.size() - expired(now).size();
     }
 
+    /** Whether any lease has expired at {@code now}. */
+    boolean hasExpired(long now) {
+        return !byExpiry.isEmpty() && byExpiry.first().expiresAt() <= now;
+    }
+
     /** Whether at least {@code capacity} leases live at {@code now} were claimed before this one. */
     boolean ranksBeyond(Held lease, int capacity, long now) {
         int before = 0;
@@ -133,6 +138,11 @@ final class SeatBook {
                 changed.put(extended.agent(), extended);
             }
         }
+    }
+
+    /** Marks the agent's lease, or its absence, as to be written by the next checkpoint. */
+    void markChanged(AgentId agent) {
+        changed.put(agent, byAgent.get(agent));
     }
 
     /**

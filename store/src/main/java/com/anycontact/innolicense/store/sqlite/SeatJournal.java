@@ -2,6 +2,7 @@ package com.anycontact.innolicense.store.sqlite;
 
 import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.Denial;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,9 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The SQL of {@link JournaledSeatStore}: appending a batch to the journal ({@code seat_journal},
@@ -29,7 +32,8 @@ import java.util.Objects;
  */
 final class SeatJournal {
 
-    private static final String APPEND = "INSERT INTO seat_journal (pos, entries) VALUES (?, ?)";
+    private static final String APPEND =
+            "INSERT INTO seat_journal (pos, entries) VALUES (?, ?) ON CONFLICT (pos) DO NOTHING";
 
     private static final String RECORD_DENIAL = """
             INSERT INTO denial (agent_id, denied_at, capacity, in_use) VALUES (?, ?, ?, ?)""";
@@ -95,6 +99,8 @@ final class SeatJournal {
      * @param recentDenials the most recent denials, newest first
      * @param closedCleanly whether the last store to open the file closed it after a final
      *     checkpoint, so that every expiry is exact
+     * @param journaled the agents named in the journal replayed, whose rows in the lease table may differ from
+     *     the leases read back: the next checkpoint must write them before it truncates the journal
      */
     record Contents(
             List<Held> leases,
@@ -103,7 +109,8 @@ final class SeatJournal {
             long lastPosition,
             long denials,
             List<Denial> recentDenials,
-            boolean closedCleanly) {}
+            boolean closedCleanly,
+            Set<AgentId> journaled) {}
 
     /**
      * Reads the leases (the lease table with the journal replayed over it), the counters and the
@@ -135,13 +142,15 @@ final class SeatJournal {
             }
             long firstRow = 0;
             long lastPosition = 0;
+            Set<AgentId> journaled = new HashSet<>();
             try (ResultSet rows = sql.prepare(ENTRIES).executeQuery()) {
                 while (rows.next()) {
                     lastPosition = rows.getLong(1);
                     if (firstRow == 0) {
                         firstRow = lastPosition;
                     }
-                    lastClaimSequence = Math.max(lastClaimSequence, replay(leases, rows.getString(2), lastPosition));
+                    lastClaimSequence =
+                            Math.max(lastClaimSequence, replay(leases, rows.getString(2), lastPosition, journaled));
                 }
             }
             long denials;
@@ -163,12 +172,15 @@ final class SeatJournal {
                     lastPosition,
                     denials,
                     recent,
-                    closedCleanly);
+                    closedCleanly,
+                    journaled);
         });
     }
 
     /**
-     * Appends a batch of journal entries, as one row, and records denials, in one transaction.
+     * Appends a batch of journal entries, as one row, and records denials, in one transaction. Writing a batch
+     * again after a failure whose commit did happen after all changes nothing: the row at its position is there,
+     * and its denials with it.
      *
      * @param lastPosition the journal position of the last entry
      */
@@ -178,7 +190,9 @@ final class SeatJournal {
                 PreparedStatement append = sql.prepare(APPEND);
                 append.setLong(1, lastPosition);
                 append.setString(2, encode(entries));
-                append.executeUpdate();
+                if (append.executeUpdate() == 0) {
+                    return null;
+                }
             }
             if (!denials.isEmpty()) {
                 PreparedStatement record = sql.prepare(RECORD_DENIAL);
@@ -268,6 +282,16 @@ final class SeatJournal {
         });
     }
 
+    /** Whether the database was closed underneath the store, a failure that no retry mends. */
+    boolean isClosed() {
+        return database.isClosed();
+    }
+
+    /** The database file, for messages. */
+    Path file() {
+        return database.file();
+    }
+
     /** Marks the file closed cleanly: the lease table holds every lease with its exact expiry. */
     void markClosed() {
         database.write(sql -> {
@@ -329,9 +353,10 @@ final class SeatJournal {
     /**
      * Applies the entries of one journal row to the leases (see the class comment for the rule).
      *
+     * @param journaled collects the agents the row names
      * @return the largest claim sequence in the row
      */
-    static long replay(Map<AgentId, Held> leases, String text, long position) {
+    static long replay(Map<AgentId, Held> leases, String text, long position, Set<AgentId> journaled) {
         long lastClaimSequence = 0;
         for (String line : text.split("\n")) {
             String[] fields = line.split("\t", -1);
@@ -341,6 +366,7 @@ final class SeatJournal {
             }
             long claimSequence = Long.parseLong(fields[1]);
             AgentId agent = new AgentId(fields[2]);
+            journaled.add(agent);
             lastClaimSequence = Math.max(lastClaimSequence, claimSequence);
             Held held = leases.get(agent);
             if (claim && (held == null || held.claimSequence() < claimSequence)) {

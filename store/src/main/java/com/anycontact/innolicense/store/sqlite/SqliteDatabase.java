@@ -134,7 +134,34 @@ public final class SqliteDatabase implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
+            discardStatements(e);
             throw new StoreException("cannot write to the database " + file, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * After a failed write, closes the writer's kept statements so that the next write prepares them afresh: the
+     * driver may have closed some of them with the failure (seen after {@code SQLITE_FULL}), and a write that
+     * keeps failing for that reason would never recover.
+     */
+    private void discardStatements(Exception cause) {
+        for (PreparedStatement statement : writerStatements.values()) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        writerStatements.clear();
+    }
+
+    /** Whether {@link #close()} was called: every later write fails, for good. */
+    boolean isClosed() {
+        writeLock.lock();
+        try {
+            return closed;
         } finally {
             writeLock.unlock();
         }

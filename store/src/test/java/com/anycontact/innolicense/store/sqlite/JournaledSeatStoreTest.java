@@ -226,6 +226,77 @@ class JournaledSeatStoreTest extends SeatStoreContract {
                 .isEqualTo(5);
     }
 
+    /**
+     * Seen (issue 9 §3): at capacity 1, bob was granted the seat that alice's expiry freed before the reaper
+     * removed her lease; her removal was never journaled, so after a crash both came back and bob, the live
+     * one, was thrown out at his next renewal.
+     */
+    @Test
+    void restartAfterACrash_aClaimOfASeatFreedByExpiry_doesNotBringTheExpiredLeaseBack() {
+        reopen(T0, TTL, NEVER);
+        assertClaimed(store.claim(request("alice"), 1, T0, TTL));
+        journaled.checkpoint();
+        Instant afterExpiry = T0.plus(TTL).plusSeconds(1);
+        Lease bob = assertClaimed(store.claim(request("bob"), 1, afterExpiry, TTL));
+        journaled.halt();
+        Instant restart = afterExpiry.plusSeconds(5);
+
+        reopen(restart, TTL, NEVER);
+
+        assertThat(store.inUse(restart)).as("live leases at capacity 1").isEqualTo(1);
+        assertThat(store.leases(restart)).extracting(Lease::agent).containsExactly(bob.agent());
+        assertThat(store.claim(request("bob"), 1, restart.plusSeconds(1), TTL)).isInstanceOf(Renewed.class);
+    }
+
+    /**
+     * Found by the model test: after a crash, the first checkpoint truncated the journal without writing what
+     * it said of leases it no longer held, so a lease released before the crash came back at the next start.
+     */
+    @Test
+    void restartAfterACrash_aLeaseReleasedBeforeIt_staysReleasedAfterTheNextCheckpointAndRestart() {
+        reopen(T0, TTL, NEVER);
+        assertClaimed(store.claim(request("alice"), 2, T0, TTL));
+        Lease bob = assertClaimed(store.claim(request("bob"), 2, T0, TTL));
+        journaled.checkpoint();
+        assertThat(store.release(agent("alice"), T0.plusSeconds(1))).isTrue();
+        journaled.halt();
+        Instant restart = T0.plusSeconds(2);
+        reopen(restart, Duration.ZERO, NEVER);
+        journaled.checkpoint();
+
+        reopen(restart, Duration.ZERO, NEVER);
+
+        assertThat(store.leases(restart)).containsExactly(bob);
+    }
+
+    /** The same without a checkpoint: alice's claim is only in the journal. */
+    @Test
+    void restartAfterACrash_aClaimOfASeatFreedByExpiry_fromTheJournalOnly_doesNotBringTheExpiredLeaseBack() {
+        reopen(T0, TTL, NEVER);
+        assertClaimed(store.claim(request("alice"), 1, T0, TTL));
+        Instant afterExpiry = T0.plus(TTL).plusSeconds(1);
+        assertClaimed(store.claim(request("bob"), 1, afterExpiry, TTL));
+        journaled.halt();
+        Instant restart = afterExpiry.plusSeconds(5);
+
+        reopen(restart, TTL, NEVER);
+
+        assertThat(store.leases(restart)).extracting(Lease::agent).containsExactly(agent("bob"));
+        assertThat(store.claim(request("bob"), 1, restart.plusSeconds(1), TTL)).isInstanceOf(Renewed.class);
+    }
+
+    /** A lease removed because a claim found it expired is still reported by the next reap, for the audit log. */
+    @Test
+    void reap_reportsTheExpiredLeasesThatAClaimRemoved() {
+        reopen(T0, TTL, NEVER);
+        Lease alice = assertClaimed(store.claim(request("alice"), 1, T0, TTL));
+        Instant afterExpiry = T0.plus(TTL).plusSeconds(1);
+        assertClaimed(store.claim(request("bob"), 1, afterExpiry, TTL));
+
+        assertThat(store.reap(afterExpiry)).containsExactly(alice);
+        assertThat(store.reap(afterExpiry)).isEmpty();
+    }
+
     @Test
     void restartAfterACrash_longAfterIt_holdsTheLeasesForOneGraceOnly() {
         reopen(T0, TTL, NEVER);
@@ -287,6 +358,22 @@ class JournaledSeatStoreTest extends SeatStoreContract {
                         .map(lease -> tuple(lease.agent(), lease.claimSequence(), lease.claimedAt()))
                         .toList());
         assertThat(store.denials()).isEqualTo(denials);
+    }
+
+    /** Seen: the idle writer woke about 800 times a second; it now sleeps until there is work or a checkpoint is due. */
+    @Test
+    void writer_whenIdle_sleepsUntilThereIsWork() throws Exception {
+        reopen(T0, TTL, Duration.ofMillis(200));
+        store.claim(request("alice"), 1, T0, TTL);
+        store.claim(request("alice"), 1, T0.plusSeconds(1), TTL);
+        journaled.checkpoint();
+        long before = journaled.writerWakeups();
+
+        Thread.sleep(1_000);
+
+        long wakeups = journaled.writerWakeups() - before;
+        System.out.printf("JournaledSeatStore: the idle writer woke %d times in 1 s%n", wakeups);
+        assertThat(wakeups).isLessThanOrEqualTo(2);
     }
 
     @Test

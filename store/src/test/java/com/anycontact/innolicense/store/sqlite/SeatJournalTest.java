@@ -115,7 +115,8 @@ class SeatJournalTest {
         Held bare = held(BOB, null, null, 42);
         Map<AgentId, Held> leases = new HashMap<>();
 
-        long lastClaimSequence = SeatJournal.replay(leases, SeatJournal.encode(List.of(claim(full), claim(bare))), 2);
+        long lastClaimSequence = SeatJournal.replay(
+                leases, SeatJournal.encode(List.of(claim(full), claim(bare))), 2, new java.util.HashSet<>());
 
         assertThat(leases).containsOnly(Map.entry(ALICE, full), Map.entry(BOB, bare));
         assertThat(lastClaimSequence).isEqualTo(42);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code innolicense vendor init}: creates the vendor signing key pair and the registry. */
+/** {@code innolicense-vendor init}: creates the vendor signing key pair and the registry. */
 @Command(
         name = "init",
         mixinStandardHelpOptions = true,
@@ -81,8 +81,10 @@ final class VendorInit implements Callable<Integer> {
                 .row("registry", directory.registryFile().toString())
                 .print(io.out());
         io.out()
-                .println("Give the public key file to every license server (innolicense server --trust "
-                        + directory.publicKeyFile() + ")");
+                .println("A production key is built into the license server: add the public key file to the server"
+                        + " build as server/src/main/resources/trust/production/" + key.keyId()
+                        + ".pem (docs/trust.md). A key for development or evaluation is given to a server with"
+                        + " innolicense server --development-trust " + directory.publicKeyFile());
         io.out().println("and to whoever checks keys with innolicense license verify --public-key.");
         io.out()
                 .println("Keep the signing key and its passphrase apart and safe, and back up " + dir

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code innolicense vendor issue}: verifies an order, then signs, writes and records its license key. */
+/** {@code innolicense-vendor issue}: verifies an order, then signs, writes and records its license key. */
 @Command(
         name = "issue",
         mixinStandardHelpOptions = true,
@@ -38,7 +38,7 @@ final class VendorIssue implements Callable<Integer> {
             names = "--dir",
             required = true,
             paramLabel = "DIR",
-            description = "The vendor directory made by vendor init.")
+            description = "The vendor directory made by innolicense-vendor init.")
     Path dir;
 
     @Option(
@@ -73,7 +73,7 @@ final class VendorIssue implements Callable<Integer> {
                     .println("The order " + order + " cannot be issued; "
                             + (problems.size() == 1 ? "1 problem:" : problems.size() + " problems:"));
             problems.forEach(problem -> io.err().println("  " + problem));
-            io.err().println("Nothing was issued. Correct the order and run vendor issue again.");
+            io.err().println("Nothing was issued. Correct the order and run innolicense-vendor issue again.");
             return ExitCode.REFUSED;
         }
         var verified = ((OrderVerification.Verified) verification).order();

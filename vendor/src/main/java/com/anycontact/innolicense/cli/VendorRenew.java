@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code innolicense vendor renew}: the next term's license key for the same installation. */
+/** {@code innolicense-vendor renew}: the next term's license key for the same installation. */
 @Command(
         name = "renew",
         mixinStandardHelpOptions = true,
@@ -41,14 +41,14 @@ final class VendorRenew implements Callable<Integer> {
             names = "--dir",
             required = true,
             paramLabel = "DIR",
-            description = "The vendor directory made by vendor init.")
+            description = "The vendor directory made by innolicense-vendor init.")
     Path dir;
 
     @Option(
             names = "--license",
             required = true,
             paramLabel = "ID",
-            description = "The license to renew, as vendor list shows it.")
+            description = "The license to renew, as innolicense-vendor list shows it.")
     String licenseId;
 
     @Option(
@@ -120,7 +120,7 @@ final class VendorRenew implements Callable<Integer> {
     private int unknown(LicenseRegistry registry) {
         io.err()
                 .println("error: there is no license " + licenseId + " in " + registry.file()
-                        + "; 'innolicense vendor list --dir " + dir + "' shows the licenses issued");
+                        + "; 'innolicense-vendor list --dir " + dir + "' shows the licenses issued");
         return ExitCode.REFUSED;
     }
 

@@ -1,7 +1,6 @@
 package com.anycontact.innolicense.cli;
 
 import com.anycontact.innolicense.license.License;
-import com.anycontact.innolicense.vendor.RegisteredLicense;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -72,13 +71,6 @@ final class LicenseView {
                 .put("start", OFFSET.format(license.startZoned()))
                 .put("end", OFFSET.format(license.endZoned()))
                 .put("graceEnd", OFFSET.format(license.graceEndZoned()));
-    }
-
-    /** A registry entry as a JSON object: the license, what it renews, and its key text. */
-    static ObjectNode json(RegisteredLicense entry) {
-        ObjectNode node = json(entry.license());
-        node.put("renewalOf", entry.renewalOf().orElse(null));
-        return node.put("keyText", entry.keyText());
     }
 
     /** A new empty JSON object. */

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** What {@code vendor issue} and {@code vendor renew} share: opening the directory, the key and the output. */
+/** What {@code innolicense-vendor issue} and {@code renew} share: opening the directory, the key and the output. */
 final class VendorSession {
 
     private VendorSession() {}
@@ -22,7 +22,7 @@ final class VendorSession {
         VendorDirectory directory = new VendorDirectory(dir);
         if (!directory.hasSigningKey()) {
             throw CommandFailure.error("there is no signing key " + directory.signingKeyFile()
-                    + "; run 'innolicense vendor init --dir " + dir + "' first, or give the right --dir");
+                    + "; run 'innolicense-vendor init --dir " + dir + "' first, or give the right --dir");
         }
         return directory;
     }
@@ -32,7 +32,7 @@ final class VendorSession {
         VendorDirectory directory = new VendorDirectory(dir);
         if (!Files.isRegularFile(directory.registryFile())) {
             throw CommandFailure.error("there is no registry " + directory.registryFile()
-                    + "; run 'innolicense vendor init --dir " + dir + "' first, or give the right --dir");
+                    + "; run 'innolicense-vendor init --dir " + dir + "' first, or give the right --dir");
         }
         return directory.openRegistry();
     }

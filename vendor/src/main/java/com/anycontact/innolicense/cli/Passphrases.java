@@ -33,7 +33,8 @@ final class Passphrases {
         Arrays.fill(second, '\0');
         if (!same) {
             Arrays.fill(first, '\0');
-            throw CommandFailure.refused("the two passphrases differ; nothing was created, run vendor init again");
+            throw CommandFailure.refused(
+                    "the two passphrases differ; nothing was created, run innolicense-vendor init again");
         }
         return first;
     }

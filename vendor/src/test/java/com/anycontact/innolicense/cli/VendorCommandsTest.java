@@ -39,7 +39,7 @@ class VendorCommandsTest {
     @BeforeAll
     static void createOneVendorKeyForAllTests() {
         CliRunner.Result init = new CliRunner()
-                .run("vendor", "init", "--dir", initialized.resolve("vendor").toString());
+                .run("init", "--dir", initialized.resolve("vendor").toString());
         assertThat(init.exitCode()).as(init.all()).isZero();
     }
 
@@ -58,7 +58,7 @@ class VendorCommandsTest {
     void init_createsPrivateKeyWithMode0600_publicKey_andRegistry_andSaysWhatToDoWithThem() throws IOException {
         Path fresh = work.resolve("fresh");
 
-        CliRunner.Result result = cli.run("vendor", "init", "--dir", fresh.toString(), "--key-id", "acme-2026");
+        CliRunner.Result result = cli.run("init", "--dir", fresh.toString(), "--key-id", "acme-2026");
 
         assertThat(result.exitCode()).isZero();
         Path privateKey = fresh.resolve("vendor-signing-key.pem");
@@ -71,7 +71,7 @@ class VendorCommandsTest {
         assertThat(VendorPublicKey.fromPem(Files.readString(publicKey)).keyId()).isEqualTo("acme-2026");
         assertThat(fresh.resolve("registry.db")).exists();
         assertThat(result.out())
-                .contains("acme-2026", privateKey.toString(), publicKey.toString(), "--trust")
+                .contains("acme-2026", privateKey.toString(), publicKey.toString(), "--development-trust")
                 .doesNotContain(CliRunner.PASSPHRASE);
     }
 
@@ -79,7 +79,7 @@ class VendorCommandsTest {
     void init_whenAKeyExists_refusesAndLeavesItAsItWas() throws IOException {
         String before = Files.readString(dir.resolve("vendor-signing-key.pem"));
 
-        CliRunner.Result result = cli.run("vendor", "init", "--dir", dir.toString());
+        CliRunner.Result result = cli.run("init", "--dir", dir.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("vendor-signing-key.pem already exists", "never overwrites");
@@ -91,7 +91,7 @@ class VendorCommandsTest {
         cli.variables.put(Passphrases.VARIABLE, "abc1234");
         Path fresh = work.resolve("fresh");
 
-        CliRunner.Result result = cli.run("vendor", "init", "--dir", fresh.toString());
+        CliRunner.Result result = cli.run("init", "--dir", fresh.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("too short", "at least 8 characters").doesNotContain("abc1234");
@@ -102,8 +102,7 @@ class VendorCommandsTest {
     void init_whenPassphraseIsEmpty_refuses() {
         cli.variables.put(Passphrases.VARIABLE, "");
 
-        CliRunner.Result result =
-                cli.run("vendor", "init", "--dir", work.resolve("fresh").toString());
+        CliRunner.Result result = cli.run("init", "--dir", work.resolve("fresh").toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("is empty");
@@ -116,7 +115,7 @@ class VendorCommandsTest {
         cli.promptAnswers.addAll(List.of("a long passphrase", "a long passphrase"));
         Path fresh = work.resolve("fresh");
 
-        CliRunner.Result result = cli.run("vendor", "init", "--dir", fresh.toString());
+        CliRunner.Result result = cli.run("init", "--dir", fresh.toString());
 
         assertThat(result.exitCode()).as(result.all()).isZero();
         assertThat(cli.prompts).hasSize(2);
@@ -130,7 +129,7 @@ class VendorCommandsTest {
         cli.promptAnswers.addAll(List.of("a long passphrase", "a long passphrasf"));
         Path fresh = work.resolve("fresh");
 
-        CliRunner.Result result = cli.run("vendor", "init", "--dir", fresh.toString());
+        CliRunner.Result result = cli.run("init", "--dir", fresh.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("differ");
@@ -141,8 +140,7 @@ class VendorCommandsTest {
     void init_withoutVariableOrTerminal_saysHowToGiveThePassphrase() {
         cli.variables.remove(Passphrases.VARIABLE);
 
-        CliRunner.Result result =
-                cli.run("vendor", "init", "--dir", work.resolve("fresh").toString());
+        CliRunner.Result result = cli.run("init", "--dir", work.resolve("fresh").toString());
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).contains("no passphrase", Passphrases.VARIABLE);
@@ -185,7 +183,7 @@ class VendorCommandsTest {
     void issue_ofAnOrderFromStandardInput_works() throws IOException {
         cli.stdin = Files.readString(CliRunner.EXAMPLE_ORDER);
 
-        CliRunner.Result result = cli.run("vendor", "issue", "--dir", dir.toString(), "--order", "-");
+        CliRunner.Result result = cli.run("issue", "--dir", dir.toString(), "--order", "-");
 
         assertThat(result.exitCode()).as(result.all()).isZero();
     }
@@ -218,7 +216,7 @@ class VendorCommandsTest {
                  "timeZone": "Europe/Berlni", "termMonths": 200, "colour": "blue"}
                 """);
 
-        CliRunner.Result result = cli.run("vendor", "issue", "--dir", dir.toString(), "--order", order.toString());
+        CliRunner.Result result = cli.run("issue", "--dir", dir.toString(), "--order", order.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err())
@@ -263,7 +261,6 @@ class VendorCommandsTest {
     @Test
     void issue_whenTheOrderFileIsMissing_namesItWithoutAStackTrace() {
         CliRunner.Result result = cli.run(
-                "vendor",
                 "issue",
                 "--dir",
                 dir.toString(),
@@ -279,15 +276,10 @@ class VendorCommandsTest {
     @Test
     void issue_inADirectoryWithoutKey_saysToRunInit() {
         CliRunner.Result result = cli.run(
-                "vendor",
-                "issue",
-                "--dir",
-                work.resolve("empty").toString(),
-                "--order",
-                CliRunner.EXAMPLE_ORDER.toString());
+                "issue", "--dir", work.resolve("empty").toString(), "--order", CliRunner.EXAMPLE_ORDER.toString());
 
         assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.err()).contains("there is no signing key", "innolicense vendor init --dir");
+        assertThat(result.err()).contains("there is no signing key", "innolicense-vendor init --dir");
     }
 
     @Test
@@ -295,7 +287,7 @@ class VendorCommandsTest {
         issue("--out", work.resolve("1.lic").toString());
         issue("--out", work.resolve("2.lic").toString(), "--reissue");
 
-        CliRunner.Result result = cli.run("vendor", "list", "--dir", dir.toString());
+        CliRunner.Result result = cli.run("list", "--dir", dir.toString());
 
         assertThat(result.exitCode()).isZero();
         List<String> lines = result.out().lines().toList();
@@ -333,7 +325,7 @@ class VendorCommandsTest {
 
     @Test
     void list_ofAnEmptyRegistry_saysSo() {
-        CliRunner.Result result = cli.run("vendor", "list", "--dir", dir.toString());
+        CliRunner.Result result = cli.run("list", "--dir", dir.toString());
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo("No licenses issued yet." + System.lineSeparator());
@@ -341,8 +333,7 @@ class VendorCommandsTest {
 
     @Test
     void list_withoutRegistry_saysToRunInit() {
-        CliRunner.Result result =
-                cli.run("vendor", "list", "--dir", work.resolve("empty").toString());
+        CliRunner.Result result = cli.run("list", "--dir", work.resolve("empty").toString());
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).contains("there is no registry");
@@ -356,7 +347,6 @@ class VendorCommandsTest {
         Path renewal = work.resolve("2.lic");
 
         CliRunner.Result result = cli.run(
-                "vendor",
                 "renew",
                 "--dir",
                 dir.toString(),
@@ -384,7 +374,6 @@ class VendorCommandsTest {
         issue("--out", work.resolve("1.lic").toString());
         String previousId = only(list()).get("licenseId").asText();
         cli.run(
-                "vendor",
                 "renew",
                 "--dir",
                 dir.toString(),
@@ -394,7 +383,6 @@ class VendorCommandsTest {
                 work.resolve("2.lic").toString());
 
         CliRunner.Result again = cli.run(
-                "vendor",
                 "renew",
                 "--dir",
                 dir.toString(),
@@ -403,7 +391,6 @@ class VendorCommandsTest {
                 "--out",
                 work.resolve("3.lic").toString());
         CliRunner.Result reissued = cli.run(
-                "vendor",
                 "renew",
                 "--dir",
                 dir.toString(),
@@ -421,7 +408,7 @@ class VendorCommandsTest {
 
     @Test
     void renew_ofAnUnknownLicense_saysSo() {
-        CliRunner.Result result = cli.run("vendor", "renew", "--dir", dir.toString(), "--license", "L-NOPE");
+        CliRunner.Result result = cli.run("renew", "--dir", dir.toString(), "--license", "L-NOPE");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("there is no license L-NOPE in", "vendor list");
@@ -429,8 +416,7 @@ class VendorCommandsTest {
 
     @Test
     void renew_withSeatsOutOfRange_isAUsageError() {
-        CliRunner.Result result =
-                cli.run("vendor", "renew", "--dir", dir.toString(), "--license", "L-1", "--seats", "0");
+        CliRunner.Result result = cli.run("renew", "--dir", dir.toString(), "--license", "L-1", "--seats", "0");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--seats", "from 1 to 100000", "Usage:", "--help");
@@ -438,21 +424,20 @@ class VendorCommandsTest {
 
     @Test
     void anUnknownOption_printsTheUsageHintWithoutAStackTrace() {
-        CliRunner.Result result =
-                cli.run("vendor", "issue", "--dir", dir.toString(), "--order", "x.json", "--colour", "blue");
+        CliRunner.Result result = cli.run("issue", "--dir", dir.toString(), "--order", "x.json", "--colour", "blue");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err())
                 .contains(
                         "error: Unknown options: '--colour', 'blue'",
-                        "Usage: innolicense vendor issue",
-                        "Try 'innolicense vendor issue --help'")
+                        "Usage: innolicense-vendor issue",
+                        "Try 'innolicense-vendor issue --help'")
                 .doesNotContain("Exception", "\tat ");
     }
 
     @Test
     void help_listsTheExitCodes() {
-        CliRunner.Result result = cli.run("vendor", "issue", "--help");
+        CliRunner.Result result = cli.run("issue", "--help");
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("Exit codes:", "usage error", "could not run");
@@ -460,13 +445,13 @@ class VendorCommandsTest {
 
     private CliRunner.Result issue(String... more) {
         List<String> args = new ArrayList<>(
-                List.of("vendor", "issue", "--dir", dir.toString(), "--order", CliRunner.EXAMPLE_ORDER.toString()));
+                List.of("issue", "--dir", dir.toString(), "--order", CliRunner.EXAMPLE_ORDER.toString()));
         args.addAll(List.of(more));
         return cli.run(args.toArray(String[]::new));
     }
 
     private List<JsonNode> list() {
-        CliRunner.Result result = cli.run("vendor", "list", "--dir", dir.toString(), "--json");
+        CliRunner.Result result = cli.run("list", "--dir", dir.toString(), "--json");
         assertThat(result.exitCode()).as(result.all()).isZero();
         try {
             JsonNode array = new ObjectMapper().readTree(result.out());

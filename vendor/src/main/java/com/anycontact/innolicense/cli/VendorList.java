@@ -4,13 +4,14 @@ import com.anycontact.innolicense.license.License;
 import com.anycontact.innolicense.vendor.LicenseRegistry;
 import com.anycontact.innolicense.vendor.RegisteredLicense;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code innolicense vendor list}: the registry of issued licenses. */
+/** {@code innolicense-vendor list}: the registry of issued licenses. */
 @Command(
         name = "list",
         mixinStandardHelpOptions = true,
@@ -24,7 +25,7 @@ final class VendorList implements Callable<Integer> {
             names = "--dir",
             required = true,
             paramLabel = "DIR",
-            description = "The vendor directory made by vendor init.")
+            description = "The vendor directory made by innolicense-vendor init.")
     Path dir;
 
     @Option(names = "--json", description = "Print a JSON array instead of a table.")
@@ -42,7 +43,7 @@ final class VendorList implements Callable<Integer> {
         }
         if (json) {
             ArrayNode array = LicenseView.array();
-            licenses.forEach(entry -> array.add(LicenseView.json(entry)));
+            licenses.forEach(entry -> array.add(json(entry)));
             io.out().println(LicenseView.text(array));
             return ExitCode.OK;
         }
@@ -81,5 +82,12 @@ final class VendorList implements Callable<Integer> {
         }
         table.print(io.out());
         return ExitCode.OK;
+    }
+
+    /** A registry entry as a JSON object: the license, what it renews, and its key text. */
+    private static ObjectNode json(RegisteredLicense entry) {
+        ObjectNode node = LicenseView.json(entry.license());
+        node.put("renewalOf", entry.renewalOf().orElse(null));
+        return node.put("keyText", entry.keyText());
     }
 }

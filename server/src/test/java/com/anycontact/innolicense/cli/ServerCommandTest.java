@@ -1,0 +1,52 @@
+package com.anycontact.innolicense.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code innolicense server} refusals that happen before anything listens: the retired --trust, a demo on real data. */
+class ServerCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final CliRunner cli = new CliRunner();
+
+    @Test
+    void theRetiredTrustFlag_isAUsageError_sayingToUseDevelopmentTrust() throws IOException {
+        Path key = Files.writeString(dir.resolve("own.pem"), "not even read");
+
+        CliRunner.Result result = cli.run("server", "--trust", key.toString(), "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err())
+                .contains("error: --trust is no longer accepted")
+                .contains("production keys are built into the server")
+                .contains("--development-trust PEM");
+        assertThat(dir.resolve("innolicense.db")).doesNotExist();
+    }
+
+    @Test
+    void theDemo_onADataDirectoryThatHoldsAnInstallation_isRefused_andLeavesItUntouched() throws IOException {
+        Path database = Files.writeString(dir.resolve("innolicense.db"), "an installation's database");
+
+        CliRunner.Result result = cli.run("server", "--demo", "--port", "0", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err())
+                .contains("--demo never runs on an existing installation")
+                .contains(dir.toString());
+        assertThat(Files.readString(database)).isEqualTo("an installation's database");
+    }
+
+    @Test
+    void serverHelp_namesDevelopmentTrust_andNotTheRetiredFlag() {
+        CliRunner.Result result = cli.run("server", "--help");
+
+        assertThat(result.out()).contains("--development-trust=PEM").doesNotContain("--trust=");
+    }
+}
