@@ -53,7 +53,7 @@ class SqliteSeatStoreTest extends SeatStoreContract {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement statement = connection.createStatement()) {
             assertThat(text(statement, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(text(statement, "SELECT max(version) FROM flyway_schema_history WHERE success"))
+            assertThat(text(statement, "SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success"))
                     .isEqualTo(latestMigrationVersion());
             assertThat(text(statement, "SELECT count(*) FROM flyway_schema_history WHERE NOT success"))
                     .isEqualTo("0");
