@@ -31,8 +31,10 @@ final class CommandLines {
         commandLine.setExecutionExceptionHandler(
                 (exception, failed, parseResult) -> failure(exception, io, plainFailures));
         exitCodeHelp(commandLine);
-        commandLine.setOut(writer(io.out()));
-        commandLine.setErr(writer(io.err()));
+        // picocli's help and usage messages are the program's own text (with ANSI styles on a terminal) and the
+        // caller's own arguments: written unescaped
+        commandLine.setOut(writer(TerminalOutput.unescaped(io.out())));
+        commandLine.setErr(writer(TerminalOutput.unescaped(io.err())));
         return commandLine;
     }
 

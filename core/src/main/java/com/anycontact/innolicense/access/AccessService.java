@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Access control: users with passwords, API tokens, the first-start bootstrap, and the throttling
@@ -84,6 +86,7 @@ public final class AccessService {
     private final Map<String, String> boundNodes = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> claims = new ConcurrentHashMap<>();
     private final ReentrantLock userChanges = new ReentrantLock();
+    private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
     private volatile String decoyHash;
 
     /**
@@ -384,8 +387,18 @@ public final class AccessService {
         knownTokens.values().removeIf(known -> known.principal().id().equals(id));
         if (revoked) {
             audit.record(now, actor.auditName(), AuditSink.TOKEN_REVOKED, "token " + id);
+            revocationListeners.forEach(listener -> listener.accept(id));
         }
         return revoked;
+    }
+
+    /**
+     * Adds a listener told the ID of every API token revoked through this service, on the revoking thread, so
+     * that what lives as long as the token's use (a live-event stream) ends with it at once; it must be quick
+     * and must not throw. A token revoked through another server node of a cluster is not told.
+     */
+    public void whenTokenRevoked(Consumer<String> listener) {
+        revocationListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** All API tokens, revoked ones included, oldest first. */

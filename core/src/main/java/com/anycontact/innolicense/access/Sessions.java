@@ -3,10 +3,14 @@ package com.anycontact.innolicense.access;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The sessions of logged-in users, in memory: a restart logs everyone out.
@@ -21,6 +25,10 @@ import java.util.Optional;
  * sessions are also dropped when found, and by {@link #purgeExpired()}, which the server schedules
  * (every minute suits). Thread safe: every method holds the sessions' lock, and none does more
  * than map operations, except {@link #purgeExpired()}, which walks all sessions.
+ *
+ * <p>Whatever ends a session — logout ({@link #invalidate}), {@link #invalidateAll}, being dropped for a newer
+ * one, or being found ended — is told to the listeners added with {@link #whenEnded}, after the lock is
+ * released, so that what lives as long as a session (a live-event stream) ends with it at once.
  */
 public final class Sessions {
 
@@ -40,6 +48,7 @@ public final class Sessions {
     private final Duration absoluteTimeout;
     private final int maxSessions;
     private final LinkedHashMap<String, Session> sessions = new LinkedHashMap<>(16, 0.75f, true);
+    private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
 
     /** Sessions with the default timeouts and bound. */
     public Sessions(InstantSource clock) {
@@ -82,17 +91,19 @@ public final class Sessions {
                 now,
                 now,
                 expiry(now, now));
+        List<String> ended = new ArrayList<>();
         synchronized (sessions) {
             if (sessions.size() >= maxSessions) {
-                removeEnded(now);
+                removeEnded(now, ended);
             }
             Iterator<String> leastRecentlyUsedFirst = sessions.keySet().iterator();
             while (sessions.size() >= maxSessions && leastRecentlyUsedFirst.hasNext()) {
-                leastRecentlyUsedFirst.next();
+                ended.add(leastRecentlyUsedFirst.next());
                 leastRecentlyUsedFirst.remove();
             }
             sessions.put(session.id(), session);
         }
+        tellEnded(ended);
         return session;
     }
 
@@ -105,6 +116,7 @@ public final class Sessions {
             return Optional.empty();
         }
         Instant now = clock.instant();
+        Session used;
         synchronized (sessions) {
             Session session = sessions.get(id);
             if (session == null) {
@@ -112,20 +124,25 @@ public final class Sessions {
             }
             if (!session.expiresAt().isAfter(now)) {
                 sessions.remove(id);
-                return Optional.empty();
+                used = null;
+            } else {
+                Instant seen = now.isAfter(session.lastSeenAt()) ? now : session.lastSeenAt();
+                used = new Session(
+                        session.id(),
+                        session.csrfToken(),
+                        session.principal(),
+                        session.remoteAddress(),
+                        session.createdAt(),
+                        seen,
+                        expiry(session.createdAt(), seen));
+                sessions.put(id, used);
             }
-            Instant seen = now.isAfter(session.lastSeenAt()) ? now : session.lastSeenAt();
-            Session used = new Session(
-                    session.id(),
-                    session.csrfToken(),
-                    session.principal(),
-                    session.remoteAddress(),
-                    session.createdAt(),
-                    seen,
-                    expiry(session.createdAt(), seen));
-            sessions.put(id, used);
-            return Optional.of(used);
         }
+        if (used == null) {
+            tellEnded(List.of(id));
+            return Optional.empty();
+        }
+        return Optional.of(used);
     }
 
     /**
@@ -148,8 +165,12 @@ public final class Sessions {
         if (id == null) {
             return;
         }
+        boolean removed;
         synchronized (sessions) {
-            sessions.remove(id);
+            removed = sessions.remove(id) != null;
+        }
+        if (removed) {
+            tellEnded(List.of(id));
         }
     }
 
@@ -164,18 +185,20 @@ public final class Sessions {
     public int invalidateAll(Principal.Kind kind, String principalId) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(principalId, "principalId");
-        int ended = 0;
+        List<String> ended = new ArrayList<>();
         synchronized (sessions) {
             Iterator<Session> all = sessions.values().iterator();
             while (all.hasNext()) {
-                Principal principal = all.next().principal();
+                Session session = all.next();
+                Principal principal = session.principal();
                 if (principal.kind() == kind && principal.id().equalsIgnoreCase(principalId)) {
                     all.remove();
-                    ended++;
+                    ended.add(session.id());
                 }
             }
         }
-        return ended;
+        tellEnded(ended);
+        return ended.size();
     }
 
     /**
@@ -185,9 +208,20 @@ public final class Sessions {
      */
     public int purgeExpired() {
         Instant now = clock.instant();
+        List<String> ended = new ArrayList<>();
         synchronized (sessions) {
-            return removeEnded(now);
+            removeEnded(now, ended);
         }
+        tellEnded(ended);
+        return ended.size();
+    }
+
+    /**
+     * Adds a listener told the ID of every session that ends, on the thread that ended it, after the
+     * sessions' lock is released; it must be quick and must not throw.
+     */
+    public void whenEnded(Consumer<String> listener) {
+        endListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** The number of sessions kept, ended ones not yet dropped included. */
@@ -197,16 +231,23 @@ public final class Sessions {
         }
     }
 
-    private int removeEnded(Instant now) {
-        int removed = 0;
+    private void removeEnded(Instant now, List<String> ended) {
         Iterator<Session> all = sessions.values().iterator();
         while (all.hasNext()) {
-            if (!all.next().expiresAt().isAfter(now)) {
+            Session session = all.next();
+            if (!session.expiresAt().isAfter(now)) {
                 all.remove();
-                removed++;
+                ended.add(session.id());
             }
         }
-        return removed;
+    }
+
+    private void tellEnded(List<String> ended) {
+        for (String id : ended) {
+            for (Consumer<String> listener : endListeners) {
+                listener.accept(id);
+            }
+        }
     }
 
     private Instant expiry(Instant createdAt, Instant lastSeenAt) {

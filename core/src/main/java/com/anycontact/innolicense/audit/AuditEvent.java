@@ -1,11 +1,16 @@
 package com.anycontact.innolicense.audit;
 
+import com.anycontact.innolicense.text.SafeText;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * One entry of the audit log: who did what, when. {@code docs/audit-log.md} lists the types and what the
  * detail of each carries.
+ *
+ * <p>The actor and the detail carry text from outside (a rejected key's content, a username typed at the login
+ * form), so they hold no character that would act on a terminal or a reader: control characters, escape
+ * sequences and bidi overrides are kept as their visible escapes ({@link SafeText}), whichever log stored them.
  *
  * @param id the position in the log: larger for later entries, never reused
  * @param at the trusted instant the event happened, to the millisecond
@@ -18,12 +23,14 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
     /** The actor of events the server causes by itself, such as lifecycle transitions and reaping. */
     public static final String SYSTEM = "system";
 
-    /** Requires every field. */
+    /** Requires every field; escapes what would act in the actor and the detail ({@link SafeText#escape}). */
     public AuditEvent {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(detail, "detail");
+        actor = SafeText.escape(actor);
+        detail = SafeText.escape(detail);
     }
 
     /** What an audit event records. */

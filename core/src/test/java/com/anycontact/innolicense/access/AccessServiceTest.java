@@ -514,6 +514,19 @@ class AccessServiceTest {
     }
 
     @Test
+    void whenTokenRevoked_isToldOfEachRevocation_once() {
+        java.util.List<String> revoked = new java.util.ArrayList<>();
+        access.whenTokenRevoked(revoked::add);
+        CreatedToken created = (CreatedToken) access.createToken("wallboard", Role.SUPERVISOR, ROOT);
+
+        access.revokeToken(created.token().id(), ROOT);
+        access.revokeToken(created.token().id(), ROOT);
+        access.revokeToken("unknown", ROOT);
+
+        assertThat(revoked).containsExactly(created.token().id());
+    }
+
+    @Test
     void revokeToken_ofUnknownOrRevokedToken_isFalse() {
         CreatedToken created = (CreatedToken) access.createToken("acd-node-1", Role.ACD, ROOT);
         access.revokeToken(created.token().id(), ROOT);

@@ -33,6 +33,28 @@ class SessionsTest {
     }
 
     @Test
+    void whenEnded_isToldOfEveryWayASessionEnds_once() {
+        java.util.List<String> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Sessions small = new Sessions(clock, Duration.ofMinutes(30), Duration.ofHours(12), 2);
+        small.whenEnded(ended::add);
+        Session loggedOut = small.create(ALICE, ADDRESS);
+        Session ofBob = small.create(BOB, ADDRESS);
+
+        small.invalidate(loggedOut.id());
+        small.invalidate(loggedOut.id());
+        small.invalidateAll(Principal.Kind.USER, "BOB");
+        Session oldest = small.create(ALICE, ADDRESS);
+        small.create(ALICE, ADDRESS);
+        Session newest = small.create(ALICE, ADDRESS);
+        clock.advance(Duration.ofMinutes(31));
+        small.find(newest.id());
+
+        assertThat(ended).containsExactly(loggedOut.id(), ofBob.id(), oldest.id(), newest.id());
+        small.purgeExpired();
+        assertThat(ended).hasSize(5);
+    }
+
+    @Test
     void create_manyTimes_neverRepeatsAnIdOrToken() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 1_000; i++) {

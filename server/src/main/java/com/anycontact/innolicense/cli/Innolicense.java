@@ -31,7 +31,8 @@ public final class Innolicense {
     }
 
     /**
-     * Runs the command line with the given environment, standard input, passphrase prompt and clock.
+     * Runs the command line with the given environment, standard input, passphrase prompt and clock. What the
+     * commands print is escaped for the terminal ({@link CliIo}, {@link TerminalOutput}).
      *
      * @return the exit code: 0 done, 1 refused, 2 usage error, 3 could not run
      */

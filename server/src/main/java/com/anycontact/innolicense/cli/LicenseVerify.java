@@ -9,6 +9,7 @@ import com.anycontact.innolicense.license.LicenseVerifier;
 import com.anycontact.innolicense.license.LicenseWarning;
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.VendorPublicKey;
+import com.anycontact.innolicense.server.BuiltInTrust;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
         name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Verifies a license key offline against the vendor public keys given, then evaluates the license"
+            "Verifies a license key offline against the vendor public keys given (default: the vendor's"
+                    + " production keys built into this distribution), then evaluates the license"
                     + " lifecycle at --at (default: now), as if this key were the only one applied, and prints"
                     + " the state, capacity, end and grace end in the license's time zone, and warnings.",
             "",
@@ -41,10 +43,9 @@ final class LicenseVerify implements Callable<Integer> {
 
     @Option(
             names = "--public-key",
-            required = true,
             paramLabel = "PEM",
-            description =
-                    "A trusted vendor public key file, as innolicense-vendor init wrote it; repeat for several keys.")
+            description = "A vendor public key file to trust instead of the built-in production keys, as"
+                    + " innolicense-vendor init wrote it; repeat for several keys.")
     List<String> publicKeys = new ArrayList<>();
 
     @Parameters(paramLabel = "FILE|-", description = "The license key file; - reads standard input.")
@@ -79,6 +80,9 @@ final class LicenseVerify implements Callable<Integer> {
     }
 
     private TrustedKeys trustedKeys() {
+        if (publicKeys.isEmpty()) {
+            return TrustedKeys.of(BuiltInTrust.production());
+        }
         List<VendorPublicKey> keys = new ArrayList<>();
         for (String file : publicKeys) {
             String pem = CliFiles.read(file, io.env(), "public key file", MAX_PUBLIC_KEY_BYTES);

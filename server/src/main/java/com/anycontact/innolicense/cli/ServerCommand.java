@@ -35,10 +35,11 @@ import picocli.CommandLine.Option;
                     + " properties: port=8080, lease-ttl=60s), else its default. Environment:"
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_DEVELOPMENT_TRUST (files"
                     + " separated by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
-                    + " INNOLICENSE_TRUSTED_PROXY (blocks separated by ,), and for the first start"
-                    + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and written to the file"
-                    + " admin-password in the data directory) and INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with"
-                    + " that value), each also as INNOLICENSE_…_FILE naming a file that holds it.",
+                    + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_TRUSTED_PROXY (blocks"
+                    + " separated by ,), and for the first start only INNOLICENSE_ADMIN_PASSWORD (else a password is"
+                    + " generated and written to the file admin-password in the data directory) and"
+                    + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value), each also as"
+                    + " INNOLICENSE_…_FILE naming a file that holds it.",
             "",
             "License keys are accepted when signed with one of the vendor's production keys, which are built"
                     + " into the server. --development-trust adds keys of your own for development or evaluation;"
@@ -81,6 +82,19 @@ final class ServerCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             description = "How long a claim or renewal holds a seat: 60s, 2m, PT90S (default: 60s).")
     String leaseTtl;
+
+    @Option(
+            names = "--denial-retention",
+            paramLabel = "DURATION",
+            description = "How long recorded denials are kept; older ones are deleted once a day (default: 400d).")
+    String denialRetention;
+
+    @Option(
+            names = "--audit-retention",
+            paramLabel = "DURATION|off",
+            description = "How long audit events stay in the database; older ones are archived once a day to"
+                    + " audit-archive/*.jsonl in the data directory and removed (default: off, keep them all).")
+    String auditRetention;
 
     @Option(
             names = "--demo",
@@ -194,6 +208,8 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, Setting.PORT, port);
         put(flags, Setting.DATA_DIR, dataDir);
         put(flags, Setting.LEASE_TTL, leaseTtl);
+        put(flags, Setting.DENIAL_RETENTION, denialRetention);
+        put(flags, Setting.AUDIT_RETENTION, auditRetention);
         if (secureCookies) {
             put(flags, Setting.SECURE_COOKIES, "true");
         }

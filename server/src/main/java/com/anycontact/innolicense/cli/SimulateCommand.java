@@ -129,7 +129,7 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        PrintStream err = io.err();
+        PrintStream err = TerminalOutput.unescaped(io.err());
         err.printf(
                 "simulating %d agents (%s pattern, seed %d) against %s for %s; Ctrl-C ends early%n",
                 agents, loadPattern.label(), chosenSeed, serverUrl, Durations.format(runFor));

@@ -123,6 +123,7 @@ public final class Demo {
                         loaded.adminPassword(),
                         loaded.bootstrapToken(),
                         loaded.secureCookies(),
+                        loaded.retention(),
                         loaded.trustedProxies())
                 .withBootstrap(loaded.adminPassword().or(() -> generatedPassword), Optional.of(setupToken));
     }

@@ -19,9 +19,6 @@ import java.util.stream.Collectors;
  */
 final class Authenticator {
 
-    /** The name of the session cookie. */
-    static final String SESSION_COOKIE = "innolicense_session";
-
     /** The header that must repeat the session's CSRF token on writes made with the session cookie. */
     static final String CSRF_HEADER = "X-CSRF-Token";
 
@@ -31,10 +28,12 @@ final class Authenticator {
 
     private final AccessService access;
     private final Sessions sessions;
+    private final SessionCookie cookie;
 
-    Authenticator(AccessService access, Sessions sessions) {
+    Authenticator(AccessService access, Sessions sessions, SessionCookie cookie) {
         this.access = access;
         this.sessions = sessions;
+        this.cookie = cookie;
     }
 
     /** The check run before every matched route. */
@@ -72,7 +71,7 @@ final class Authenticator {
             ctx.attribute(PRINCIPAL, principal);
             return principal;
         }
-        String sessionId = ctx.cookie(SESSION_COOKIE);
+        String sessionId = cookie.read(ctx).orElse(null);
         if (sessionId != null) {
             Session session = sessions.find(sessionId)
                     .orElseThrow(() ->

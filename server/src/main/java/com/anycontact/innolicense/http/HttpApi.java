@@ -18,8 +18,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The HTTP API under {@code /api/v1}, with {@code /metrics} and {@code /health/*} beside it: the one place
  * where every route is declared with the roles that may call it ({@link #routes()}); authentication runs
- * before every matched route ({@link Authenticator}), every error is written by {@link Problems}, and every
- * request is timed ({@link RequestTimer}). The ACD's seat calls are answered on Jetty's selector threads by
+ * before every matched route ({@link Authenticator}), every error is written by {@link Problems}, every
+ * answer carries the {@link SecurityHeaders}, and every request is timed ({@link RequestTimer}). The ACD's seat calls are answered on Jetty's selector threads by
  * {@link SeatFastPath} when they are ordinary, every other request runs on a virtual thread; nothing is
  * logged per request.
  * {@code docs/openapi.yaml} describes every route, and a test keeps the two equal. The web UI's pages and
@@ -56,6 +56,7 @@ public final class HttpApi {
 
     private final Json json = new Json();
     private final Problems problems = new Problems(json.mapper());
+    private final SessionCookie cookie;
     private final Authenticator authenticator;
     private final List<Route> routes;
     private final RequestTimer requestTimer;
@@ -73,11 +74,12 @@ public final class HttpApi {
     public HttpApi(ApiServices services, HttpLimits limits) {
         Objects.requireNonNull(services, "services");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.authenticator = new Authenticator(services.access(), services.sessions());
+        this.cookie = new SessionCookie(services.secureCookies());
+        this.authenticator = new Authenticator(services.access(), services.sessions(), cookie);
         LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), json);
         this.services = services;
         this.seats = new SeatRoutes(services.seats(), services.access(), services.audit(), services.clock(), json);
-        SessionRoutes session = new SessionRoutes(services, json);
+        SessionRoutes session = new SessionRoutes(services, json, cookie);
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
         AuditRoutes audit = new AuditRoutes(services.audit(), json);
         UserRoutes users = new UserRoutes(services.access(), services.sessions(), json);
@@ -88,7 +90,7 @@ public final class HttpApi {
         this.requestTimer = new RequestTimer(services.metrics());
         UsageRoutes usage = new UsageRoutes(services.usage(), services.licenses(), services.seats(), json);
         LiveEvents events = services.events();
-        this.webUi = new WebUi(services.sessions());
+        this.webUi = new WebUi(services.sessions(), cookie);
         this.routes = List.of(
                 route(HandlerType.POST, "/session", session::login, ApiRole.ANYONE),
                 route(HandlerType.GET, "/session", session::whoAmI, ApiRole.AUTHENTICATED),
@@ -196,6 +198,7 @@ public final class HttpApi {
                 roles(HandlerType.PUT, PREFIX + "/seats/{agentId}"),
                 roles(HandlerType.DELETE, PREFIX + "/seats/{agentId}"),
                 services.metrics(),
+                cookie,
                 limits.maxRequestsInFlight());
         QueuedThreadPool jettyThreads = new SeatFastPath.ThreadPool(JETTY_MAX_THREADS, JETTY_MIN_THREADS);
         jettyThreads.setName("innolicense-jetty");
@@ -214,6 +217,7 @@ public final class HttpApi {
         config.http.defaultContentType = "application/json";
         config.router.ignoreTrailingSlashes = true;
         config.jsonMapper(new io.javalin.json.JavalinJackson(json.mapper(), true));
+        new SecurityHeaders(cookie).register(config.routes);
         problems.register(config.routes);
         requestTimer.register(config.routes);
         config.routes.beforeMatched(authenticator::check);

@@ -49,8 +49,12 @@ import org.slf4j.LoggerFactory;
  * is full is dropped rather than waited for, so a slow or stalled browser never holds up the publisher, let
  * alone a claim. A dropped browser reconnects and fetches the current state again.
  *
- * <p>A stream ends with its session (logout, expiry, deletion of the user) or its API token (revoked): both
- * are checked at every heartbeat, without counting as use of the session.
+ * <p>A stream ends with its principal's access, at once: {@link Sessions} tells every session that ends
+ * (logout, deletion of the user or a change of their password, being dropped for a newer session) and
+ * {@link AccessService} every token it revokes, and the streams of that session or token are dropped on the
+ * telling thread, before the request that ended the access is answered. What ends by time alone — a session's
+ * idle or absolute limit, a token revoked through another node of a cluster — is found by {@link #recheck()},
+ * which the server runs every second, and at every heartbeat; neither counts as use of the session.
  */
 public final class LiveEvents implements AutoCloseable {
 
@@ -134,6 +138,39 @@ public final class LiveEvents implements AutoCloseable {
         this.usage = Objects.requireNonNull(usage, "usage");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.access = Objects.requireNonNull(access, "access");
+        sessions.whenEnded(this::sessionEnded);
+        access.whenTokenRevoked(this::tokenRevoked);
+    }
+
+    /** Ends the streams of a session that has ended; never blocks. */
+    void sessionEnded(String sessionId) {
+        for (Subscriber subscriber : subscribers) {
+            if (sessionId.equals(subscriber.sessionId)) {
+                drop(subscriber);
+            }
+        }
+    }
+
+    /** Ends the streams of an API token that was revoked; never blocks. */
+    void tokenRevoked(String tokenId) {
+        for (Subscriber subscriber : subscribers) {
+            if (tokenId.equals(subscriber.tokenId)) {
+                drop(subscriber);
+            }
+        }
+    }
+
+    /**
+     * Ends the streams whose session or token is no longer valid: a session past its idle or absolute limit, a
+     * token revoked elsewhere. The server runs this every second; it reads the token store at most once per
+     * token per {@link AccessService#TOKEN_RECHECK}.
+     */
+    public void recheck() {
+        for (Subscriber subscriber : subscribers) {
+            if (!subscriber.stillAllowed.getAsBoolean()) {
+                drop(subscriber);
+            }
+        }
     }
 
     /** Starts the publisher thread. */
@@ -246,10 +283,20 @@ public final class LiveEvents implements AutoCloseable {
         StreamQuota.Slot slot = client.ctx().attribute(STREAM_SLOT);
         openStreams.incrementAndGet();
         try {
-            Subscriber subscriber = new Subscriber(client, stillAllowed(client.ctx()));
+            Context ctx = client.ctx();
+            Optional<Session> session = Authenticator.session(ctx);
+            Principal principal = Authenticator.principal(ctx);
+            Subscriber subscriber = new Subscriber(
+                    client,
+                    stillAllowed(ctx),
+                    session.map(Session::id).orElse(null),
+                    session.isEmpty() && principal.kind() == Principal.Kind.TOKEN ? principal.id() : null);
             subscriber.queue.offer(usageMessage(usage.live()));
             subscribers.add(subscriber);
             try {
+                if (!subscriber.stillAllowed.getAsBoolean()) {
+                    return; // ended between authentication and now, before a listener could see this stream
+                }
                 subscriber.run();
             } finally {
                 subscribers.remove(subscriber);
@@ -396,12 +443,17 @@ public final class LiveEvents implements AutoCloseable {
     private static final class Subscriber {
         private final SseClient client;
         private final BooleanSupplier stillAllowed;
+        private final String sessionId;
+        private final String tokenId;
         private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(SUBSCRIBER_QUEUE);
         private volatile boolean closed;
 
-        Subscriber(SseClient client, BooleanSupplier stillAllowed) {
+        /** A stream of a session ({@code sessionId}) or an API token ({@code tokenId}); the other is null. */
+        Subscriber(SseClient client, BooleanSupplier stillAllowed, String sessionId, String tokenId) {
             this.client = client;
             this.stillAllowed = stillAllowed;
+            this.sessionId = sessionId;
+            this.tokenId = tokenId;
         }
 
         void run() {
@@ -413,7 +465,7 @@ public final class LiveEvents implements AutoCloseable {
                             return;
                         }
                         client.sendComment("heartbeat");
-                    } else if (message == CLOSE) {
+                    } else if (message == CLOSE || closed) {
                         return;
                     } else {
                         client.sendEvent(message.name(), message.data());

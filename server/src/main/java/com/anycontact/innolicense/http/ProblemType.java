@@ -26,6 +26,8 @@ public enum ProblemType {
     ROLE_NOT_ALLOWED("role-not-allowed", 403, "Role not allowed"),
     /** A write with a session cookie lacks the {@code X-CSRF-Token} header of its session. */
     CSRF_TOKEN_MISSING("csrf-token-missing", 403, "CSRF token missing or wrong"),
+    /** A login from a page of another site ({@code Origin} or {@code Sec-Fetch-Site}): login CSRF. */
+    CROSS_SITE_REQUEST("cross-site-request", 403, "Cross-site request refused"),
     /** No route has this path. */
     NOT_FOUND("not-found", 404, "Not found"),
     /** The agent holds no live lease. */
@@ -48,7 +50,7 @@ public enum ProblemType {
     LAST_ADMIN("last-admin", 409, "Last administrator"),
     /** The request body is larger than the route accepts. */
     REQUEST_TOO_LARGE("request-too-large", 413, "Request too large"),
-    /** The request body has a media type the route does not read. */
+    /** The request body has a media type the route does not read: a JSON route reads only JSON. */
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     /** The license key was rejected; the {@code reason} member says why. */
     LICENSE_KEY_REJECTED("license-key-rejected", 422, "License key rejected"),

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the ordinary call takes this path: a bearer token the access service has checked within the
  * last {@link AccessService#TOKEN_RECHECK} whose role the route allows, a well-formed agent ID in a plain
- * path, and an empty body or a small JSON body that is all there and reads as a valid claim body. Anything
- * else (a session cookie, an unknown or stale token, a wrong role, bad input, a trailing slash) goes to the
+ * path, and an empty body or a small JSON body ({@code Content-Type: application/json}) that is all there and
+ * reads as a valid claim body. Anything else (a session cookie, an unknown or stale token, a wrong role, bad
+ * input, another media type, a trailing slash) goes to the
  * Javalin route, whose answers, errors included, are the API's reference; the body, if read, is handed on
  * unchanged. The answers here are the same: same status, same JSON, the same problem types; a denial or a
  * refused renewal is recorded in the audit log as the route does, on a virtual thread, since that is a
@@ -71,6 +72,7 @@ final class SeatFastPath extends Handler.Wrapper {
     private final Set<ApiRole> claimRoles;
     private final Set<ApiRole> releaseRoles;
     private final Counter answered;
+    private final SessionCookie transport;
     private final ExecutorService slow = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("innolicense-http-", 0).factory());
     private final int maxInFlight;
@@ -87,6 +89,7 @@ final class SeatFastPath extends Handler.Wrapper {
             Set<ApiRole> claimRoles,
             Set<ApiRole> releaseRoles,
             MeterRegistry registry,
+            SessionCookie transport,
             int maxRequestsInFlight) {
         this.ledger = ledger;
         this.access = access;
@@ -96,6 +99,7 @@ final class SeatFastPath extends Handler.Wrapper {
         this.timer = timer;
         this.claimRoles = Set.copyOf(claimRoles);
         this.releaseRoles = Set.copyOf(releaseRoles);
+        this.transport = transport;
         this.maxInFlight = maxRequestsInFlight;
         this.inFlight = new Semaphore(maxRequestsInFlight);
         this.busy = Counter.builder("innolicense.http.busy")
@@ -196,7 +200,8 @@ final class SeatFastPath extends Handler.Wrapper {
             body.read().writeBytes(copy);
             if (failed || last || body.read().size() >= body.length()) {
                 byte[] whole = body.read().toByteArray();
-                ClaimRequest parsed = !failed && whole.length == body.length()
+                boolean json = Json.isJson(body.request().getHeaders().get(HttpHeader.CONTENT_TYPE));
+                ClaimRequest parsed = !failed && json && whole.length == body.length()
                         ? bound(claimRequest(body.agent(), whole), body.caller())
                         : null;
                 if (parsed == null) {
@@ -301,6 +306,8 @@ final class SeatFastPath extends Handler.Wrapper {
             Callback callback,
             long started) {
         response.setStatus(status);
+        SecurityHeaders.api(
+                (name, value) -> response.getHeaders().put(name, value), transport.isSecure(response.getRequest()));
         if (body != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

@@ -7,19 +7,23 @@ import com.anycontact.innolicense.access.Session;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.text.SafeText;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
-import io.javalin.http.SameSite;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
-/** Browser login: a session cookie ({@code HttpOnly}, {@code SameSite=Strict}) and a CSRF token for writes. */
+/**
+ * Browser login: a session cookie ({@link SessionCookie}) and a CSRF token for writes. A login from a page of
+ * another site is refused (login CSRF: it would sign the victim's browser into the attacker's account): a browser
+ * that says where the request comes from ({@code Sec-Fetch-Site}) must say {@code same-origin} or {@code none};
+ * else an {@code Origin}, when sent, must name this server's host. Clients that are not browsers send neither.
+ */
 final class SessionRoutes {
-
-    private static final String SESSION_COOKIE_NAME = Authenticator.SESSION_COOKIE;
 
     /** The login form. */
     record LoginBody(String username, String password) {}
@@ -32,20 +36,21 @@ final class SessionRoutes {
     private final AuditLog audit;
     private final InstantSource clock;
     private final Json json;
-    private final boolean secureCookies;
+    private final SessionCookie cookie;
     private final TrustedProxies proxies;
 
-    SessionRoutes(ApiServices services, Json json) {
+    SessionRoutes(ApiServices services, Json json, SessionCookie cookie) {
         this.access = services.access();
         this.sessions = services.sessions();
         this.audit = services.audit();
         this.clock = services.clock();
         this.json = json;
-        this.secureCookies = services.secureCookies();
+        this.cookie = cookie;
         this.proxies = services.proxies();
     }
 
     void login(Context ctx) {
+        refuseCrossSite(ctx);
         LoginBody body = json.read(ctx, LoginBody.class);
         if (body.username() == null || body.username().isBlank()) {
             throw Json.invalid("username", "field 'username' is required");
@@ -64,12 +69,7 @@ final class SessionRoutes {
         switch (result) {
             case LoginResult.LoggedIn loggedIn -> {
                 Session session = sessions.create(loggedIn.principal(), client);
-                Cookie cookie = new Cookie(SESSION_COOKIE_NAME, session.id());
-                cookie.setPath("/");
-                cookie.setHttpOnly(true);
-                cookie.setSecure(secureCookies || proxies.isSecure(ctx));
-                cookie.setSameSite(SameSite.STRICT);
-                ctx.cookie(cookie);
+                cookie.set(ctx, session.id());
                 json.write(ctx, 200, view(loggedIn.principal(), Optional.of(session)));
             }
             case LoginResult.Refused refused ->
@@ -94,7 +94,7 @@ final class SessionRoutes {
     void logout(Context ctx) {
         Authenticator.session(ctx).ifPresent(session -> {
             sessions.invalidate(session.id());
-            ctx.removeCookie(SESSION_COOKIE_NAME, "/");
+            cookie.clear(ctx);
             audit.record(
                     clock.instant(),
                     session.principal().auditName(),
@@ -106,6 +106,39 @@ final class SessionRoutes {
 
     void whoAmI(Context ctx) {
         json.write(ctx, 200, view(Authenticator.principal(ctx), Authenticator.session(ctx)));
+    }
+
+    private static void refuseCrossSite(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null) {
+            if (!site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+                throw ProblemType.CROSS_SITE_REQUEST.problem("a login must come from this server's own login page;"
+                        + " this one came from a page of another site (Sec-Fetch-Site: " + SafeText.escape(site) + ")");
+            }
+            return;
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !isThisHost(origin, ctx.header("Host"))) {
+            throw ProblemType.CROSS_SITE_REQUEST.problem("a login must come from this server's own login page;"
+                    + " this one came from the page at " + SafeText.escape(origin));
+        }
+    }
+
+    /** Whether an {@code Origin} names the host and port of the {@code Host} header. */
+    private static boolean isThisHost(String origin, String host) {
+        if (host == null) {
+            return false;
+        }
+        try {
+            URI uri = new URI(origin);
+            if (uri.getHost() == null) {
+                return false;
+            }
+            String authority = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+            return authority.equalsIgnoreCase(host.strip());
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static SessionView view(Principal principal, Optional<Session> session) {

@@ -4,6 +4,7 @@ import com.anycontact.innolicense.access.Sessions;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,8 @@ import java.util.Set;
  * The web UI, served from the jar: the pages {@code /login}, {@code /dashboard} (AC Agent Dashboard) and
  * {@code /admin} (AC Admin), their scripts and styles under {@code /assets}, and uPlot from its WebJar under
  * {@code /webjars}. Nothing is fetched from anywhere else. {@code /} sends a signed-in browser to the
- * dashboard and any other to the login page. The pages hold no data: every figure comes from the API, which
+ * dashboard and any other to the login page; {@code /login} with a {@code next} that leaves this server
+ * ({@link SameOriginPath}) is sent to a plain {@code /login}. The pages hold no data: every figure comes from the API, which
  * checks the role on every call, so a page reached without the role shows nothing it may not.
  *
  * <p>Every page is sent with a content security policy that allows scripts, styles and connections from this
@@ -37,10 +39,12 @@ final class WebUi {
             "/admin", "admin.html");
 
     private final Sessions sessions;
+    private final SessionCookie cookie;
     private final Map<String, byte[]> pages = new LinkedHashMap<>();
 
-    WebUi(Sessions sessions) {
+    WebUi(Sessions sessions, SessionCookie cookie) {
         this.sessions = sessions;
+        this.cookie = cookie;
         PAGES.forEach((path, file) -> pages.put(path, resource(ROOT + "/" + file)));
     }
 
@@ -67,12 +71,17 @@ final class WebUi {
     }
 
     private void root(Context ctx) {
-        boolean signedIn = sessions.isLive(ctx.cookie(Authenticator.SESSION_COOKIE));
+        boolean signedIn = sessions.isLive(cookie.read(ctx).orElse(null));
         ctx.header("Cache-Control", "no-store");
         ctx.redirect(signedIn ? "/dashboard" : "/login");
     }
 
     private void page(Context ctx, String path) {
+        if (path.equals("/login") && !ctx.queryParams("next").stream().allMatch(SameOriginPath::isSafe)) {
+            ctx.header("Cache-Control", "no-store");
+            ctx.redirect("1".equals(ctx.queryParam("expired")) ? "/login?expired=1" : "/login", HttpStatus.SEE_OTHER);
+            return;
+        }
         ctx.header("Content-Security-Policy", POLICY);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");

@@ -29,12 +29,14 @@ import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
+import com.anycontact.innolicense.store.sqlite.SqliteRetention;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
@@ -54,6 +56,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +94,12 @@ public final class LicenseServer implements AutoCloseable {
     /** How many lease TTLs the seat store may be unable to write before {@code /health/live} fails. */
     static final int SEAT_OUTAGE_LIVENESS_TTLS = 2;
 
+    /** Where archived audit events go, in the data directory. */
+    static final String AUDIT_ARCHIVE = "audit-archive";
+
+    private static final Duration RETENTION_FIRST = Duration.ofMinutes(5);
+    private static final Duration RETENTION_EVERY = Duration.ofDays(1);
+
     private static final ZoneId UTC = ZoneId.of("UTC");
 
     private final ServerConfig config;
@@ -111,6 +120,8 @@ public final class LicenseServer implements AutoCloseable {
     private final LiveEvents events;
     private final Javalin javalin;
     private ScheduledExecutorService scheduler;
+    private ScheduledExecutorService retentionRunner;
+    private final SqliteRetention retention;
     private int port = -1;
     private volatile boolean started;
 
@@ -119,13 +130,15 @@ public final class LicenseServer implements AutoCloseable {
             InstantSource clock,
             PrintStream console,
             List<VendorPublicKey> productionKeys,
-            HttpLimits limits) {
+            HttpLimits limits,
+            UnaryOperator<SeatStore> seatStoreSeam) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
         this.database = SqliteDatabase.open(config.dataDirectory());
         this.metrics = new ServerMetrics();
         try {
             this.audit = new SqliteAuditLog(database);
+            this.retention = new SqliteRetention(database);
             SqliteInstallationStore installations = new SqliteInstallationStore(database);
             this.trustedClock = new TrustedClock(
                     clock, installations.trustedTimeMark(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit));
@@ -146,7 +159,7 @@ public final class LicenseServer implements AutoCloseable {
                     seatStore.inUse(trustedTime.instant()),
                     licenses.status().capacity());
             this.ledger = new SeatLedger(
-                    new ObservedSeatStore(metrics.metered(seatStore), this::seatChanged),
+                    new ObservedSeatStore(seatStoreSeam.apply(metrics.metered(seatStore)), this::seatChanged),
                     trustedTime,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
@@ -233,7 +246,25 @@ public final class LicenseServer implements AutoCloseable {
                 Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(console, "console"),
                 List.copyOf(productionKeys),
-                Objects.requireNonNull(limits, "limits"));
+                Objects.requireNonNull(limits, "limits"),
+                UnaryOperator.identity());
+    }
+
+    /**
+     * Opens the server as {@link #open} does, with its seat store wrapped by {@code seatStoreSeam}: the one seam
+     * for the fault-injection suite's self-test ({@code faults} module, {@code FaultTestServer}), which wires a
+     * deliberately broken store to show that its history checker catches one. Package-private, so that only a
+     * class in this package reaches it; the server itself never calls it with anything but the identity.
+     */
+    static LicenseServer openWithSeatStore(
+            ServerConfig config, InstantSource clock, PrintStream console, UnaryOperator<SeatStore> seatStoreSeam) {
+        return new LicenseServer(
+                Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(console, "console"),
+                BuiltInTrust.production(),
+                HttpLimits.DEFAULT,
+                Objects.requireNonNull(seatStoreSeam, "seatStoreSeam"));
     }
 
     private static TrustedKeys trust(List<VendorPublicKey> production, List<VendorPublicKey> development) {
@@ -262,6 +293,10 @@ public final class LicenseServer implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(
                 this::purgeSessions, SESSION_PURGE.toMillis(), SESSION_PURGE.toMillis(), TimeUnit.MILLISECONDS);
+        retentionRunner = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("innolicense-retention").daemon(true).factory());
+        retentionRunner.scheduleWithFixedDelay(
+                this::applyRetention, RETENTION_FIRST.toMillis(), RETENTION_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         LicenseStatus status = licenses.status();
         long millis = (System.nanoTime() - openedAtNanos) / 1_000_000;
         TrustedKeys trust = licenses.trust();
@@ -319,9 +354,9 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * Runs the periodic work once: the lifecycle watcher, the reaper, then the usage tracker's flush. Each
-     * failure is logged and does not stop the others. The scheduler calls this once a second; tests call it
-     * after moving their clock.
+     * Runs the periodic work once: the lifecycle watcher, the reaper, the usage tracker's flush, then the live
+     * events' check that every stream's session or token still lasts. Each failure is logged and does not stop
+     * the others. The scheduler calls this once a second; tests call it after moving their clock.
      */
     void tick() {
         try {
@@ -335,6 +370,39 @@ public final class LicenseServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("saving the usage of the last minute failed; will try again in a second", e);
         }
+        try {
+            events.recheck();
+        } catch (RuntimeException e) {
+            LOG.warn("checking the live-event streams' access failed; will try again in a second", e);
+        }
+    }
+
+    /**
+     * Deletes the denials older than the denial retention and, when an audit retention is set, archives the
+     * audit events older than it to {@code audit-archive/} in the data directory and removes them. Runs once a
+     * day on a thread of its own, never on a request's path; a failure is logged and the next day tries again.
+     */
+    void applyRetention() {
+        Instant now = trustedClock.instant();
+        ServerConfig.Retention retention = config.retention();
+        try {
+            long deleted = this.retention.purgeDenials(now.minus(retention.denials()));
+            if (deleted > 0) {
+                LOG.info("deleted {} denials older than {}", deleted, Durations.format(retention.denials()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("deleting old denials failed; will try again tomorrow", e);
+        }
+        retention.audit().ifPresent(keep -> {
+            try {
+                this.retention
+                        .archiveAudit(now.minus(keep), config.dataDirectory().resolve(AUDIT_ARCHIVE))
+                        .ifPresent(file ->
+                                LOG.info("archived audit events older than {} to {}", Durations.format(keep), file));
+            } catch (RuntimeException e) {
+                LOG.warn("archiving old audit events failed; nothing was removed; will try again tomorrow", e);
+            }
+        });
     }
 
     /** Drops the browser sessions that ended; the scheduler calls this once a minute. */
@@ -389,6 +457,9 @@ public final class LicenseServer implements AutoCloseable {
             events.closeAll();
             javalin.stop();
         } finally {
+            if (retentionRunner != null) {
+                retentionRunner.shutdownNow();
+            }
             if (scheduler != null) {
                 scheduler.shutdown();
                 try {

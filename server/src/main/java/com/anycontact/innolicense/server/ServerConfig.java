@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param adminPassword the password of user {@code admin} at first start, or empty to generate one
  * @param bootstrapToken the secret of an admin API token created at first start, or empty for none
  * @param secureCookies whether the session cookie is marked {@code Secure} (the server is reached over TLS)
+ * @param retention how long denials and audit events are kept
  * @param trustedProxies the reverse proxies whose forwarding headers are believed ({@code --trusted-proxy})
  */
 public record ServerConfig(
@@ -32,6 +33,7 @@ public record ServerConfig(
         Optional<String> adminPassword,
         Optional<String> bootstrapToken,
         boolean secureCookies,
+        Retention retention,
         TrustedProxies trustedProxies) {
 
     /** The default port. */
@@ -47,6 +49,56 @@ public record ServerConfig(
     /** The longest lease TTL accepted. */
     public static final Duration MAX_LEASE_TTL = Duration.ofHours(24);
 
+    /**
+     * How long the rows that only grow are kept; a purge runs once a day, off the request path.
+     *
+     * @param denials how long a recorded denial is kept (default {@link #DEFAULT_DENIALS})
+     * @param audit how long an audit event stays in the database before it is archived to a JSON-lines file in
+     *     the data directory and removed; empty (the default) keeps every event in the database
+     */
+    public record Retention(Duration denials, Optional<Duration> audit) {
+
+        /** The default denial retention: 400 days, a year of history with a margin. */
+        public static final Duration DEFAULT_DENIALS = Duration.ofDays(400);
+        /** The shortest retention accepted. */
+        public static final Duration MINIMUM = Duration.ofDays(1);
+        /** The defaults: denials 400 days, audit events kept in the database. */
+        public static final Retention DEFAULT = new Retention(DEFAULT_DENIALS, Optional.empty());
+
+        /** Requires at least a day each. */
+        public Retention {
+            Objects.requireNonNull(denials, "denials");
+            Objects.requireNonNull(audit, "audit");
+            if (denials.compareTo(MINIMUM) < 0
+                    || audit.map(a -> a.compareTo(MINIMUM) < 0).orElse(false)) {
+                throw new IllegalArgumentException("a retention must be at least 1 day");
+            }
+        }
+    }
+
+    /** A configuration with the default retention. */
+    public ServerConfig(
+            String host,
+            int port,
+            Path dataDirectory,
+            List<VendorPublicKey> developmentTrust,
+            Duration leaseTtl,
+            Optional<String> adminPassword,
+            Optional<String> bootstrapToken,
+            boolean secureCookies) {
+        this(
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                Retention.DEFAULT,
+                TrustedProxies.none());
+    }
+
     /** Checks the ranges; {@link ServerConfigLoader} reports the same rules as readable errors. */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -61,6 +113,7 @@ public record ServerConfig(
         }
         Objects.requireNonNull(adminPassword, "adminPassword");
         Objects.requireNonNull(bootstrapToken, "bootstrapToken");
+        Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
@@ -78,6 +131,7 @@ public record ServerConfig(
                 Optional.empty(),
                 Optional.empty(),
                 false,
+                Retention.DEFAULT,
                 TrustedProxies.none());
     }
 
@@ -92,13 +146,38 @@ public record ServerConfig(
                 adminPassword,
                 bootstrapToken,
                 secureCookies,
+                retention,
+                trustedProxies);
+    }
+
+    /** This configuration with another retention. */
+    public ServerConfig withRetention(Retention newRetention) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                newRetention,
                 trustedProxies);
     }
 
     /** This configuration with a first-start admin password and bootstrap token. */
     public ServerConfig withBootstrap(Optional<String> password, Optional<String> token) {
         return new ServerConfig(
-                host, port, dataDirectory, developmentTrust, leaseTtl, password, token, secureCookies, trustedProxies);
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                password,
+                token,
+                secureCookies,
+                retention,
+                trustedProxies);
     }
 
     /** This configuration with other trusted proxies. */
@@ -112,7 +191,23 @@ public record ServerConfig(
                 adminPassword,
                 bootstrapToken,
                 secureCookies,
+                retention,
                 proxies);
+    }
+
+    /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
+    public ServerConfig withSecureCookies(boolean secure) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secure,
+                retention,
+                trustedProxies);
     }
 
     /** Never shows the secrets. */
@@ -123,6 +218,6 @@ public record ServerConfig(
                 + developmentTrust.stream().map(VendorPublicKey::keyId).toList() + ", leaseTtl=" + leaseTtl
                 + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(none)") + ", bootstrapToken="
                 + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
-                + ", trustedProxies=" + trustedProxies + "]";
+                + ", retention=" + retention + ", trustedProxies=" + trustedProxies + "]";
     }
 }

@@ -52,6 +52,10 @@ public final class ServerConfigLoader {
         BOOTSTRAP_TOKEN("bootstrap-token", false),
         /** Whether the session cookie is marked {@code Secure}. */
         SECURE_COOKIES("secure-cookies", true),
+        /** How long denials are kept. */
+        DENIAL_RETENTION("denial-retention", true),
+        /** How long audit events stay in the database before they are archived, or {@code off}. */
+        AUDIT_RETENTION("audit-retention", true),
         /** Reverse proxies whose forwarding headers are believed; several allowed. */
         TRUSTED_PROXY("trusted-proxy", true);
 
@@ -168,12 +172,27 @@ public final class ServerConfigLoader {
         Optional<String> bootstrapToken = value(Setting.BOOTSTRAP_TOKEN).map(v -> secret(Setting.BOOTSTRAP_TOKEN, v));
         boolean secureCookies =
                 value(Setting.SECURE_COOKIES).map(this::secureCookies).orElse(false);
+        Duration denialRetention = value(Setting.DENIAL_RETENTION)
+                .map(v -> retention(Setting.DENIAL_RETENTION, v))
+                .orElse(ServerConfig.Retention.DEFAULT_DENIALS);
+        Optional<Duration> auditRetention = value(Setting.AUDIT_RETENTION)
+                .filter(v -> !v.text().equalsIgnoreCase("off"))
+                .map(v -> retention(Setting.AUDIT_RETENTION, v));
         TrustedProxies proxies = trustedProxies();
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
         return new Result.Loaded(new ServerConfig(
-                host, port, dataDirectory, keys, ttl, adminPassword, bootstrapToken, secureCookies, proxies));
+                host,
+                port,
+                dataDirectory,
+                keys,
+                ttl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                new ServerConfig.Retention(denialRetention, auditRetention),
+                proxies));
     }
 
     private void readFile(Path file) {
@@ -281,6 +300,19 @@ public final class ServerConfigLoader {
             return ServerConfig.DEFAULT_LEASE_TTL;
         }
         return ttl.get();
+    }
+
+    private Duration retention(Setting setting, Value value) {
+        Optional<Duration> retention = Durations.parse(value.text());
+        if (retention.isEmpty() || retention.get().compareTo(ServerConfig.Retention.MINIMUM) < 0) {
+            problem(
+                    setting,
+                    value,
+                    "is not a retention of at least a day; use e.g. 400d"
+                            + (setting == Setting.AUDIT_RETENTION ? ", or off to keep every event" : ""));
+            return ServerConfig.Retention.DEFAULT_DENIALS;
+        }
+        return retention.get();
     }
 
     private String secret(Setting setting, Value value) {

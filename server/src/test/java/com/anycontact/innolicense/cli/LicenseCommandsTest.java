@@ -259,11 +259,11 @@ class LicenseCommandsTest {
     }
 
     @Test
-    void verify_withoutPublicKey_isAUsageError() {
+    void verify_withoutPublicKey_checksAgainstTheBuiltInProductionKeys_whichDidNotSignATestKey() {
         CliRunner.Result result = cli.run("license", "verify", key.toString());
 
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("Missing required option: '--public-key=PEM'");
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.all()).contains("UNKNOWN_KEY_ID").contains("anycontact-2026-1");
     }
 
     @Test

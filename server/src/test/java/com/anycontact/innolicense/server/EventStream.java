@@ -29,10 +29,15 @@ final class EventStream implements AutoCloseable {
     final int status;
 
     EventStream(int port, String token) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events"))
-                .header("Authorization", "Bearer " + token)
-                .header("Accept", "text/event-stream")
-                .build();
+        this(port, java.util.Map.of("Authorization", "Bearer " + token));
+    }
+
+    /** A stream requested with these headers, e.g. a session cookie. */
+    EventStream(int port, java.util.Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events"))
+                .header("Accept", "text/event-stream");
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         HttpResponse<Stream<String>> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofLines());
@@ -84,6 +89,11 @@ final class EventStream implements AutoCloseable {
                 return event;
             }
         }
+    }
+
+    /** The next event, or the end, or {@code null} when nothing came within {@code timeout}. */
+    Event poll(Duration timeout) throws InterruptedException {
+        return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     static Predicate<Event> named(String name) {

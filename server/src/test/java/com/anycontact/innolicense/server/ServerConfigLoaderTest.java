@@ -81,6 +81,27 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void retention_defaultsTo400DaysOfDenialsAndEveryAuditEvent_andIsReadFromFlagsAndFile() throws IOException {
+        ServerConfig defaults = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()));
+        assertThat(defaults.retention()).isEqualTo(ServerConfig.Retention.DEFAULT);
+        assertThat(defaults.retention().denials()).isEqualTo(Duration.ofDays(400));
+        assertThat(defaults.retention().audit()).isEmpty();
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(Setting.DENIAL_RETENTION, List.of("30d")),
+                Map.of(),
+                Optional.of(file("audit-retention=730d\n"))));
+
+        assertThat(config.retention().denials()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.retention().audit()).contains(Duration.ofDays(730));
+        assertThat(loaded(ServerConfigLoader.load(
+                                Map.of(Setting.AUDIT_RETENTION, List.of("off")), Map.of(), Optional.empty()))
+                        .retention()
+                        .audit())
+                .isEmpty();
+    }
+
+    @Test
     void trustedProxy_thatIsNoAddressOrBlock_isAProblemNamingIt() {
         List<String> problems = problems(ServerConfigLoader.load(
                 Map.of(Setting.TRUSTED_PROXY, List.of("proxy.example.org", "10.0.0.0/33")),
@@ -125,6 +146,19 @@ class ServerConfigLoaderTest {
                                 + ": no such file",
                         "bootstrap-token: both INNOLICENSE_BOOTSTRAP_TOKEN and INNOLICENSE_BOOTSTRAP_TOKEN_FILE are"
                                 + " set; set only one");
+    }
+
+    @Test
+    void retention_shorterThanADay_isRefusedWithTheSettingNamed() {
+        ServerConfigLoader.Result result =
+                ServerConfigLoader.load(Map.of(Setting.DENIAL_RETENTION, List.of("5h")), Map.of(), Optional.empty());
+
+        assertThat(result).isInstanceOf(ServerConfigLoader.Result.Invalid.class);
+        assertThat(((ServerConfigLoader.Result.Invalid) result).problems())
+                .singleElement()
+                .asString()
+                .contains("denial-retention")
+                .contains("at least a day");
     }
 
     @Test

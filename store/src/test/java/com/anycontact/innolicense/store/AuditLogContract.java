@@ -65,14 +65,24 @@ public abstract class AuditLogContract {
     }
 
     @Test
-    void record_keepsEveryCharacterOfActorAndDetail() {
-        String detail = "Müller & Söhne — \"quoted\", 'single', 100% ✓\nsecond line " + "x".repeat(5_000);
+    void record_keepsEveryVisibleCharacterOfActorAndDetail() {
+        String detail = "Müller & Söhne — \"quoted\", 'single', 100% ✓ C:\\path " + "x".repeat(5_000);
 
         log.record(T0, "admin@köln", Type.LOGIN, detail);
 
         assertThat(log.find(AuditQuery.newest(1))).singleElement().satisfies(event -> {
             assertThat(event.actor()).isEqualTo("admin@köln");
             assertThat(event.detail()).isEqualTo(detail);
+        });
+    }
+
+    @Test
+    void record_escapesControlCharactersAndBidiOverrides_inActorAndDetail() {
+        log.record(T0, "mallory\u202e", Type.KEY_REJECTED, "MALFORMED: '1\u001b[2J\u0007'\nforged line");
+
+        assertThat(log.find(AuditQuery.newest(1))).singleElement().satisfies(event -> {
+            assertThat(event.actor()).isEqualTo("mallory\\u202e");
+            assertThat(event.detail()).isEqualTo("MALFORMED: '1\\u001b[2J\\u0007'\\u000aforged line");
         });
     }
 

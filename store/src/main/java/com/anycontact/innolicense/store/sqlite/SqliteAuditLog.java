@@ -4,6 +4,7 @@ import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.audit.AuditQuery;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.text.SafeText;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -27,6 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * transaction holding its event has committed, so an event is durable when {@link #record} returns, and
  * events get IDs in the order they were queued. A burst of denials at a shift start (each one audited)
  * then costs a transaction per burst instead of one per denial on the database's single writer.
+ *
+ * <p>Actor and detail are stored escaped ({@link SafeText#escape}), so that not even a raw look at the file
+ * shows a control character or a bidi override that came in with a rejected key or a typed username.
  */
 public final class SqliteAuditLog implements AuditLog {
 
@@ -59,7 +63,8 @@ public final class SqliteAuditLog implements AuditLog {
         queue.lock();
         try {
             mine = open;
-            mine.events.add(new Pending(at.toEpochMilli(), actor, type.name(), detail));
+            mine.events.add(
+                    new Pending(at.toEpochMilli(), SafeText.escape(actor), type.name(), SafeText.escape(detail)));
             while (!mine.done) {
                 if (writing) {
                     written.awaitUninterruptibly();

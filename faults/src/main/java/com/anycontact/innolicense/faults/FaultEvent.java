@@ -1,0 +1,53 @@
+package com.anycontact.innolicense.faults;
+
+import java.util.Objects;
+
+/**
+ * One fault the harness injected, on its monotonic clock.
+ *
+ * @param kind what was done
+ * @param node the server node it was done to
+ * @param startedNanos when the fault began (the kill, the SIGSTOP, the clock step, the disk filled, the lock taken)
+ * @param endedNanos when it ended (the restart launched, the SIGCONT, the step itself, the disk freed, the lock
+ *     released); from here on the server must answer again within the recovery bound
+ * @param readyNanos for a kill, when the restarted server first answered the harness (its leases are restored,
+ *     and extended by the restart grace, by then); otherwise {@code endedNanos}
+ * @param detail what exactly, e.g. {@code -3600s}
+ */
+public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos, long readyNanos, String detail) {
+
+    /** The faults the harness injects. */
+    public enum Kind {
+        /** {@code kill -9}, then a restart on the same data directory. */
+        KILL,
+        /** {@code SIGSTOP}, then {@code SIGCONT} after longer than the lease TTL. */
+        PAUSE,
+        /** The server's wall clock stepped back (libfaketime). */
+        CLOCK_BACK,
+        /** The server's wall clock stepped forward (libfaketime). */
+        CLOCK_FORWARD,
+        /** The data directory's filesystem filled by a ballast file, then freed. */
+        DISK_FULL,
+        /** Another process holding SQLite's write lock ({@code BEGIN IMMEDIATE}). */
+        FOREIGN_LOCK
+    }
+
+    /** Checks the fields. */
+    public FaultEvent {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(detail, "detail");
+        if (endedNanos < startedNanos || readyNanos < endedNanos) {
+            throw new IllegalArgumentException("a fault ends after it starts and is ready after it ends: " + kind);
+        }
+    }
+
+    /** An instant fault (a clock step), or one whose readiness is its end. */
+    public static FaultEvent of(Kind kind, int node, long startedNanos, long endedNanos, String detail) {
+        return new FaultEvent(kind, node, startedNanos, endedNanos, endedNanos, detail);
+    }
+
+    /** Whether the server's wall clock moved here. */
+    public boolean isClockStep() {
+        return kind == Kind.CLOCK_BACK || kind == Kind.CLOCK_FORWARD;
+    }
+}

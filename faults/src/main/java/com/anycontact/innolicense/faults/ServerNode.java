@@ -1,0 +1,405 @@
+package com.anycontact.innolicense.faults;
+
+import com.anycontact.innolicense.license.InstallationId;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One server process under test, on its own data directory and port, which survive its restarts: the real {@code
+ * java -jar innolicense.jar server}, or the same server wired by {@link
+ * com.anycontact.innolicense.server.FaultTestServer} with a stepped wall clock or a broken seat store. The harness
+ * kills it with {@code SIGKILL}, pauses it with {@code SIGSTOP}, and steps its wall clock through a clock file
+ * ({@link Clock}); {@link System#nanoTime()} stays real either way.
+ *
+ * <p>Modelled on the bench module's {@code ServerProcess}, which starts a server once; this one restarts it on
+ * the same data directory and port, so that the agents' calls go on to the same address. Design for several: each
+ * node has its own directory, port and clock file; a cluster run makes one per node over a shared database.
+ */
+final class ServerNode implements AutoCloseable {
+
+    /**
+     * The server's flag for trusting a vendor key that is not built in (development trust, docs/trust.md); the only
+     * place the harness names it.
+     */
+    static final String TRUST_FLAG = "--development-trust";
+
+    /** The shared library of Debian's {@code libfaketime} package. */
+    static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * How to launch the server.
+     *
+     * @param jar the server's shaded jar ({@code server/target/innolicense.jar})
+     * @param brokenStore empty for the real server; otherwise the broken seat store {@link
+     *     com.anycontact.innolicense.server.FaultTestServer} wires in, e.g. {@code off-by-one}
+     * @param leaseTtl the server's lease TTL
+     * @param clock how the harness steps the server's wall clock, if at all
+     */
+    record Launch(Path jar, String brokenStore, Duration leaseTtl, Clock clock) {
+        Launch {
+            Objects.requireNonNull(jar, "jar");
+            Objects.requireNonNull(brokenStore, "brokenStore");
+            Objects.requireNonNull(leaseTtl, "leaseTtl");
+            Objects.requireNonNull(clock, "clock");
+        }
+
+        /** Whether the server is started by {@code FaultTestServer} rather than {@code innolicense server}. */
+        boolean faultTestServer() {
+            return !brokenStore.isEmpty() || clock == Clock.INJECTED;
+        }
+    }
+
+    /** How the server's wall clock can be stepped. */
+    enum Clock {
+        /** Not at all: the system clock. */
+        SYSTEM,
+        /**
+         * A {@link SteppedClock} given to the server as its time source by {@code FaultTestServer}: the default, as
+         * fast as the system clock.
+         */
+        INJECTED,
+        /**
+         * Debian's libfaketime preloaded into {@code innolicense server} ({@code FAKETIME_TIMESTAMP_FILE}, {@code
+         * FAKETIME_DONT_FAKE_MONOTONIC=1}): it moves {@code Instant.now()} and leaves {@code System.nanoTime()}
+         * alone, but makes the JVM several times slower (futex storms), see docs/reliability.md.
+         */
+        FAKETIME
+    }
+
+    private final int id;
+    private final Launch launch;
+    private final Path workDirectory;
+    private final Path dataDirectory;
+    private final Path trustFile;
+    private final Path clockFile;
+    private final Path log;
+    private final String adminToken = secret();
+    private final String adminPassword = secret();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private volatile int port;
+    private volatile URI base;
+    private volatile Process process;
+    private volatile boolean paused;
+    private InstallationId installation;
+
+    /**
+     * A node that is not started yet.
+     *
+     * @param id its number in the run, from 0
+     * @param launch how to start it
+     * @param workDirectory its directory: the trust file, the clock file and the log; the data directory is
+     *     {@code data} inside, which the caller may have mounted a small filesystem on
+     * @param vendor the run's vendor, whose public key the server trusts
+     */
+    ServerNode(int id, Launch launch, Path workDirectory, RunVendor vendor) throws IOException {
+        this.id = id;
+        this.launch = Objects.requireNonNull(launch, "launch");
+        this.workDirectory = Files.createDirectories(workDirectory);
+        this.dataDirectory = Files.createDirectories(workDirectory.resolve("data"));
+        this.trustFile = Files.writeString(workDirectory.resolve("vendor-public-key.pem"), vendor.publicKeyPem());
+        this.clockFile = workDirectory.resolve("faketime");
+        this.log = workDirectory.resolve("server.log");
+        Files.writeString(clockFile, "+0\n");
+        this.port = freePort();
+        this.base = URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The node's number in the run. */
+    int id() {
+        return id;
+    }
+
+    /** The server's base URI; it changes only when a restart finds the port taken. */
+    URI base() {
+        return base;
+    }
+
+    /** The data directory, with {@code innolicense.db}. */
+    Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The SQLite database file. */
+    Path database() {
+        return dataDirectory.resolve("innolicense.db");
+    }
+
+    /** The server's log, appended to across restarts. */
+    Path log() {
+        return log;
+    }
+
+    /** The admin token, for the setup calls. */
+    String adminToken() {
+        return adminToken;
+    }
+
+    /** The process ID of the running server. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Launches the server and waits until it answers the admin token. */
+    void start() throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            process = launch();
+            try {
+                awaitReady();
+                return;
+            } catch (PortTaken e) {
+                if (attempt == 3) {
+                    throw new IOException("node " + id + " could not listen on a free port: " + tail());
+                }
+                port = freePort();
+                base = URI.create("http://127.0.0.1:" + port);
+            }
+        }
+    }
+
+    /**
+     * Applies an ACTIVE license with the seats and creates an ACD token; once, after the first start.
+     *
+     * @return the ACD token, for the agents
+     */
+    String setUp(RunVendor vendor, int seats) throws IOException, InterruptedException {
+        HttpResponse<String> applied = http.send(
+                admin("/api/v1/license")
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(vendor.activeLicenseKey(installation, 1, seats)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (applied.statusCode() != 200) {
+            throw new IOException("applying a license of " + seats + " seats answered " + applied.statusCode() + ": "
+                    + applied.body());
+        }
+        HttpResponse<String> token = http.send(
+                admin("/api/v1/tokens")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"faults-acd\",\"role\":\"ACD\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (token.statusCode() != 201 && token.statusCode() != 200) {
+            throw new IOException("creating an ACD token answered " + token.statusCode() + ": " + token.body());
+        }
+        return Objects.requireNonNull(
+                JSON.readTree(token.body()).path("token").textValue(), "the token answer names no token");
+    }
+
+    /** {@code kill -9}: the process dies at once, mid-commit or wherever it was. */
+    void kill() throws InterruptedException {
+        Process running = process;
+        if (paused) {
+            resume();
+        }
+        running.destroyForcibly(); // SIGKILL on Linux
+        if (!running.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("node " + id + " (pid " + running.pid() + ") survived SIGKILL");
+        }
+    }
+
+    /** {@code SIGSTOP}: the process freezes, its sockets keep accepting into the backlog. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** {@code SIGCONT}. */
+    void resume() throws InterruptedException {
+        try {
+            signal("CONT");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot resume node " + id, e);
+        }
+        paused = false;
+    }
+
+    /**
+     * Sets the server's wall clock to real time plus the offset, through libfaketime's timestamp file (re-read at
+     * most once a second by the server).
+     */
+    void clockOffset(Duration offset) throws IOException {
+        if (launch.clock() == Clock.SYSTEM) {
+            throw new IllegalStateException("node " + id + " was not started with a fake clock");
+        }
+        long seconds = offset.toSeconds();
+        Path next = workDirectory.resolve("faketime.next");
+        Files.writeString(next, (seconds >= 0 ? "+" : "") + seconds + "\n");
+        Files.move(next, clockFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The last lines of the server's log. */
+    String tail() throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    /** Stops the server: SIGCONT if paused, SIGTERM, SIGKILL after ten seconds. */
+    @Override
+    public void close() throws InterruptedException {
+        Process running = process;
+        if (running != null && running.isAlive()) {
+            if (paused) {
+                resume();
+            }
+            running.destroy();
+            if (!running.waitFor(10, TimeUnit.SECONDS)) {
+                running.destroyForcibly();
+                running.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        http.close();
+    }
+
+    private Process launch() throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
+        if (!launch.faultTestServer()) {
+            command.addAll(List.of("-jar", launch.jar().toString(), "server"));
+        } else {
+            command.addAll(List.of(
+                    "-cp",
+                    launch.jar() + java.io.File.pathSeparator + ownClasses(),
+                    com.anycontact.innolicense.server.FaultTestServer.class.getName()));
+            if (!launch.brokenStore().isEmpty()) {
+                command.addAll(List.of("--broken-store", launch.brokenStore()));
+            }
+            if (launch.clock() == Clock.INJECTED) {
+                command.addAll(List.of("--clock-file", clockFile.toString()));
+            }
+        }
+        command.addAll(List.of(
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                dataDirectory.toString(),
+                TRUST_FLAG,
+                trustFile.toString(),
+                "--lease-ttl",
+                launch.leaseTtl().toMillis() + "ms"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("INNOLICENSE_BOOTSTRAP_TOKEN", adminToken);
+        builder.environment().put("INNOLICENSE_ADMIN_PASSWORD", adminPassword);
+        if (launch.clock() == Clock.FAKETIME) {
+            builder.environment().put("LD_PRELOAD", LIBFAKETIME.toString());
+            builder.environment().put("FAKETIME_TIMESTAMP_FILE", clockFile.toString());
+            builder.environment().put("FAKETIME_CACHE_DURATION", "1");
+            builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        }
+        Files.writeString(
+                log,
+                "=== faults: launching node " + id + ": " + String.join(" ", command) + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        return builder.start();
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                String tail = tail();
+                if (tail.contains("cannot listen on")) {
+                    throw new PortTaken();
+                }
+                throw new IOException("node " + id + " exited with code " + process.exitValue() + ": " + tail);
+            }
+            try {
+                HttpResponse<String> response =
+                        http.send(admin("/api/v1/license").GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    JsonNode status = JSON.readTree(response.body());
+                    installation =
+                            new InstallationId(status.path("installationId").asText());
+                    return;
+                }
+                throw new IOException("node " + id + " answered " + response.statusCode() + " to the admin token: "
+                        + response.body());
+            } catch (ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("node " + id + " did not listen within " + STARTUP_TIMEOUT + ": " + tail());
+                }
+                Thread.sleep(50);
+            } catch (java.net.http.HttpTimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("node " + id + " did not answer within " + STARTUP_TIMEOUT + ": " + tail());
+                }
+            }
+        }
+    }
+
+    private HttpRequest.Builder admin(String path) {
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken);
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed: " + output);
+        }
+    }
+
+    private static String ownClasses() {
+        try {
+            return Path.of(ServerNode.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the faults module's classes", e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String secret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The server exited because its port was taken meanwhile. */
+    private static final class PortTaken extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+}
