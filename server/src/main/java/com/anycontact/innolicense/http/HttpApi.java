@@ -74,7 +74,7 @@ public final class HttpApi {
     public HttpApi(ApiServices services, HttpLimits limits) {
         Objects.requireNonNull(services, "services");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.cookie = new SessionCookie(services.secureCookies());
+        this.cookie = new SessionCookie(services.secureCookies(), services.proxies());
         this.authenticator = new Authenticator(services.access(), services.sessions(), cookie);
         LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), json);
         this.services = services;
