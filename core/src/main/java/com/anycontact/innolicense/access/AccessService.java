@@ -1,15 +1,17 @@
 package com.anycontact.innolicense.access;
 
+import com.anycontact.innolicense.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -23,12 +25,11 @@ import java.util.function.Consumer;
  * results ({@link LoginResult}, {@link UserCreation}, {@link InvalidInput}, ...), never exceptions.
  * Exceptions mean a bug (a {@code null} argument) or broken infrastructure (the store failed).
  *
- * <p>Throttling: failed logins are counted per username (ignoring ASCII case, whether or not the
- * user exists) and per remote address. After 5 consecutive failures of either, attempts are not
- * checked for a lockout of 1 second, doubling with every further failure up to 15 minutes; a
- * successful login clears the counts of its username and address. The counts are kept in memory
- * for at most 10,000 keys (beyond that the one whose last failure is oldest is forgotten) and each
- * is forgotten 24 hours after its last failure; a restart clears them.
+ * <p>Throttling ({@link LoginThrottle}): failed logins are delayed per username and address (an IPv6 address
+ * counted by its /64), per address, and by a global failure budget, all on a monotonic {@link Ticker}; an
+ * address where a user logged in before is never kept out by another address's failures. At most {@link
+ * #MAX_CONCURRENT_VERIFICATIONS} passwords are checked at once; an attempt beyond that is answered {@link
+ * LoginResult.Busy} at once, without hashing. An administrator can lift lockouts with {@link #unlock}.
  *
  * <p>Thread safe. Changes to users are made one at a time, so that the last administrator cannot
  * be deleted by two requests at once.
@@ -60,17 +61,30 @@ public final class AccessService {
      */
     public static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
 
+    /**
+     * How many passwords are checked at once at most (Argon2id takes 19 MiB and tens of milliseconds each); a
+     * login beyond that is answered {@link LoginResult.Busy} without hashing.
+     */
+    public static final int MAX_CONCURRENT_VERIFICATIONS =
+            Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** The longest ACD node name a token may be bound to, as a claim's {@code node}. */
+    public static final int MAX_NODE_LENGTH = 128;
+
     private static final int KNOWN_TOKENS = 10_000;
-    private static final int THROTTLE_KEYS = 10_000;
-    private static final int MAX_ADDRESS_KEY_LENGTH = 128;
+    private static final int THROTTLE_ENTRIES = 10_000;
 
     private final UserStore users;
     private final TokenStore tokens;
     private final PasswordHasher hasher;
     private final InstantSource clock;
     private final AuditSink audit;
-    private final LoginThrottle throttle = new LoginThrottle(THROTTLE_KEYS);
+    private final LoginThrottle throttle;
+    private final int maxVerifications;
+    private final Semaphore verifications;
     private final Map<String, KnownToken> knownTokens = new ConcurrentHashMap<>();
+    private final Map<String, String> boundNodes = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> claims = new ConcurrentHashMap<>();
     private final ReentrantLock userChanges = new ReentrantLock();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
     private volatile String decoyHash;
@@ -86,6 +100,41 @@ public final class AccessService {
      */
     public AccessService(
             UserStore users, TokenStore tokens, PasswordHasher hasher, InstantSource clock, AuditSink audit) {
+        this(users, tokens, hasher, clock, audit, Ticker.system());
+    }
+
+    /**
+     * Creates the service.
+     *
+     * @param users where users are kept
+     * @param tokens where API tokens are kept
+     * @param hasher hashes and checks passwords
+     * @param clock the time of logins, creations and revocations, as recorded
+     * @param audit told of logins, failed logins and every change
+     * @param throttleTicker the monotonic time that login lockouts are measured with
+     */
+    public AccessService(
+            UserStore users,
+            TokenStore tokens,
+            PasswordHasher hasher,
+            InstantSource clock,
+            AuditSink audit,
+            Ticker throttleTicker) {
+        this(users, tokens, hasher, clock, audit, throttleTicker, MAX_CONCURRENT_VERIFICATIONS);
+    }
+
+    /** As the public constructor, with another bound on concurrent password checks, for tests. */
+    AccessService(
+            UserStore users,
+            TokenStore tokens,
+            PasswordHasher hasher,
+            InstantSource clock,
+            AuditSink audit,
+            Ticker throttleTicker,
+            int maxVerifications) {
+        this.throttle = new LoginThrottle(throttleTicker, THROTTLE_ENTRIES);
+        this.maxVerifications = maxVerifications;
+        this.verifications = new Semaphore(maxVerifications);
         this.users = Objects.requireNonNull(users, "users");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
@@ -106,11 +155,24 @@ public final class AccessService {
      */
     public LoginResult login(String username, char[] password, String remoteAddress) {
         Objects.requireNonNull(remoteAddress, "remoteAddress");
+        if (!verifications.tryAcquire()) {
+            return new LoginResult.Busy();
+        }
+        try {
+            return loginChecked(username, password, remoteAddress);
+        } finally {
+            verifications.release();
+        }
+    }
+
+    private LoginResult loginChecked(String username, char[] password, String remoteAddress) {
         Instant now = clock.instant();
-        List<String> keys = List.of(usernameKey(username), addressKey(remoteAddress));
-        Optional<Duration> lockedFor = throttle.attempt(keys, now);
-        if (lockedFor.isPresent()) {
-            return new LoginResult.Throttled(lockedFor.get());
+        LoginThrottle.Admitted attempt;
+        switch (throttle.attempt(username, ClientAddresses.group(remoteAddress))) {
+            case LoginThrottle.Result.Wait wait -> {
+                return new LoginResult.Throttled(wait.retryAfter());
+            }
+            case LoginThrottle.Result.Go go -> attempt = go.attempt();
         }
         Optional<StoredUser> found =
                 User.isValidUsername(username) && password != null ? users.find(username) : Optional.empty();
@@ -125,13 +187,46 @@ public final class AccessService {
             audit.record(now, auditableUsername(username), AuditSink.LOGIN_FAILED, "from " + remoteAddress);
             return new LoginResult.Refused();
         }
-        throttle.succeeded(keys);
+        throttle.succeeded(attempt);
         User user = found.get().user();
         if (hasher.needsRehash(found.get().passwordHash())) {
             users.setPasswordHash(user.username(), hasher.hash(password));
         }
         audit.record(now, user.username(), AuditSink.LOGIN, "from " + remoteAddress);
         return new LoginResult.LoggedIn(Principal.of(user));
+    }
+
+    /**
+     * Lifts the login throttle's lockouts of a username (from every address) or of an address (an IPv6 address
+     * by its /64, with every username tried from it), and audits it.
+     *
+     * @param subject a username or an IP address
+     * @param actor who lifts them
+     * @return how many counters were cleared; 0 when nothing was counted for the subject
+     */
+    public int unlock(String subject, Principal actor) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(actor, "actor");
+        boolean isAddress = ClientAddresses.parse(subject).isPresent();
+        String group = isAddress ? ClientAddresses.group(subject) : null;
+        int cleared = isAddress ? throttle.unlock(null, group) : throttle.unlock(subject, null);
+        audit.record(
+                clock.instant(),
+                actor.auditName(),
+                AuditSink.LOGIN_UNLOCKED,
+                (isAddress ? "address " + group : "user " + auditableUsername(subject)) + ": " + cleared
+                        + " throttle counters cleared");
+        return cleared;
+    }
+
+    /** How many of the login throttle's counters are locked right now, for metrics. */
+    public int lockedLoginCounters() {
+        return throttle.lockedCount();
+    }
+
+    /** How many passwords are being checked right now, for metrics. */
+    public int passwordChecksInProgress() {
+        return maxVerifications - verifications.availablePermits();
     }
 
     /**
@@ -147,17 +242,19 @@ public final class AccessService {
         String digest = TokenSecrets.digest(secret);
         Instant now = clock.instant();
         KnownToken known = knownTokens.get(digest);
-        if (known != null && now.isBefore(known.checkedAt().plus(TOKEN_RECHECK))) {
+        if (known != null && known.validAt(now)) {
             return Optional.of(known.principal());
         }
-        Optional<Principal> principal = tokens.findBySecretDigest(digest)
-                .filter(token -> !token.isRevoked())
-                .map(Principal::of);
-        if (principal.isPresent()) {
+        Optional<ApiToken> token =
+                tokens.findBySecretDigest(digest).filter(found -> !found.isRevoked() && !found.isExpiredAt(now));
+        Optional<Principal> principal = token.map(Principal::of);
+        if (token.isPresent()) {
             if (knownTokens.size() >= KNOWN_TOKENS) {
                 knownTokens.clear();
             }
-            knownTokens.put(digest, new KnownToken(principal.get(), now));
+            knownTokens.put(
+                    digest, new KnownToken(principal.get(), now, token.get().expiresAt()));
+            token.get().node().ifPresent(node -> boundNodes.put(token.get().id(), node));
         } else {
             knownTokens.remove(digest);
         }
@@ -175,14 +272,22 @@ public final class AccessService {
             return Optional.empty();
         }
         KnownToken known = knownTokens.get(TokenSecrets.digest(secret));
-        if (known != null && clock.instant().isBefore(known.checkedAt().plus(TOKEN_RECHECK))) {
+        if (known != null && known.validAt(clock.instant())) {
             return Optional.of(known.principal());
         }
         return Optional.empty();
     }
 
-    /** A token found valid in the store, and when: it is looked up again after {@link #TOKEN_RECHECK}. */
-    private record KnownToken(Principal principal, Instant checkedAt) {}
+    /**
+     * A token found valid in the store, and when: it is looked up again after {@link #TOKEN_RECHECK}, and not
+     * trusted at all from its expiry on.
+     */
+    private record KnownToken(Principal principal, Instant checkedAt, Optional<Instant> expiresAt) {
+        boolean validAt(Instant now) {
+            return now.isBefore(checkedAt.plus(TOKEN_RECHECK))
+                    && expiresAt.map(now::isBefore).orElse(true);
+        }
+    }
 
     /**
      * Creates an API token with a new random secret ({@link TokenSecrets#generate()}).
@@ -193,14 +298,78 @@ public final class AccessService {
      * @return the token and its secret, to be shown once; or what is wrong with the input
      */
     public TokenCreation createToken(String name, Role role, Principal actor) {
+        return createToken(name, role, Optional.empty(), Optional.empty(), actor);
+    }
+
+    /**
+     * Creates an API token with a new random secret ({@link TokenSecrets#generate()}), optionally expiring and,
+     * for an {@link Role#ACD} token, bound to an ACD node.
+     *
+     * @param name what the token is for ({@link ApiToken#NAME_RULE})
+     * @param role what the token may do: any role
+     * @param expiresAt when it stops authenticating; in the future
+     * @param node the ACD node whose claims the token makes (its claims carry it; others are refused); ACD only
+     * @param actor who creates it
+     * @return the token and its secret, to be shown once; or what is wrong with the input
+     */
+    public TokenCreation createToken(
+            String name, Role role, Optional<Instant> expiresAt, Optional<String> node, Principal actor) {
         Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(node, "node");
         if (!ApiToken.isValidName(name)) {
             return new InvalidInput("name", ApiToken.NAME_RULE);
         }
         if (role == null) {
             return new InvalidInput("role", "a token needs a role: ADMIN, SUPERVISOR or ACD");
         }
-        return issueToken(name, role, TokenSecrets.generate(), actor.auditName());
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(clock.instant())) {
+            return new InvalidInput("expiresAt", "a token's expiry must be in the future");
+        }
+        if (node.isPresent() && role != Role.ACD) {
+            return new InvalidInput("node", "only an ACD token is bound to a node; leave 'node' out for " + role);
+        }
+        if (node.isPresent() && (node.get().isBlank() || node.get().length() > MAX_NODE_LENGTH)) {
+            return new InvalidInput("node", "a node name is 1 to " + MAX_NODE_LENGTH + " characters");
+        }
+        return issueToken(name, role, TokenSecrets.generate(), actor.auditName(), expiresAt, node);
+    }
+
+    /**
+     * The ACD node a token principal is bound to, if any: known once the token has authenticated (every request
+     * that reaches a claim has).
+     */
+    public Optional<String> boundNode(Principal principal) {
+        return principal.kind() == Principal.Kind.TOKEN
+                ? Optional.ofNullable(boundNodes.get(principal.id()))
+                : Optional.empty();
+    }
+
+    /** Counts a seat claimed (a new lease) through this principal, for the token list. */
+    public void countClaim(Principal principal) {
+        if (principal.kind() == Principal.Kind.TOKEN) {
+            claims.computeIfAbsent(principal.id(), id -> new LongAdder()).increment();
+        }
+    }
+
+    /** How many seats were claimed through the token since this server started. */
+    public long claimsSinceStart(String tokenId) {
+        LongAdder count = claims.get(tokenId);
+        return count == null ? 0 : count.sum();
+    }
+
+    /**
+     * When the token with this secret expired, if it exists, is not revoked and has expired: for telling the
+     * caller why it was refused.
+     */
+    public Optional<Instant> expiredAt(String secret) {
+        if (!TokenSecrets.isWellFormed(secret)) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return tokens.findBySecretDigest(TokenSecrets.digest(secret))
+                .filter(token -> !token.isRevoked() && token.isExpiredAt(now))
+                .flatMap(ApiToken::expiresAt);
     }
 
     /**
@@ -418,14 +587,27 @@ public final class AccessService {
     }
 
     private CreatedToken issueToken(String name, Role role, String secret, String createdBy) {
+        return issueToken(name, role, secret, createdBy, Optional.empty(), Optional.empty());
+    }
+
+    private CreatedToken issueToken(
+            String name,
+            Role role,
+            String secret,
+            String createdBy,
+            Optional<Instant> expiresAt,
+            Optional<String> node) {
         Instant now = clock.instant();
-        ApiToken token = new ApiToken(TokenSecrets.randomHex(8), name, role, now, createdBy, Optional.empty());
+        ApiToken token =
+                new ApiToken(TokenSecrets.randomHex(8), name, role, now, createdBy, Optional.empty(), expiresAt, node);
         tokens.create(token, TokenSecrets.digest(secret));
         audit.record(
                 now,
                 createdBy,
                 AuditSink.TOKEN_CREATED,
-                "token " + token.id() + " named " + name + " with role " + role);
+                "token " + token.id() + " named " + name + " with role " + role
+                        + expiresAt.map(at -> ", expires " + at).orElse("")
+                        + node.map(n -> ", bound to node " + n).orElse(""));
         return new CreatedToken(token, secret);
     }
 
@@ -445,18 +627,6 @@ public final class AccessService {
             decoyHash = hash;
         }
         return hash;
-    }
-
-    private static String usernameKey(String username) {
-        String key = username == null ? "" : username.toLowerCase(Locale.ROOT);
-        return "user:" + (key.length() > User.MAX_USERNAME_LENGTH ? key.substring(0, User.MAX_USERNAME_LENGTH) : key);
-    }
-
-    private static String addressKey(String remoteAddress) {
-        return "address:"
-                + (remoteAddress.length() > MAX_ADDRESS_KEY_LENGTH
-                        ? remoteAddress.substring(0, MAX_ADDRESS_KEY_LENGTH)
-                        : remoteAddress);
     }
 
     private static String auditableUsername(String username) {

@@ -15,9 +15,19 @@ import java.util.regex.Pattern;
  * @param createdAt when the token was created
  * @param createdBy who created it (an audit name, see {@link Principal#auditName()})
  * @param revokedAt when the token was revoked, if it was; a revoked token authenticates nothing
+ * @param expiresAt when the token stops authenticating, if it was given an expiry
+ * @param node the ACD node an {@link Role#ACD} token is bound to, if any: its claims carry that node, and a
+ *     claim naming another node is refused
  */
 public record ApiToken(
-        String id, String name, Role role, Instant createdAt, String createdBy, Optional<Instant> revokedAt) {
+        String id,
+        String name,
+        Role role,
+        Instant createdAt,
+        String createdBy,
+        Optional<Instant> revokedAt,
+        Optional<Instant> expiresAt,
+        Optional<String> node) {
 
     /** The longest token name accepted. */
     public static final int MAX_NAME_LENGTH = 64;
@@ -37,9 +47,25 @@ public record ApiToken(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(createdBy, "createdBy");
         Objects.requireNonNull(revokedAt, "revokedAt");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(node, "node");
+        if (node.isPresent() && role != Role.ACD) {
+            throw new IllegalArgumentException("only an ACD token is bound to a node");
+        }
         if (!isValidName(name)) {
             throw new IllegalArgumentException("not a token name (" + NAME_RULE + ")");
         }
+    }
+
+    /** A token without expiry or node binding. */
+    public ApiToken(
+            String id, String name, Role role, Instant createdAt, String createdBy, Optional<Instant> revokedAt) {
+        this(id, name, role, createdAt, createdBy, revokedAt, Optional.empty(), Optional.empty());
+    }
+
+    /** Whether the token has expired at the given instant. */
+    public boolean isExpiredAt(Instant now) {
+        return expiresAt.isPresent() && !now.isBefore(expiresAt.get());
     }
 
     /** Whether the text may be used as a token name ({@link #NAME_RULE}). */

@@ -23,6 +23,8 @@ public interface AuditSink {
     String USER_DELETED = "USER_DELETED";
     /** A user's password was changed; detail names the username. */
     String PASSWORD_CHANGED = "PASSWORD_CHANGED";
+    /** The login throttle's counters of a username or an address were cleared; detail names which. */
+    String LOGIN_UNLOCKED = "LOGIN_UNLOCKED";
 
     /**
      * Records one event.

@@ -25,7 +25,8 @@ public sealed interface LoginResult {
     record Refused() implements LoginResult {}
 
     /**
-     * Too many failed logins for this username or from this address: the attempt was not checked.
+     * Too many failed logins for this username from this address, from this address, or on the whole
+     * server ({@code LoginThrottle}): the attempt was not checked.
      *
      * @param retryAfter how long until the next attempt will be checked; round up to whole seconds
      *     for a {@code Retry-After} header
@@ -39,4 +40,10 @@ public sealed interface LoginResult {
             }
         }
     }
+
+    /**
+     * As many passwords as the server checks at once were being checked already: the attempt was not checked
+     * and not counted as a failure. Try again shortly.
+     */
+    record Busy() implements LoginResult {}
 }

@@ -67,6 +67,8 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
         USER_DELETED,
         /** A user's password was changed. */
         PASSWORD_CHANGED,
+        /** An administrator lifted the login throttle's lockouts of a username or an address. */
+        LOGIN_UNLOCKED,
         /**
          * The system clock stepped forward or back beyond the tolerance of trusted time (once per episode; the
          * detail says which way and how far).

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Access control in core is the domain: the JDK and its own package, nothing else. */
+/** Access control in core is the domain: the JDK, its own package and core's monotonic time, nothing else. */
 class AccessDependencyRulesTest {
 
     private static final JavaClasses ACCESS = new ClassFileImporter()
@@ -15,11 +15,12 @@ class AccessDependencyRulesTest {
             .importPackages("com.anycontact.innolicense.access");
 
     @Test
-    void access_dependsOnTheJdkAndItsOwnPackageOnly() {
+    void access_dependsOnTheJdkItsOwnPackageAndMonotonicTimeOnly() {
         noClasses()
                 .should()
                 .dependOnClassesThat()
-                .resideOutsideOfPackages("java..", "com.anycontact.innolicense.access..")
+                .resideOutsideOfPackages(
+                        "java..", "com.anycontact.innolicense.access..", "com.anycontact.innolicense.time..")
                 .check(ACCESS);
     }
 }

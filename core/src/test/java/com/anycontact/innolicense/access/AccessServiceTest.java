@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.anycontact.innolicense.access.LoginResult.LoggedIn;
 import com.anycontact.innolicense.access.LoginResult.Refused;
 import com.anycontact.innolicense.access.LoginResult.Throttled;
+import com.anycontact.innolicense.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,8 @@ class AccessServiceTest {
     private final InMemoryTokenStore tokenStore = new InMemoryTokenStore();
     private final FakePasswordHasher hasher = new FakePasswordHasher();
     private final RecordingAuditSink audit = new RecordingAuditSink();
-    private final AccessService access = new AccessService(userStore, tokenStore, hasher, clock, audit);
+    private final Ticker ticker = () -> Duration.between(T0, clock.instant()).toNanos();
+    private final AccessService access = new AccessService(userStore, tokenStore, hasher, clock, audit, ticker);
 
     @BeforeEach
     void createAlice() {
@@ -125,7 +128,7 @@ class AccessServiceTest {
                 return hasher.verify(password, hash);
             }
         };
-        AccessService slow = new AccessService(userStore, tokenStore, slowHasher, clock, audit);
+        AccessService slow = new AccessService(userStore, tokenStore, slowHasher, clock, audit, ticker, guesses);
         int verifications = hasher.verifications.get();
         List<Future<LoginResult>> results = new ArrayList<>();
         try (ExecutorService threads = Executors.newFixedThreadPool(guesses)) {
@@ -207,32 +210,168 @@ class AccessServiceTest {
     }
 
     @Test
-    void login_ofOneUsernameFromManyAddresses_isThrottledByUsername() {
-        for (int i = 0; i < 5; i++) {
+    void login_afterManyFailuresForTheUserFromOtherAddresses_isNotLockedOut() {
+        // the hole: five wrong passwords for a known user from anywhere locked out even the right one
+        for (int i = 0; i < 30; i++) {
             assertThat(access.login("alice", wrong(), "198.51.100." + i)).isEqualTo(new Refused());
         }
 
-        assertThat(access.login("alice", ALICE_PASSWORD, "203.0.113.1")).isInstanceOf(Throttled.class);
-        assertThat(access.login("ALICE", ALICE_PASSWORD, "203.0.113.2")).isInstanceOf(Throttled.class);
+        assertThat(access.login("alice", ALICE_PASSWORD, "203.0.113.1")).isInstanceOf(LoggedIn.class);
+        assertThat(access.login("ALICE", ALICE_PASSWORD, "203.0.113.2")).isInstanceOf(LoggedIn.class);
     }
 
     @Test
-    void login_ofManyUsernamesFromOneAddress_isThrottledByAddress() {
-        for (int i = 0; i < 5; i++) {
-            assertThat(access.login("user" + i, wrong(), ADDRESS)).isEqualTo(new Refused());
-        }
+    void login_afterFiveFailuresForOneUserFromOneAddress_locksOnlyThatPair() {
+        failLogins("alice", ADDRESS, 5);
 
         assertThat(access.login("alice", ALICE_PASSWORD, ADDRESS)).isInstanceOf(Throttled.class);
         assertThat(access.login("alice", ALICE_PASSWORD, "203.0.113.1")).isInstanceOf(LoggedIn.class);
+        createUser("bob");
+        assertThat(access.login("bob", BOB_PASSWORD, ADDRESS)).isInstanceOf(LoggedIn.class);
+    }
+
+    @Test
+    void login_ofManyUsernamesFromOneAddress_isThrottledByAddressAfterTwenty() {
+        for (int i = 0; i < LoginThrottle.ADDRESS_FREE_FAILURES; i++) {
+            assertThat(access.login("user" + i, wrong(), ADDRESS)).isEqualTo(new Refused());
+        }
+
+        assertThat(access.login("alice", ALICE_PASSWORD, ADDRESS)).isEqualTo(new Throttled(Duration.ofSeconds(1)));
+        assertThat(access.login("alice", ALICE_PASSWORD, "203.0.113.1")).isInstanceOf(LoggedIn.class);
+    }
+
+    @Test
+    void login_fromManyAddressesOfOneIpv6Slash64_isThrottledAsOneAddress() {
+        // the hole: IPv6 addresses were counted one by one, so a /64 gave an attacker 2^64 fresh addresses
+        for (int i = 0; i < LoginThrottle.ADDRESS_FREE_FAILURES; i++) {
+            assertThat(access.login("user" + i, wrong(), "2001:db8:1:2::" + Integer.toHexString(i + 1)))
+                    .isEqualTo(new Refused());
+        }
+
+        assertThat(access.login("alice", ALICE_PASSWORD, "2001:db8:1:2:ffff::9"))
+                .isInstanceOf(Throttled.class);
+        assertThat(access.login("alice", ALICE_PASSWORD, "2001:db8:1:3::1")).isInstanceOf(LoggedIn.class);
+    }
+
+    @Test
+    void login_whenTheGlobalFailureBudgetIsSpent_waitsExceptForAKnownGoodAddress() {
+        assertThat(access.login("alice", ALICE_PASSWORD, ADDRESS)).isInstanceOf(LoggedIn.class);
+        createUser("bob");
+        for (int i = 0; i < LoginThrottle.GLOBAL_BUDGET; i++) {
+            assertThat(access.login("alice", wrong(), "10.0." + (i / 250) + "." + (i % 250)))
+                    .isEqualTo(new Refused());
+        }
+
+        assertThat(access.login("mallory", wrong(), "10.9.9.9")).isEqualTo(new Throttled(Duration.ofSeconds(1)));
+        assertThat(access.login("bob", BOB_PASSWORD, "203.0.113.7")).isInstanceOf(Throttled.class);
+        assertThat(access.login("alice", ALICE_PASSWORD, ADDRESS)).isInstanceOf(LoggedIn.class);
+        clock.advance(LoginThrottle.GLOBAL_REFILL);
+        assertThat(access.login("bob", BOB_PASSWORD, "203.0.113.7")).isInstanceOf(LoggedIn.class);
+    }
+
+    @Test
+    void login_fromAKnownGoodAddress_isNotKeptOutByItsAddressLock() {
+        assertThat(access.login("alice", ALICE_PASSWORD, ADDRESS)).isInstanceOf(LoggedIn.class);
+        for (int i = 0; i < LoginThrottle.ADDRESS_FREE_FAILURES + 5; i++) {
+            access.login("user" + i, wrong(), ADDRESS);
+        }
+
+        assertThat(access.login("mallory", wrong(), ADDRESS)).isInstanceOf(Throttled.class);
+        assertThat(access.login("alice", ALICE_PASSWORD, ADDRESS)).isInstanceOf(LoggedIn.class);
+    }
+
+    @Test
+    void login_lockout_isMeasuredOnTheTickerNotTheWallClock() {
+        FakeClock wall = new FakeClock(T0);
+        AtomicLong nanos = new AtomicLong();
+        AccessService service = new AccessService(userStore, tokenStore, hasher, wall, audit, nanos::get);
+        for (int i = 0; i < 5; i++) {
+            service.login("alice", wrong(), ADDRESS);
+        }
+
+        wall.advance(Duration.ofDays(2));
+        assertThat(service.login("alice", ALICE_PASSWORD, ADDRESS)).isEqualTo(new Throttled(Duration.ofSeconds(1)));
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(service.login("alice", ALICE_PASSWORD, ADDRESS)).isInstanceOf(LoggedIn.class);
+    }
+
+    @Test
+    void login_beyondTheConcurrentVerifications_isBusyAtOnceWithoutHashing() throws Exception {
+        int limit = AccessService.MAX_CONCURRENT_VERIFICATIONS;
+        CountDownLatch checking = new CountDownLatch(limit);
+        CountDownLatch finishChecks = new CountDownLatch(1);
+        AtomicLong hashed = new AtomicLong();
+        PasswordHasher slowHasher = new PasswordHasher() {
+            @Override
+            public String hash(char[] password) {
+                return hasher.hash(password);
+            }
+
+            @Override
+            public boolean verify(char[] password, String hash) {
+                hashed.incrementAndGet();
+                checking.countDown();
+                try {
+                    finishChecks.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return hasher.verify(password, hash);
+            }
+        };
+        AccessService slow = new AccessService(userStore, tokenStore, slowHasher, clock, audit, ticker);
+        List<Future<LoginResult>> held = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(limit)) {
+            for (int i = 0; i < limit; i++) {
+                String address = "198.51.100." + i;
+                held.add(threads.submit(() -> slow.login("alice", wrong(), address)));
+            }
+            assertThat(checking.await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(slow.login("alice", ALICE_PASSWORD, "203.0.113.1")).isEqualTo(new LoginResult.Busy());
+            assertThat(slow.passwordChecksInProgress()).isEqualTo(limit);
+            finishChecks.countDown();
+        }
+        assertThat(hashed.get()).isEqualTo(limit);
+        assertThat(held.stream().map(AccessServiceTest::get)).allMatch(Refused.class::isInstance);
+        assertThat(slow.login("alice", ALICE_PASSWORD, "203.0.113.1")).isInstanceOf(LoggedIn.class);
+    }
+
+    @Test
+    void unlock_byUsernameOrAddress_liftsTheLockoutsAndIsAudited() {
+        failLogins("alice", ADDRESS, 5);
+        assertThat(access.login("alice", ALICE_PASSWORD, ADDRESS)).isInstanceOf(Throttled.class);
+
+        assertThat(access.unlock("ALICE", ROOT)).isEqualTo(1);
+
+        assertThat(audit.last())
+                .isEqualTo(new RecordingAuditSink.Event(
+                        T0, "root", AuditSink.LOGIN_UNLOCKED, "user ALICE: 1 throttle counters cleared"));
+        assertThat(access.login("alice", ALICE_PASSWORD, ADDRESS)).isInstanceOf(LoggedIn.class);
+
+        for (int i = 0; i < LoginThrottle.ADDRESS_FREE_FAILURES; i++) {
+            access.login("user" + i, wrong(), "2001:db8::1");
+        }
+        assertThat(access.login("alice", ALICE_PASSWORD, "2001:db8::2")).isInstanceOf(Throttled.class);
+        assertThat(access.unlock("2001:db8::99", ROOT)).isEqualTo(LoginThrottle.ADDRESS_FREE_FAILURES + 1);
+        assertThat(audit.last().detail()).isEqualTo("address 2001:db8:0:0::/64: 21 throttle counters cleared");
+        assertThat(access.login("alice", ALICE_PASSWORD, "2001:db8::2")).isInstanceOf(LoggedIn.class);
     }
 
     @Test
     void login_ofUnknownUsername_isThrottledLikeAKnownOne() {
         for (int i = 0; i < 5; i++) {
-            access.login("mallory", wrong(), "198.51.100." + i);
+            access.login("mallory", wrong(), ADDRESS);
         }
 
-        assertThat(access.login("mallory", wrong(), "203.0.113.1")).isEqualTo(new Throttled(Duration.ofSeconds(1)));
+        assertThat(access.login("mallory", wrong(), ADDRESS)).isEqualTo(new Throttled(Duration.ofSeconds(1)));
+    }
+
+    private static final char[] BOB_PASSWORD = "bob's own long password".toCharArray();
+
+    private void createUser(String username) {
+        assertThat(access.createUser(username, Role.SUPERVISOR, BOB_PASSWORD, ROOT))
+                .isInstanceOf(UserCreation.Created.class);
     }
 
     @Test
@@ -323,6 +462,55 @@ class AccessServiceTest {
         clock.advance(Duration.ofMillis(1));
 
         assertThat(access.authenticateToken(created.secret())).isEmpty();
+    }
+
+    @Test
+    void authenticateToken_atItsExpiry_isRefusedEvenFromTheCache_andTellsWhen() {
+        Instant expiry = T0.plus(Duration.ofDays(90));
+        CreatedToken created =
+                (CreatedToken) access.createToken("acd-node-1", Role.ACD, Optional.of(expiry), Optional.empty(), ROOT);
+        clock.advance(Duration.ofDays(90).minusSeconds(2));
+        assertThat(access.authenticateToken(created.secret())).isPresent();
+        assertThat(access.knownToken(created.secret())).isPresent();
+
+        clock.advance(Duration.ofSeconds(2));
+
+        assertThat(access.knownToken(created.secret())).isEmpty();
+        assertThat(access.authenticateToken(created.secret())).isEmpty();
+        assertThat(access.expiredAt(created.secret())).contains(expiry);
+        assertThat(access.tokens())
+                .singleElement()
+                .satisfies(token -> assertThat(token.expiresAt()).contains(expiry));
+    }
+
+    @Test
+    void createToken_withAPastExpiryOrANodeForAnotherRole_isInvalidInput() {
+        assertThat(access.createToken("x", Role.ACD, Optional.of(T0), Optional.empty(), ROOT))
+                .isEqualTo(new InvalidInput("expiresAt", "a token's expiry must be in the future"));
+        assertThat(access.createToken("x", Role.SUPERVISOR, Optional.empty(), Optional.of("acd-1"), ROOT))
+                .isInstanceOf(InvalidInput.class)
+                .extracting(result -> ((InvalidInput) result).field())
+                .isEqualTo("node");
+    }
+
+    @Test
+    void boundNode_andClaimCounts_followTheToken() {
+        CreatedToken bound =
+                (CreatedToken) access.createToken("acd-node-1", Role.ACD, Optional.empty(), Optional.of("acd-1"), ROOT);
+        CreatedToken free = (CreatedToken) access.createToken("acd-node-2", Role.ACD, ROOT);
+        Principal boundPrincipal = access.authenticateToken(bound.secret()).orElseThrow();
+        Principal freePrincipal = access.authenticateToken(free.secret()).orElseThrow();
+
+        access.countClaim(boundPrincipal);
+        access.countClaim(boundPrincipal);
+
+        assertThat(access.boundNode(boundPrincipal)).contains("acd-1");
+        assertThat(access.boundNode(freePrincipal)).isEmpty();
+        assertThat(access.claimsSinceStart(bound.token().id())).isEqualTo(2);
+        assertThat(access.claimsSinceStart(free.token().id())).isZero();
+        assertThat(audit.last().detail()).endsWith("with role ACD");
+        assertThat(audit.events)
+                .anySatisfy(event -> assertThat(event.detail()).endsWith("with role ACD, bound to node acd-1"));
     }
 
     @Test

@@ -3,65 +3,68 @@ package com.anycontact.innolicense.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
 
-    private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+    private final AtomicLong nanos = new AtomicLong(42);
 
     @Test
-    void lockout_startsAtOneSecondOnTheFifthFailureAndDoublesUpToFifteenMinutes() {
-        assertThat(LoginThrottle.lockout(5)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(LoginThrottle.lockout(6)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(LoginThrottle.lockout(14)).isEqualTo(Duration.ofSeconds(512));
-        assertThat(LoginThrottle.lockout(15)).isEqualTo(Duration.ofMinutes(15));
-        assertThat(LoginThrottle.lockout(1_000_000)).isEqualTo(Duration.ofMinutes(15));
+    void lockout_startsAtOneSecondOnTheLastFreeFailureAndDoublesUpToFifteenMinutes() {
+        assertThat(LoginThrottle.lockout(5, 5)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(LoginThrottle.lockout(6, 5)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(LoginThrottle.lockout(14, 5)).isEqualTo(Duration.ofSeconds(512));
+        assertThat(LoginThrottle.lockout(15, 5)).isEqualTo(Duration.ofMinutes(15));
+        assertThat(LoginThrottle.lockout(1_000_000, 5)).isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test
-    void attempt_beyondTheBound_forgetsTheKeyWithTheOldestFailure() {
-        LoginThrottle throttle = new LoginThrottle(3);
+    void attempt_beyondTheBound_keepsLockedCountersAndForgetsTheOldestUnlockedOne() {
+        // the hole: the oldest key was dropped first, so new addresses flushed a lock
+        LoginThrottle throttle = new LoginThrottle(nanos::get, 4);
         for (int i = 0; i < 5; i++) {
-            throttle.attempt(List.of("victim"), T0);
+            throttle.attempt("victim", "192.0.2.1");
         }
-        assertThat(throttle.attempt(List.of("victim"), T0)).isPresent();
+        assertThat(throttle.attempt("victim", "192.0.2.1")).isInstanceOf(LoginThrottle.Result.Wait.class);
 
-        throttle.attempt(List.of("a"), T0);
-        throttle.attempt(List.of("b"), T0);
-        throttle.attempt(List.of("c"), T0);
+        for (int i = 0; i < 50; i++) {
+            throttle.attempt("u" + i, "198.51.100." + i);
+        }
 
-        assertThat(throttle.size()).isEqualTo(3);
-        assertThat(throttle.attempt(List.of("victim"), T0)).isEmpty();
+        assertThat(throttle.size()).isEqualTo(4);
+        assertThat(throttle.attempt("victim", "192.0.2.1")).isInstanceOf(LoginThrottle.Result.Wait.class);
     }
 
     @Test
     void attempt_aDayAfterTheLastFailure_startsAfresh() {
-        LoginThrottle throttle = new LoginThrottle(10);
+        LoginThrottle throttle = new LoginThrottle(nanos::get, 10);
         for (int i = 0; i < 4; i++) {
-            throttle.attempt(List.of("alice"), T0);
+            throttle.attempt("alice", "192.0.2.1");
         }
 
-        Instant nextDay = T0.plus(LoginThrottle.FORGET_AFTER);
+        nanos.addAndGet(LoginThrottle.FORGET_AFTER.toNanos());
         for (int i = 0; i < 4; i++) {
-            assertThat(throttle.attempt(List.of("alice"), nextDay)).isEmpty();
+            assertThat(throttle.attempt("alice", "192.0.2.1")).isInstanceOf(LoginThrottle.Result.Go.class);
         }
-        assertThat(throttle.attempt(List.of("alice"), nextDay)).isEmpty();
-        assertThat(throttle.attempt(List.of("alice"), nextDay)).contains(Duration.ofSeconds(1));
+        assertThat(throttle.attempt("alice", "192.0.2.1")).isInstanceOf(LoginThrottle.Result.Go.class);
+        assertThat(throttle.attempt("alice", "192.0.2.1"))
+                .isEqualTo(new LoginThrottle.Result.Wait(Duration.ofSeconds(1)));
     }
 
     @Test
-    void attempt_whenSeveralKeysAreLocked_waitsForTheLongestLockout() {
-        LoginThrottle throttle = new LoginThrottle(10);
-        for (int i = 0; i < 6; i++) {
-            throttle.attempt(List.of("long"), T0.plusSeconds(i));
+    void attempt_whenPairAndAddressAreLocked_waitsForTheLongerLockout() {
+        LoginThrottle throttle = new LoginThrottle(nanos::get, 100);
+        for (int i = 0; i < 15; i++) {
+            throttle.attempt("other" + i, "192.0.2.1");
         }
-        for (int i = 0; i < 5; i++) {
-            throttle.attempt(List.of("short"), T0.plusSeconds(5));
+        for (int i = 0; i < 6; i++) {
+            nanos.addAndGet(Duration.ofSeconds(3).toNanos());
+            throttle.attempt("alice", "192.0.2.1");
         }
 
-        assertThat(throttle.attempt(List.of("short", "long"), T0.plusSeconds(5)))
-                .contains(Duration.ofSeconds(2));
+        assertThat(throttle.attempt("alice", "192.0.2.1"))
+                .isEqualTo(new LoginThrottle.Result.Wait(Duration.ofSeconds(2)));
+        assertThat(throttle.lockedCount()).isEqualTo(2);
     }
 }

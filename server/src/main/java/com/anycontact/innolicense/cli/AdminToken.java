@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cli;
 
+import com.anycontact.innolicense.server.Durations;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +40,19 @@ final class AdminToken {
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "ACD, SUPERVISOR or ADMIN.")
         TokenRole role;
 
+        @Option(
+                names = "--expires",
+                paramLabel = "DURATION",
+                description = "Let the token expire after this long, e.g. 90d, 12h or PT720H (default: never).")
+        String expires;
+
+        @Option(
+                names = "--node",
+                paramLabel = "NODE",
+                description = "Bind an ACD token to this ACD node: its claims carry the node, and a claim naming"
+                        + " another node is refused (403 node-mismatch).")
+        String node;
+
         @Option(names = "--json", description = "Print the server's JSON, secret included, instead.")
         boolean json;
 
@@ -48,8 +62,21 @@ final class AdminToken {
 
         @Override
         public Integer call() {
-            String body =
-                    LicenseView.text(LicenseView.object().put("name", name).put("role", role.name()));
+            com.fasterxml.jackson.databind.node.ObjectNode request =
+                    LicenseView.object().put("name", name).put("role", role.name());
+            if (expires != null) {
+                java.time.Duration lifetime = Durations.parse(expires)
+                        .filter(d -> !d.isNegative() && !d.isZero())
+                        .orElseThrow(() -> new CommandFailure(
+                                ExitCode.USAGE,
+                                "--expires '" + expires + "' is not a positive duration; use e.g. 90d, 12h or PT720H"));
+                request.put(
+                        "expiresAt", io.env().clock().instant().plus(lifetime).toString());
+            }
+            if (node != null) {
+                request.put("node", node);
+            }
+            String body = LicenseView.text(request);
             AdminClient.Answer answer = connection.client(io.env()).post("/api/v1/tokens", "application/json", body);
             if (answer.status() != 201) {
                 throw AdminClient.unexpected(answer);
@@ -60,7 +87,18 @@ final class AdminToken {
                 io.out().println(answer.json().path("token").asText());
                 io.err()
                         .println("Created API token " + answer.json().path("id").asText() + " '" + name + "' with role "
-                                + role + "; its secret (above) is shown only this once.");
+                                + role
+                                + (answer.json().path("expiresAt").isTextual()
+                                        ? ", expiring "
+                                                + answer.json()
+                                                        .path("expiresAt")
+                                                        .asText()
+                                        : "")
+                                + (answer.json().path("node").isTextual()
+                                        ? ", bound to node "
+                                                + answer.json().path("node").asText()
+                                        : "")
+                                + "; its secret (above) is shown only this once.");
             }
             return ExitCode.OK;
         }
@@ -93,13 +131,21 @@ final class AdminToken {
                     connection.client(io.env()).get("/api/v1/tokens"),
                     json,
                     "tokens",
-                    java.util.List.of("ID", "NAME", "ROLE", "CREATED", "CREATED BY", "STATUS"),
+                    java.util.List.of(
+                            "ID", "NAME", "ROLE", "CREATED", "CREATED BY", "EXPIRES", "NODE", "CLAIMS", "STATUS"),
                     java.util.List.of(
                             AdminListing.field("id"),
                             AdminListing.field("name"),
                             AdminListing.field("role"),
                             AdminListing.field("createdAt"),
                             AdminListing.field("createdBy"),
+                            token -> token.path("expiresAt").isTextual()
+                                    ? token.path("expiresAt").asText()
+                                    : "-",
+                            token -> token.path("node").isTextual()
+                                    ? token.path("node").asText()
+                                    : "-",
+                            AdminListing.field("claims"),
                             token -> token.path("revokedAt").isTextual()
                                     ? "revoked " + token.path("revokedAt").asText()
                                     : "active"));

@@ -66,7 +66,8 @@ public final class Innolicense {
                                 .addSubcommand(new AdminUser.Password(io)))
                         .addSubcommand(new AdminAudit(io))
                         .addSubcommand(new AdminRecover(io))
-                        .addSubcommand(new AdminMigrate(io)));
+                        .addSubcommand(new AdminMigrate(io))
+                        .addSubcommand(new AdminUnlock(io)));
         commandLine.registerConverter(Moment.class, Moment::parse);
         CommandLines.configure(commandLine, io, Set.of());
         commandLine.setParameterExceptionHandler((exception, args) -> {

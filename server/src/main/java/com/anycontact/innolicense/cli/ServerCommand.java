@@ -42,13 +42,14 @@ import picocli.CommandLine.Option;
                     + " properties: port=8080, lease-ttl=60s), else its default. Environment:"
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_DEVELOPMENT_TRUST (files"
                     + " separated by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
-                    + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_DATABASE_URL,"
-                    + " INNOLICENSE_DATABASE_PASSWORD (the database's password, kept out of the URL), and for the"
-                    + " first start"
-                    + " only INNOLICENSE_ADMIN_PASSWORD (else a password is generated and printed once) and"
+                    + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_TRUSTED_PROXY (blocks"
+                    + " separated by ,), INNOLICENSE_DATABASE_URL, INNOLICENSE_DATABASE_PASSWORD (the database's"
+                    + " password, kept out of the URL), INNOLICENSE_LOG_FORMAT, INNOLICENSE_LOG_FILE,"
+                    + " INNOLICENSE_LOG_LEVEL, and for the first start only INNOLICENSE_ADMIN_PASSWORD (else a"
+                    + " password is generated and written to the file admin-password in the data directory) and"
                     + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value; set on a later start, it"
-                    + " creates the token then: a way back in, audited), and INNOLICENSE_LOG_FORMAT,"
-                    + " INNOLICENSE_LOG_FILE, INNOLICENSE_LOG_LEVEL.",
+                    + " creates the token then: a way back in, audited), each secret also as INNOLICENSE_…_FILE"
+                    + " naming a file that holds it.",
             "",
             "License keys are accepted when signed with one of the vendor's production keys, which are built"
                     + " into the server. --development-trust adds keys of your own for development or evaluation;"
@@ -120,6 +121,14 @@ final class ServerCommand implements Callable<Integer> {
                     + " the data directory: postgresql://USER@HOST:5432/DATABASE or jdbc:postgresql://…; the password"
                     + " in the URL or in INNOLICENSE_DATABASE_PASSWORD.")
     String database;
+
+    @Option(
+            names = "--trusted-proxy",
+            paramLabel = "CIDR",
+            description = "A reverse proxy (address or CIDR block, e.g. 10.0.0.0/8) whose Forwarded or"
+                    + " X-Forwarded-For/-Proto headers are believed for the client's address and HTTPS; repeat for"
+                    + " several. From any other peer those headers are ignored.")
+    List<String> trustedProxy = new ArrayList<>();
 
     @Option(
             names = "--secure-cookies",
@@ -284,6 +293,9 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, Setting.LOG_FILE, logFile);
         if (!logLevels.isEmpty()) {
             flags.put(Setting.LOG_LEVEL, List.copyOf(logLevels));
+        }
+        if (!trustedProxy.isEmpty()) {
+            flags.put(Setting.TRUSTED_PROXY, List.copyOf(trustedProxy));
         }
         return flags;
     }

@@ -124,7 +124,8 @@ public final class Demo {
                         loaded.bootstrapToken(),
                         loaded.secureCookies(),
                         loaded.retention(),
-                        Optional.empty())
+                        Optional.empty(),
+                        loaded.trustedProxies())
                 .withBootstrap(loaded.adminPassword().or(() -> generatedPassword), Optional.of(setupToken));
     }
 

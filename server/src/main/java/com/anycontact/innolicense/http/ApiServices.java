@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param clock trusted time, the license clock: dates what the API records, and its reading is shown in the
  *     license status
  * @param secureCookies whether the session cookie is marked {@code Secure}
+ * @param proxies the reverse proxies whose forwarding headers give the client's address and scheme
  * @param metrics the meters, scraped by {@code GET /metrics}; the API adds its request timer
  * @param readiness what {@code GET /health/ready} checks
  * @param usage seat use now, its peaks and history
@@ -35,6 +36,7 @@ public record ApiServices(
         AuditLog audit,
         TrustedClock clock,
         boolean secureCookies,
+        TrustedProxies proxies,
         PrometheusMeterRegistry metrics,
         List<HealthCheck> readiness,
         UsageTracker usage,
@@ -48,6 +50,7 @@ public record ApiServices(
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(proxies, "proxies");
         Objects.requireNonNull(metrics, "metrics");
         readiness = List.copyOf(readiness);
         Objects.requireNonNull(usage, "usage");

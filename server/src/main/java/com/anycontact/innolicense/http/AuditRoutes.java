@@ -23,6 +23,11 @@ final class AuditRoutes {
     /** The page size when {@code limit} is not given. */
     static final int DEFAULT_LIMIT = 100;
 
+    /** The earliest and latest instants a query may name: years 0000 to 9999, as epoch milliseconds can hold. */
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private static final Set<String> PARAMETERS = Set.of("type", "actor", "from", "to", "before", "limit");
     private static final int MAX_ACTOR_LENGTH = 256;
 
@@ -137,7 +142,14 @@ final class AuditRoutes {
 
     private static Instant instant(String name, String text) {
         try {
-            return Instant.parse(text);
+            Instant instant = Instant.parse(text);
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw invalid(
+                        name,
+                        "parameter '" + name + "' must be an instant from year 0000 to 9999, such as"
+                                + " 2027-01-15T09:00:00Z, was '" + text + "'");
+            }
+            return instant;
         } catch (DateTimeException e) {
             throw invalid(
                     name,

@@ -66,11 +66,8 @@ final class Authenticator {
                         .problem("the Authorization header must be 'Bearer <token>'")
                         .withHeader("WWW-Authenticate", "Bearer");
             }
-            Principal principal = access.authenticateToken(
-                            authorization.substring(7).strip())
-                    .orElseThrow(() -> ProblemType.INVALID_CREDENTIALS
-                            .problem("the API token is unknown or revoked")
-                            .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\""));
+            String secret = authorization.substring(7).strip();
+            Principal principal = access.authenticateToken(secret).orElseThrow(() -> refused(secret));
             ctx.attribute(PRINCIPAL, principal);
             return principal;
         }
@@ -86,6 +83,18 @@ final class Authenticator {
         throw ProblemType.AUTHENTICATION_REQUIRED
                 .problem("send an API token as 'Authorization: Bearer <token>', or log in with POST /api/v1/session")
                 .withHeader("WWW-Authenticate", "Bearer");
+    }
+
+    /** Why a token was refused: expired (and when), or unknown or revoked. */
+    private ProblemException refused(String secret) {
+        return access.expiredAt(secret)
+                .map(at -> ProblemType.TOKEN_EXPIRED
+                        .problem("the API token expired at " + at + "; create a new one (admin token create)")
+                        .withHeader(
+                                "WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"expired\""))
+                .orElseGet(() -> ProblemType.INVALID_CREDENTIALS
+                        .problem("the API token is unknown or revoked")
+                        .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     }
 
     /** The caller, as authenticated by {@link #check}; only for routes that are not {@link ApiRole#ANYONE}. */

@@ -1,13 +1,18 @@
 package com.anycontact.innolicense.http;
 
+import com.anycontact.innolicense.access.AccessService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -58,19 +63,27 @@ public final class HttpApi {
     private final WebUi webUi;
     private final ApiServices services;
     private final SeatRoutes seats;
+    private final HttpLimits limits;
 
-    /** The API over these services. */
+    /** The API over these services, with the {@link HttpLimits#DEFAULT} limits. */
     public HttpApi(ApiServices services) {
+        this(services, HttpLimits.DEFAULT);
+    }
+
+    /** The API over these services, within these limits. */
+    public HttpApi(ApiServices services, HttpLimits limits) {
         Objects.requireNonNull(services, "services");
-        this.cookie = new SessionCookie(services.secureCookies());
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.cookie = new SessionCookie(services.secureCookies(), services.proxies());
         this.authenticator = new Authenticator(services.access(), services.sessions(), cookie);
         LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), services.clock(), json);
         this.services = services;
-        this.seats = new SeatRoutes(services.seats(), services.audit(), services.clock(), json);
+        this.seats = new SeatRoutes(services.seats(), services.access(), services.audit(), services.clock(), json);
         SessionRoutes session = new SessionRoutes(services, json, cookie);
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
         AuditRoutes audit = new AuditRoutes(services.audit(), json);
         UserRoutes users = new UserRoutes(services.access(), services.sessions(), json);
+        LoginThrottleRoutes throttle = new LoginThrottleRoutes(services.access(), json);
         OpenApiRoutes openApi = new OpenApiRoutes();
         MetricsRoutes metrics = new MetricsRoutes(services.metrics());
         HealthRoutes health = new HealthRoutes(services.readiness(), json);
@@ -99,6 +112,7 @@ public final class HttpApi {
                 route(HandlerType.POST, "/users", users::create, ApiRole.ADMIN),
                 route(HandlerType.DELETE, "/users/{username}", users::delete, ApiRole.ADMIN),
                 route(HandlerType.PUT, "/users/{username}/password", users::setPassword, ApiRole.ADMIN),
+                route(HandlerType.DELETE, "/login-throttle/{subject}", throttle::unlock, ApiRole.ADMIN),
                 route(HandlerType.GET, "/openapi.yaml", openApi::document, ApiRole.ANYONE),
                 operations(HandlerType.GET, "/metrics", metrics::scrape, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 operations(HandlerType.GET, "/health/live", health::live, ApiRole.ANYONE),
@@ -112,6 +126,42 @@ public final class HttpApi {
     /** A route outside {@link #PREFIX}, where monitoring tools expect it. */
     private static Route operations(HandlerType method, String path, Handler handler, ApiRole... roles) {
         return new Route(method, path, EnumSet.of(roles[0], roles), handler);
+    }
+
+    /** The limits and what is in use of them, on {@code /metrics}. */
+    private void registerLimits(SeatFastPath fastPath, NetworkConnectionLimit connections, HeaderDeadline headers) {
+        MeterRegistry registry = services.metrics();
+        limit(registry, "connections", limits.maxConnections());
+        limit(registry, "header_deadline_seconds", limits.headerDeadline().toMillis() / 1000.0);
+        limit(registry, "requests_in_flight", limits.maxRequestsInFlight());
+        limit(registry, "event_streams", limits.maxStreams());
+        limit(registry, "event_streams_per_caller", limits.maxStreamsPerCaller());
+        limit(registry, "password_checks", AccessService.MAX_CONCURRENT_VERIFICATIONS);
+        Gauge.builder("innolicense.http.connections", connections, NetworkConnectionLimit::getNetworkConnectionCount)
+                .description("Open TCP connections")
+                .register(registry);
+        Gauge.builder("innolicense.http.requests.in.flight", fastPath, SeatFastPath::requestsInFlight)
+                .description("Requests that left the seat fast path and are running now")
+                .register(registry);
+        Gauge.builder("innolicense.events.streams", services.events(), LiveEvents::openStreams)
+                .description("Live-event streams open now")
+                .register(registry);
+        Gauge.builder("innolicense.login.password.checks", services.access(), AccessService::passwordChecksInProgress)
+                .description("Passwords being checked now")
+                .register(registry);
+        Gauge.builder("innolicense.login.locked", services.access(), AccessService::lockedLoginCounters)
+                .description("Login throttle counters (user and address, or address) locked now")
+                .register(registry);
+        FunctionCounter.builder("innolicense.http.header.deadline.cut", headers, HeaderDeadline::cut)
+                .description("Connections closed because a request's headers took longer than the deadline")
+                .register(registry);
+    }
+
+    private static void limit(MeterRegistry registry, String name, double value) {
+        Gauge.builder("innolicense.limit", () -> value)
+                .tag("limit", name)
+                .description("A bound the server keeps (docs/operations.md)")
+                .register(registry);
     }
 
     private Set<ApiRole> roles(HandlerType method, String path) {
@@ -148,11 +198,19 @@ public final class HttpApi {
                 roles(HandlerType.PUT, PREFIX + "/seats/{agentId}"),
                 roles(HandlerType.DELETE, PREFIX + "/seats/{agentId}"),
                 services.metrics(),
-                cookie);
+                cookie,
+                limits.maxRequestsInFlight());
         QueuedThreadPool jettyThreads = new SeatFastPath.ThreadPool(JETTY_MAX_THREADS, JETTY_MIN_THREADS);
         jettyThreads.setName("innolicense-jetty");
         config.jetty.threadPool = jettyThreads;
-        config.jetty.modifyServer(server -> server.insertHandler(fastPath));
+        config.jetty.modifyServer(server -> {
+            server.insertHandler(fastPath);
+            NetworkConnectionLimit connections = new NetworkConnectionLimit(limits.maxConnections(), server);
+            server.addBean(connections);
+            HeaderDeadline headers = new HeaderDeadline(server, limits.headerDeadline());
+            server.addBean(headers);
+            registerLimits(fastPath, connections, headers);
+        });
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.http.maxRequestSize = Json.MAX_BODY_BYTES;

@@ -76,7 +76,9 @@ public final class LiveEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
     private static final Message CLOSE = new Message("close", "");
     private static final String EVENT_STREAM = "text/event-stream";
+    private static final String STREAM_SLOT = "innolicense.stream-slot";
 
+    private final StreamQuota quota;
     private final UsageTracker usage;
     private final Sessions sessions;
     private final AccessService access;
@@ -120,6 +122,19 @@ public final class LiveEvents implements AutoCloseable {
      * @param access tells whether an API token is still valid
      */
     public LiveEvents(UsageTracker usage, Sessions sessions, AccessService access) {
+        this(usage, sessions, access, HttpLimits.DEFAULT);
+    }
+
+    /**
+     * Creates the events with caps on the streams; {@link #start()} starts publishing.
+     *
+     * @param usage tells the live usage
+     * @param sessions tells whether a browser's session still lasts
+     * @param access tells whether an API token is still valid
+     * @param limits the most streams per caller and in total
+     */
+    public LiveEvents(UsageTracker usage, Sessions sessions, AccessService access, HttpLimits limits) {
+        this.quota = new StreamQuota(limits.maxStreamsPerCaller(), limits.maxStreams());
         this.usage = Objects.requireNonNull(usage, "usage");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.access = Objects.requireNonNull(access, "access");
@@ -244,11 +259,28 @@ public final class LiveEvents implements AutoCloseable {
             throw ProblemType.NOT_ACCEPTABLE.problem("this route answers a stream of server-sent events; send the"
                     + " header 'Accept: " + EVENT_STREAM + "' (a browser's EventSource does)");
         }
-        streams.handle(ctx);
+        Principal caller = Authenticator.principal(ctx);
+        String key = caller.kind() + ":" + caller.id();
+        StreamQuota.Slot slot = quota.open(key)
+                .orElseThrow(() -> ProblemType.STREAM_LIMIT_REACHED.problem(
+                        quota.refusal(key), Map.of("limit", quota.perCaller(), "total", quota.total())));
+        ctx.attribute(STREAM_SLOT, slot);
+        try {
+            streams.handle(ctx);
+        } catch (Exception | Error e) {
+            slot.close();
+            throw e;
+        }
+    }
+
+    /** How many streams are open now. */
+    public int openStreams() {
+        return quota.openStreams();
     }
 
     /** One stream: runs on the request's own thread for as long as the stream lasts. */
     void subscribe(SseClient client) {
+        StreamQuota.Slot slot = client.ctx().attribute(STREAM_SLOT);
         openStreams.incrementAndGet();
         try {
             Context ctx = client.ctx();
@@ -271,6 +303,9 @@ public final class LiveEvents implements AutoCloseable {
                 client.close();
             }
         } finally {
+            if (slot != null) {
+                slot.close();
+            }
             synchronized (openStreams) {
                 openStreams.decrementAndGet();
                 openStreams.notifyAll();

@@ -18,6 +18,10 @@ public enum ProblemType {
     AUTHENTICATION_REQUIRED("authentication-required", 401, "Authentication required"),
     /** The bearer token is unknown or revoked, or the session cookie names no live session. */
     INVALID_CREDENTIALS("invalid-credentials", 401, "Invalid credentials"),
+    /** The bearer token has expired; create a new one. */
+    TOKEN_EXPIRED("token-expired", 401, "Token expired"),
+    /** A claim through an ACD token bound to a node names another node. */
+    NODE_MISMATCH("node-mismatch", 403, "Node not allowed for this token"),
     /** The caller is authenticated but its role may not use this route. */
     ROLE_NOT_ALLOWED("role-not-allowed", 403, "Role not allowed"),
     /** A write with a session cookie lacks the {@code X-CSRF-Token} header of its session. */
@@ -52,6 +56,8 @@ public enum ProblemType {
     LICENSE_KEY_REJECTED("license-key-rejected", 422, "License key rejected"),
     /** Too many failed logins; retry after the {@code Retry-After} header. */
     LOGIN_THROTTLED("login-throttled", 429, "Too many failed logins"),
+    /** The caller, or the whole server, has as many live-event streams open as allowed; close one first. */
+    STREAM_LIMIT_REACHED("stream-limit-reached", 429, "Too many event streams"),
     /** Any other error with a status Javalin or Jetty chose. */
     HTTP_ERROR("http-error", 400, "Request failed"),
     /** A fault in the server; the detail has no internals and the log has the trace. */
@@ -63,7 +69,11 @@ public enum ProblemType {
      */
     STORE_UNAVAILABLE("store-unavailable", 503, "Seat store unavailable"),
     /** A readiness check failed, or the server has not finished starting or is stopping; {@code checks} says which. */
-    NOT_READY("not-ready", 503, "Not ready");
+    NOT_READY("not-ready", 503, "Not ready"),
+    /** As many requests as the server runs at once are running; retry after {@code Retry-After}. */
+    SERVER_BUSY("server-busy", 503, "Server busy"),
+    /** As many passwords as the server checks at once are being checked; retry after {@code Retry-After}. */
+    LOGIN_BUSY("login-busy", 503, "Too many logins at once");
 
     /** The base of every problem type URI. */
     public static final String BASE = "https://innoacd.anycontact.com/problems/";

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -73,6 +75,9 @@ final class SeatFastPath extends Handler.Wrapper {
     private final SessionCookie transport;
     private final ExecutorService slow = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("innolicense-http-", 0).factory());
+    private final int maxInFlight;
+    private final Semaphore inFlight;
+    private final Counter busy;
 
     SeatFastPath(
             SeatLedger ledger,
@@ -84,7 +89,8 @@ final class SeatFastPath extends Handler.Wrapper {
             Set<ApiRole> claimRoles,
             Set<ApiRole> releaseRoles,
             MeterRegistry registry,
-            SessionCookie transport) {
+            SessionCookie transport,
+            int maxRequestsInFlight) {
         this.ledger = ledger;
         this.access = access;
         this.routes = routes;
@@ -94,6 +100,11 @@ final class SeatFastPath extends Handler.Wrapper {
         this.claimRoles = Set.copyOf(claimRoles);
         this.releaseRoles = Set.copyOf(releaseRoles);
         this.transport = transport;
+        this.maxInFlight = maxRequestsInFlight;
+        this.inFlight = new Semaphore(maxRequestsInFlight);
+        this.busy = Counter.builder("innolicense.http.busy")
+                .description("Requests answered 503 server-busy because as many as allowed were running already")
+                .register(registry);
         this.answered = Counter.builder("innolicense.http.seat.fast")
                 .description("Seat calls answered by the fast path, without a request thread; the others went to"
                         + " the API's routes")
@@ -132,7 +143,12 @@ final class SeatFastPath extends Handler.Wrapper {
             return dispatch(request, response, callback);
         }
         if (length == 0) {
-            claim(new ClaimRequest(agent, null, null), caller, response, callback, started);
+            claim(
+                    new ClaimRequest(agent, access.boundNode(caller).orElse(null), null),
+                    caller,
+                    response,
+                    callback,
+                    started);
             return true;
         }
         readBody(new Body(request, response, callback, agent, caller, (int) length, started));
@@ -185,8 +201,9 @@ final class SeatFastPath extends Handler.Wrapper {
             if (failed || last || body.read().size() >= body.length()) {
                 byte[] whole = body.read().toByteArray();
                 boolean json = Json.isJson(body.request().getHeaders().get(HttpHeader.CONTENT_TYPE));
-                ClaimRequest parsed =
-                        !failed && json && whole.length == body.length() ? claimRequest(body.agent(), whole) : null;
+                ClaimRequest parsed = !failed && json && whole.length == body.length()
+                        ? bound(claimRequest(body.agent(), whole), body.caller())
+                        : null;
                 if (parsed == null) {
                     dispatch(new Replayed(body.request(), whole, last), body.response(), body.callback());
                 } else {
@@ -204,8 +221,10 @@ final class SeatFastPath extends Handler.Wrapper {
                 return;
             }
             switch (result) {
-                case ClaimResult.Claimed claimed ->
+                case ClaimResult.Claimed claimed -> {
+                    routes.claimed(caller);
                     answer("PUT", 201, json.bytes(routes.grant(claimed.lease())), response, callback, started);
+                }
                 case ClaimResult.Renewed renewed ->
                     answer("PUT", 200, json.bytes(routes.grant(renewed.lease())), response, callback, started);
                 case ClaimResult.Denied denied -> refused(request.agent(), result, caller, response, callback, started);
@@ -340,14 +359,74 @@ final class SeatFastPath extends Handler.Wrapper {
         }
     }
 
-    /** Hands the request to the Javalin application on a virtual thread, where it may block. */
+    /**
+     * The claim with the node its caller's token is bound to filled in, or {@code null} (for the route to refuse)
+     * when it names another node.
+     */
+    private ClaimRequest bound(ClaimRequest parsed, Principal caller) {
+        if (parsed == null || routes.carriesNode(caller, parsed.node())) {
+            return parsed;
+        }
+        if (parsed.node() != null) {
+            return null;
+        }
+        return new ClaimRequest(parsed.agent(), access.boundNode(caller).orElseThrow(), parsed.station());
+    }
+
+    /**
+     * Hands the request to the Javalin application on a virtual thread, where it may block; or, when {@code
+     * maxRequestsInFlight} run already, answers 503 {@code server-busy} at once on this thread.
+     */
     private boolean dispatch(Request request, Response response, Callback callback) {
-        offload(response, callback, () -> {
-            if (!super.handle(request, response, callback)) {
-                Response.writeError(request, response, callback, 404);
+        if (!inFlight.tryAcquire()) {
+            busy(response, callback);
+            return true;
+        }
+        Callback releasing = new Callback.Nested(callback) {
+            private final AtomicBoolean released = new AtomicBoolean();
+
+            @Override
+            public void succeeded() {
+                release();
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                release();
+                super.failed(failure);
+            }
+
+            private void release() {
+                if (released.compareAndSet(false, true)) {
+                    inFlight.release();
+                }
+            }
+        };
+        offload(response, releasing, () -> {
+            if (!super.handle(request, response, releasing)) {
+                Response.writeError(request, response, releasing, 404);
             }
         });
         return true;
+    }
+
+    /** How many requests that left the fast path are running now. */
+    int requestsInFlight() {
+        return maxInFlight - inFlight.availablePermits();
+    }
+
+    private void busy(Response response, Callback callback) {
+        busy.increment();
+        Problems.Rendered rendered = problems.render(ProblemType.SERVER_BUSY
+                .problem("the server is handling as many requests as it allows at once (" + maxInFlight
+                        + "); try again in 1 s")
+                .withHeader("Retry-After", "1"));
+        rendered.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        response.setStatus(rendered.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.MEDIA_TYPE + ";charset=utf-8");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, rendered.body().length);
+        response.write(true, ByteBuffer.wrap(rendered.body()), callback);
     }
 
     private void offload(Response response, Callback callback, Work work) {

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.http;
 
+import com.anycontact.innolicense.access.AccessService;
 import com.anycontact.innolicense.access.Principal;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
@@ -13,6 +14,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The ACD's seat API: claim or renew, release, and the supervisors' list of leases. */
 final class SeatRoutes {
@@ -39,12 +41,14 @@ final class SeatRoutes {
     record SeatsView(int capacity, int inUse, List<LeaseView> leases) {}
 
     private final SeatLedger ledger;
+    private final AccessService access;
     private final AuditLog audit;
     private final InstantSource clock;
     private final Json json;
 
-    SeatRoutes(SeatLedger ledger, AuditLog audit, InstantSource clock, Json json) {
+    SeatRoutes(SeatLedger ledger, AccessService access, AuditLog audit, InstantSource clock, Json json) {
         this.ledger = ledger;
+        this.access = access;
         this.audit = audit;
         this.clock = clock;
         this.json = json;
@@ -55,13 +59,46 @@ final class SeatRoutes {
         ClaimBody body = json.readOptional(ctx, ClaimBody.class).orElse(new ClaimBody(null, null));
         requireLabel("node", body.node());
         requireLabel("station", body.station());
-        ClaimResult result = ledger.claim(new ClaimRequest(agent, body.node(), body.station()));
+        Principal caller = Authenticator.principal(ctx);
+        String node = node(caller, body.node());
+        ClaimResult result = ledger.claim(new ClaimRequest(agent, node, body.station()));
         switch (result) {
-            case ClaimResult.Claimed claimed -> json.write(ctx, 201, grant(claimed.lease()));
+            case ClaimResult.Claimed claimed -> {
+                access.countClaim(caller);
+                json.write(ctx, 201, grant(claimed.lease()));
+            }
             case ClaimResult.Renewed renewed -> json.write(ctx, 200, grant(renewed.lease()));
             case ClaimResult.Denied denied -> throw refused(agent, result, Authenticator.principal(ctx));
             case ClaimResult.CapacityReduced reduced -> throw refused(agent, result, Authenticator.principal(ctx));
         }
+    }
+
+    /**
+     * The node a claim carries: the node its ACD token is bound to (a claim naming another is refused with 403
+     * {@code node-mismatch}), else the one the body names.
+     */
+    String node(Principal caller, String named) {
+        Optional<String> bound = access.boundNode(caller);
+        if (bound.isEmpty()) {
+            return named;
+        }
+        if (named != null && !named.equals(bound.get())) {
+            throw ProblemType.NODE_MISMATCH.problem(
+                    "this ACD token is bound to node '" + bound.get() + "' and cannot claim for node '" + named + "'",
+                    Map.of("node", bound.get()));
+        }
+        return bound.get();
+    }
+
+    /** Whether a claim through this caller naming this node is taken as it is: not bound elsewhere. */
+    boolean carriesNode(Principal caller, String named) {
+        Optional<String> bound = access.boundNode(caller);
+        return bound.isEmpty() || bound.get().equals(named);
+    }
+
+    /** Counts a seat claimed through the caller's token. */
+    void claimed(Principal caller) {
+        access.countClaim(caller);
     }
 
     /**

@@ -25,15 +25,28 @@ final class SessionCookie {
     static final String SECURE_NAME = "__Host-" + NAME;
 
     private final boolean secureCookies;
+    private final TrustedProxies proxies;
 
     /** @param secureCookies whether the server is reached over TLS whatever the request says */
     SessionCookie(boolean secureCookies) {
-        this.secureCookies = secureCookies;
+        this(secureCookies, TrustedProxies.none());
     }
 
-    /** Whether this request came over TLS, as configured or as seen: decides the cookie and HSTS. */
+    /**
+     * @param secureCookies whether the server is reached over TLS whatever the request says
+     * @param proxies the reverse proxies whose {@code X-Forwarded-Proto} / {@code Forwarded: proto=} is believed
+     */
+    SessionCookie(boolean secureCookies, TrustedProxies proxies) {
+        this.secureCookies = secureCookies;
+        this.proxies = proxies;
+    }
+
+    /**
+     * Whether this request came over TLS, as configured or as seen (directly, or as a trusted proxy says): decides
+     * the cookie and HSTS.
+     */
     boolean isSecure(Context ctx) {
-        return secureCookies || "https".equalsIgnoreCase(ctx.scheme());
+        return secureCookies || proxies.isSecure(ctx);
     }
 
     /** Whether a request answered outside Javalin ({@link SeatFastPath}) came over TLS, as configured or as seen. */

@@ -37,6 +37,7 @@ final class SessionRoutes {
     private final InstantSource clock;
     private final Json json;
     private final SessionCookie cookie;
+    private final TrustedProxies proxies;
 
     SessionRoutes(ApiServices services, Json json, SessionCookie cookie) {
         this.access = services.access();
@@ -45,6 +46,7 @@ final class SessionRoutes {
         this.clock = services.clock();
         this.json = json;
         this.cookie = cookie;
+        this.proxies = services.proxies();
     }
 
     void login(Context ctx) {
@@ -56,16 +58,17 @@ final class SessionRoutes {
         if (body.password() == null || body.password().isEmpty()) {
             throw Json.invalid("password", "field 'password' is required");
         }
+        String client = proxies.clientAddress(ctx);
         char[] password = body.password().toCharArray();
         LoginResult result;
         try {
-            result = access.login(body.username(), password, ctx.ip());
+            result = access.login(body.username(), password, client);
         } finally {
             Arrays.fill(password, '\0');
         }
         switch (result) {
             case LoginResult.LoggedIn loggedIn -> {
-                Session session = sessions.create(loggedIn.principal(), ctx.ip());
+                Session session = sessions.create(loggedIn.principal(), client);
                 cookie.set(ctx, session.id());
                 json.write(ctx, 200, view(loggedIn.principal(), Optional.of(session)));
             }
@@ -79,6 +82,12 @@ final class SessionRoutes {
                                 Map.of("retryAfterSeconds", seconds))
                         .withHeader("Retry-After", Long.toString(seconds));
             }
+            case LoginResult.Busy busy ->
+                throw ProblemType.LOGIN_BUSY
+                        .problem(
+                                "the server is checking as many passwords as it can at once; try again in 1 s",
+                                Map.of("retryAfterSeconds", 1))
+                        .withHeader("Retry-After", "1");
         }
     }
 
@@ -90,7 +99,7 @@ final class SessionRoutes {
                     clock.instant(),
                     session.principal().auditName(),
                     AuditEvent.Type.LOGOUT,
-                    "session ended from " + ctx.ip());
+                    "session ended from " + proxies.clientAddress(ctx));
         });
         ctx.status(204);
     }

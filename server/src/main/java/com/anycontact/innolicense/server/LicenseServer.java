@@ -11,6 +11,7 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.http.ApiServices;
 import com.anycontact.innolicense.http.HealthCheck;
 import com.anycontact.innolicense.http.HttpApi;
+import com.anycontact.innolicense.http.HttpLimits;
 import com.anycontact.innolicense.http.LiveEvents;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
 import com.anycontact.innolicense.license.IgnoredLicense;
@@ -32,11 +33,15 @@ import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.time.SteadyClock;
 import com.anycontact.innolicense.time.Ticker;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +84,9 @@ import org.slf4j.LoggerFactory;
  * has finished and {@link #close()} not begun.
  */
 public final class LicenseServer implements AutoCloseable {
+
+    /** The file in the data directory that a generated first-start password of {@code admin} is written to. */
+    public static final String GENERATED_PASSWORD_FILE = "admin-password";
 
     /** How far the system clock may step from trusted time and still be followed; beyond, it is a jump. */
     static final Duration CLOCK_JUMP_TOLERANCE = Duration.ofMinutes(1);
@@ -127,6 +135,7 @@ public final class LicenseServer implements AutoCloseable {
             Ticker ticker,
             PrintStream console,
             List<VendorPublicKey> productionKeys,
+            HttpLimits limits,
             UnaryOperator<SeatStore> seatStoreSeam) {
         this.config = config;
         this.openedAtNanos = System.nanoTime();
@@ -172,13 +181,10 @@ public final class LicenseServer implements AutoCloseable {
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             this.access = new AccessService(
-                    stores.users(), stores.tokens(), new Argon2PasswordHasher(), steadyClock, auditSink(audit));
+                    stores.users(), stores.tokens(), new Argon2PasswordHasher(), steadyClock, auditSink(audit), ticker);
             switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
                 case Bootstrap.Done done -> {
-                    done.generatedPassword()
-                            .ifPresent(password -> console.println("Created user 'admin' with the password "
-                                    + password + " (shown only this once; set INNOLICENSE_ADMIN_PASSWORD before"
-                                    + " the first start to choose it)"));
+                    done.generatedPassword().ifPresent(password -> announceGeneratedPassword(password, console));
                     if (done.tokenCreated() && !done.adminCreated()) {
                         LOG.warn("created an admin API token named 'bootstrap' from INNOLICENSE_BOOTSTRAP_TOKEN on a"
                                 + " later start (audited as TOKEN_CREATED by bootstrap): the recovery path; revoke"
@@ -189,25 +195,29 @@ public final class LicenseServer implements AutoCloseable {
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
             this.sessions = new Sessions(steadyClock);
-            this.events = new LiveEvents(usage, sessions, access);
-            this.api = new HttpApi(new ApiServices(
-                    licenses,
-                    ledger,
-                    access,
-                    sessions,
-                    audit,
-                    trustedClock,
-                    config.secureCookies(),
-                    metrics.registry(),
-                    List.of(
-                            new HealthCheck("database", () -> ledger.inUse() >= 0),
-                            new HealthCheck("started", () -> started),
-                            new HealthCheck(
-                                    "seat-writes",
-                                    () -> stores.seatWritesUnavailableFor().isZero()),
-                            HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
-                    usage,
-                    events));
+            this.events = new LiveEvents(usage, sessions, access, limits);
+            this.api = new HttpApi(
+                    new ApiServices(
+                            licenses,
+                            ledger,
+                            access,
+                            sessions,
+                            audit,
+                            trustedClock,
+                            config.secureCookies(),
+                            config.trustedProxies(),
+                            metrics.registry(),
+                            List.of(
+                                    new HealthCheck("database", () -> ledger.inUse() >= 0),
+                                    new HealthCheck("started", () -> started),
+                                    new HealthCheck(
+                                            "seat-writes",
+                                            () -> stores.seatWritesUnavailableFor()
+                                                    .isZero()),
+                                    HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
+                            usage,
+                            events),
+                    limits);
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
@@ -228,7 +238,7 @@ public final class LicenseServer implements AutoCloseable {
      * @param console where a generated admin password is printed, once, at first start
      */
     public static LicenseServer open(ServerConfig config, InstantSource clock, Ticker ticker, PrintStream console) {
-        return open(config, clock, ticker, console, BuiltInTrust.production());
+        return open(config, clock, ticker, console, BuiltInTrust.production(), HttpLimits.DEFAULT);
     }
 
     /**
@@ -240,12 +250,29 @@ public final class LicenseServer implements AutoCloseable {
             Ticker ticker,
             PrintStream console,
             List<VendorPublicKey> productionKeys) {
+        return open(config, clock, ticker, console, productionKeys, HttpLimits.DEFAULT);
+    }
+
+    /** {@link #open(ServerConfig, InstantSource, Ticker, PrintStream)} within other limits, for tests. */
+    static LicenseServer open(
+            ServerConfig config, InstantSource clock, Ticker ticker, PrintStream console, HttpLimits limits) {
+        return open(config, clock, ticker, console, BuiltInTrust.production(), limits);
+    }
+
+    private static LicenseServer open(
+            ServerConfig config,
+            InstantSource clock,
+            Ticker ticker,
+            PrintStream console,
+            List<VendorPublicKey> productionKeys,
+            HttpLimits limits) {
         return new LicenseServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(ticker, "ticker"),
                 Objects.requireNonNull(console, "console"),
                 List.copyOf(productionKeys),
+                Objects.requireNonNull(limits, "limits"),
                 UnaryOperator.identity());
     }
 
@@ -263,6 +290,7 @@ public final class LicenseServer implements AutoCloseable {
                 Ticker.system(),
                 Objects.requireNonNull(console, "console"),
                 BuiltInTrust.production(),
+                HttpLimits.DEFAULT,
                 Objects.requireNonNull(seatStoreSeam, "seatStoreSeam"));
     }
 
@@ -317,6 +345,7 @@ public final class LicenseServer implements AutoCloseable {
                 trust.mode(),
                 stores.location(),
                 millis);
+        stores.warnings().forEach(warning -> LOG.warn("{}", warning));
         if (trust.mode() == TrustMode.DEVELOPMENT) {
             String keys = developmentKeyList(trust);
             LOG.warn(
@@ -497,6 +526,26 @@ public final class LicenseServer implements AutoCloseable {
             if (port >= 0) {
                 LOG.info("innolicense server on port {} stopped", port);
             }
+        }
+    }
+
+    /**
+     * Writes the generated password of {@code admin} to {@link #GENERATED_PASSWORD_FILE} in the data directory,
+     * readable only by the owner, and says where on the console; the password itself goes to no log. Only when
+     * the file cannot be written is the password printed instead, since it would be lost otherwise.
+     */
+    private void announceGeneratedPassword(String password, PrintStream console) {
+        Path file = config.dataDirectory().resolve(GENERATED_PASSWORD_FILE).toAbsolutePath();
+        try {
+            Files.deleteIfExists(file);
+            PrivateFiles.writeNew(file, password + System.lineSeparator());
+            console.println("Created user 'admin' with a generated password, written to " + file
+                    + " (readable only by this user). Sign in as admin, change the password, then delete the file."
+                    + " Set " + ServerConfigLoader.Setting.ADMIN_PASSWORD.variable() + "_FILE before the first"
+                    + " start to choose it.");
+        } catch (IOException e) {
+            console.println("Created user 'admin' with the password " + password + " (shown only this once: " + file
+                    + " could not be written: " + e.getMessage() + ")");
         }
     }
 

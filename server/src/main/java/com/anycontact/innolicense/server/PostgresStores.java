@@ -19,6 +19,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -95,6 +96,11 @@ final class PostgresStores implements Stores {
                 return Optional.empty();
             }
         };
+    }
+
+    @Override
+    public List<String> warnings() {
+        return List.of();
     }
 
     @Override

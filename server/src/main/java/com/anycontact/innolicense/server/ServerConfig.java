@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.Optional;
  * @param retention how long denials and audit events are kept
  * @param database the cluster database in PostgreSQL that keeps all data instead of the data directory, or
  *     empty for the embedded SQLite database
+ * @param trustedProxies the reverse proxies whose forwarding headers are believed ({@code --trusted-proxy})
  */
 public record ServerConfig(
         String host,
@@ -35,7 +37,8 @@ public record ServerConfig(
         Optional<String> bootstrapToken,
         boolean secureCookies,
         Retention retention,
-        Optional<PostgresUrl> database) {
+        Optional<PostgresUrl> database,
+        TrustedProxies trustedProxies) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -97,7 +100,8 @@ public record ServerConfig(
                 bootstrapToken,
                 secureCookies,
                 Retention.DEFAULT,
-                Optional.empty());
+                Optional.empty(),
+                TrustedProxies.none());
     }
 
     /** Checks the ranges; {@link ServerConfigLoader} reports the same rules as readable errors. */
@@ -116,6 +120,7 @@ public record ServerConfig(
         Objects.requireNonNull(bootstrapToken, "bootstrapToken");
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
     /**
@@ -133,7 +138,8 @@ public record ServerConfig(
                 Optional.empty(),
                 false,
                 Retention.DEFAULT,
-                Optional.empty());
+                Optional.empty(),
+                TrustedProxies.none());
     }
 
     /** This configuration with another lease TTL. */
@@ -148,7 +154,8 @@ public record ServerConfig(
                 bootstrapToken,
                 secureCookies,
                 retention,
-                database);
+                database,
+                trustedProxies);
     }
 
     /** This configuration with another retention. */
@@ -163,7 +170,8 @@ public record ServerConfig(
                 bootstrapToken,
                 secureCookies,
                 newRetention,
-                database);
+                database,
+                trustedProxies);
     }
 
     /** This configuration with a first-start admin password and bootstrap token. */
@@ -178,7 +186,8 @@ public record ServerConfig(
                 token,
                 secureCookies,
                 retention,
-                database);
+                database,
+                trustedProxies);
     }
 
     /** This configuration keeping all data in the given cluster database. */
@@ -193,7 +202,24 @@ public record ServerConfig(
                 bootstrapToken,
                 secureCookies,
                 retention,
-                Optional.of(url));
+                Optional.of(url),
+                trustedProxies);
+    }
+
+    /** This configuration with other trusted proxies. */
+    public ServerConfig withTrustedProxies(TrustedProxies proxies) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                retention,
+                database,
+                proxies);
     }
 
     /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
@@ -208,7 +234,8 @@ public record ServerConfig(
                 bootstrapToken,
                 secure,
                 retention,
-                database);
+                database,
+                trustedProxies);
     }
 
     /** Never shows the secrets. */
@@ -221,6 +248,6 @@ public record ServerConfig(
                 + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
                 + ", retention=" + retention + ", database="
                 + database.map(PostgresUrl::display).orElse("(none)")
-                + "]";
+                + ", trustedProxies=" + trustedProxies + "]";
     }
 }

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
@@ -65,7 +66,9 @@ public final class ServerConfigLoader {
         /** The cluster database in PostgreSQL; its variable is {@code INNOLICENSE_DATABASE_URL}. */
         DATABASE("database", true, "INNOLICENSE_DATABASE_URL"),
         /** The cluster database's password, when not in its URL; never a flag. */
-        DATABASE_PASSWORD("database-password", false);
+        DATABASE_PASSWORD("database-password", false),
+        /** Reverse proxies whose forwarding headers are believed; several allowed. */
+        TRUSTED_PROXY("trusted-proxy", true);
 
         private final String key;
         private final boolean hasFlag;
@@ -89,6 +92,14 @@ public final class ServerConfigLoader {
         /** The environment variable, e.g. {@code INNOLICENSE_LEASE_TTL}. */
         public String variable() {
             return variable;
+        }
+
+        /**
+         * The environment variable naming a file that holds a secret, e.g. {@code INNOLICENSE_ADMIN_PASSWORD_FILE}
+         * (for Docker and systemd credentials); only the secrets have one.
+         */
+        public String fileVariable() {
+            return variable() + "_FILE";
         }
 
         /** The command-line flag, e.g. {@code --lease-ttl}, or empty for the secrets, which have none. */
@@ -155,7 +166,8 @@ public final class ServerConfigLoader {
      * Loads the configuration.
      *
      * @param flags the values given on the command line; a setting absent or mapped to an empty list was not
-     *     given. Only {@link Setting#DEVELOPMENT_TRUST} and {@link Setting#LOG_LEVEL} may have several values.
+     *     given. Only {@link Setting#DEVELOPMENT_TRUST}, {@link Setting#LOG_LEVEL} and {@link
+     *     Setting#TRUSTED_PROXY} may have several values.
      * @param environment the process environment
      * @param configFile the properties file named by {@code --config}, if any
      */
@@ -188,6 +200,7 @@ public final class ServerConfigLoader {
                 value(Setting.DATABASE_PASSWORD).map(v -> secret(Setting.DATABASE_PASSWORD, v));
         Optional<PostgresUrl> database = value(Setting.DATABASE).flatMap(v -> database(v, databasePassword));
         LogSettings logging = logging();
+        TrustedProxies proxies = trustedProxies();
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
@@ -202,7 +215,8 @@ public final class ServerConfigLoader {
                         bootstrapToken,
                         secureCookies,
                         new ServerConfig.Retention(denialRetention, auditRetention),
-                        database),
+                        database,
+                        proxies),
                 logging);
     }
 
@@ -273,10 +287,39 @@ public final class ServerConfigLoader {
             return Optional.of(new Value(String.join(",", given), setting.flag().orElse(setting.fileKey()), null));
         }
         String variable = environment.get(setting.variable());
+        if (!setting.hasFlag) {
+            String fileVariable = setting.fileVariable();
+            String secretFile = environment.get(fileVariable);
+            if (secretFile != null && variable != null) {
+                problems.add(setting.fileKey() + ": both " + setting.variable() + " and " + fileVariable
+                        + " are set; set only one");
+                return Optional.empty();
+            }
+            if (secretFile != null) {
+                return readSecretFile(setting, secretFile);
+            }
+        }
         if (variable != null) {
             return Optional.of(new Value(variable.strip(), setting.variable(), null));
         }
         return Optional.ofNullable(fileValues.get(setting));
+    }
+
+    /** The secret in the file named by {@code INNOLICENSE_…_FILE}, without its trailing line break. */
+    private Optional<Value> readSecretFile(Setting setting, String name) {
+        String source = setting.fileVariable() + " (" + name + ")";
+        try {
+            String text = Files.readString(Path.of(name), StandardCharsets.UTF_8);
+            return Optional.of(new Value(text.strip(), source, null));
+        } catch (NoSuchFileException e) {
+            problems.add(setting.fileKey() + " (from " + setting.fileVariable() + "): " + name + ": no such file");
+        } catch (MalformedInputException e) {
+            problems.add(setting.fileKey() + " (from " + setting.fileVariable() + "): " + name + " is not UTF-8 text");
+        } catch (IOException | InvalidPathException e) {
+            problems.add(setting.fileKey() + " (from " + setting.fileVariable() + "): cannot read " + name + ": "
+                    + e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private String host(Value value) {
@@ -353,6 +396,30 @@ public final class ServerConfigLoader {
             problems.add(Setting.DATABASE.fileKey() + " (from " + value.source() + "): " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private TrustedProxies trustedProxies() {
+        Optional<Value> value = value(Setting.TRUSTED_PROXY);
+        if (value.isEmpty()) {
+            return TrustedProxies.none();
+        }
+        List<String> given =
+                flags.getOrDefault(Setting.TRUSTED_PROXY, List.of()).isEmpty()
+                        ? Arrays.asList(LIST_SEPARATOR.split(value.get().text()))
+                        : flags.get(Setting.TRUSTED_PROXY);
+        List<String> blocks = new ArrayList<>();
+        for (String block : given) {
+            if (block.isBlank()) {
+                continue;
+            }
+            if (TrustedProxies.isValid(block)) {
+                blocks.add(block.strip());
+            } else {
+                problems.add(Setting.TRUSTED_PROXY.fileKey() + " (from "
+                        + value.get().source() + "): '" + block.strip() + "' is not " + TrustedProxies.RULE);
+            }
+        }
+        return TrustedProxies.of(blocks);
     }
 
     /**

@@ -19,6 +19,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** The embedded stores: one SQLite file in the data directory, seats in the {@link JournaledSeatStore}. */
@@ -98,6 +99,11 @@ final class SqliteStores implements Stores {
                 return retention.archiveAudit(before, archiveDirectory);
             }
         };
+    }
+
+    @Override
+    public List<String> warnings() {
+        return database.permissionWarnings();
     }
 
     @Override

@@ -10,6 +10,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -68,6 +69,9 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
 
     /** Deletes old denials and archives old audit events, as the retention settings say. */
     Retention retention();
+
+    /** What the operator should be warned of at startup, e.g. data files that other local users can read. */
+    List<String> warnings();
 
     /** Where the data is, for the startup line: {@code data /var/lib/innolicense} or {@code database postgresql://…}. */
     String location();

@@ -157,6 +157,37 @@ class AdminCommandsTest {
     }
 
     @Test
+    void tokenCreate_withExpiryAndNode_isShownInTheList() {
+        CliRunner.Result created = cli.run(
+                "admin",
+                "token",
+                "create",
+                "--name",
+                "acd-node-1",
+                "--role",
+                "ACD",
+                "--expires",
+                "90d",
+                "--node",
+                "acd-1");
+        CliRunner.Result listed = cli.run("admin", "token", "list");
+        CliRunner.Result wrong =
+                cli.run("admin", "token", "create", "--name", "x", "--role", "ACD", "--expires", "soon");
+
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        assertThat(created.err()).contains("expiring 2027-02-18T09:30:00Z, bound to node acd-1");
+        assertThat(listed.out()).contains("EXPIRES", "NODE", "CLAIMS");
+        assertThat(listed.out()
+                        .lines()
+                        .filter(line -> line.contains("acd-node-1"))
+                        .findFirst()
+                        .orElseThrow())
+                .contains("2027-02-18T09:30:00Z", "acd-1", " 0");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains("--expires 'soon' is not a positive duration");
+    }
+
+    @Test
     void aRefusedToken_exits3AndSaysSo() {
         cli.variables.put("INNOLICENSE_TOKEN", "wrong-token-wrong-token-wrong-token-0000");
 

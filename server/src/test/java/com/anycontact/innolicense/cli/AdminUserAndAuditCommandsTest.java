@@ -48,6 +48,43 @@ class AdminUserAndAuditCommandsTest {
     }
 
     @Test
+    void unlock_liftsTheLoginLockoutOfAUser() {
+        LoginProbe probe = new LoginProbe(cli.variables.get("INNOLICENSE_SERVER"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(probe.login("admin", "wrong password " + i)).isEqualTo(401);
+        }
+        assertThat(probe.login("admin", "a long admin password")).isEqualTo(429);
+
+        CliRunner.Result unlocked = cli.run("admin", "unlock", "admin");
+
+        assertThat(unlocked.exitCode()).as(unlocked.all()).isZero();
+        assertThat(unlocked.err()).contains("Unlocked admin: cleared 1 throttle counter.");
+        assertThat(probe.login("admin", "a long admin password")).isEqualTo(200);
+        assertThat(cli.run("admin", "unlock", "192.0.2.1").err()).contains("Nothing was throttled for 192.0.2.1.");
+    }
+
+    /** Logs in over HTTP and returns the status. */
+    private record LoginProbe(String server) {
+        int login(String username, String password) {
+            try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+                return client.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server + "/api/v1/session"))
+                                        .header("Content-Type", "application/json")
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\": \""
+                                                + username + "\", \"password\": \"" + password + "\"}"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
     void userCreate_takesThePasswordFromTheVariable_andListShowsTheUser() {
         cli.variables.put(UserPasswords.VARIABLE, PASSWORD);
 

@@ -332,7 +332,8 @@ class LicenseServerTest {
     }
 
     @Test
-    void firstStart_withoutAnAdminPassword_printsAGeneratedOneOnce(@TempDir Path other) {
+    void firstStart_withoutAnAdminPassword_writesAGeneratedOneToAPrivateFileAndSaysWhere(@TempDir Path other)
+            throws java.io.IOException {
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, other, List.of(TestVendor.publicKey()));
         java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream second = new java.io.ByteArrayOutputStream();
@@ -342,7 +343,15 @@ class LicenseServerTest {
         LicenseServer.open(config, running.clock, running.clock.ticker(), new java.io.PrintStream(second, true))
                 .close();
 
-        assertThat(first.toString()).contains("Created user 'admin' with the password");
+        Path file = other.resolve(LicenseServer.GENERATED_PASSWORD_FILE);
+        String password = java.nio.file.Files.readString(file).strip();
+        assertThat(password).hasSize(24);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(first.toString())
+                .contains("Created user 'admin' with a generated password, written to " + file.toAbsolutePath())
+                .doesNotContain(password);
         assertThat(second.toString()).isEmpty();
     }
 }

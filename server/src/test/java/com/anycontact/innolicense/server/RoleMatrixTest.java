@@ -224,7 +224,8 @@ class RoleMatrixTest {
         String path = route.path()
                 .replace("{agentId}", "matrix-agent")
                 .replace("{id}", "0000000000000000")
-                .replace("{username}", "no-such-user");
+                .replace("{username}", "no-such-user")
+                .replace("{subject}", "192.0.2.99");
         Map<String, String> headers = new HashMap<>();
         switch (caller.kind()) {
             case ANONYMOUS -> {}

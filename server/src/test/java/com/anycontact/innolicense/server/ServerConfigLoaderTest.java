@@ -2,6 +2,7 @@ package com.anycontact.innolicense.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.server.ServerConfigLoader.Result;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
@@ -149,6 +150,24 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void trustedProxies_comeFromRepeatedFlagsTheVariableOrTheFile() throws IOException {
+        ServerConfig fromFlags = loaded(ServerConfigLoader.load(
+                Map.of(Setting.TRUSTED_PROXY, List.of("10.0.0.0/8", "fd00::/8")), Map.of(), Optional.empty()));
+        ServerConfig fromVariable = loaded(ServerConfigLoader.load(
+                Map.of(), Map.of("INNOLICENSE_TRUSTED_PROXY", "10.0.0.5, 192.0.2.0/24"), Optional.empty()));
+        ServerConfig fromFile =
+                loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.of(file("trusted-proxy=127.0.0.1\n"))));
+
+        assertThat(fromFlags.trustedProxies().blocks()).containsExactly("10.0.0.0/8", "fd00::/8");
+        assertThat(fromVariable.trustedProxies().blocks()).containsExactly("10.0.0.5", "192.0.2.0/24");
+        assertThat(fromFile.trustedProxies().blocks()).containsExactly("127.0.0.1");
+        assertThat(loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()))
+                        .trustedProxies()
+                        .blocks())
+                .isEmpty();
+    }
+
+    @Test
     void retention_defaultsTo400DaysOfDenialsAndEveryAuditEvent_andIsReadFromFlagsAndFile() throws IOException {
         ServerConfig defaults = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()));
         assertThat(defaults.retention()).isEqualTo(ServerConfig.Retention.DEFAULT);
@@ -167,6 +186,53 @@ class ServerConfigLoaderTest {
                         .retention()
                         .audit())
                 .isEmpty();
+    }
+
+    @Test
+    void trustedProxy_thatIsNoAddressOrBlock_isAProblemNamingIt() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.TRUSTED_PROXY, List.of("proxy.example.org", "10.0.0.0/33")),
+                Map.of(),
+                Optional.empty()));
+
+        assertThat(problems)
+                .containsExactly(
+                        "trusted-proxy (from --trusted-proxy): 'proxy.example.org' is not " + TrustedProxies.RULE,
+                        "trusted-proxy (from --trusted-proxy): '10.0.0.0/33' is not " + TrustedProxies.RULE);
+    }
+
+    @Test
+    void secrets_comeFromTheFilesNamedByTheFileVariables() throws IOException {
+        Path password = Files.writeString(dir.resolve("password"), "a first start password\n");
+        Path token = Files.writeString(dir.resolve("token"), "t".repeat(40) + "\n");
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(),
+                Map.of(
+                        "INNOLICENSE_ADMIN_PASSWORD_FILE", password.toString(),
+                        "INNOLICENSE_BOOTSTRAP_TOKEN_FILE", token.toString()),
+                Optional.empty()));
+
+        assertThat(config.adminPassword()).contains("a first start password");
+        assertThat(config.bootstrapToken()).contains("t".repeat(40));
+    }
+
+    @Test
+    void secretFileVariable_withAMissingFileOrBesideTheVariable_isAProblem() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(),
+                Map.of(
+                        "INNOLICENSE_ADMIN_PASSWORD_FILE", dir.resolve("absent").toString(),
+                        "INNOLICENSE_BOOTSTRAP_TOKEN_FILE", "x",
+                        "INNOLICENSE_BOOTSTRAP_TOKEN", "y".repeat(40)),
+                Optional.empty()));
+
+        assertThat(problems)
+                .containsExactly(
+                        "admin-password (from INNOLICENSE_ADMIN_PASSWORD_FILE): " + dir.resolve("absent")
+                                + ": no such file",
+                        "bootstrap-token: both INNOLICENSE_BOOTSTRAP_TOKEN and INNOLICENSE_BOOTSTRAP_TOKEN_FILE are"
+                                + " set; set only one");
     }
 
     @Test

@@ -45,6 +45,24 @@ public abstract class TokenStoreContract {
     }
 
     @Test
+    void findBySecretDigest_keepsTheExpiryAndTheNodeBinding() {
+        ApiToken token = new ApiToken(
+                "00000000000000b2",
+                "acd-node-2",
+                Role.ACD,
+                T0,
+                "admin",
+                Optional.empty(),
+                Optional.of(T0.plus(java.time.Duration.ofDays(90))),
+                Optional.of("acd-2"));
+
+        store.create(token, digest("secret-2"));
+
+        assertThat(store.findBySecretDigest(digest("secret-2"))).contains(token);
+        assertThat(store.list()).containsExactly(token);
+    }
+
+    @Test
     void findBySecretDigest_ofUnknownDigest_isEmpty() {
         store.create(token("00000000000000a1", "acd-node-1", Role.ACD, T0), digest("secret-1"));
 

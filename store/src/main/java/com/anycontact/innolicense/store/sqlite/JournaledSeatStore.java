@@ -6,6 +6,7 @@ import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.Denial;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.StoreException;
 import com.anycontact.innolicense.store.StoreUnavailableException;
 import com.anycontact.innolicense.time.Ticker;
@@ -919,6 +920,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         Path path = databaseFile.resolveSibling(databaseFile.getFileName() + "-seats.lock");
         FileChannel channel;
         try {
+            PrivateFiles.createFile(path);
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new StoreException("cannot open the lock file " + path, e);

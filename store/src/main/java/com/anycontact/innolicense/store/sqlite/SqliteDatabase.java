@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.store.sqlite;
 
+import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.StoreException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -60,15 +61,20 @@ public final class SqliteDatabase implements AutoCloseable {
     private final HikariDataSource readers;
     private boolean closed;
 
-    private SqliteDatabase(Path file, Connection writer, HikariDataSource readers) {
+    private final List<String> permissionWarnings;
+
+    private SqliteDatabase(Path file, Connection writer, HikariDataSource readers, List<String> permissionWarnings) {
         this.file = file;
+        this.permissionWarnings = List.copyOf(permissionWarnings);
         this.writer = writer;
         this.readers = readers;
     }
 
     /**
-     * Opens the database in the data directory, creating the directory and the file if needed,
-     * and migrates it to the current schema, backing it up first when it has an older one.
+     * Opens the database in the data directory, creating the directory ({@code 0700}) and the file
+     * ({@code 0600}; SQLite gives its {@code -wal} and {@code -shm} files the same mode) if needed,
+     * and migrates it to the current schema, backing it up first when it has an older one. Existing
+     * files are not changed; {@link #permissionWarnings()} names those that others can read.
      *
      * @throws StoreException when the file cannot be opened, backed up or migrated, or its schema is newer
      *     than this program
@@ -84,17 +90,23 @@ public final class SqliteDatabase implements AutoCloseable {
     static SqliteDatabase open(Path dataDirectory, List<String> extraLocations) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Path file = dataDirectory.resolve(FILE_NAME).toAbsolutePath();
+        List<String> warnings = PrivateFiles.looser(dataDirectory, FILE_NAME);
         try {
-            Files.createDirectories(dataDirectory);
+            PrivateFiles.createDirectory(dataDirectory);
         } catch (IOException e) {
             throw new StoreException("cannot create the data directory " + dataDirectory, e);
+        }
+        try {
+            PrivateFiles.createFile(file);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the database file " + file, e);
         }
         SQLiteDataSource dataSource = dataSource(file);
         migrate(dataSource, file, extraLocations);
         Connection writer = null;
         try {
             writer = dataSource.getConnection();
-            return new SqliteDatabase(file, writer, readerPool(dataSource));
+            return new SqliteDatabase(file, writer, readerPool(dataSource), warnings);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(writer, e);
             throw new StoreException("cannot open the database " + file, e);
@@ -104,6 +116,15 @@ public final class SqliteDatabase implements AutoCloseable {
     /** The database file. */
     public Path file() {
         return file;
+    }
+
+    /**
+     * What was found readable by others when the database was opened: the data directory looser than {@code
+     * 0700}, or one of the database's files looser than {@code 0600}; each names the path. Empty when all is
+     * private, or the file system has no POSIX permissions.
+     */
+    public List<String> permissionWarnings() {
+        return permissionWarnings;
     }
 
     /**

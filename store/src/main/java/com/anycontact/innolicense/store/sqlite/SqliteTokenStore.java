@@ -18,11 +18,11 @@ import java.util.Optional;
  */
 public final class SqliteTokenStore implements TokenStore {
 
-    private static final String COLUMNS = "id, name, role, created_at, created_by, revoked_at";
+    private static final String COLUMNS = "id, name, role, created_at, created_by, revoked_at, expires_at, node";
 
     private static final String CREATE = """
-            INSERT INTO api_token (id, name, role, secret_digest, created_at, created_by, revoked_at)
-            VALUES (?, ?, ?, ?, ?, ?, NULL)""";
+            INSERT INTO api_token (id, name, role, secret_digest, created_at, created_by, revoked_at, expires_at, node)
+            VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)""";
 
     private static final String FIND_BY_DIGEST = "SELECT " + COLUMNS + " FROM api_token WHERE secret_digest = ?";
 
@@ -58,6 +58,12 @@ public final class SqliteTokenStore implements TokenStore {
             create.setString(4, secretDigest);
             create.setLong(5, token.createdAt().toEpochMilli());
             create.setString(6, token.createdBy());
+            if (token.expiresAt().isPresent()) {
+                create.setLong(7, token.expiresAt().get().toEpochMilli());
+            } else {
+                create.setNull(7, java.sql.Types.INTEGER);
+            }
+            create.setString(8, token.node().orElse(null));
             return create.executeUpdate();
         });
     }
@@ -102,12 +108,16 @@ public final class SqliteTokenStore implements TokenStore {
     private static ApiToken token(ResultSet row) throws SQLException {
         long revokedAt = row.getLong(6);
         Optional<Instant> revoked = row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revokedAt));
+        long expiresAt = row.getLong(7);
+        Optional<Instant> expires = row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expiresAt));
         return new ApiToken(
                 row.getString(1),
                 row.getString(2),
                 Role.valueOf(row.getString(3)),
                 Instant.ofEpochMilli(row.getLong(4)),
                 row.getString(5),
-                revoked);
+                revoked,
+                expires,
+                Optional.ofNullable(row.getString(8)));
     }
 }
