@@ -74,10 +74,12 @@ class SqliteRetentionTest {
 
         assertThat(file.getFileName()).hasToString("audit-1-2.jsonl");
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // The archive holds the events as the log stores them: the line break already escaped by SafeText
+        // (as a backslash, u and four hex digits), then JSON-escaped like the quotes.
         assertThat(lines)
                 .containsExactly(
                         "{\"id\":1,\"at\":\"2026-03-01T08:00:00Z\",\"actor\":\"admin\",\"type\":\"SERVER_STARTED\","
-                                + "\"detail\":\"first \\\"start\\\"\\nline two\"}",
+                                + "\"detail\":\"first \\\"start\\\"\\\\u000aline two\"}",
                         "{\"id\":2,\"at\":\"2026-03-02T08:00:00Z\",\"actor\":\"admin\",\"type\":\"SERVER_STARTED\","
                                 + "\"detail\":\"second\"}");
         assertThat(audit.find(AuditQuery.newest(10)))
