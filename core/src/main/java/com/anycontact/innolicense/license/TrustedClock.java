@@ -150,10 +150,13 @@ public final class TrustedClock implements InstantSource {
 
     /** Reads the clock, as {@link #now()}, and tells the system time beside it and the episode in progress. */
     public Reading read() {
-        long ticks = ticker.nanos();
-        Instant system = clock.instant();
         while (true) {
+            // The readings are taken after the state they are merged into: a state published by another
+            // thread before then was read from the ticker earlier, so the continuation never runs back and a
+            // stale reading is never mistaken for a step of the system clock.
             State previous = state.get();
+            long ticks = ticker.nanos();
+            Instant system = clock.instant();
             State next = previous.merge(system, ticks, tolerance);
             if (next == previous || state.compareAndSet(previous, next)) {
                 if (next.jump() != null && next.jump() != previous.jump()) {
