@@ -46,7 +46,23 @@ final class ServerProcess {
      * (with {@code --port 0} unless they name a port), with the variables added to this process's environment.
      */
     static ServerProcess start(Path data, Map<String, String> variables, String... more) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return start(List.of(), data, variables, more);
+    }
+
+    /**
+     * Starts the server as {@link #start(Path, Map, String...)} does, with SIGINT handled by default as in a
+     * terminal, where Ctrl-C sends it. A process started in the background by a non-interactive shell (a CI job
+     * run with {@code &}, say) inherits SIGINT ignored, which the JVM then leaves ignored; Perl, part of every
+     * Debian system, resets it before it starts the JVM.
+     */
+    static ServerProcess startAsFromATerminal(Path data) throws IOException {
+        return start(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\""), data, Map.of());
+    }
+
+    private static ServerProcess start(List<String> prefix, Path data, Map<String, String> variables, String... more)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-jar",

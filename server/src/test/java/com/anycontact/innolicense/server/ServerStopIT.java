@@ -49,7 +49,8 @@ class ServerStopIT {
 
     @Test
     void sigint_stopsCleanlyAndExits0() throws Exception {
-        ServerProcess server = start(dir.resolve("data"));
+        ServerProcess server = ServerProcess.startAsFromATerminal(dir.resolve("data"));
+        started.add(server);
         server.awaitListening();
 
         Process kill = new ProcessBuilder(
