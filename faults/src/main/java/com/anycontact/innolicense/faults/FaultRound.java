@@ -291,7 +291,7 @@ final class FaultRound {
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "--enable-native-access=ALL-UNNAMED",
                         "-cp",
-                        jar + java.io.File.pathSeparator + ownClasses(),
+                        jar + java.io.File.pathSeparator + ServerNode.ownClasses(),
                         SqliteWriteLock.class.getName(),
                         node.database().toString(),
                         Long.toString(hold.toMillis()))
@@ -413,19 +413,6 @@ final class FaultRound {
         long left = nanos - System.nanoTime();
         if (left > 0) {
             Thread.sleep(Duration.ofNanos(left));
-        }
-    }
-
-    private static String ownClasses() {
-        try {
-            return Path.of(FaultRound.class
-                            .getProtectionDomain()
-                            .getCodeSource()
-                            .getLocation()
-                            .toURI())
-                    .toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the faults module's classes", e);
         }
     }
 }

@@ -373,7 +373,8 @@ final class ServerNode implements AutoCloseable {
         }
     }
 
-    private static String ownClasses() {
+    /** Where this module's classes are, for the class path of a server started from a main of its own. */
+    static String ownClasses() {
         try {
             return Path.of(ServerNode.class
                             .getProtectionDomain()
