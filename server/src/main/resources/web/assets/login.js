@@ -42,11 +42,16 @@ async function signIn(event) {
   const button = document.getElementById('sign-in');
   button.disabled = true;
   try {
-    await api('/api/v1/session', {
+    const session = await api('/api/v1/session', {
       method: 'POST',
       json: { username, password },
       allowUnauthenticated: true,
     });
+    if (session && session.passwordChangeRequired) {
+      await currentSession();
+      showPasswordChange(session.user);
+      return;
+    }
     location.assign(nextPage());
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -63,7 +68,57 @@ async function signIn(event) {
   }
 }
 
+/** Replaces the sign-in form by the form to change the generated password of the user. */
+function showPasswordChange(user) {
+  document.getElementById('login-form').hidden = true;
+  document.getElementById('change-password-user').textContent = user;
+  const form = document.getElementById('change-password-form');
+  form.dataset.user = user;
+  form.hidden = false;
+  document.getElementById('new-password').focus();
+}
+
+function showChangeError(message) {
+  const error = document.getElementById('change-password-error');
+  error.textContent = message;
+  error.hidden = false;
+}
+
+/**
+ * Sets the new password, then signs in with it (setting a password ends the user's sessions) and goes on.
+ */
+async function changePassword(event) {
+  event.preventDefault();
+  const user = document.getElementById('change-password-form').dataset.user;
+  const password = document.getElementById('new-password').value;
+  document.getElementById('change-password-error').hidden = true;
+  if (password !== document.getElementById('repeat-password').value) {
+    showChangeError('The two passwords differ.');
+    return;
+  }
+  const button = document.getElementById('change-password');
+  button.disabled = true;
+  try {
+    await api(`/api/v1/users/${encodeURIComponent(user)}/password`, { method: 'PUT', json: { password } });
+    await api('/api/v1/session', {
+      method: 'POST',
+      json: { username: user, password },
+      allowUnauthenticated: true,
+    });
+    location.assign(nextPage());
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400) {
+      showChangeError(error.problem.detail || error.message);
+    } else {
+      showChangeError(`Changing the password failed: ${error.message}`);
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
 document.getElementById('login-form').addEventListener('submit', signIn);
+document.getElementById('change-password-form').addEventListener('submit', changePassword);
 if (params.get('expired') === '1') {
   const notice = document.getElementById('login-notice');
   notice.textContent = 'Your session has ended. Sign in again to go on.';
@@ -71,7 +126,9 @@ if (params.get('expired') === '1') {
 }
 currentSession()
   .then((session) => {
-    if (session) {
+    if (session && session.passwordChangeRequired) {
+      showPasswordChange(session.user);
+    } else if (session) {
       location.replace(nextPage());
     }
   })

@@ -18,9 +18,10 @@ export async function startShell() {
     );
     throw error;
   }
-  if (!session) {
+  if (!session || session.passwordChangeRequired) {
+    // A user who must change the generated password first does that on the login page.
     goToLogin(false);
-    throw new Error('not signed in');
+    throw new Error(session ? 'password change required' : 'not signed in');
   }
   document.getElementById('user-name').textContent = `${session.user} (${roleName(session.role)})`;
   const adminLink = document.getElementById('nav-admin');

@@ -494,7 +494,7 @@ public final class AccessService {
         userChanges.lock();
         try {
             Optional<StoredUser> found = users.find(username);
-            if (found.isEmpty() || !users.setPasswordHash(found.get().user().username(), hash)) {
+            if (found.isEmpty() || !users.changePassword(found.get().user().username(), hash)) {
                 return new PasswordChange.UnknownUser();
             }
             audit.record(
@@ -561,7 +561,7 @@ public final class AccessService {
                 }
                 Instant now = clock.instant();
                 User admin = new User(BOOTSTRAP_ADMIN, Role.ADMIN, now);
-                adminCreated = users.create(new StoredUser(admin, hasher.hash(password)));
+                adminCreated = users.create(new StoredUser(admin, hasher.hash(password), generated.isPresent()));
                 if (adminCreated) {
                     audit.record(
                             now,
@@ -584,6 +584,15 @@ public final class AccessService {
         } finally {
             userChanges.unlock();
         }
+    }
+
+    /**
+     * Whether the user must set a new password before anything else: the server generated the present one
+     * at first start and nobody has changed it since. {@code false} for an unknown user.
+     */
+    public boolean passwordChangeRequired(String username) {
+        return User.isValidUsername(username)
+                && users.find(username).map(StoredUser::passwordChangeRequired).orElse(false);
     }
 
     private CreatedToken issueToken(String name, Role role, String secret, String createdBy) {

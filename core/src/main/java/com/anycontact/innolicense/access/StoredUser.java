@@ -7,8 +7,10 @@ import java.util.Objects;
  *
  * @param user the user
  * @param passwordHash the password's hash as the {@link PasswordHasher} made it
+ * @param passwordChangeRequired whether the user must set a new password before anything else, because the
+ *     server generated the present one
  */
-public record StoredUser(User user, String passwordHash) {
+public record StoredUser(User user, String passwordHash, boolean passwordChangeRequired) {
 
     /** Requires both components. */
     public StoredUser {
@@ -16,9 +18,14 @@ public record StoredUser(User user, String passwordHash) {
         Objects.requireNonNull(passwordHash, "passwordHash");
     }
 
+    /** A user who need not change the password. */
+    public StoredUser(User user, String passwordHash) {
+        this(user, passwordHash, false);
+    }
+
     /** Names the user without the hash, so the hash stays out of logs. */
     @Override
     public String toString() {
-        return "StoredUser[user=" + user + "]";
+        return "StoredUser[user=" + user + ", passwordChangeRequired=" + passwordChangeRequired + "]";
     }
 }

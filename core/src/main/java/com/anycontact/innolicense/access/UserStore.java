@@ -32,11 +32,19 @@ public interface UserStore {
     boolean delete(String username);
 
     /**
-     * Replaces a user's password hash.
+     * Replaces a user's password hash, keeping whether a password change is required (a rehash).
      *
      * @return {@code false} when there is no such user
      */
     boolean setPasswordHash(String username, String hash);
+
+    /**
+     * Replaces a user's password hash with that of a new password, and clears the mark that a password
+     * change is required ({@link StoredUser#passwordChangeRequired()}).
+     *
+     * @return {@code false} when there is no such user
+     */
+    boolean changePassword(String username, String hash);
 
     /** The number of users. */
     int count();

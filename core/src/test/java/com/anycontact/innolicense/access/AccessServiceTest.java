@@ -699,6 +699,22 @@ class AccessServiceTest {
     }
 
     @Test
+    void bootstrap_generatedPassword_mustBeChanged_aChosenOneNeedNot() {
+        AccessService generated = freshService();
+        AccessService chosen = freshService();
+
+        generated.bootstrap(Optional.empty(), Optional.empty());
+        chosen.bootstrap(Optional.of("first start password"), Optional.empty());
+
+        assertThat(generated.passwordChangeRequired("ADMIN")).isTrue();
+        assertThat(chosen.passwordChangeRequired("admin")).isFalse();
+        assertThat(generated.passwordChangeRequired("nobody")).isFalse();
+        assertThat(generated.changePassword("admin", "a password of my own".toCharArray(), ROOT))
+                .isEqualTo(new PasswordChange.Changed());
+        assertThat(generated.passwordChangeRequired("admin")).isFalse();
+    }
+
+    @Test
     void bootstrap_preparesTheDecoyHash_soAnUnknownUsersFirstLoginHashesNothing() {
         access.bootstrap(Optional.empty(), Optional.empty());
         int hashes = hasher.hashes.get();

@@ -37,6 +37,14 @@ final class InMemoryUserStore implements UserStore {
 
     @Override
     public boolean setPasswordHash(String username, String hash) {
+        return users.computeIfPresent(
+                        key(username),
+                        (key, stored) -> new StoredUser(stored.user(), hash, stored.passwordChangeRequired()))
+                != null;
+    }
+
+    @Override
+    public boolean changePassword(String username, String hash) {
         return users.computeIfPresent(key(username), (key, stored) -> new StoredUser(stored.user(), hash)) != null;
     }
 

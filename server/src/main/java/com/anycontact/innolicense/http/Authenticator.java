@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * Decides before every matched route who is calling and whether its role may: a bearer API token
  * ({@code Authorization: Bearer …}) or the session cookie, whose writes must also carry the session's
  * {@code X-CSRF-Token}. Answers 401 without or with bad credentials, 403 for a role not allowed or a
- * missing CSRF token.
+ * missing CSRF token, and 403 to a browser session of a user who must first change the generated password
+ * for all but reading and ending the session and changing that password.
  */
 final class Authenticator {
 
@@ -56,6 +57,28 @@ final class Authenticator {
                         + CSRF_HEADER + " with the csrfToken returned at login");
             }
         }
+        if (session.isPresent()
+                && principal.kind() == Principal.Kind.USER
+                && !allowedBeforePasswordChange(ctx, principal)
+                && access.passwordChangeRequired(principal.name())) {
+            throw ProblemType.PASSWORD_CHANGE_REQUIRED.problem("the password of " + principal.name()
+                    + " was generated at first start; set a new one with PUT " + HttpApi.PREFIX + "/users/"
+                    + principal.name() + "/password first");
+        }
+    }
+
+    /** What a session whose user must change the password may still do: read or end it, change that password. */
+    private static boolean allowedBeforePasswordChange(Context ctx, Principal principal) {
+        String path = ctx.path();
+        if (path.equals(HttpApi.PREFIX + "/session")) {
+            return ctx.method() != HandlerType.POST;
+        }
+        String username = ctx.pathParamMap().get("username");
+        return ctx.method() == HandlerType.PUT
+                && username != null
+                && username.equalsIgnoreCase(principal.name())
+                && path.startsWith(HttpApi.PREFIX + "/users/")
+                && path.endsWith("/password");
     }
 
     private Principal authenticate(Context ctx) {

@@ -26,6 +26,11 @@ public enum ProblemType {
     ROLE_NOT_ALLOWED("role-not-allowed", 403, "Role not allowed"),
     /** A write with a session cookie lacks the {@code X-CSRF-Token} header of its session. */
     CSRF_TOKEN_MISSING("csrf-token-missing", 403, "CSRF token missing or wrong"),
+    /**
+     * A browser session of a user whose password the server generated may only read the session, change its
+     * own password and log out.
+     */
+    PASSWORD_CHANGE_REQUIRED("password-change-required", 403, "Password change required"),
     /** A login from a page of another site ({@code Origin} or {@code Sec-Fetch-Site}): login CSRF. */
     CROSS_SITE_REQUEST("cross-site-request", 403, "Cross-site request refused"),
     /** No route has this path. */

@@ -28,8 +28,11 @@ final class SessionRoutes {
     /** The login form. */
     record LoginBody(String username, String password) {}
 
-    /** Who is logged in; {@code csrfToken} only for a session, never for a bearer token. */
-    record SessionView(String user, String role, String kind, String csrfToken) {}
+    /**
+     * Who is logged in; {@code csrfToken} only for a session, never for a bearer token;
+     * {@code passwordChangeRequired} when the user must first replace the generated password.
+     */
+    record SessionView(String user, String role, String kind, String csrfToken, boolean passwordChangeRequired) {}
 
     private final AccessService access;
     private final Sessions sessions;
@@ -141,12 +144,13 @@ final class SessionRoutes {
         }
     }
 
-    private static SessionView view(Principal principal, Optional<Session> session) {
+    private SessionView view(Principal principal, Optional<Session> session) {
         return new SessionView(
                 principal.name(),
                 principal.role().name(),
                 principal.kind().name(),
-                session.map(Session::csrfToken).orElse(null));
+                session.map(Session::csrfToken).orElse(null),
+                principal.kind() == Principal.Kind.USER && access.passwordChangeRequired(principal.name()));
     }
 
     private static long ceilSeconds(Duration duration) {

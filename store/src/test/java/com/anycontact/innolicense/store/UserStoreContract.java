@@ -113,6 +113,21 @@ public abstract class UserStoreContract {
     }
 
     @Test
+    void passwordChangeRequired_isKeptByARehash_andClearedByAPasswordChange() throws Exception {
+        StoredUser generated = user("admin", Role.ADMIN, "generated");
+        store.create(new StoredUser(generated.user(), "generated", true));
+        assertThat(store.find("admin").orElseThrow().passwordChangeRequired()).isTrue();
+        assertThat(store.find("alice")).isEmpty();
+
+        assertThat(store.setPasswordHash("admin", "rehashed")).isTrue();
+        assertThat(store.find("ADMIN")).contains(new StoredUser(generated.user(), "rehashed", true));
+
+        assertThat(store.changePassword("Admin", "chosen")).isTrue();
+        assertThat(store.changePassword("bob", "chosen")).isFalse();
+        assertThat(store.find("admin")).contains(new StoredUser(generated.user(), "chosen", false));
+    }
+
+    @Test
     void users_surviveARestart() throws Exception {
         store.create(user("alice", Role.ADMIN, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"));
 

@@ -23,10 +23,12 @@ public final class PostgresUserStore implements UserStore {
     private static final String KEY = "lower(?::text COLLATE \"C\")";
 
     private static final String FIND =
-            "SELECT username, role, password_hash, created_at FROM app_user WHERE username_key = " + KEY;
+            "SELECT username, role, password_hash, created_at, password_change_required FROM app_user WHERE username_key = "
+                    + KEY;
 
     private static final String CREATE = """
-            INSERT INTO app_user (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)
+            INSERT INTO app_user (username, role, password_hash, created_at, password_change_required)
+            VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (username_key) DO NOTHING""";
 
     private static final String LIST = "SELECT username, role, created_at FROM app_user ORDER BY username_key";
@@ -34,6 +36,9 @@ public final class PostgresUserStore implements UserStore {
     private static final String DELETE = "DELETE FROM app_user WHERE username_key = " + KEY;
 
     private static final String SET_PASSWORD_HASH = "UPDATE app_user SET password_hash = ? WHERE username_key = " + KEY;
+
+    private static final String CHANGE_PASSWORD =
+            "UPDATE app_user SET password_hash = ?, password_change_required = FALSE WHERE username_key = " + KEY;
 
     private static final String COUNT = "SELECT count(*) FROM app_user";
 
@@ -56,7 +61,7 @@ public final class PostgresUserStore implements UserStore {
                     }
                     User user = new User(
                             row.getString(1), Role.valueOf(row.getString(2)), Instant.ofEpochMilli(row.getLong(4)));
-                    return Optional.of(new StoredUser(user, row.getString(3)));
+                    return Optional.of(new StoredUser(user, row.getString(3), row.getBoolean(5)));
                 }
             }
         });
@@ -72,6 +77,7 @@ public final class PostgresUserStore implements UserStore {
                 create.setString(2, user.role().name());
                 create.setString(3, stored.passwordHash());
                 create.setLong(4, user.createdAt().toEpochMilli());
+                create.setBoolean(5, stored.passwordChangeRequired());
                 return create.executeUpdate() == 1;
             }
         });
@@ -109,6 +115,19 @@ public final class PostgresUserStore implements UserStore {
         Objects.requireNonNull(hash, "hash");
         return database.autoCommit(connection -> {
             try (PreparedStatement update = connection.prepareStatement(SET_PASSWORD_HASH)) {
+                update.setString(1, hash);
+                update.setString(2, username);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean changePassword(String username, String hash) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(hash, "hash");
+        return database.autoCommit(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(CHANGE_PASSWORD)) {
                 update.setString(1, hash);
                 update.setString(2, username);
                 return update.executeUpdate() == 1;

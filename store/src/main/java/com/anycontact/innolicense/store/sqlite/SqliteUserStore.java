@@ -21,10 +21,11 @@ import java.util.Optional;
 public final class SqliteUserStore implements UserStore {
 
     private static final String FIND =
-            "SELECT username, role, password_hash, created_at FROM app_user WHERE username = ?";
+            "SELECT username, role, password_hash, created_at, password_change_required FROM app_user WHERE username = ?";
 
     private static final String CREATE = """
-            INSERT INTO app_user (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)
+            INSERT INTO app_user (username, role, password_hash, created_at, password_change_required)
+            VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (username) DO NOTHING""";
 
     private static final String LIST = "SELECT username, role, created_at FROM app_user ORDER BY username";
@@ -32,6 +33,9 @@ public final class SqliteUserStore implements UserStore {
     private static final String DELETE = "DELETE FROM app_user WHERE username = ?";
 
     private static final String SET_PASSWORD_HASH = "UPDATE app_user SET password_hash = ? WHERE username = ?";
+
+    private static final String CHANGE_PASSWORD =
+            "UPDATE app_user SET password_hash = ?, password_change_required = FALSE WHERE username = ?";
 
     private static final String COUNT = "SELECT count(*) FROM app_user";
 
@@ -54,7 +58,7 @@ public final class SqliteUserStore implements UserStore {
                 }
                 User user = new User(
                         row.getString(1), Role.valueOf(row.getString(2)), Instant.ofEpochMilli(row.getLong(4)));
-                return Optional.of(new StoredUser(user, row.getString(3)));
+                return Optional.of(new StoredUser(user, row.getString(3), row.getBoolean(5)));
             }
         });
     }
@@ -69,6 +73,7 @@ public final class SqliteUserStore implements UserStore {
             create.setString(2, user.role().name());
             create.setString(3, stored.passwordHash());
             create.setLong(4, user.createdAt().toEpochMilli());
+            create.setBoolean(5, stored.passwordChangeRequired());
             return create.executeUpdate() == 1;
         });
     }
@@ -103,6 +108,18 @@ public final class SqliteUserStore implements UserStore {
         Objects.requireNonNull(hash, "hash");
         return database.write(sql -> {
             PreparedStatement update = sql.prepare(SET_PASSWORD_HASH);
+            update.setString(1, hash);
+            update.setString(2, username);
+            return update.executeUpdate() == 1;
+        });
+    }
+
+    @Override
+    public boolean changePassword(String username, String hash) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(hash, "hash");
+        return database.write(sql -> {
+            PreparedStatement update = sql.prepare(CHANGE_PASSWORD);
             update.setString(1, hash);
             update.setString(2, username);
             return update.executeUpdate() == 1;
