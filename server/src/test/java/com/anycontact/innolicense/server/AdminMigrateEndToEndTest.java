@@ -9,6 +9,7 @@ import com.anycontact.innolicense.license.InstallationId;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
+import com.anycontact.innolicense.store.postgres.PostgresTokenStore;
 import com.anycontact.innolicense.store.postgres.PostgresUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
@@ -67,6 +68,14 @@ class AdminMigrateEndToEndTest {
                 RunningServer.ADMIN_TOKEN,
                 "{\"username\": \"Alice\", \"role\": \"SUPERVISOR\", \"password\": \"alice's long password\"}");
         assertThat(alice.status()).as(alice.body()).isEqualTo(201);
+        Instant boundExpiry = RunningServer.START.plus(Duration.ofDays(90));
+        Api.Reply bound = embedded.api.postJson(
+                "/api/v1/tokens",
+                RunningServer.ADMIN_TOKEN,
+                "{\"name\": \"acd bound\", \"role\": \"ACD\", \"expiresAt\": \"" + boundExpiry
+                        + "\", \"node\": \"acd-7\"}");
+        assertThat(bound.status()).as(bound.body()).isEqualTo(201);
+        String boundId = bound.json().path("id").asText();
         claim(embedded.api, acdToken, "agent-1");
         claim(embedded.api, acdToken, "agent-2");
         clock.advance(Duration.ofSeconds(30));
@@ -130,6 +139,19 @@ class AdminMigrateEndToEndTest {
                             .totals(RunningServer.START.minusSeconds(3600), RunningServer.START.plusSeconds(3600))
                             .claims())
                     .isEqualTo(2);
+            assertThat(new PostgresTokenStore(cluster).list())
+                    .filteredOn(token -> token.id().equals(boundId))
+                    .singleElement()
+                    .satisfies(token -> {
+                        assertThat(token.expiresAt()).contains(boundExpiry);
+                        assertThat(token.node()).contains("acd-7");
+                    });
+            assertThat(new PostgresTokenStore(cluster).list())
+                    .filteredOn(token -> !token.id().equals(boundId))
+                    .allSatisfy(token -> {
+                        assertThat(token.expiresAt()).isEmpty();
+                        assertThat(token.node()).isEmpty();
+                    });
         }
 
         Run again = migrate();

@@ -6,6 +6,7 @@ import com.anycontact.innolicense.access.TokenStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +15,16 @@ import java.util.Optional;
 
 /**
  * API tokens in the cluster database (table {@code api_token}), found by the digest of their secret through its
- * unique index. The secret itself is never given to this store. A revocation is one guarded update, so of two
- * nodes revoking one token only the first records when.
+ * unique index, with its optional expiry and ACD node binding. The secret itself is never given to this store. A
+ * revocation is one guarded update, so of two nodes revoking one token only the first records when.
  */
 public final class PostgresTokenStore implements TokenStore {
 
-    private static final String COLUMNS = "id, name, role, created_at, created_by, revoked_at";
+    private static final String COLUMNS = "id, name, role, created_at, created_by, revoked_at, expires_at, node";
 
     private static final String CREATE = """
-            INSERT INTO api_token (id, name, role, secret_digest, created_at, created_by, revoked_at)
-            VALUES (?, ?, ?, ?, ?, ?, NULL)""";
+            INSERT INTO api_token (id, name, role, secret_digest, created_at, created_by, revoked_at, expires_at, node)
+            VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)""";
 
     private static final String FIND_BY_DIGEST = "SELECT " + COLUMNS + " FROM api_token WHERE secret_digest = ?";
 
@@ -59,6 +60,12 @@ public final class PostgresTokenStore implements TokenStore {
                 create.setString(4, secretDigest);
                 create.setLong(5, token.createdAt().toEpochMilli());
                 create.setString(6, token.createdBy());
+                if (token.expiresAt().isPresent()) {
+                    create.setLong(7, token.expiresAt().get().toEpochMilli());
+                } else {
+                    create.setNull(7, Types.BIGINT);
+                }
+                create.setString(8, token.node().orElse(null));
                 return create.executeUpdate();
             }
         });
@@ -107,12 +114,16 @@ public final class PostgresTokenStore implements TokenStore {
     private static ApiToken token(ResultSet row) throws SQLException {
         long revokedAt = row.getLong(6);
         Optional<Instant> revoked = row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revokedAt));
+        long expiresAt = row.getLong(7);
+        Optional<Instant> expires = row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expiresAt));
         return new ApiToken(
                 row.getString(1),
                 row.getString(2),
                 Role.valueOf(row.getString(3)),
                 Instant.ofEpochMilli(row.getLong(4)),
                 row.getString(5),
-                revoked);
+                revoked,
+                expires,
+                Optional.ofNullable(row.getString(8)));
     }
 }

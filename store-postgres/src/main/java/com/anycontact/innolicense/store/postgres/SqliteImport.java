@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * Moves an embedded installation into a cluster database: every row of the SQLite schema's tables (installation
- * ID and trusted-time mark, applied licenses, users, API tokens, the audit log, usage minutes, leases, denials and
- * the seat counters) copied as they are, IDs and claim sequence numbers included, in one PostgreSQL
- * transaction: either all of it arrives or nothing does.
+ * ID and trusted-time mark, applied licenses, users, API tokens with their expiry and node binding, the audit log,
+ * usage minutes, leases, denials and the seat counters) copied as they are, IDs and claim sequence numbers
+ * included, in one PostgreSQL transaction: either all of it arrives or nothing does. Audit events already moved
+ * to archive files by the embedded retention stay in those files.
  *
  * <p>The source is read through any JDBC connection to the SQLite file, which must be at the schema version of
  * this release and hold no unfolded seat journal (open it with {@code JournaledSeatStore} and close it first).
@@ -60,7 +61,7 @@ public final class SqliteImport {
         new Table("app_user", "username, role, password_hash, created_at", "username", false),
         new Table(
                 "api_token",
-                "id, name, role, secret_digest, created_at, created_by, revoked_at",
+                "id, name, role, secret_digest, created_at, created_by, revoked_at, expires_at, node",
                 "created_at, rowid",
                 false),
         new Table("audit_event", "id, at, actor, type, detail", "id", true),
