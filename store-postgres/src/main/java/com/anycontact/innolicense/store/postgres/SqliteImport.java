@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class SqliteImport {
     private static final Table[] TABLES = {
         new Table("installation", "id, installation_id, trusted_time_mark", "id", false),
         new Table("applied_license", "serial, license_id, key_text, applied_at, applied_by", "serial", false),
-        new Table("app_user", "username, role, password_hash, created_at", "username", false),
+        new Table("app_user", "username, role, password_hash, created_at, password_change_required", "username", false),
         new Table(
                 "api_token",
                 "id, name, role, secret_digest, created_at, created_by, revoked_at, expires_at, node",
@@ -151,9 +152,19 @@ public final class SqliteImport {
         try (Statement select = source.createStatement();
                 ResultSet rows = read(select, sourceName, table);
                 PreparedStatement write = target.prepareStatement(insert)) {
+            boolean[] flags = new boolean[columns + 1];
+            for (int i = 1; i <= columns; i++) {
+                int type = write.getParameterMetaData().getParameterType(i);
+                flags[i] = type == Types.BOOLEAN || type == Types.BIT;
+            }
             while (rows.next()) {
                 for (int i = 1; i <= columns; i++) {
-                    write.setObject(i, rows.getObject(i));
+                    if (flags[i]) {
+                        // SQLite keeps a flag as the integer 0 or 1; PostgreSQL as a BOOLEAN.
+                        write.setBoolean(i, rows.getInt(i) != 0);
+                    } else {
+                        write.setObject(i, rows.getObject(i));
+                    }
                 }
                 write.addBatch();
                 if (++copied % BATCH == 0) {
