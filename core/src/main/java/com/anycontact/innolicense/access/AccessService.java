@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.access;
 
+import com.anycontact.innolicense.time.SteadyClock;
 import com.anycontact.innolicense.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * Exceptions mean a bug (a {@code null} argument) or broken infrastructure (the store failed).
  *
  * <p>Throttling ({@link LoginThrottle}): failed logins are delayed per username and address (an IPv6 address
- * counted by its /64), per address, and by a global failure budget, all on a monotonic {@link Ticker}; an
+ * counted by its /64), per address, and by a global failure budget (in memory on a monotonic {@link Ticker}, or
+ * in the cluster database on the trusted wall clock, shared by every node); an
  * address where a user logged in before is never kept out by another address's failures. At most {@link
  * #MAX_CONCURRENT_VERIFICATIONS} passwords are checked at once; an attempt beyond that is answered {@link
  * LoginResult.Busy} at once, without hashing. An administrator can lift lockouts with {@link #unlock}.
@@ -104,7 +106,7 @@ public final class AccessService {
     }
 
     /**
-     * Creates the service.
+     * Creates the service with the login throttle in memory.
      *
      * @param users where users are kept
      * @param tokens where API tokens are kept
@@ -120,7 +122,27 @@ public final class AccessService {
             InstantSource clock,
             AuditSink audit,
             Ticker throttleTicker) {
-        this(users, tokens, hasher, clock, audit, throttleTicker, MAX_CONCURRENT_VERIFICATIONS);
+        this(users, tokens, hasher, clock, audit, inMemoryThrottle(clock, throttleTicker), MAX_CONCURRENT_VERIFICATIONS);
+    }
+
+    /**
+     * Creates the service with a login throttle of the caller's: the cluster's, kept in the cluster database.
+     *
+     * @param users where users are kept
+     * @param tokens where API tokens are kept
+     * @param hasher hashes and checks passwords
+     * @param clock the time of logins, creations and revocations, as recorded
+     * @param audit told of logins, failed logins and every change
+     * @param throttle the login throttle
+     */
+    public AccessService(
+            UserStore users,
+            TokenStore tokens,
+            PasswordHasher hasher,
+            InstantSource clock,
+            AuditSink audit,
+            LoginThrottle throttle) {
+        this(users, tokens, hasher, clock, audit, throttle, MAX_CONCURRENT_VERIFICATIONS);
     }
 
     /** As the public constructor, with another bound on concurrent password checks, for tests. */
@@ -132,7 +154,18 @@ public final class AccessService {
             AuditSink audit,
             Ticker throttleTicker,
             int maxVerifications) {
-        this.throttle = new LoginThrottle(throttleTicker, THROTTLE_ENTRIES);
+        this(users, tokens, hasher, clock, audit, inMemoryThrottle(clock, throttleTicker), maxVerifications);
+    }
+
+    private AccessService(
+            UserStore users,
+            TokenStore tokens,
+            PasswordHasher hasher,
+            InstantSource clock,
+            AuditSink audit,
+            LoginThrottle throttle,
+            int maxVerifications) {
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.maxVerifications = maxVerifications;
         this.verifications = new Semaphore(maxVerifications);
         this.users = Objects.requireNonNull(users, "users");
@@ -140,6 +173,17 @@ public final class AccessService {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.audit = Objects.requireNonNull(audit, "audit");
+    }
+
+    /**
+     * A login throttle in memory, measured on a clock that only the monotonic ticker moves, so that a step of the
+     * system clock neither lifts a lockout nor refills the budget.
+     */
+    private static LoginThrottle inMemoryThrottle(InstantSource clock, Ticker ticker) {
+        return new LoginThrottle(
+                new InMemoryLoginThrottleStore(THROTTLE_ENTRIES),
+                SteadyClock.anchoredAt(
+                        Objects.requireNonNull(clock, "clock").instant(), Objects.requireNonNull(ticker, "throttleTicker")));
     }
 
     /**
@@ -217,6 +261,11 @@ public final class AccessService {
                 (isAddress ? "address " + group : "user " + auditableUsername(subject)) + ": " + cleared
                         + " throttle counters cleared");
         return cleared;
+    }
+
+    /** Forgets the login throttle's counters and known-good pairs that are no longer heeded; see {@link LoginThrottle#forgetOld}. */
+    public int forgetOldLoginFailures() {
+        return throttle.forgetOld();
     }
 
     /** How many of the login throttle's counters are locked right now, for metrics. */

@@ -1,15 +1,14 @@
 package com.anycontact.innolicense.access;
 
-import com.anycontact.innolicense.time.Ticker;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Slows password guessing without letting a guesser lock anyone else out. Three limits, all measured on a
- * monotonic {@link Ticker}:
+ * Slows password guessing without letting a guesser lock anyone else out. Three limits:
  *
  * <ul>
  *   <li><b>Per user and address</b> (an address being an IPv4 address or an IPv6 /64, {@link
@@ -34,49 +33,38 @@ import java.util.Objects;
  * undone if it succeeds ({@link #succeeded}). So attempts made at the same moment cannot all pass the check
  * before any of them is counted.
  *
- * <p>Bounded: at most {@code maxEntries} counters and as many known-good pairs are kept. Beyond that the
- * counter whose last failure is oldest among those not locked right now is forgotten (a locked one only when
- * all are locked), so flooding the table with new addresses does not free a locked one. A counter is also
- * forgotten {@link #FORGET_AFTER} after its last failure. Thread safe: every method holds the throttle's lock;
- * none does more than a few map operations, except that eviction may scan the counters.
+ * <p>The records live in a {@link LoginThrottleStore}, each step one atomic update of it: in memory on the
+ * embedded server, measured on a clock that only a monotonic clock moves; in the cluster database on cluster
+ * nodes, measured on the trusted wall clock, so that every node sees the same delays and spends the same budget
+ * (the budget's refill time never moves back, so nodes whose clocks disagree do not refill it twice; a lockout
+ * lasts as long as the nodes' clocks agree, give or take their skew). A counter is forgotten {@link #FORGET_AFTER}
+ * after its last failure, and a known-good pair {@link #KNOWN_GOOD_FOR} after its login ({@link #forgetOld}).
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
     /** Consecutive failures for one username from one address allowed before its first lockout. */
-    static final int PAIR_FREE_FAILURES = 5;
+    public static final int PAIR_FREE_FAILURES = 5;
 
     /** Consecutive failures from one address, for any usernames, allowed before its first lockout. */
-    static final int ADDRESS_FREE_FAILURES = 20;
+    public static final int ADDRESS_FREE_FAILURES = 20;
 
-    /** How many failures the whole server may have in a burst before attempts wait. */
-    static final int GLOBAL_BUDGET = 100;
+    /** How many failures the whole server (every node of a cluster) may have in a burst before attempts wait. */
+    public static final int GLOBAL_BUDGET = 100;
 
     /** How fast the global budget refills: one failure per this duration. */
-    static final Duration GLOBAL_REFILL = Duration.ofSeconds(1);
+    public static final Duration GLOBAL_REFILL = Duration.ofSeconds(1);
 
     /** The first lockout. */
-    static final Duration FIRST_LOCKOUT = Duration.ofSeconds(1);
+    public static final Duration FIRST_LOCKOUT = Duration.ofSeconds(1);
 
     /** The longest lockout. */
-    static final Duration MAX_LOCKOUT = Duration.ofMinutes(15);
+    public static final Duration MAX_LOCKOUT = Duration.ofMinutes(15);
 
     /** How long after its last failure a counter is forgotten. */
-    static final Duration FORGET_AFTER = Duration.ofHours(24);
+    public static final Duration FORGET_AFTER = Duration.ofHours(24);
 
     /** How long after a successful login its username and address stay a known-good pair. */
-    static final Duration KNOWN_GOOD_FOR = Duration.ofDays(30);
-
-    /**
-     * What a counter counts: failures for one username from one address, or ({@code username == null}) from
-     * one address for any usernames.
-     */
-    private record Key(String username, String address) {}
-
-    private record Failures(int count, long lockedUntil, long lastFailure) {
-        boolean lockedAt(long now) {
-            return lockedUntil - now > 0;
-        }
-    }
+    public static final Duration KNOWN_GOOD_FOR = Duration.ofDays(30);
 
     /**
      * An attempt let through by {@link #attempt}, to be passed to {@link #succeeded} if the password was right.
@@ -85,28 +73,29 @@ final class LoginThrottle {
      * @param address the address group
      * @param knownGood whether the pair had logged in successfully before (then no budget was taken)
      */
-    record Admitted(String username, String address, boolean knownGood) {}
+    public record Admitted(String username, String address, boolean knownGood) {}
 
-    private final Ticker ticker;
-    private final int maxEntries;
-    private final LinkedHashMap<Key, Failures> failures = new LinkedHashMap<>();
-    private final LinkedHashMap<Key, Long> knownGood = new LinkedHashMap<>(16, 0.75f, true);
-    private double budget = GLOBAL_BUDGET;
-    private long budgetReadAt;
+    /** The outcome of {@link #attempt}. */
+    public sealed interface Result {
+        /** Check the password, then report a success with {@link #succeeded}. */
+        record Go(Admitted attempt) implements Result {}
+
+        /** Do not check the password; the next attempt may be admitted after {@code retryAfter}. */
+        record Wait(Duration retryAfter) implements Result {}
+    }
+
+    private final LoginThrottleStore store;
+    private final InstantSource clock;
 
     /**
      * Creates a throttle.
      *
-     * @param ticker the monotonic time that lockouts, the budget's refill and forgetting are measured with
-     * @param maxEntries how many counters, and how many known-good pairs, are kept at most
+     * @param store where the counters, known-good pairs and budget are kept
+     * @param clock the time lockouts, the budget's refill and forgetting are measured with
      */
-    LoginThrottle(Ticker ticker, int maxEntries) {
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("maxEntries must be positive, got " + maxEntries);
-        }
-        this.maxEntries = maxEntries;
-        this.budgetReadAt = ticker.nanos();
+    public LoginThrottle(LoginThrottleStore store, InstantSource clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -118,85 +107,91 @@ final class LoginThrottle {
      * @param address the client's address group ({@link ClientAddresses#group})
      * @return the admitted attempt, or how long to wait
      */
-    synchronized Result attempt(String username, String address) {
-        long now = ticker.nanos();
-        Key pair = new Key(normalized(username), Objects.requireNonNull(address, "address"));
-        Key addressKey = new Key(null, address);
-        boolean known = isKnownGood(pair, now);
-        long wait = lockLeft(pair, now);
-        if (!known) {
-            wait = Math.max(wait, lockLeft(addressKey, now));
-        }
-        if (wait > 0) {
-            return new Result.Wait(Duration.ofNanos(wait));
-        }
-        if (!known) {
-            refill(now);
-            if (budget < 1) {
-                long refillNanos = GLOBAL_REFILL.toNanos();
-                return new Result.Wait(Duration.ofNanos(Math.max(1, (long) Math.ceil((1 - budget) * refillNanos))));
+    public Result attempt(String username, String address) {
+        Objects.requireNonNull(address, "address");
+        Instant now = clock.instant();
+        String user = normalized(username);
+        return store.update(user, address, now, records -> {
+            boolean known = records.knownGoodSince()
+                    .filter(at -> now.isBefore(at.plus(KNOWN_GOOD_FOR)))
+                    .isPresent();
+            Optional<LoginFailures> pair = current(records.pair(), now);
+            Optional<LoginFailures> whole = current(records.address(), now);
+            Duration wait = lockLeft(pair, now);
+            if (!known) {
+                Duration addressWait = lockLeft(whole, now);
+                wait = addressWait.compareTo(wait) > 0 ? addressWait : wait;
             }
-            budget -= 1;
-            count(addressKey, ADDRESS_FREE_FAILURES, now);
-        }
-        count(pair, PAIR_FREE_FAILURES, now);
-        evictBeyondBound(now);
-        return new Result.Go(new Admitted(pair.username(), address, known));
+            if (wait.isPositive()) {
+                return new Result.Wait(wait);
+            }
+            if (!known) {
+                LoginBudget budget = records.budget().refilledAt(now);
+                if (budget.left() < 1) {
+                    records.setBudget(budget);
+                    long refillNanos = GLOBAL_REFILL.toNanos();
+                    return new Result.Wait(
+                            Duration.ofNanos(Math.max(1, (long) Math.ceil((1 - budget.left()) * refillNanos))));
+                }
+                records.setBudget(new LoginBudget(budget.left() - 1, budget.readAt()));
+                records.setAddress(Optional.of(counted(whole, ADDRESS_FREE_FAILURES, now)));
+            }
+            records.setPair(Optional.of(counted(pair, PAIR_FREE_FAILURES, now)));
+            return new Result.Go(new Admitted(user, address, known));
+        });
     }
 
     /** Undoes the counting of an attempt whose password was right, and remembers its pair as known-good. */
-    synchronized void succeeded(Admitted attempt) {
-        long now = ticker.nanos();
-        Key pair = new Key(attempt.username(), attempt.address());
-        failures.remove(pair);
-        if (!attempt.knownGood()) {
-            budget = Math.min(GLOBAL_BUDGET, budget + 1);
-            Key addressKey = new Key(null, attempt.address());
-            Failures address = failures.get(addressKey);
-            if (address != null) {
-                if (address.count() <= 1) {
-                    failures.remove(addressKey);
-                } else {
-                    failures.put(
-                            addressKey,
-                            new Failures(address.count() - 1, address.lockedUntil(), address.lastFailure()));
-                }
+    public void succeeded(Admitted attempt) {
+        Objects.requireNonNull(attempt, "attempt");
+        Instant now = clock.instant();
+        store.update(attempt.username(), attempt.address(), now, records -> {
+            records.setPair(Optional.empty());
+            if (!attempt.knownGood()) {
+                LoginBudget budget = records.budget();
+                records.setBudget(new LoginBudget(Math.min(GLOBAL_BUDGET, budget.left() + 1), budget.readAt()));
+                records.address().ifPresent(whole -> records.setAddress(
+                        whole.count() <= 1
+                                ? Optional.empty()
+                                : Optional.of(
+                                        new LoginFailures(whole.count() - 1, whole.lockedUntil(), whole.lastFailure()))));
             }
-        }
-        knownGood.put(pair, now);
-        while (knownGood.size() > maxEntries) {
-            Iterator<Key> eldest = knownGood.keySet().iterator();
-            eldest.next();
-            eldest.remove();
-        }
+            records.setKnownGoodSince(now);
+            return null;
+        });
     }
 
     /**
      * Forgets every counter of a username (all its pairs) or of an address group (the address and all its
-     * pairs), lifting their lockouts.
+     * pairs), lifting their lockouts; on every node that shares the store.
      *
      * @param username a username, or {@code null} to unlock by address
      * @param address an address group, or {@code null} to unlock by username
      * @return how many counters were forgotten
      */
-    synchronized int unlock(String username, String address) {
-        String user = username == null ? null : normalized(username);
-        int before = failures.size();
-        failures.keySet()
-                .removeIf(key -> (user != null && user.equals(key.username()))
-                        || (address != null && address.equals(key.address())));
-        return before - failures.size();
-    }
-
-    /** The number of counters kept. */
-    synchronized int size() {
-        return failures.size();
+    public int unlock(String username, String address) {
+        return store.unlock(username == null ? null : normalized(username), address);
     }
 
     /** How many counters are locked right now. */
-    synchronized int lockedCount() {
-        long now = ticker.nanos();
-        return (int) failures.values().stream().filter(f -> f.lockedAt(now)).count();
+    public int lockedCount() {
+        return store.lockedCount(clock.instant());
+    }
+
+    /** The number of counters kept. */
+    public int size() {
+        return store.size();
+    }
+
+    /**
+     * Deletes the counters and known-good pairs that are no longer heeded: run it now and then (the server does
+     * every minute) so that the store does not grow with old addresses.
+     *
+     * @return how many were deleted
+     */
+    public int forgetOld() {
+        Instant now = clock.instant();
+        return store.forget(now.minus(FORGET_AFTER), now.minus(KNOWN_GOOD_FOR));
     }
 
     /** The lockout set by the {@code count}th consecutive failure when {@code free} are allowed. */
@@ -209,78 +204,24 @@ final class LoginThrottle {
         return lockout.compareTo(MAX_LOCKOUT) > 0 ? MAX_LOCKOUT : lockout;
     }
 
-    /** The outcome of {@link #attempt}. */
-    sealed interface Result {
-        /** Check the password, then report a success with {@link #succeeded}. */
-        record Go(Admitted attempt) implements Result {}
-
-        /** Do not check the password; the next attempt may be admitted after {@code retryAfter}. */
-        record Wait(Duration retryAfter) implements Result {}
+    private static Optional<LoginFailures> current(Optional<LoginFailures> counter, Instant now) {
+        return counter.filter(known -> now.isBefore(known.lastFailure().plus(FORGET_AFTER)));
     }
 
-    private boolean isKnownGood(Key pair, long now) {
-        Long at = knownGood.get(pair);
-        if (at == null) {
-            return false;
-        }
-        if (now - at >= KNOWN_GOOD_FOR.toNanos()) {
-            knownGood.remove(pair);
-            return false;
-        }
-        return true;
+    private static Duration lockLeft(Optional<LoginFailures> counter, Instant now) {
+        return counter.filter(known -> known.lockedAt(now))
+                .map(known -> Duration.between(now, known.lockedUntil()))
+                .orElse(Duration.ZERO);
     }
 
-    private long lockLeft(Key key, long now) {
-        Failures known = current(key, now);
-        return known != null && known.lockedAt(now) ? known.lockedUntil() - now : 0;
-    }
-
-    private void count(Key key, int free, long now) {
-        Failures known = current(key, now);
-        int count = known == null ? 1 : known.count() + 1;
-        long lockedUntil = count >= free ? now + lockout(count, free).toNanos() : now;
-        failures.remove(key);
-        failures.put(key, new Failures(count, lockedUntil, now));
-    }
-
-    private void refill(long now) {
-        long elapsed = now - budgetReadAt;
-        budgetReadAt = now;
-        if (elapsed > 0) {
-            budget = Math.min(GLOBAL_BUDGET, budget + (double) elapsed / GLOBAL_REFILL.toNanos());
-        }
-    }
-
-    private Failures current(Key key, long now) {
-        Failures known = failures.get(key);
-        if (known != null && now - known.lastFailure() >= FORGET_AFTER.toNanos()) {
-            failures.remove(key);
-            return null;
-        }
-        return known;
-    }
-
-    private void evictBeyondBound(long now) {
-        while (failures.size() > maxEntries) {
-            Iterator<Map.Entry<Key, Failures>> oldestFirst = failures.entrySet().iterator();
-            boolean removed = false;
-            while (oldestFirst.hasNext()) {
-                if (!oldestFirst.next().getValue().lockedAt(now)) {
-                    oldestFirst.remove();
-                    removed = true;
-                    break;
-                }
-            }
-            if (!removed) {
-                oldestFirst = failures.entrySet().iterator();
-                oldestFirst.next();
-                oldestFirst.remove();
-            }
-        }
+    private static LoginFailures counted(Optional<LoginFailures> known, int free, Instant now) {
+        int count = known.map(LoginFailures::count).orElse(0) + 1;
+        Instant lockedUntil = count >= free ? now.plus(lockout(count, free)) : now;
+        return new LoginFailures(count, lockedUntil, now);
     }
 
     private static String normalized(String username) {
-        String key = username == null ? "" : username.toLowerCase(java.util.Locale.ROOT);
+        String key = username == null ? "" : username.toLowerCase(Locale.ROOT);
         return key.length() > User.MAX_USERNAME_LENGTH ? key.substring(0, User.MAX_USERNAME_LENGTH) : key;
     }
 }

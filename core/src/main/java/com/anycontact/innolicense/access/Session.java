@@ -10,8 +10,9 @@ import java.util.Objects;
  *
  * @param id the session's ID: 256 random bits in unpadded base64url (43 characters), the cookie's
  *     value; as good as the password while the session lasts
- * @param csrfToken a second, independent secret of the same kind that the page sends back in a
- *     header with every write, which another site's page cannot read ({@link #csrfMatches})
+ * @param csrfToken a second secret of the same size, derived from the ID ({@link Sessions#csrfTokenOf}), that
+ *     the page sends back in a header with every write, which another site's page cannot read ({@link
+ *     #csrfMatches})
  * @param principal the user who logged in
  * @param remoteAddress the address the user logged in from
  * @param createdAt when the user logged in
@@ -48,6 +49,14 @@ public record Session(
         return candidate != null
                 && MessageDigest.isEqual(
                         csrfToken.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The digest of the ID ({@link TokenSecrets#digest}): what a {@link SessionStore} keeps and what {@link
+     * Sessions#whenEnded} tells; no secret, as the ID cannot be computed from it.
+     */
+    public String digest() {
+        return TokenSecrets.digest(id);
     }
 
     /** Describes the session without its ID and CSRF token, so they stay out of logs. */

@@ -3,12 +3,16 @@ package com.anycontact.innolicense.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
 
-    private final AtomicLong nanos = new AtomicLong(42);
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-03-02T09:00:00Z"));
+
+    private LoginThrottle throttle(int maxEntries) {
+        return new LoginThrottle(new InMemoryLoginThrottleStore(maxEntries), clock);
+    }
 
     @Test
     void lockout_startsAtOneSecondOnTheLastFreeFailureAndDoublesUpToFifteenMinutes() {
@@ -22,7 +26,7 @@ class LoginThrottleTest {
     @Test
     void attempt_beyondTheBound_keepsLockedCountersAndForgetsTheOldestUnlockedOne() {
         // the hole: the oldest key was dropped first, so new addresses flushed a lock
-        LoginThrottle throttle = new LoginThrottle(nanos::get, 4);
+        LoginThrottle throttle = throttle(4);
         for (int i = 0; i < 5; i++) {
             throttle.attempt("victim", "192.0.2.1");
         }
@@ -38,12 +42,12 @@ class LoginThrottleTest {
 
     @Test
     void attempt_aDayAfterTheLastFailure_startsAfresh() {
-        LoginThrottle throttle = new LoginThrottle(nanos::get, 10);
+        LoginThrottle throttle = throttle(10);
         for (int i = 0; i < 4; i++) {
             throttle.attempt("alice", "192.0.2.1");
         }
 
-        nanos.addAndGet(LoginThrottle.FORGET_AFTER.toNanos());
+        clock.advance(LoginThrottle.FORGET_AFTER);
         for (int i = 0; i < 4; i++) {
             assertThat(throttle.attempt("alice", "192.0.2.1")).isInstanceOf(LoginThrottle.Result.Go.class);
         }
@@ -54,12 +58,12 @@ class LoginThrottleTest {
 
     @Test
     void attempt_whenPairAndAddressAreLocked_waitsForTheLongerLockout() {
-        LoginThrottle throttle = new LoginThrottle(nanos::get, 100);
+        LoginThrottle throttle = throttle(100);
         for (int i = 0; i < 15; i++) {
             throttle.attempt("other" + i, "192.0.2.1");
         }
         for (int i = 0; i < 6; i++) {
-            nanos.addAndGet(Duration.ofSeconds(3).toNanos());
+            clock.advance(Duration.ofSeconds(3));
             throttle.attempt("alice", "192.0.2.1");
         }
 

@@ -49,7 +49,7 @@ class SessionsTest {
         clock.advance(Duration.ofMinutes(31));
         small.find(newest.id());
 
-        assertThat(ended).containsExactly(loggedOut.id(), ofBob.id(), oldest.id(), newest.id());
+        assertThat(ended).containsExactly(loggedOut.digest(), ofBob.digest(), oldest.digest(), newest.digest());
         small.purgeExpired();
         assertThat(ended).hasSize(5);
     }
