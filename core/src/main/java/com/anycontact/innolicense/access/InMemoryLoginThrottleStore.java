@@ -101,8 +101,8 @@ public final class InMemoryLoginThrottleStore implements LoginThrottleStore {
     @Override
     public synchronized int forget(Instant failedBefore, Instant loggedInBefore) {
         int before = failures.size() + knownGood.size();
-        failures.values().removeIf(f -> f.lastFailure().isBefore(failedBefore));
-        knownGood.values().removeIf(at -> at.isBefore(loggedInBefore));
+        failures.values().removeIf(f -> !f.lastFailure().isAfter(failedBefore));
+        knownGood.values().removeIf(at -> !at.isAfter(loggedInBefore));
         return before - failures.size() - knownGood.size();
     }
 

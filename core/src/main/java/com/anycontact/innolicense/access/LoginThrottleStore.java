@@ -40,8 +40,8 @@ public interface LoginThrottleStore {
     int size();
 
     /**
-     * Deletes the counters whose last failure was before {@code failedBefore} and the known-good pairs whose last
-     * login was before {@code loggedInBefore}: what the throttle no longer heeds.
+     * Deletes the counters whose last failure was at or before {@code failedBefore} and the known-good pairs whose
+     * last login was at or before {@code loggedInBefore}: what the throttle no longer heeds.
      *
      * @return how many counters and pairs were deleted
      */
