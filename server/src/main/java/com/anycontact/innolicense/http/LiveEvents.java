@@ -142,10 +142,13 @@ public final class LiveEvents implements AutoCloseable {
         access.whenTokenRevoked(this::tokenRevoked);
     }
 
-    /** Ends the streams of a session that has ended; never blocks. */
-    void sessionEnded(String sessionId) {
+    /**
+     * Ends the streams of a session that has ended, named by its digest ({@link Session#digest()}, as {@link
+     * Sessions#whenEnded} tells it; no secret, so another node may send it); never blocks.
+     */
+    public void sessionEnded(String sessionDigest) {
         for (Subscriber subscriber : subscribers) {
-            if (sessionId.equals(subscriber.sessionId)) {
+            if (sessionDigest.equals(subscriber.sessionDigest)) {
                 drop(subscriber);
             }
         }
@@ -289,7 +292,7 @@ public final class LiveEvents implements AutoCloseable {
             Subscriber subscriber = new Subscriber(
                     client,
                     stillAllowed(ctx),
-                    session.map(Session::id).orElse(null),
+                    session.map(Session::digest).orElse(null),
                     session.isEmpty() && principal.kind() == Principal.Kind.TOKEN ? principal.id() : null);
             subscriber.queue.offer(usageMessage(usage.live()));
             subscribers.add(subscriber);
@@ -443,16 +446,16 @@ public final class LiveEvents implements AutoCloseable {
     private static final class Subscriber {
         private final SseClient client;
         private final BooleanSupplier stillAllowed;
-        private final String sessionId;
+        private final String sessionDigest;
         private final String tokenId;
         private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(SUBSCRIBER_QUEUE);
         private volatile boolean closed;
 
-        /** A stream of a session ({@code sessionId}) or an API token ({@code tokenId}); the other is null. */
-        Subscriber(SseClient client, BooleanSupplier stillAllowed, String sessionId, String tokenId) {
+        /** A stream of a session (the digest {@code sessionDigest}) or an API token ({@code tokenId}); the other is null. */
+        Subscriber(SseClient client, BooleanSupplier stillAllowed, String sessionDigest, String tokenId) {
             this.client = client;
             this.stillAllowed = stillAllowed;
-            this.sessionId = sessionId;
+            this.sessionDigest = sessionDigest;
             this.tokenId = tokenId;
         }
 

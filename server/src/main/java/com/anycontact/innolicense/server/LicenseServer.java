@@ -5,6 +5,7 @@ import com.anycontact.innolicense.access.Argon2PasswordHasher;
 import com.anycontact.innolicense.access.AuditSink;
 import com.anycontact.innolicense.access.Bootstrap;
 import com.anycontact.innolicense.access.InvalidInput;
+import com.anycontact.innolicense.access.LoginThrottle;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
@@ -68,11 +69,13 @@ import org.slf4j.LoggerFactory;
  * anti-rollback floor ({@link TrustedTimeFloor}), dates the lifecycle, the usage minutes and the audit log; it
  * follows the system clock while that agrees with the ticker and continues on the ticker when the system clock
  * steps (audited once, shown in the status). Everything that measures a duration (lease expiry and the
- * reaper, browser sessions, the token cache) reads a {@link SteadyClock} anchored at trusted time at startup,
- * which only the ticker moves, so a step of the system clock in either direction neither reaps a renewing
- * agent nor keeps a dead agent's seat. Once a second, in real time, a scheduler runs {@link #tick()}: the
+ * reaper, the embedded server's browser sessions and login throttle, the token cache) reads a {@link SteadyClock}
+ * anchored at trusted time at startup, which only the ticker moves, so a step of the system clock in either
+ * direction neither reaps a renewing agent nor keeps a dead agent's seat. A cluster node's browser sessions and
+ * login throttle, kept in the database and shared with the other nodes, read the trusted clock instead: a steady
+ * clock anchored at each node's own start would drift apart from the other nodes'. Once a second, in real time, a scheduler runs {@link #tick()}: the
  * lifecycle watcher (state transitions, the persisted trusted-time mark) the reaper and the usage tracker's
- * flush; once a minute it drops ended browser sessions. The same scheduler writes the audit event of a clock
+ * flush; once a minute it drops ended browser sessions and old login-throttle counters. The same scheduler writes the audit event of a clock
  * jump, so that the thread that noticed it (a request thread, say) does not wait for the database. Tests call
  * {@link #tick()} themselves after moving their clock.
  *
@@ -117,6 +120,7 @@ public final class LicenseServer implements AutoCloseable {
     private final Reaper reaper;
     private final LifecycleWatcher watcher;
     private final Sessions sessions;
+    private final LoginThrottle loginThrottle;
     private final ServerMetrics metrics;
     private final HttpApi api;
     private final AccessService access;
@@ -180,8 +184,14 @@ public final class LicenseServer implements AutoCloseable {
             metrics.gauges(licenses, ledger);
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
+            this.loginThrottle = stores.loginThrottle(steadyClock, trustedTime);
             this.access = new AccessService(
-                    stores.users(), stores.tokens(), new Argon2PasswordHasher(), steadyClock, auditSink(audit), ticker);
+                    stores.users(),
+                    stores.tokens(),
+                    new Argon2PasswordHasher(),
+                    steadyClock,
+                    auditSink(audit),
+                    loginThrottle);
             switch (access.bootstrap(config.adminPassword(), config.bootstrapToken())) {
                 case Bootstrap.Done done -> {
                     done.generatedPassword().ifPresent(password -> announceGeneratedPassword(password, console));
@@ -194,7 +204,7 @@ public final class LicenseServer implements AutoCloseable {
                 case InvalidInput invalid ->
                     throw new StartupRefused(settingOf(invalid.field()) + ": " + invalid.message());
             }
-            this.sessions = new Sessions(steadyClock);
+            this.sessions = stores.sessions(steadyClock, trustedTime);
             this.events = new LiveEvents(usage, sessions, access, limits);
             this.api = new HttpApi(
                     new ApiServices(
@@ -439,12 +449,16 @@ public final class LicenseServer implements AutoCloseable {
         });
     }
 
-    /** Drops the browser sessions that ended; the scheduler calls this once a minute. */
+    /**
+     * Drops the browser sessions that ended and the login throttle's counters it no longer heeds; the scheduler
+     * calls this once a minute (on every node of a cluster: the deletes are idempotent).
+     */
     void purgeSessions() {
         try {
             sessions.purgeExpired();
+            loginThrottle.forgetOld();
         } catch (RuntimeException e) {
-            LOG.warn("purging ended sessions failed; will try again in a minute", e);
+            LOG.warn("purging ended sessions and old login failures failed; will try again in a minute", e);
         }
     }
 

@@ -1,5 +1,7 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.access.LoginThrottle;
+import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
@@ -10,7 +12,9 @@ import com.anycontact.innolicense.store.postgres.PostgresAuditLog;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
 import com.anycontact.innolicense.store.postgres.PostgresLicenseStore;
+import com.anycontact.innolicense.store.postgres.PostgresLoginThrottleStore;
 import com.anycontact.innolicense.store.postgres.PostgresSeatStore;
+import com.anycontact.innolicense.store.postgres.PostgresSessionStore;
 import com.anycontact.innolicense.store.postgres.PostgresTokenStore;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import com.anycontact.innolicense.store.postgres.PostgresUsageStore;
@@ -19,6 +23,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,6 +72,21 @@ final class PostgresStores implements Stores {
     @Override
     public TokenStore tokens() {
         return new PostgresTokenStore(database);
+    }
+
+    /**
+     * In the database, shared by every node, on the trusted wall clock (nodes must agree on time); a use is
+     * written at most once a minute per session ({@link Sessions#SHARED_TOUCH_EVERY}).
+     */
+    @Override
+    public Sessions sessions(InstantSource steady, InstantSource trusted) {
+        return Sessions.shared(new PostgresSessionStore(database), trusted);
+    }
+
+    /** In the database, shared by every node, on the trusted wall clock. */
+    @Override
+    public LoginThrottle loginThrottle(InstantSource steady, InstantSource trusted) {
+        return new LoginThrottle(new PostgresLoginThrottleStore(database), trusted);
     }
 
     @Override

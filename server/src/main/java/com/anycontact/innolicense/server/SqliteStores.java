@@ -1,5 +1,8 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.access.InMemoryLoginThrottleStore;
+import com.anycontact.innolicense.access.LoginThrottle;
+import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
@@ -19,6 +22,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,6 +73,18 @@ final class SqliteStores implements Stores {
     @Override
     public TokenStore tokens() {
         return new SqliteTokenStore(database);
+    }
+
+    /** In memory, on the steady clock: a restart logs everyone out. */
+    @Override
+    public Sessions sessions(InstantSource steady, InstantSource trusted) {
+        return new Sessions(steady);
+    }
+
+    /** In memory, on the steady clock: a restart forgets the counters. */
+    @Override
+    public LoginThrottle loginThrottle(InstantSource steady, InstantSource trusted) {
+        return new LoginThrottle(new InMemoryLoginThrottleStore(), steady);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.access.LoginThrottle;
+import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
@@ -10,6 +12,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,6 +54,24 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
 
     /** The API tokens. */
     TokenStore tokens();
+
+    /**
+     * The browser sessions: in memory on the steady clock for the embedded server; in the database on the trusted
+     * wall clock for a cluster node, so that every node knows every session and judges its timeouts alike.
+     *
+     * @param steady the node's steady clock, which only the monotonic clock moves
+     * @param trusted the node's trusted wall clock
+     */
+    Sessions sessions(InstantSource steady, InstantSource trusted);
+
+    /**
+     * The login throttle: in memory on the steady clock for the embedded server; in the database on the trusted
+     * wall clock for a cluster node, so that delays and the global failure budget hold across nodes.
+     *
+     * @param steady the node's steady clock, which only the monotonic clock moves
+     * @param trusted the node's trusted wall clock
+     */
+    LoginThrottle loginThrottle(InstantSource steady, InstantSource trusted);
 
     /**
      * Opens the seat store; called once, after the trusted clock is known.
