@@ -32,13 +32,15 @@ class ClusterSessionsEndToEndTest {
     private final FakeTime clock = new FakeTime(RunningServer.START);
     private final List<LicenseServer> servers = new ArrayList<>();
     private TestPostgres database;
+    private int portA;
     private Api nodeA;
     private Api nodeB;
 
     @BeforeEach
     void startTwoNodes() {
         database = TestPostgres.create(getClass());
-        nodeA = new Api(startNode());
+        portA = startNode();
+        nodeA = new Api(portA);
         nodeB = new Api(startNode());
     }
 
@@ -79,6 +81,22 @@ class ClusterSessionsEndToEndTest {
         assertThat(afterwards.json().path("type").asText()).endsWith("invalid-credentials");
         assertThat(nodeB.request("GET", SESSION, null, null, browser.reading()).status())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void logoutOnNodeB_endsTheSessionsLiveEventStreamOnNodeA_withinItsOnceASecondCheck() throws Exception {
+        SignedIn browser = SignedIn.as(nodeA, "admin", RunningServer.ADMIN_PASSWORD);
+        try (EventStream stream = new EventStream(portA, browser.reading())) {
+            assertThat(stream.status).isEqualTo(200);
+            assertThat(stream.next(event -> true, Duration.ofSeconds(10)).name())
+                    .isNotEqualTo(EventStream.END);
+
+            assertThat(nodeB.request("DELETE", SESSION, null, null, browser.writing()).status())
+                    .isEqualTo(204);
+
+            assertThat(stream.next(EventStream.named(EventStream.END), Duration.ofSeconds(5)).name())
+                    .isEqualTo(EventStream.END);
+        }
     }
 
     @Test
