@@ -122,7 +122,14 @@ public final class AccessService {
             InstantSource clock,
             AuditSink audit,
             Ticker throttleTicker) {
-        this(users, tokens, hasher, clock, audit, inMemoryThrottle(clock, throttleTicker), MAX_CONCURRENT_VERIFICATIONS);
+        this(
+                users,
+                tokens,
+                hasher,
+                clock,
+                audit,
+                inMemoryThrottle(clock, throttleTicker),
+                MAX_CONCURRENT_VERIFICATIONS);
     }
 
     /**
@@ -183,7 +190,8 @@ public final class AccessService {
         return new LoginThrottle(
                 new InMemoryLoginThrottleStore(THROTTLE_ENTRIES),
                 SteadyClock.anchoredAt(
-                        Objects.requireNonNull(clock, "clock").instant(), Objects.requireNonNull(ticker, "throttleTicker")));
+                        Objects.requireNonNull(clock, "clock").instant(),
+                        Objects.requireNonNull(ticker, "throttleTicker")));
     }
 
     /**

@@ -130,8 +130,8 @@ public final class LoginThrottle {
                 if (budget.left() < 1) {
                     records.setBudget(budget);
                     long refillNanos = GLOBAL_REFILL.toNanos();
-                    return new Result.Wait(
-                            Duration.ofNanos(Math.max(1, (long) Math.ceil((1 - budget.left()) * refillNanos))));
+                    return new Result.Wait(Duration.ofNanos(
+                            Math.max(1, (long) Math.ceil((1 - budget.left()) * refillNanos))));
                 }
                 records.setBudget(new LoginBudget(budget.left() - 1, budget.readAt()));
                 records.setAddress(Optional.of(counted(whole, ADDRESS_FREE_FAILURES, now)));
@@ -150,11 +150,12 @@ public final class LoginThrottle {
             if (!attempt.knownGood()) {
                 LoginBudget budget = records.budget();
                 records.setBudget(new LoginBudget(Math.min(GLOBAL_BUDGET, budget.left() + 1), budget.readAt()));
-                records.address().ifPresent(whole -> records.setAddress(
-                        whole.count() <= 1
-                                ? Optional.empty()
-                                : Optional.of(
-                                        new LoginFailures(whole.count() - 1, whole.lockedUntil(), whole.lastFailure()))));
+                records.address()
+                        .ifPresent(whole -> records.setAddress(
+                                whole.count() <= 1
+                                        ? Optional.empty()
+                                        : Optional.of(new LoginFailures(
+                                                whole.count() - 1, whole.lockedUntil(), whole.lastFailure()))));
             }
             records.setKnownGoodSince(now);
             return null;

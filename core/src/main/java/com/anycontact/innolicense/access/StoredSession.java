@@ -15,7 +15,12 @@ import java.util.Objects;
  * @param expiresAt when the session ends unless used before
  */
 public record StoredSession(
-        String digest, Principal principal, String remoteAddress, Instant createdAt, Instant lastSeenAt, Instant expiresAt) {
+        String digest,
+        Principal principal,
+        String remoteAddress,
+        Instant createdAt,
+        Instant lastSeenAt,
+        Instant expiresAt) {
 
     /** Requires every component. */
     public StoredSession {

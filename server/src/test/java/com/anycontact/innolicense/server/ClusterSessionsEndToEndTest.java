@@ -66,7 +66,8 @@ class ClusterSessionsEndToEndTest {
                 "application/json",
                 Api.bytes("{\"name\": \"made on B\", \"role\": \"SUPERVISOR\"}"),
                 browser.writing());
-        assertThat(created.status()).as("a write on B with the CSRF token given by A: " + created.body())
+        assertThat(created.status())
+                .as("a write on B with the CSRF token given by A: " + created.body())
                 .isEqualTo(201);
         assertThat(nodeB.request("POST", "/api/v1/tokens", "application/json", Api.bytes("{}"), browser.reading())
                         .status())
@@ -91,10 +92,12 @@ class ClusterSessionsEndToEndTest {
             assertThat(stream.next(event -> true, Duration.ofSeconds(10)).name())
                     .isNotEqualTo(EventStream.END);
 
-            assertThat(nodeB.request("DELETE", SESSION, null, null, browser.writing()).status())
+            assertThat(nodeB.request("DELETE", SESSION, null, null, browser.writing())
+                            .status())
                     .isEqualTo(204);
 
-            assertThat(stream.next(EventStream.named(EventStream.END), Duration.ofSeconds(5)).name())
+            assertThat(stream.next(EventStream.named(EventStream.END), Duration.ofSeconds(5))
+                            .name())
                     .isEqualTo(EventStream.END);
         }
     }
@@ -103,18 +106,22 @@ class ClusterSessionsEndToEndTest {
     void aUseOnEitherNode_keepsTheSessionAliveOnBoth_untilItIsIdleOnBoth() {
         SignedIn browser = SignedIn.as(nodeA, "admin", RunningServer.ADMIN_PASSWORD);
         clock.advance(Duration.ofMinutes(20));
-        assertThat(nodeB.request("GET", "/api/v1/license", null, null, browser.reading()).status())
+        assertThat(nodeB.request("GET", "/api/v1/license", null, null, browser.reading())
+                        .status())
                 .isEqualTo(200);
         clock.advance(Duration.ofMinutes(20));
-        assertThat(nodeA.request("GET", "/api/v1/license", null, null, browser.reading()).status())
+        assertThat(nodeA.request("GET", "/api/v1/license", null, null, browser.reading())
+                        .status())
                 .as("40 minutes after login, 20 after its use on B")
                 .isEqualTo(200);
 
         clock.advance(Duration.ofMinutes(30));
 
-        assertThat(nodeB.request("GET", "/api/v1/license", null, null, browser.reading()).status())
+        assertThat(nodeB.request("GET", "/api/v1/license", null, null, browser.reading())
+                        .status())
                 .isEqualTo(401);
-        assertThat(nodeA.request("GET", "/api/v1/license", null, null, browser.reading()).status())
+        assertThat(nodeA.request("GET", "/api/v1/license", null, null, browser.reading())
+                        .status())
                 .isEqualTo(401);
     }
 
@@ -135,7 +142,8 @@ class ClusterSessionsEndToEndTest {
                 .as("the admin elsewhere")
                 .isEqualTo(200);
 
-        Api.Reply unlocked = nodeA.send("DELETE", "/api/v1/login-throttle/admin", RunningServer.ADMIN_TOKEN, null, null);
+        Api.Reply unlocked =
+                nodeA.send("DELETE", "/api/v1/login-throttle/admin", RunningServer.ADMIN_TOKEN, null, null);
         assertThat(unlocked.status()).as(unlocked.body()).isEqualTo(200);
         assertThat(unlocked.json().path("cleared").asInt()).isEqualTo(1);
 

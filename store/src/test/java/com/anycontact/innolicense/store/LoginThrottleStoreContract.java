@@ -212,8 +212,12 @@ public abstract class LoginThrottleStoreContract {
         assertThat(admitted(nodeA.attempt("bob", HOME))).isTrue();
 
         advance(LoginThrottle.KNOWN_GOOD_FOR);
-        assertThat(nodeB.forgetOld()).as("four counters and alice's known-good pair").isEqualTo(5);
-        assertThat(((LoginThrottle.Result.Go) nodeA.attempt("alice", HOME)).attempt().knownGood())
+        assertThat(nodeB.forgetOld())
+                .as("four counters and alice's known-good pair")
+                .isEqualTo(5);
+        assertThat(((LoginThrottle.Result.Go) nodeA.attempt("alice", HOME))
+                        .attempt()
+                        .knownGood())
                 .isFalse();
     }
 

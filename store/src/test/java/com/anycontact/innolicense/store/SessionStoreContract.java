@@ -185,12 +185,15 @@ public abstract class SessionStoreContract {
 
         advance(Duration.ofSeconds(59));
         assertThat(coarseA.find(created.id()).orElseThrow().lastSeenAt()).isEqualTo(T0.plusSeconds(59));
-        assertThat(store.find(digest).orElseThrow().lastSeenAt()).as("not written").isEqualTo(T0);
+        assertThat(store.find(digest).orElseThrow().lastSeenAt())
+                .as("not written")
+                .isEqualTo(T0);
 
         advance(Duration.ofSeconds(1));
         coarseA.find(created.id());
         assertThat(store.find(digest).orElseThrow().lastSeenAt()).isEqualTo(T0.plusSeconds(60));
-        assertThat(store.find(digest).orElseThrow().expiresAt()).isEqualTo(T0.plusSeconds(60).plus(IDLE));
+        assertThat(store.find(digest).orElseThrow().expiresAt())
+                .isEqualTo(T0.plusSeconds(60).plus(IDLE));
 
         advance(Duration.ofSeconds(50));
         coarseA.find(created.id()); // last use at T0 + 110 s, recorded as T0 + 60 s
@@ -208,7 +211,8 @@ public abstract class SessionStoreContract {
         String digest = created.digest();
         Instant later = T0.plus(Duration.ofMinutes(10));
 
-        assertThat(store.touch(digest, later, later.plus(IDLE), T0.plusSeconds(1))).isTrue();
+        assertThat(store.touch(digest, later, later.plus(IDLE), T0.plusSeconds(1)))
+                .isTrue();
         assertThat(store.touch(digest, T0.plusSeconds(5), T0.plusSeconds(5).plus(IDLE), T0.plusSeconds(5)))
                 .isTrue();
         StoredSession stored = store.find(digest).orElseThrow();

@@ -89,7 +89,9 @@ public final class PostgresLoginThrottleStore implements LoginThrottleStore {
                 try (ResultSet rows = find.executeQuery()) {
                     while (rows.next()) {
                         LoginFailures counter = new LoginFailures(
-                                rows.getInt(2), Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4)));
+                                rows.getInt(2),
+                                Instant.ofEpochMilli(rows.getLong(3)),
+                                Instant.ofEpochMilli(rows.getLong(4)));
                         if (rows.getBoolean(1)) {
                             whole = Optional.of(counter);
                         } else {
@@ -127,7 +129,8 @@ public final class PostgresLoginThrottleStore implements LoginThrottleStore {
             if (records.budgetChanged()) {
                 try (PreparedStatement write = connection.prepareStatement(WRITE_BUDGET)) {
                     write.setDouble(1, records.budget().left());
-                    write.setLong(2, PostgresDatabase.ceilingMillis(records.budget().readAt()));
+                    write.setLong(
+                            2, PostgresDatabase.ceilingMillis(records.budget().readAt()));
                     write.executeUpdate();
                 }
             }
@@ -208,7 +211,11 @@ public final class PostgresLoginThrottleStore implements LoginThrottleStore {
     }
 
     private static void writeCounter(
-            Connection connection, String address, boolean wholeAddress, String username, Optional<LoginFailures> counter)
+            Connection connection,
+            String address,
+            boolean wholeAddress,
+            String username,
+            Optional<LoginFailures> counter)
             throws SQLException {
         if (counter.isPresent()) {
             try (PreparedStatement write = connection.prepareStatement(WRITE_COUNTER)) {

@@ -32,7 +32,8 @@ public final class PostgresSessionStore implements SessionStore {
             "digest, principal_kind, principal_id, principal_name, role, remote_address, created_at, last_seen_at,"
                     + " expires_at";
 
-    private static final String INSERT = "INSERT INTO browser_session (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT =
+            "INSERT INTO browser_session (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final String COUNT = "SELECT count(*) FROM browser_session";
 
