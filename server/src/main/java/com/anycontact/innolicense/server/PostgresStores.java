@@ -3,10 +3,12 @@ package com.anycontact.innolicense.server;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.postgres.PostgresAuditLog;
+import com.anycontact.innolicense.store.postgres.PostgresClusterBus;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
 import com.anycontact.innolicense.store.postgres.PostgresLicenseStore;
@@ -19,6 +21,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -72,6 +75,11 @@ final class PostgresStores implements Stores {
     @Override
     public SeatStore openSeats(Instant now, Duration leaseTtl) {
         return new PostgresSeatStore(database);
+    }
+
+    @Override
+    public ClusterBus bus(String scope, InstantSource clock) {
+        return new PostgresClusterBus(database, scope, clock);
     }
 
     @Override

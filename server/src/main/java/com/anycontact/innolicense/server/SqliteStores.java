@@ -3,6 +3,7 @@ package com.anycontact.innolicense.server;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
@@ -19,6 +20,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -78,6 +80,11 @@ final class SqliteStores implements Stores {
         }
         seats = JournaledSeatStore.open(database, now, leaseTtl);
         return seats;
+    }
+
+    @Override
+    public ClusterBus bus(String scope, InstantSource clock) {
+        return ClusterBus.alone();
     }
 
     @Override

@@ -3,6 +3,7 @@ package com.anycontact.innolicense.server;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
@@ -10,6 +11,7 @@ import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,6 +61,15 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
      * @param leaseTtl the lease TTL the server claims with
      */
     SeatStore openSeats(Instant now, Duration leaseTtl);
+
+    /**
+     * The bus to the other server nodes sharing the database: {@code LISTEN/NOTIFY} on the cluster database, none
+     * ({@link ClusterBus#alone()}) on the embedded one.
+     *
+     * @param scope what the nodes share, the installation ID: the channel is named after it
+     * @param clock the trusted time
+     */
+    ClusterBus bus(String scope, InstantSource clock);
 
     /**
      * How long the seat store has been unable to write, {@link Duration#ZERO} while its writes succeed; for the
