@@ -57,7 +57,8 @@ public final class AccessService {
 
     /**
      * How long a token found valid is trusted without asking the store again. A token revoked through this
-     * service stops working at once; one revoked through another server node of a cluster within this time.
+     * service stops working at once; one revoked through another server node of a cluster as soon as that node's
+     * message arrives ({@link #forgetToken}), and within this time if it is lost.
      */
     public static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
 
@@ -396,7 +397,8 @@ public final class AccessService {
     /**
      * Adds a listener told the ID of every API token revoked through this service, on the revoking thread, so
      * that what lives as long as the token's use (a live-event stream) ends with it at once; it must be quick
-     * and must not throw. A token revoked through another server node of a cluster is not told.
+     * and must not throw. A token revoked through another server node of a cluster is not told (see {@link
+     * #forgetToken}).
      */
     public void whenTokenRevoked(Consumer<String> listener) {
         revocationListeners.add(Objects.requireNonNull(listener, "listener"));
