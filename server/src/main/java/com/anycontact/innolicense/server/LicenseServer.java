@@ -552,6 +552,7 @@ public final class LicenseServer implements AutoCloseable {
             events.closeAll();
             javalin.stop();
         } finally {
+            bus.close();
             if (retentionRunner != null) {
                 retentionRunner.shutdownNow();
             }
@@ -564,7 +565,6 @@ public final class LicenseServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             events.close();
-            bus.close();
             try {
                 usage.close();
             } catch (RuntimeException e) {
