@@ -408,12 +408,17 @@ public final class LiveEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends a stream: its own thread takes the close from its queue at once and closes the stream itself. Closing
+     * it from this thread instead races with the handler's return and left Javalin looping over a recycled
+     * request, logging an exception at every turn, for the rest of the process's life. A stream whose thread is
+     * stuck writing to a stalled client ends when the write fails (the server's idle timeout).
+     */
     private void drop(Subscriber subscriber) {
         subscribers.remove(subscriber);
         subscriber.closed = true;
         subscriber.queue.clear();
         subscriber.queue.offer(CLOSE);
-        subscriber.client.close();
     }
 
     private Message usageMessage(LiveUsage live) {
