@@ -59,7 +59,8 @@ public final class AccessService {
 
     /**
      * How long a token found valid is trusted without asking the store again. A token revoked through this
-     * service stops working at once; one revoked through another server node of a cluster within this time.
+     * service stops working at once; one revoked through another server node of a cluster as soon as that node's
+     * message arrives ({@link #forgetToken}), and within this time if it is lost.
      */
     public static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
 
@@ -89,6 +90,7 @@ public final class AccessService {
     private final Map<String, LongAdder> claims = new ConcurrentHashMap<>();
     private final ReentrantLock userChanges = new ReentrantLock();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> userAccessListeners = new CopyOnWriteArrayList<>();
     private volatile String decoyHash;
 
     /**
@@ -452,10 +454,36 @@ public final class AccessService {
     /**
      * Adds a listener told the ID of every API token revoked through this service, on the revoking thread, so
      * that what lives as long as the token's use (a live-event stream) ends with it at once; it must be quick
-     * and must not throw. A token revoked through another server node of a cluster is not told.
+     * and must not throw. A token revoked through another server node of a cluster is not told (see {@link
+     * #forgetToken}).
      */
     public void whenTokenRevoked(Consumer<String> listener) {
         revocationListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Forgets a token that another server node of a cluster revoked: it is looked up in the store at its next
+     * use, which refuses it. Does not tell the listeners added with {@link #whenTokenRevoked}.
+     */
+    public void forgetToken(String tokenId) {
+        Objects.requireNonNull(tokenId, "tokenId");
+        knownTokens.values().removeIf(known -> known.principal().id().equals(tokenId));
+    }
+
+    /**
+     * Forgets every token found valid, so that each is looked up in the store again at its next use: after a
+     * cluster node may have missed revocations made through other nodes.
+     */
+    public void forgetKnownTokens() {
+        knownTokens.clear();
+    }
+
+    /**
+     * Adds a listener told the username of every user deleted or whose password was changed through this
+     * service, on the changing thread, after the change is stored; it must be quick and must not throw.
+     */
+    public void whenUserAccessEnded(Consumer<String> listener) {
+        userAccessListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** All API tokens, revoked ones included, oldest first. */
@@ -526,6 +554,7 @@ public final class AccessService {
                 return UserDeletion.NOT_FOUND;
             }
             audit.record(clock.instant(), actor.auditName(), AuditSink.USER_DELETED, "user " + user.username());
+            userAccessListeners.forEach(listener -> listener.accept(user.username()));
             return UserDeletion.DELETED;
         } finally {
             userChanges.unlock();
@@ -559,6 +588,8 @@ public final class AccessService {
                     actor.auditName(),
                     AuditSink.PASSWORD_CHANGED,
                     "user " + found.get().user().username());
+            userAccessListeners.forEach(
+                    listener -> listener.accept(found.get().user().username()));
             return new PasswordChange.Changed();
         } finally {
             userChanges.unlock();

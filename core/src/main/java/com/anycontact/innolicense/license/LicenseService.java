@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The licenses of this installation: applies license keys and tells the license status at trusted time.
@@ -41,6 +43,7 @@ public final class LicenseService {
     private final InstantSource clock;
     private final AuditLog audit;
     private final Set<Long> reportedIgnored = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<AppliedLicense>> applyListeners = new CopyOnWriteArrayList<>();
     private volatile AppliedLicenses applied;
 
     /**
@@ -110,9 +113,31 @@ public final class LicenseService {
                 store.add(record);
                 applied = current.with(record);
                 audit.record(now, actor, AuditEvent.Type.KEY_APPLIED, appliedDetail(accepted));
+                applyListeners.forEach(listener -> listener.accept(record));
             }
         }
         return result;
+    }
+
+    /**
+     * Reads the applied licenses from the store again and verifies them, so that {@link #status()} follows
+     * licenses that another server node sharing the store has applied.
+     *
+     * @return whether the licenses in memory changed
+     */
+    public synchronized boolean reload() {
+        AppliedLicenses before = applied;
+        AppliedLicenses now = load();
+        applied = now;
+        return !now.equals(before);
+    }
+
+    /**
+     * Adds a listener told of every key applied through this service, on the applying thread, after it was stored
+     * and audited; it must be quick and must not throw.
+     */
+    public void whenApplied(Consumer<AppliedLicense> listener) {
+        applyListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Every license applied here that verifies, lowest serial first. */

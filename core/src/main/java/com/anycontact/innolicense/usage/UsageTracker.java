@@ -133,6 +133,20 @@ public final class UsageTracker {
         record(bucket, inUse, capacity);
     }
 
+    /**
+     * Reports a claim denied by another server node of the cluster: counted in today's denials, which are the
+     * cluster's, but not in this node's minute (the other node writes it in its own).
+     *
+     * @param inUse the live leases when it was denied
+     * @param capacity the capacity it was checked against
+     */
+    public synchronized void deniedElsewhere(int inUse, int capacity) {
+        requireCounts(inUse, capacity);
+        Bucket bucket = roll(clock.instant());
+        denialsToday++;
+        record(bucket, inUse, capacity);
+    }
+
     /** Use now, with today's peak and denials; from memory, never the store. */
     public synchronized LiveUsage live() {
         roll(clock.instant());

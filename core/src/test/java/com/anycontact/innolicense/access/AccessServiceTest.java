@@ -797,4 +797,43 @@ class AccessServiceTest {
     private static char[] wrong() {
         return "not the password".toCharArray();
     }
+
+    @Test
+    void aTokenRevokedThroughAnotherNode_isTrustedFromTheCacheUntilForgotten_thenRefused() {
+        CreatedToken created = (CreatedToken) access.createToken("supervisor", Role.SUPERVISOR, ROOT);
+        assertThat(access.authenticateToken(created.secret())).isPresent();
+        tokenStore.revoke(created.token().id(), T0);
+        assertThat(access.authenticateToken(created.secret()))
+                .as("still cached")
+                .isPresent();
+
+        access.forgetToken(created.token().id());
+
+        assertThat(access.authenticateToken(created.secret())).isEmpty();
+    }
+
+    @Test
+    void forgettingEveryKnownToken_makesEachBeLookedUpAgain() {
+        CreatedToken created = (CreatedToken) access.createToken("supervisor", Role.SUPERVISOR, ROOT);
+        access.authenticateToken(created.secret());
+        tokenStore.revoke(created.token().id(), T0);
+
+        access.forgetKnownTokens();
+
+        assertThat(access.knownToken(created.secret())).isEmpty();
+        assertThat(access.authenticateToken(created.secret())).isEmpty();
+    }
+
+    @Test
+    void deletingAUser_orChangingAPassword_tellsTheUserAccessListeners() {
+        java.util.List<String> ended = new java.util.ArrayList<>();
+        access.whenUserAccessEnded(ended::add);
+        createUser("bob");
+
+        access.changePassword("ALICE", "a new long password".toCharArray(), ROOT);
+        access.deleteUser("bob", ROOT);
+        access.deleteUser("nobody", ROOT);
+
+        assertThat(ended).containsExactly("alice", "bob");
+    }
 }

@@ -355,4 +355,19 @@ class LicenseServiceTest {
         assertThat(refused.reason()).isEqualTo(reason);
         return refused;
     }
+
+    @Test
+    void reload_findsAKeyAppliedThroughAnotherServiceOnTheSameStore_andTellsWhetherAnythingChanged() {
+        LicenseService otherNode = newService();
+        List<AppliedLicense> told = new ArrayList<>();
+        otherNode.whenApplied(told::add);
+        otherNode.apply(key(license(1).seats(40).build()), "admin");
+        assertThat(told).hasSize(1);
+        assertThat(service.status().capacity()).as("not yet read").isEqualTo(2);
+
+        assertThat(service.reload()).isTrue();
+
+        assertThat(service.status().capacity()).isEqualTo(40);
+        assertThat(service.reload()).isFalse();
+    }
 }

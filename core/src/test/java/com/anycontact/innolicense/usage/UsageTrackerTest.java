@@ -215,4 +215,18 @@ class UsageTrackerTest {
                 .extracting(UsageMinute::start)
                 .containsExactly(minute(0));
     }
+
+    @Test
+    void aDenialOnAnotherNode_countsInTodaysDenials_butNotInThisNodesMinute() {
+        UsageTracker tracker = tracker(0, 2);
+        tracker.claimed(2, 2);
+        tracker.denied(2, 2);
+
+        tracker.deniedElsewhere(2, 2);
+
+        assertThat(tracker.live().denialsToday()).isEqualTo(2);
+        clock.advance(Duration.ofMinutes(1));
+        tracker.flush();
+        assertThat(store.minutes(BEFORE_ALL, minute(10))).containsExactly(new UsageMinute(minute(0), 2, 2, 1, 1));
+    }
 }

@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * (logout, deletion of the user or a change of their password, being dropped for a newer session) and
  * {@link AccessService} every token it revokes, and the streams of that session or token are dropped on the
  * telling thread, before the request that ended the access is answered. What ends by time alone — a session's
- * idle or absolute limit, a token revoked through another node of a cluster — is found by {@link #recheck()},
- * which the server runs every second, and at every heartbeat; neither counts as use of the session.
+ * idle or absolute limit — is found by {@link #recheck()}, which the server runs every second, and at every
+ * heartbeat; neither counts as use of the session. In a cluster, a token revoked or a user deleted through another
+ * node is told by that node over the cluster bus, and ends the streams here the same way.
  */
 public final class LiveEvents implements AutoCloseable {
 
@@ -154,8 +155,8 @@ public final class LiveEvents implements AutoCloseable {
         }
     }
 
-    /** Ends the streams of an API token that was revoked; never blocks. */
-    void tokenRevoked(String tokenId) {
+    /** Ends the streams of an API token that was revoked, here or through another node; never blocks. */
+    public void tokenRevoked(String tokenId) {
         for (Subscriber subscriber : subscribers) {
             if (tokenId.equals(subscriber.tokenId)) {
                 drop(subscriber);
@@ -199,6 +200,22 @@ public final class LiveEvents implements AutoCloseable {
             case SeatChange.CapacityReduced reduced -> pendLease(reduced.agent().value());
             case SeatChange.Denied denied -> {}
         }
+        usageChanged.set(true);
+        signal();
+    }
+
+    /**
+     * Tells every stream to load the lease list again ({@code leases} with {@code resync}) and sends the usage:
+     * after a cluster node may have missed other nodes' changes. Never blocks.
+     */
+    public void resync() {
+        leasesOverflowed.set(true);
+        usageChanged.set(true);
+        signal();
+    }
+
+    /** Sends the usage again, which changed without a seat change seen here; never blocks. */
+    public void usageChanged() {
         usageChanged.set(true);
         signal();
     }
@@ -394,12 +411,17 @@ public final class LiveEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends a stream: its own thread takes the close from its queue at once and closes the stream itself. Closing
+     * it from this thread instead races with the handler's return and left Javalin looping over a recycled
+     * request, logging an exception at every turn, for the rest of the process's life. A stream whose thread is
+     * stuck writing to a stalled client ends when the write fails (the server's idle timeout).
+     */
     private void drop(Subscriber subscriber) {
         subscribers.remove(subscriber);
         subscriber.closed = true;
         subscriber.queue.clear();
         subscriber.queue.offer(CLOSE);
-        subscriber.client.close();
     }
 
     private Message usageMessage(LiveUsage live) {

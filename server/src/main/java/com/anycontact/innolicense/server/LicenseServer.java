@@ -9,6 +9,7 @@ import com.anycontact.innolicense.access.LoginThrottle;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.http.ApiServices;
 import com.anycontact.innolicense.http.HealthCheck;
 import com.anycontact.innolicense.http.HttpApi;
@@ -83,6 +84,11 @@ import org.slf4j.LoggerFactory;
  * whichever route or task made it, is reported to the {@link UsageTracker} (in memory, one write a minute) and
  * handed to the {@link LiveEvents} (never blocking); so is every change of the license state.
  *
+ * <p>Cluster: on the cluster database, {@link ClusterEvents} tells the other nodes, over the {@link ClusterBus}
+ * (PostgreSQL {@code LISTEN/NOTIFY}), of every seat change, applied key, revoked token and deleted user or changed
+ * password made here, and applies theirs here, so that live events, the license in force and access are the
+ * cluster's; the scheduler runs its safety-net check every {@link ClusterEvents#CHECK_EVERY}.
+ *
  * <p>Readiness ({@code GET /health/ready}): the database answers a read of the seat table, and {@link #start()}
  * has finished and {@link #close()} not begun.
  */
@@ -126,6 +132,10 @@ public final class LicenseServer implements AutoCloseable {
     private final AccessService access;
     private final UsageTracker usage;
     private final LiveEvents events;
+    private final ClusterBus bus;
+    /** What this node tells the others and hears from them; null on the embedded database, which has no others. */
+    private final ClusterEvents cluster;
+
     private final Javalin javalin;
     private final ScheduledExecutorService scheduler;
     private ScheduledExecutorService retentionRunner;
@@ -206,6 +216,14 @@ public final class LicenseServer implements AutoCloseable {
             }
             this.sessions = stores.sessions(steadyClock, trustedTime);
             this.events = new LiveEvents(usage, sessions, access, limits);
+            this.bus = stores.bus(installationId.toString(), trustedClock);
+            if (config.database().isPresent()) {
+                this.cluster = new ClusterEvents(
+                        bus, licenses, watcher, ledger, usage, events, access, sessions, audit, scheduler);
+                metrics.cluster(cluster);
+            } else {
+                this.cluster = null;
+            }
             this.api = new HttpApi(
                     new ApiServices(
                             licenses,
@@ -332,9 +350,19 @@ public final class LicenseServer implements AutoCloseable {
         }
         tick();
         events.start();
+        if (cluster != null) {
+            cluster.start();
+        }
         javalin.start();
         port = javalin.port();
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        if (cluster != null) {
+            scheduler.scheduleWithFixedDelay(
+                    this::checkCluster,
+                    ClusterEvents.CHECK_EVERY.toMillis(),
+                    ClusterEvents.CHECK_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         scheduler.scheduleWithFixedDelay(
                 this::purgeSessions, SESSION_PURGE.toMillis(), SESSION_PURGE.toMillis(), TimeUnit.MILLISECONDS);
         retentionRunner = Executors.newSingleThreadScheduledExecutor(
@@ -450,6 +478,21 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
+     * The cluster's safety net for lost notifications: reads the licenses and counts the live leases again; the
+     * scheduler calls this every {@link ClusterEvents#CHECK_EVERY} on a cluster database.
+     */
+    void checkCluster() {
+        if (cluster == null) {
+            return;
+        }
+        try {
+            cluster.check();
+        } catch (RuntimeException e) {
+            LOG.warn("checking the cluster's shared state failed; will try again", e);
+        }
+    }
+
+    /**
      * Drops the browser sessions that ended and the login throttle's counters it no longer heeds; the scheduler
      * calls this once a minute (on every node of a cluster: the deletes are idempotent).
      */
@@ -488,6 +531,11 @@ public final class LicenseServer implements AutoCloseable {
                 < 0;
     }
 
+    /** Closes the cluster bus, for tests: a node whose messages to the other nodes are lost. */
+    void closeBusForTest() {
+        bus.close();
+    }
+
     /** The seat ledger, for tests that need many leases faster than HTTP gives them. */
     SeatLedger ledger() {
         return ledger;
@@ -518,6 +566,7 @@ public final class LicenseServer implements AutoCloseable {
             events.closeAll();
             javalin.stop();
         } finally {
+            bus.close();
             if (retentionRunner != null) {
                 retentionRunner.shutdownNow();
             }
@@ -600,6 +649,9 @@ public final class LicenseServer implements AutoCloseable {
                 usage.changed(reaped.inUse(), licenses.status().capacity());
         }
         events.seatChanged(change);
+        if (cluster != null) {
+            cluster.seatChanged(change);
+        }
     }
 
     private ZoneId licenseZone() {

@@ -5,10 +5,12 @@ import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.postgres.PostgresAuditLog;
+import com.anycontact.innolicense.store.postgres.PostgresClusterBus;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
 import com.anycontact.innolicense.store.postgres.PostgresLicenseStore;
@@ -92,6 +94,11 @@ final class PostgresStores implements Stores {
     @Override
     public SeatStore openSeats(Instant now, Duration leaseTtl) {
         return new PostgresSeatStore(database);
+    }
+
+    @Override
+    public ClusterBus bus(String scope, InstantSource clock) {
+        return new PostgresClusterBus(database, scope, clock);
     }
 
     @Override

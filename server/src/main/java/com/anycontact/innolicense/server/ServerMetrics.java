@@ -5,6 +5,7 @@ import com.anycontact.innolicense.license.LicenseState;
 import com.anycontact.innolicense.license.TrustMode;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatStore;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -88,6 +89,42 @@ final class ServerMetrics implements AutoCloseable {
                         service -> service.status().daysRemaining())
                 .description("Whole days left in ACTIVE (to the end) or GRACE (to the grace end), else 0")
                 .strongReference(true)
+                .register(registry);
+    }
+
+    /** Registers the meters of the cluster bus. */
+    void cluster(ClusterEvents cluster) {
+        Gauge.builder("innolicense.cluster.listening", cluster, c -> c.stats().listening() ? 1 : 0)
+                .description("1 while this node listens to the other nodes' notifications, 0 while it cannot")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder(
+                        "innolicense.cluster.messages.sent",
+                        cluster,
+                        c -> c.stats().sent())
+                .description("Messages sent to the other nodes (pg_notify)")
+                .register(registry);
+        FunctionCounter.builder(
+                        "innolicense.cluster.messages.received",
+                        cluster,
+                        c -> c.stats().received())
+                .description("Messages received from the other nodes")
+                .register(registry);
+        FunctionCounter.builder(
+                        "innolicense.cluster.messages.dropped",
+                        cluster,
+                        c -> c.stats().dropped())
+                .description("Messages that could not be sent (queue full, database unreachable)")
+                .register(registry);
+        FunctionCounter.builder(
+                        "innolicense.cluster.listener.reconnects",
+                        cluster,
+                        c -> c.stats().reconnects())
+                .description("Times the listening connection was opened again after it was lost")
+                .register(registry);
+        FunctionCounter.builder("innolicense.cluster.resyncs", cluster, ClusterEvents::resyncs)
+                .description("Times this node read the shared state again after notifications may have been lost,"
+                        + " its first start included")
                 .register(registry);
     }
 

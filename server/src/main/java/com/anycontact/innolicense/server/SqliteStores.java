@@ -6,6 +6,7 @@ import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
@@ -94,6 +95,11 @@ final class SqliteStores implements Stores {
         }
         seats = JournaledSeatStore.open(database, now, leaseTtl);
         return seats;
+    }
+
+    @Override
+    public ClusterBus bus(String scope, InstantSource clock) {
+        return ClusterBus.alone();
     }
 
     @Override

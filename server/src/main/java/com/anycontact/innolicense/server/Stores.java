@@ -5,6 +5,7 @@ import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
@@ -80,6 +81,15 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
      * @param leaseTtl the lease TTL the server claims with
      */
     SeatStore openSeats(Instant now, Duration leaseTtl);
+
+    /**
+     * The bus to the other server nodes sharing the database: {@code LISTEN/NOTIFY} on the cluster database, none
+     * ({@link ClusterBus#alone()}) on the embedded one.
+     *
+     * @param scope what the nodes share, the installation ID: the channel is named after it
+     * @param clock the trusted time
+     */
+    ClusterBus bus(String scope, InstantSource clock);
 
     /**
      * How long the seat store has been unable to write, {@link Duration#ZERO} while its writes succeed; for the

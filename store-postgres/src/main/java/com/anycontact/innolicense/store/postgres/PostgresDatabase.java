@@ -4,12 +4,14 @@ import com.anycontact.innolicense.store.StoreException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -127,6 +129,24 @@ public final class PostgresDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot use the database " + url + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens a connection of its own, outside the pool, in auto-commit mode: for a session that must last, such
+     * as the cluster bus's {@code LISTEN}. The caller closes it.
+     *
+     * @param applicationName how the connection is named in {@code pg_stat_activity}
+     * @throws SQLException when the database cannot be reached
+     */
+    Connection dedicatedConnection(String applicationName) throws SQLException {
+        Properties properties = new Properties();
+        url.user().ifPresent(user -> properties.setProperty("user", user));
+        url.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("loginTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
+        properties.setProperty("connectTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
+        properties.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(url.jdbcUrl(), properties);
     }
 
     /** Closes the pool; work in progress completes first. */

@@ -1,0 +1,373 @@
+package com.anycontact.innolicense.server;
+
+import static com.anycontact.innolicense.server.EventStream.named;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anycontact.innolicense.license.InstallationId;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real server nodes on one PostgreSQL database, over HTTP: what one node changes is seen by the other within a
+ * second, through the cluster bus ({@code LISTEN/NOTIFY}): claims, releases, reaps and denials on the other's
+ * live events and agent list, a key applied, a token revoked, a user deleted or given a new password.
+ */
+class ClusterEventsEndToEndTest {
+
+    /** The bound docs/cluster.md states. */
+    private static final Duration WITHIN = Duration.ofSeconds(1);
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path data;
+
+    private final FakeTime clock = new FakeTime(RunningServer.START);
+    private final List<LicenseServer> servers = new ArrayList<>();
+    private final List<EventStream> streams = new ArrayList<>();
+    private TestPostgres database;
+    private LicenseServer nodeA;
+    private LicenseServer nodeB;
+    private Api apiA;
+    private Api apiB;
+    private String acd;
+    private String supervisor;
+
+    @BeforeEach
+    void startTwoNodes() {
+        database = TestPostgres.create(getClass());
+        nodeA = startNode();
+        nodeB = startNode();
+        apiA = new Api(port(nodeA));
+        apiB = new Api(port(nodeB));
+        acd = token(apiA, "ACD").path("token").asText();
+        supervisor = token(apiA, "SUPERVISOR").path("token").asText();
+    }
+
+    @AfterEach
+    void stopEverything() {
+        streams.forEach(EventStream::close);
+        servers.forEach(LicenseServer::close);
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aClaimAndARelease_throughNodeA_appearOnNodeBsStream_andInItsAgentList_withinASecond() throws Exception {
+        EventStream streamB = stream(nodeB, supervisor);
+        assertThat(streamB.next(named("usage"), WAIT).data().path("inUse").asInt())
+                .isZero();
+
+        assertThat(apiA.putJson("/api/v1/seats/agent-7", acd, "{\"node\": \"acd-1\", \"station\": \"desk 7\"}")
+                        .status())
+                .isEqualTo(201);
+
+        JsonNode claimed =
+                streamB.next(named("leases"), WITHIN).data().path("changes").get(0);
+        assertThat(claimed.path("change").asText()).isEqualTo("claimed");
+        assertThat(claimed.path("agentId").asText()).isEqualTo("agent-7");
+        assertThat(claimed.path("node").asText()).isEqualTo("acd-1");
+        assertThat(claimed.path("station").asText()).isEqualTo("desk 7");
+        assertThat(streamB.next(named("usage"), WITHIN).data().path("inUse").asInt())
+                .isEqualTo(1);
+        assertThat(leasedAgents(apiB)).containsExactly("agent-7");
+
+        assertThat(apiA.delete("/api/v1/seats/agent-7", acd).status()).isEqualTo(204);
+
+        JsonNode released =
+                streamB.next(named("leases"), WITHIN).data().path("changes").get(0);
+        assertThat(released.path("change").asText()).isEqualTo("released");
+        assertThat(released.path("agentId").asText()).isEqualTo("agent-7");
+        assertThat(streamB.next(named("usage"), WITHIN).data().path("inUse").asInt())
+                .isZero();
+        assertThat(leasedAgents(apiB)).isEmpty();
+    }
+
+    @Test
+    void aDenialOnNodeA_isCountedOnNodeBsStream_andBothNodesSeeTheClustersSeatsInUse() throws Exception {
+        EventStream streamB = stream(nodeB, supervisor);
+        streamB.next(named("usage"), WAIT);
+        apiA.claim(acd, "agent-1");
+        apiB.claim(acd, "agent-2");
+
+        assertThat(apiA.claim(acd, "agent-3").status()).isEqualTo(409);
+
+        JsonNode usage = awaitUsage(streamB, u -> u.path("denialsToday").asInt() == 1);
+        assertThat(usage.path("inUse").asInt()).isEqualTo(2);
+        assertThat(usage.path("capacity").asInt()).isEqualTo(2);
+        assertThat(apiA.get("/api/v1/usage", supervisor).json().path("inUse").asInt())
+                .isEqualTo(2);
+        assertThat(apiB.get("/api/v1/usage", supervisor).json().path("inUse").asInt())
+                .isEqualTo(2);
+        assertThat(apiB.get("/api/v1/usage", supervisor)
+                        .json()
+                        .path("denialsToday")
+                        .asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aReap_byEitherNode_appearsOnBothNodesStreams() throws Exception {
+        apiA.claim(acd, "agent-1");
+        EventStream streamA = stream(nodeA, supervisor);
+        EventStream streamB = stream(nodeB, supervisor);
+        streamA.next(named("usage"), WAIT);
+        streamB.next(named("usage"), WAIT);
+
+        clock.advance(ServerConfig.DEFAULT_LEASE_TTL.plusSeconds(1));
+        nodeA.tick();
+        nodeB.tick();
+
+        for (EventStream stream : List.of(streamA, streamB)) {
+            JsonNode change =
+                    stream.next(named("leases"), WITHIN).data().path("changes").get(0);
+            assertThat(change.path("change").asText()).isEqualTo("released");
+            assertThat(change.path("agentId").asText()).isEqualTo("agent-1");
+        }
+    }
+
+    @Test
+    void aKeyAppliedOnNodeA_isInForceOnNodeB_withinASecond() throws Exception {
+        EventStream streamB = stream(nodeB, supervisor);
+        streamB.next(named("usage"), WAIT);
+        assertThat(license(apiB).path("capacity").asInt()).isEqualTo(2);
+
+        applyKey(apiA, nodeA.installationId(), 1, 5);
+
+        awaitWithin(() -> license(apiB).path("capacity").asInt() == 5, "node B's capacity is 5");
+        assertThat(license(apiB).path("state").asText()).isEqualTo("ACTIVE");
+        JsonNode state = streamB.next(named("state"), WITHIN).data();
+        assertThat(state.path("capacity").asInt()).isEqualTo(5);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(apiB.claim(acd, "agent-" + i).status())
+                    .as("claim %d on node B", i)
+                    .isEqualTo(201);
+        }
+        assertThat(apiB.claim(acd, "agent-6").status()).isEqualTo(409);
+    }
+
+    @Test
+    void aTokenRevokedOnNodeA_isRefusedByNodeB_andItsStreamThereEnds_withinASecond() throws Exception {
+        JsonNode created = token(apiA, "SUPERVISOR");
+        String secret = created.path("token").asText();
+        assertThat(apiB.get("/api/v1/license", secret).status())
+                .as("cached on node B")
+                .isEqualTo(200);
+        EventStream streamB = stream(nodeB, secret);
+        streamB.next(named("usage"), WAIT);
+
+        assertThat(apiA.delete("/api/v1/tokens/" + created.path("id").asText(), RunningServer.ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(204);
+
+        assertThat(streamB.next(named(EventStream.END), WITHIN).name()).isEqualTo(EventStream.END);
+        awaitWithin(() -> apiB.get("/api/v1/license", secret).status() == 401, "node B refuses the token");
+    }
+
+    @Test
+    void aUserDeletedOnNodeA_isSignedOutOnNodeB_andTheirStreamThereEnds_withinASecond() throws Exception {
+        createUser("carol");
+        SignedIn carol = SignedIn.as(apiB, "carol", "carol's long password");
+        EventStream streamB = stream(nodeB, carol);
+        streamB.next(named("usage"), WAIT);
+
+        assertThat(apiA.delete("/api/v1/users/carol", RunningServer.ADMIN_TOKEN).status())
+                .isEqualTo(204);
+
+        assertThat(streamB.next(named(EventStream.END), WITHIN).name()).isEqualTo(EventStream.END);
+        assertThat(readLicense(apiB, carol)).isEqualTo(401);
+    }
+
+    @Test
+    void aPasswordChangedOnNodeA_signsTheUserOutOnNodeB_withinASecond() throws Exception {
+        createUser("dave");
+        SignedIn dave = SignedIn.as(apiB, "dave", "dave's long password");
+        EventStream streamB = stream(nodeB, dave);
+        streamB.next(named("usage"), WAIT);
+
+        assertThat(apiA.putJson(
+                                "/api/v1/users/dave/password",
+                                RunningServer.ADMIN_TOKEN,
+                                "{\"password\": \"dave's new long password\"}")
+                        .status())
+                .isEqualTo(204);
+
+        assertThat(streamB.next(named(EventStream.END), WITHIN).name()).isEqualTo(EventStream.END);
+        assertThat(readLicense(apiB, dave)).isEqualTo(401);
+        SignedIn again = SignedIn.as(apiB, "dave", "dave's new long password");
+        assertThat(readLicense(apiB, again)).isEqualTo(200);
+    }
+
+    @Test
+    void aLostListeningConnection_isOpenedAgain_andTheNodeReadsTheSharedStateAgain() throws Exception {
+        double resyncsBefore = sample(apiB, "innolicense_cluster_resyncs_total");
+
+        terminateListeners();
+
+        awaitWithin(
+                Duration.ofSeconds(5),
+                () -> sample(apiB, "innolicense_cluster_listener_reconnects_total") >= 1
+                        && sample(apiB, "innolicense_cluster_listening") == 1,
+                "node B listens again");
+        assertThat(sample(apiB, "innolicense_cluster_resyncs_total")).isGreaterThan(resyncsBefore);
+        EventStream streamB = stream(nodeB, supervisor);
+        streamB.next(named("usage"), WAIT);
+        apiA.claim(acd, "agent-after");
+        JsonNode claimed =
+                streamB.next(named("leases"), WITHIN).data().path("changes").get(0);
+        assertThat(claimed.path("agentId").asText()).isEqualTo("agent-after");
+        assertThat(sample(apiA, "innolicense_cluster_messages_sent_total")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(apiB, "innolicense_cluster_messages_received_total")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aKeyWhoseNotificationWasLost_isFoundByThePeriodicCheck() throws Exception {
+        LicenseServer nodeC = startNode();
+        Api apiC = new Api(port(nodeC));
+        nodeC.closeBusForTest();
+
+        applyKey(apiC, nodeC.installationId(), 1, 7);
+        assertThat(sample(apiC, "innolicense_cluster_messages_sent_total")).isZero();
+        assertThat(sample(apiC, "innolicense_cluster_messages_dropped_total")).isGreaterThanOrEqualTo(1);
+
+        nodeB.checkCluster();
+
+        assertThat(license(apiB).path("capacity").asInt()).isEqualTo(7);
+    }
+
+    private LicenseServer startNode() {
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
+                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
+                .withDatabase(database.url());
+        LicenseServer server = LicenseServer.open(
+                config,
+                clock,
+                clock.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        servers.add(server);
+        server.start();
+        return server;
+    }
+
+    private EventStream stream(LicenseServer server, String token) {
+        EventStream stream = new EventStream(port(server), token);
+        streams.add(stream);
+        assertThat(stream.status).isEqualTo(200);
+        return stream;
+    }
+
+    private EventStream stream(LicenseServer server, SignedIn user) {
+        EventStream stream = new EventStream(port(server), user.reading());
+        streams.add(stream);
+        assertThat(stream.status).isEqualTo(200);
+        return stream;
+    }
+
+    private static JsonNode token(Api api, String role) {
+        Api.Reply created = api.postJson(
+                "/api/v1/tokens",
+                RunningServer.ADMIN_TOKEN,
+                "{\"name\": \"" + role + "\", \"role\": \"" + role + "\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json();
+    }
+
+    private void createUser(String username) {
+        Api.Reply created = apiA.postJson(
+                "/api/v1/users",
+                RunningServer.ADMIN_TOKEN,
+                "{\"username\": \"" + username + "\", \"role\": \"SUPERVISOR\", \"password\": \"" + username
+                        + "'s long password\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+    }
+
+    private static int readLicense(Api api, SignedIn user) {
+        return api.request("GET", "/api/v1/license", null, null, user.reading()).status();
+    }
+
+    private static JsonNode license(Api api) {
+        return api.get("/api/v1/license", RunningServer.ADMIN_TOKEN).json();
+    }
+
+    private static JsonNode awaitUsage(EventStream stream, java.util.function.Predicate<JsonNode> matching)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            EventStream.Event event = stream.next(named("usage"), Duration.ofNanos(Math.max(1, left)));
+            if (matching.test(event.data())) {
+                return event.data();
+            }
+        }
+    }
+
+    private static void awaitWithin(BooleanSupplier condition, String what) throws InterruptedException {
+        awaitWithin(WITHIN, condition, what);
+    }
+
+    private static void awaitWithin(Duration bound, BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(what + ": not within " + bound);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static double sample(Api api, String series) {
+        return Api.sample(api.get("/metrics", RunningServer.ADMIN_TOKEN).body(), series);
+    }
+
+    private void terminateListeners() throws Exception {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl());
+                PreparedStatement terminate =
+                        connection.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                + " WHERE application_name = 'innolicense-cluster-listener'");
+                ResultSet result = terminate.executeQuery()) {
+            result.next();
+            assertThat(result.getInt(1)).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    private static void applyKey(Api api, InstallationId installation, long serial, int seats) {
+        Api.Reply reply = api.postText(
+                "/api/v1/license",
+                RunningServer.ADMIN_TOKEN,
+                TestVendor.key(installation, serial, seats, RunningServer.LICENSE_START));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    private static List<String> leasedAgents(Api api) {
+        JsonNode leases =
+                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
+        return StreamSupport.stream(leases.spliterator(), false)
+                .map(lease -> lease.path("agentId").asText())
+                .sorted()
+                .toList();
+    }
+
+    private static int port(LicenseServer server) {
+        String url = server.url();
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+}
