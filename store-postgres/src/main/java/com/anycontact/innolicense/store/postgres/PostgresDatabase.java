@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -40,15 +41,23 @@ public final class PostgresDatabase implements AutoCloseable {
     /** The connections a node keeps open by default. */
     public static final int DEFAULT_POOL_SIZE = 10;
 
-    private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+    /**
+     * How long a call waits for a connection from the pool: when the database stops answering, the first calls
+     * wait this long at most before the {@link DatabaseCircuit} opens; then calls are refused at once.
+     */
+    private static final long CONNECTION_TIMEOUT_MILLIS = 1_000;
+
     private static final long LOGIN_TIMEOUT_SECONDS = 10;
+    private static final long CONNECT_TIMEOUT_SECONDS = 3;
 
     private final PostgresUrl url;
     private final HikariDataSource pool;
+    private final DatabaseCircuit circuit;
 
     private PostgresDatabase(PostgresUrl url, HikariDataSource pool) {
         this.url = url;
         this.pool = pool;
+        this.circuit = new DatabaseCircuit(url, () -> probe(url), System::nanoTime);
     }
 
     /**
@@ -96,6 +105,7 @@ public final class PostgresDatabase implements AutoCloseable {
      * @throws StoreException when the database cannot be written
      */
     <T> T transaction(Work<T> work) {
+        circuit.check();
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -111,7 +121,8 @@ public final class PostgresDatabase implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot write to the database " + url + ": " + e.getMessage(), e);
+            throw circuit.failed(
+                    e, new StoreException("cannot write to the database " + url + ": " + e.getMessage(), e));
         }
     }
 
@@ -122,17 +133,43 @@ public final class PostgresDatabase implements AutoCloseable {
      * @throws StoreException when the database cannot be read or written
      */
     <T> T autoCommit(Work<T> work) {
+        circuit.check();
         try (Connection connection = pool.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
-            throw new StoreException("cannot use the database " + url + ": " + e.getMessage(), e);
+            throw circuit.failed(e, new StoreException("cannot use the database " + url + ": " + e.getMessage(), e));
         }
+    }
+
+    /**
+     * Whether the database answered the latest call (or, after calls failed to reach it, a new connection): false
+     * while calls are refused with {@link com.anycontact.innolicense.store.DatabaseUnreachableException}. For
+     * readiness checks; asks nothing of the database.
+     */
+    public boolean isReachable() {
+        return circuit.isClosed();
     }
 
     /** Closes the pool; work in progress completes first. */
     @Override
     public void close() {
+        circuit.close();
         pool.close();
+    }
+
+    /** Makes a new connection outside the pool and checks that it works, for the circuit's probe. */
+    private static void probe(PostgresUrl url) throws SQLException {
+        Properties properties = new Properties();
+        url.user().ifPresent(user -> properties.setProperty("user", user));
+        url.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("ApplicationName", "innolicense-probe");
+        try (Connection connection = new org.postgresql.Driver().connect(url.jdbcUrl(), properties)) {
+            if (connection == null || !connection.isValid((int) CONNECT_TIMEOUT_SECONDS)) {
+                throw new SQLException("the database did not answer a new connection", "08006");
+            }
+        }
     }
 
     /**
@@ -151,11 +188,15 @@ public final class PostgresDatabase implements AutoCloseable {
         url.user().ifPresent(config::setUsername);
         url.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(poolSize);
+        // Connections are made when calls need them (and kept while they are used), not by the pool on its own:
+        // so that while the database is down the pool does not keep trying it with a back-off of up to 5 s that
+        // would delay the first connection after its return; the circuit's probe tries it meanwhile.
+        config.setMinimumIdle(0);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         config.addDataSourceProperty("ApplicationName", "innolicense");
         // Give up on a server that accepts the connection but never answers the login, rather than hang.
         config.addDataSourceProperty("loginTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
-        config.addDataSourceProperty("connectTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
