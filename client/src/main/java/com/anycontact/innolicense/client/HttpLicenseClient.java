@@ -119,7 +119,11 @@ final class HttpLicenseClient implements LicenseClient {
             response = sendClaim(agentId, station);
         } catch (NoAnswer e) {
             throw new LicenseServerException(
-                    "could not claim a seat for " + agentId + ": " + e.getMessage(), 0, null, e.getMessage(), e.getCause());
+                    "could not claim a seat for " + agentId + ": " + e.getMessage(),
+                    0,
+                    null,
+                    e.getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LicenseServerException(
@@ -276,13 +280,16 @@ final class HttpLicenseClient implements LicenseClient {
                 return;
             }
             rotation.failed(
-                    server, response == null ? null : Problem.of(response).retryAfter().orElse(null));
+                    server,
+                    response == null ? null : Problem.of(response).retryAfter().orElse(null));
             if (tried + 1 < candidates.size() && !closed.get()) {
                 LOG.log(
                         Level.DEBUG,
                         "{0} failed ({1}); trying {2}",
                         server,
-                        failure != null ? unreachable(server, failure) : Problem.of(response).describe(),
+                        failure != null
+                                ? unreachable(server, failure)
+                                : Problem.of(response).describe(),
                         candidates.get(tried + 1));
                 sendInTurn(candidates, tried + 1, request, result, answer);
             } else {
@@ -352,8 +359,7 @@ final class HttpLicenseClient implements LicenseClient {
 
     @Override
     public String toString() {
-        return "LicenseClient[" + rotation + ", " + leases.size() + " leases"
-                + (closed.get() ? ", closed" : "") + "]";
+        return "LicenseClient[" + rotation + ", " + leases.size() + " leases" + (closed.get() ? ", closed" : "") + "]";
     }
 
     ClientSettings settings() {

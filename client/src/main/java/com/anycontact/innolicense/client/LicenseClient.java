@@ -143,7 +143,8 @@ public interface LicenseClient extends AutoCloseable {
             List<URI> checked = new ArrayList<>();
             for (URI server : servers) {
                 Objects.requireNonNull(server, "server");
-                String scheme = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
+                String scheme =
+                        server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
                 if (!scheme.equals("http") && !scheme.equals("https")) {
                     throw new IllegalArgumentException("server must be an http or https URL, not " + server);
                 }

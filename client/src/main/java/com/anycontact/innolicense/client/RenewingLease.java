@@ -265,17 +265,21 @@ final class RenewingLease implements Lease {
         }
         client.sendInTurn((api, tried) -> {
                     Duration timeout = tried == 0 ? firstTimeout : timeLeftForAnotherServer();
-                    return timeout == null ? null : api.claim(agentId, client.settings().node(), station, timeout);
+                    return timeout == null
+                            ? null
+                            : api.claim(agentId, client.settings().node(), station, timeout);
                 })
                 .whenComplete((answer, failure) -> {
-            try {
-                settle(sentAt, failure != null ? new Outcome.Failed(true, failure.toString(), null) : outcome(answer));
-            } catch (RuntimeException e) {
-                HttpLicenseClient.LOG.log(Level.ERROR, "a bug stopped the renewals of " + agentId, e);
-            } finally {
-                done.complete(null);
-            }
-        });
+                    try {
+                        settle(
+                                sentAt,
+                                failure != null ? new Outcome.Failed(true, failure.toString(), null) : outcome(answer));
+                    } catch (RuntimeException e) {
+                        HttpLicenseClient.LOG.log(Level.ERROR, "a bug stopped the renewals of " + agentId, e);
+                    } finally {
+                        done.complete(null);
+                    }
+                });
     }
 
     /**

@@ -69,8 +69,8 @@ class FailoverTest {
     }
 
     private static FakeSeatServer.Reply unavailable(int retryAfterSeconds) {
-        FakeSeatServer.Reply problem = FakeSeatServer.problem(
-                503, "database-unavailable", "the server cannot reach its database", Map.of());
+        FakeSeatServer.Reply problem =
+                FakeSeatServer.problem(503, "database-unavailable", "the server cannot reach its database", Map.of());
         return new FakeSeatServer.Reply(
                 503, problem.contentType(), problem.body(), Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
     }
@@ -101,7 +101,9 @@ class FailoverTest {
                 catchThrowableOfType(LicenseServerException.class, () -> client.claim("agent-2"));
 
         assertThat(seats.holds("agent-1")).isTrue();
-        assertThat(first.requests()).as("the first server is not asked again within its Retry-After").isEqualTo(1);
+        assertThat(first.requests())
+                .as("the first server is not asked again within its Retry-After")
+                .isEqualTo(1);
         assertThat(second.requests()).isEqualTo(2);
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.problemType()).contains("database-unavailable");

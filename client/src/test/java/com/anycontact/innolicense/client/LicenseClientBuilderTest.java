@@ -48,7 +48,8 @@ class LicenseClientBuilderTest {
     void servers_mustNameAtLeastOneServer_eachOnce_eachAnAbsoluteHttpUrl() {
         LicenseClient.Builder builder = LicenseClient.builder();
 
-        assertThatThrownBy(() -> builder.servers()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> builder.servers())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one");
         assertThatThrownBy(() -> builder.servers(SERVER, URI.create("http://127.0.0.1:8080")))
                 .isInstanceOf(IllegalArgumentException.class)

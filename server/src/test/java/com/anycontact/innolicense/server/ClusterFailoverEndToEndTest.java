@@ -95,7 +95,8 @@ class ClusterFailoverEndToEndTest {
         long allRenewedMillis = -1;
         while (System.nanoTime() - stopped < TTL.multipliedBy(3).toNanos()) {
             if (allRenewedMillis < 0
-                    && leases.stream().allMatch(lease -> lease.expiresAt().isAfter(expiryAtStop.get(lease.agentId())))) {
+                    && leases.stream()
+                            .allMatch(lease -> lease.expiresAt().isAfter(expiryAtStop.get(lease.agentId())))) {
                 allRenewedMillis = (System.nanoTime() - stopped) / 1_000_000;
             }
             Thread.sleep(50);
@@ -109,7 +110,8 @@ class ClusterFailoverEndToEndTest {
         assertThat(leases).allMatch(Lease::isHeld);
         assertThat(allRenewedMillis).as("every lease renewed after the stop").isBetween(0L, TTL.toMillis());
         for (Lease lease : leases) {
-            assertThat(lease.claimedAt()).as(lease.agentId() + " never lapsed and claimed again")
+            assertThat(lease.claimedAt())
+                    .as(lease.agentId() + " never lapsed and claimed again")
                     .isEqualTo(claimedAt.get(lease.agentId()));
             assertThat(lease.expiresAt()).isAfter(expiryAtStop.get(lease.agentId()));
         }

@@ -42,7 +42,8 @@ final class OwnPostgres implements AutoCloseable {
                 TestPostgres.VARIABLE + " is not set or PostgreSQL 15 is not installed: this outage test is SKIPPED;"
                         + " run it with eval \"$(scripts/start-postgres)\" before ./mvnw, or with .ci/run");
         Path root = repositoryRoot();
-        String exports = run(root, List.of(root.resolve("scripts/start-postgres").toString()));
+        String exports =
+                run(root, List.of(root.resolve("scripts/start-postgres").toString()));
         Matcher url = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(exports);
         Matcher dir = Pattern.compile("INNOLICENSE_POSTGRES_DIR='([^']+)'").matcher(exports);
         if (!url.find() || !dir.find()) {
@@ -108,8 +109,8 @@ final class OwnPostgres implements AutoCloseable {
             }
             String printed = Files.readString(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(command + " failed with exit code " + process.exitValue() + ": "
-                        + printed);
+                throw new IllegalStateException(
+                        command + " failed with exit code " + process.exitValue() + ": " + printed);
             }
             return printed;
         } finally {
@@ -123,7 +124,8 @@ final class OwnPostgres implements AutoCloseable {
             at = at.getParent();
         }
         if (at == null) {
-            throw new IllegalStateException("no scripts/start-postgres above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "no scripts/start-postgres above " + Path.of("").toAbsolutePath());
         }
         return at;
     }

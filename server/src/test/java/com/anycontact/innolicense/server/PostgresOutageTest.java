@@ -78,7 +78,10 @@ class PostgresOutageTest {
             assertThat(reply.status()).as(reply.body()).isEqualTo(503);
             assertThat(reply.json().path("type").asText()).endsWith("/database-unavailable");
             assertThat(reply.header("Retry-After")).contains("1");
-            assertThat(reply.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("postgres");
+            assertThat(reply.body())
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ")
+                    .doesNotContain("postgres");
         }
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.json().path("checks").path("database").asText()).isEqualTo("DOWN");
@@ -86,7 +89,10 @@ class PostgresOutageTest {
         System.out.printf(
                 "PostgresOutageTest: first call after the stop answered in %d ms; the next %d in at most %d ms"
                         + " (median %d ms)%n",
-                firstMillis, answerMillis.size(), slowest, answerMillis.stream().sorted().toList().get(10));
+                firstMillis,
+                answerMillis.size(),
+                slowest,
+                answerMillis.stream().sorted().toList().get(10));
         assertThat(firstMillis).as("the first call after the stop, ms").isLessThan(3_000);
         assertThat(slowest).as("calls while the circuit is open, ms").isLessThan(500);
 
@@ -96,10 +102,11 @@ class PostgresOutageTest {
         do {
             Thread.sleep(50);
             again = api.claim(acd, "agent-after");
-        } while (again.status() == 503 && System.nanoTime() - back < Duration.ofSeconds(30).toNanos());
+        } while (again.status() == 503
+                && System.nanoTime() - back < Duration.ofSeconds(30).toNanos());
         long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
-        System.out.printf("PostgresOutageTest: a claim granted %d ms after PostgreSQL accepted connections%n",
-                recoveryMillis);
+        System.out.printf(
+                "PostgresOutageTest: a claim granted %d ms after PostgreSQL accepted connections%n", recoveryMillis);
 
         assertThat(again.status()).as(again.body()).isEqualTo(201);
         assertThat(recoveryMillis).as("recovery after PostgreSQL's return, ms").isLessThan(5_000);

@@ -113,7 +113,8 @@ final class DatabaseCircuit implements AutoCloseable {
                 if (state != null && (state.startsWith("08") || UNAVAILABLE_STATES.contains(state))) {
                     return true;
                 }
-                if (sql.getNextException() != null && sql.getNextException() != cause
+                if (sql.getNextException() != null
+                        && sql.getNextException() != cause
                         && isConnectionFailure(sql.getNextException())) {
                     return true;
                 }

@@ -33,15 +33,21 @@ class DatabaseCircuitTest {
 
     @Test
     void connectionFailures_areTheStatesOfAServerThatCannotServe_notThoseOfABadStatement() {
-        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("refused", "08001"))).isTrue();
-        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("I/O error", "08006"))).isTrue();
-        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("admin shutdown", "57P01"))).isTrue();
-        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("starting up", "57P03"))).isTrue();
+        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("refused", "08001")))
+                .isTrue();
+        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("I/O error", "08006")))
+                .isTrue();
+        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("admin shutdown", "57P01")))
+                .isTrue();
+        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("starting up", "57P03")))
+                .isTrue();
         assertThat(DatabaseCircuit.isConnectionFailure(new SQLTransientConnectionException(
                         "pool timeout", "08001", new SQLException("refused", "08001"))))
                 .isTrue();
-        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("syntax error", "42601"))).isFalse();
-        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("unique violation", "23505"))).isFalse();
+        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("syntax error", "42601")))
+                .isFalse();
+        assertThat(DatabaseCircuit.isConnectionFailure(new SQLException("unique violation", "23505")))
+                .isFalse();
         assertThat(DatabaseCircuit.isConnectionFailure(new SQLTransientConnectionException("every connection busy")))
                 .as("a pool timeout while the database answers")
                 .isFalse();
@@ -50,7 +56,8 @@ class DatabaseCircuitTest {
     @Test
     void aConnectionFailure_opensTheCircuit_whichRefusesAtOnce_untilAProbeGetsThrough() throws Exception {
         StoreException other = new StoreException("other", null);
-        assertThat(circuit.failed(new SQLException("syntax error", "42601"), other)).isSameAs(other);
+        assertThat(circuit.failed(new SQLException("syntax error", "42601"), other))
+                .isSameAs(other);
         assertThat(circuit.isClosed()).isTrue();
 
         RuntimeException refused = circuit.failed(new SQLException("Connection refused", "08001"), other);
