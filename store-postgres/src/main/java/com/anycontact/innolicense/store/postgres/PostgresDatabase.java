@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -41,11 +43,15 @@ public final class PostgresDatabase implements AutoCloseable {
     /** The connections a node keeps open by default. */
     public static final int DEFAULT_POOL_SIZE = 10;
 
+    /** How long a call waits for a connection from the pool while every connection is busy. */
+    private static final Duration POOL_WAIT = Duration.ofSeconds(5);
+
     /**
-     * How long a call waits for a connection from the pool: when the database stops answering, the first calls
-     * wait this long at most before the {@link DatabaseCircuit} opens; then calls are refused at once.
+     * How long one wait for a pooled connection lasts (HikariCP's shortest): a call waits in such slices, up to
+     * {@link #POOL_WAIT}, so that it learns within one slice when the pool cannot make a connection because the
+     * database cannot be reached, rather than only at the end of its whole wait.
      */
-    private static final long CONNECTION_TIMEOUT_MILLIS = 1_000;
+    private static final long CONNECTION_TIMEOUT_MILLIS = 250;
 
     private static final long LOGIN_TIMEOUT_SECONDS = 10;
     private static final long CONNECT_TIMEOUT_SECONDS = 3;
@@ -106,7 +112,7 @@ public final class PostgresDatabase implements AutoCloseable {
      */
     <T> T transaction(Work<T> work) {
         circuit.check();
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = pooledConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -134,10 +140,28 @@ public final class PostgresDatabase implements AutoCloseable {
      */
     <T> T autoCommit(Work<T> work) {
         circuit.check();
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = pooledConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
             throw circuit.failed(e, new StoreException("cannot use the database " + url + ": " + e.getMessage(), e));
+        }
+    }
+
+    /**
+     * A connection from the pool, waiting up to {@link #POOL_WAIT} while every connection is busy; at once the
+     * failure when the pool's attempt to make one failed because the database cannot be reached (HikariCP's
+     * timeout then carries that failure's SQLSTATE).
+     */
+    private Connection pooledConnection() throws SQLException {
+        long deadline = System.nanoTime() + POOL_WAIT.toNanos();
+        while (true) {
+            try {
+                return pool.getConnection();
+            } catch (SQLTransientConnectionException e) {
+                if (DatabaseCircuit.isConnectionFailure(e) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
         }
     }
 
