@@ -3,6 +3,7 @@ package com.anycontact.innolicense.client;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * The {@link LicenseClient} over {@code java.net.http}.
@@ -43,6 +44,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Bounded connections.</b> Background requests pass a {@link RequestGate} of {@value
  * #MAX_BACKGROUND_REQUESTS} requests in flight; the rest queue. {@link #claim} and {@link Lease#close()} run
  * on the caller's thread and wait for their answer (at most the request timeout).
+ *
+ * <p><b>Several servers.</b> Every call goes through the {@link ServerRotation}: to the server that answered last,
+ * and on to the next at once when a server gives no answer or a server fault (5xx, 408, 429), each failed server
+ * backing off before calls try it again. Claims, renewals and releases are idempotent per agent, so a call whose
+ * answer was lost on one server may be made again on another. A renewal is lost only when no server renewed it
+ * before its deadline; any server's refusal (404, 409) ends it, since every node of a cluster sees the same seats.
  *
  * <p><b>State.</b> The client keeps its held leases in a {@link ConcurrentHashMap} by agent ID; each
  * {@link RenewingLease} guards its own state with its own lock. Locks are held only to read or move state,
@@ -66,7 +73,7 @@ final class HttpLicenseClient implements LicenseClient {
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final ClientSettings settings;
-    private final SeatApi api;
+    private final ServerRotation rotation;
     private final HttpClient http;
     private final RequestGate gate;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -87,15 +94,13 @@ final class HttpLicenseClient implements LicenseClient {
             listenerThread = thread;
             return thread;
         });
-        boolean tls = settings.server().getScheme().toLowerCase(Locale.ROOT).equals("https");
         this.http = HttpClient.newBuilder()
                 .executor(scheduler)
                 .connectTimeout(settings.requestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .build();
         this.gate = new RequestGate(http, MAX_BACKGROUND_REQUESTS);
-        this.api = new SeatApi(settings.server(), settings.token());
+        this.rotation = new ServerRotation(settings.servers(), settings.token(), System::nanoTime);
     }
 
     @Override
@@ -112,9 +117,13 @@ final class HttpLicenseClient implements LicenseClient {
         HttpResponse<String> response;
         try {
             response = sendClaim(agentId, station);
-        } catch (IOException e) {
+        } catch (NoAnswer e) {
             throw new LicenseServerException(
-                    "could not claim a seat for " + agentId + ": " + unreachable(e), 0, null, unreachable(e), e);
+                    "could not claim a seat for " + agentId + ": " + e.getMessage(),
+                    0,
+                    null,
+                    e.getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LicenseServerException(
@@ -147,7 +156,8 @@ final class HttpLicenseClient implements LicenseClient {
                     agentId, problem.intMember("capacity"), problem.intMember("inUse"), problem.detail());
         }
         throw new LicenseServerException(
-                "could not claim a seat for " + agentId + ": " + problem.describe(),
+                "could not claim a seat for " + agentId + ": " + problem.describe()
+                        + (settings.servers().size() > 1 ? " (from " + serverOf(response) + ")" : ""),
                 status,
                 problem.type(),
                 problem.detail(),
@@ -155,13 +165,54 @@ final class HttpLicenseClient implements LicenseClient {
     }
 
     /**
-     * Sends the claim, and once more when the connection failed without an answer: a pooled keep-alive
-     * connection the server had just closed fails that way ("header parser received no bytes"), and {@code
-     * java.net.http} does not resend a {@code PUT} by itself. Sending it again is safe because a claim is
-     * idempotent per agent (a second one renews). A timeout or a refused connection is not retried.
+     * Sends the claim to the servers in turn (see {@link ServerRotation}) until one answers with something other
+     * than a server fault; the last server's fault when all of them failed.
+     *
+     * @throws NoAnswer when no server answered at all
      */
-    private HttpResponse<String> sendClaim(String agentId, String station) throws IOException, InterruptedException {
-        HttpRequest claim = api.claim(agentId, settings.node(), station, settings.requestTimeout());
+    private HttpResponse<String> sendClaim(String agentId, String station) throws NoAnswer, InterruptedException {
+        HttpResponse<String> fault = null;
+        List<String> tries = new ArrayList<>();
+        IOException lastFailure = null;
+        for (ServerRotation.Server server : rotation.candidates()) {
+            HttpResponse<String> response;
+            try {
+                response = sendClaim(server, agentId, station);
+            } catch (IOException e) {
+                rotation.failed(server, null);
+                tries.add(unreachable(server, e));
+                lastFailure = e;
+                continue;
+            }
+            if (isServerFault(response.statusCode())) {
+                Problem problem = Problem.of(response);
+                rotation.failed(server, problem.retryAfter().orElse(null));
+                tries.add(server + ": " + problem.describe());
+                fault = response;
+                continue;
+            }
+            rotation.succeeded(server);
+            if (!tries.isEmpty()) {
+                LOG.log(Level.DEBUG, "claim for {0} answered by {1} after {2}", agentId, server, tries);
+            }
+            return response;
+        }
+        if (fault != null) {
+            return fault;
+        }
+        throw new NoAnswer(String.join("; ", tries), lastFailure);
+    }
+
+    /**
+     * Sends the claim to one server, and once more when the connection failed without an answer: a pooled
+     * keep-alive connection the server had just closed fails that way ("header parser received no bytes"), and
+     * {@code java.net.http} does not resend a {@code PUT} by itself. Sending it again is safe because a claim is
+     * idempotent per agent (a second one renews). A timeout or a refused connection is not retried on this
+     * server.
+     */
+    private HttpResponse<String> sendClaim(ServerRotation.Server server, String agentId, String station)
+            throws IOException, InterruptedException {
+        HttpRequest claim = server.api().claim(agentId, settings.node(), station, settings.requestTimeout());
         try {
             return http.send(claim, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException | ConnectException e) {
@@ -170,6 +221,81 @@ final class HttpLicenseClient implements LicenseClient {
             LOG.log(Level.DEBUG, "claim for {0} failed without an answer ({1}); sending it once more", agentId, e);
             return http.send(claim, HttpResponse.BodyHandlers.ofString());
         }
+    }
+
+    /** No server answered a call: what each try ran into. */
+    private static final class NoAnswer extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoAnswer(String tries, IOException last) {
+            super(tries, last);
+        }
+    }
+
+    /** An answer that another server may not give: a fault of this server, or one too busy or slow to answer. */
+    static boolean isServerFault(int status) {
+        return status == 408 || status == 429 || status >= 500;
+    }
+
+    /** One server's answer to a background request, or the failure of the last server tried. */
+    record Answer(ServerRotation.Server server, HttpResponse<String> response, Throwable failure) {}
+
+    /**
+     * Sends a background request to the servers in turn, as {@link #sendClaim} does, through the {@link
+     * RequestGate}: the answer of the first server that gives one other than a server fault, else the last
+     * server's fault or failure.
+     *
+     * @param request builds the request for a server; given the number of servers already tried, it may return
+     *     {@code null} to try no further (no time left), but not for the first
+     */
+    CompletableFuture<Answer> sendInTurn(BiFunction<SeatApi, Integer, HttpRequest> request) {
+        CompletableFuture<Answer> result = new CompletableFuture<>();
+        sendInTurn(rotation.candidates(), 0, request, result, null);
+        return result;
+    }
+
+    private void sendInTurn(
+            List<ServerRotation.Server> candidates,
+            int tried,
+            BiFunction<SeatApi, Integer, HttpRequest> request,
+            CompletableFuture<Answer> result,
+            Answer previous) {
+        ServerRotation.Server server = candidates.get(tried);
+        HttpRequest next;
+        try {
+            next = request.apply(server.api(), tried);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        if (next == null) {
+            result.complete(previous);
+            return;
+        }
+        gate.send(next).whenComplete((response, failure) -> {
+            Answer answer = new Answer(server, response, failure);
+            if (failure == null && !isServerFault(response.statusCode())) {
+                rotation.succeeded(server);
+                result.complete(answer);
+                return;
+            }
+            rotation.failed(
+                    server,
+                    response == null ? null : Problem.of(response).retryAfter().orElse(null));
+            if (tried + 1 < candidates.size() && !closed.get()) {
+                LOG.log(
+                        Level.DEBUG,
+                        "{0} failed ({1}); trying {2}",
+                        server,
+                        failure != null
+                                ? unreachable(server, failure)
+                                : Problem.of(response).describe(),
+                        candidates.get(tried + 1));
+                sendInTurn(candidates, tried + 1, request, result, answer);
+            } else {
+                result.complete(answer);
+            }
+        });
     }
 
     private Lease adopt(String agentId, String station, SeatGrant grant, Instant sentAt) {
@@ -233,16 +359,11 @@ final class HttpLicenseClient implements LicenseClient {
 
     @Override
     public String toString() {
-        return "LicenseClient[" + settings.server() + ", " + leases.size() + " leases"
-                + (closed.get() ? ", closed" : "") + "]";
+        return "LicenseClient[" + rotation + ", " + leases.size() + " leases" + (closed.get() ? ", closed" : "") + "]";
     }
 
     ClientSettings settings() {
         return settings;
-    }
-
-    SeatApi api() {
-        return api;
     }
 
     RequestGate gate() {
@@ -293,15 +414,16 @@ final class HttpLicenseClient implements LicenseClient {
     }
 
     /** Logs how a release ended; a lease the server no longer holds counts as released. */
-    void logRelease(String agentId, HttpResponse<String> response, Throwable failure) {
-        if (failure != null) {
+    void logRelease(String agentId, Answer answer, Throwable failure) {
+        if (failure != null || answer.failure() != null) {
             LOG.log(
                     Level.WARNING,
                     "could not release the seat of {0} ({1}); it frees itself when the lease expires",
                     agentId,
-                    unreachable(failure));
+                    failure != null ? failure.toString() : unreachable(answer.server(), answer.failure()));
             return;
         }
+        HttpResponse<String> response = answer.response();
         int status = response.statusCode();
         if (status / 100 != 2 && status != 404 && status != 410) {
             LOG.log(
@@ -318,8 +440,8 @@ final class HttpLicenseClient implements LicenseClient {
         }
     }
 
-    /** What went wrong on the way to the server, in a few words. */
-    String unreachable(Throwable failure) {
+    /** What went wrong on the way to a server, in a few words. */
+    String unreachable(ServerRotation.Server server, Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {
@@ -328,7 +450,13 @@ final class HttpLicenseClient implements LicenseClient {
         String what = cause instanceof HttpTimeoutException
                 ? "no answer within the timeout"
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return settings.server() + " unreachable: " + what;
+        return server + " unreachable: " + what;
+    }
+
+    /** The base URL of the server that gave an answer, for messages. */
+    private static String serverOf(HttpResponse<String> response) {
+        URI uri = response.request().uri();
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     private static ThreadFactory daemons(String prefix) {

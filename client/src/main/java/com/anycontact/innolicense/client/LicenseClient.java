@@ -3,6 +3,9 @@ package com.anycontact.innolicense.client;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -36,7 +39,10 @@ import java.util.Objects;
  */
 public interface LicenseClient extends AutoCloseable {
 
-    /** A builder for a client; {@link Builder#server(URI)} and {@link Builder#token(String)} are required. */
+    /**
+     * A builder for a client; {@link Builder#server(URI)} (or {@link Builder#servers(URI...)} for several nodes)
+     * and {@link Builder#token(String)} are required.
+     */
     static Builder builder() {
         return new Builder();
     }
@@ -52,9 +58,11 @@ public interface LicenseClient extends AutoCloseable {
     }
 
     /**
-     * Claims a seat for an agent at a station (the agent logs in), naming the client's node. Blocks until the
-     * server answers, at most the request timeout; not retried, so the caller decides whether to try again.
-     * The returned lease renews itself until it is closed or lost.
+     * Claims a seat for an agent at a station (the agent logs in), naming the client's node. Blocks until a
+     * server answers, at most the request timeout per server tried. With several servers, a server that does not
+     * answer or answers with a server fault passes the claim on to the next; once every server was tried, the
+     * claim is not retried, so the caller decides whether to try again. The returned lease renews itself until
+     * it is closed or lost.
      *
      * <p>Claims are idempotent per agent: an agent that already holds a seat, from this or any other ACD node,
      * keeps it. When this client already holds a lease for the agent, that same {@code Lease} is renewed and
@@ -83,7 +91,7 @@ public interface LicenseClient extends AutoCloseable {
         private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
         private static final int DEFAULT_RENEWAL_THREADS = 2;
 
-        private URI server;
+        private List<URI> servers;
         private String token;
         private String node;
         private LeaseListener listener;
@@ -95,24 +103,63 @@ public interface LicenseClient extends AutoCloseable {
 
         /**
          * The license server's base URL, for example {@code http://licensing.example:8080}; the seat API lives
-         * under {@code api/v1/} beneath it. Required.
+         * under {@code api/v1/} beneath it. Required, unless {@link #servers(URI...)} is called instead. The same
+         * as {@code servers(server)}.
          *
          * @throws IllegalArgumentException unless it is an absolute {@code http} or {@code https} URL with a
          *     host and without query or fragment
          */
         public Builder server(URI server) {
-            Objects.requireNonNull(server, "server");
-            String scheme = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("server must be an http or https URL, not " + server);
+            return servers(server);
+        }
+
+        /**
+         * The base URLs of the server nodes of one cluster (or of one server and its load balancer), tried in
+         * turn: each call goes to the node that answered last; when a node does not answer (connection refused,
+         * timeout) or answers with a server fault (5xx, 408, 429), the same call goes at once to the next one,
+         * which is safe because claims, renewals and releases are idempotent per agent. A node that failed is
+         * left alone for a back-off (from half a second, doubling up to 30 s, and at least its {@code
+         * Retry-After}) before calls try it again. Replaces what {@link #server(URI)} or an earlier call set.
+         *
+         * @throws IllegalArgumentException when none is given, one is named twice, or one is not an absolute
+         *     {@code http} or {@code https} URL with a host and without query or fragment
+         */
+        public Builder servers(URI... servers) {
+            Objects.requireNonNull(servers, "servers");
+            return servers(Arrays.asList(servers));
+        }
+
+        /**
+         * The base URLs of the server nodes, tried in turn; see {@link #servers(URI...)}.
+         *
+         * @throws IllegalArgumentException when the list is empty, names a server twice, or holds a URL that is
+         *     not an absolute {@code http} or {@code https} URL with a host and without query or fragment
+         */
+        public Builder servers(List<URI> servers) {
+            Objects.requireNonNull(servers, "servers");
+            if (servers.isEmpty()) {
+                throw new IllegalArgumentException("servers must name at least one server");
             }
-            if (server.getHost() == null) {
-                throw new IllegalArgumentException("server must name a host: " + server);
+            List<URI> checked = new ArrayList<>();
+            for (URI server : servers) {
+                Objects.requireNonNull(server, "server");
+                String scheme =
+                        server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    throw new IllegalArgumentException("server must be an http or https URL, not " + server);
+                }
+                if (server.getHost() == null) {
+                    throw new IllegalArgumentException("server must name a host: " + server);
+                }
+                if (server.getRawQuery() != null || server.getRawFragment() != null) {
+                    throw new IllegalArgumentException("server must not have a query or fragment: " + server);
+                }
+                if (checked.contains(server)) {
+                    throw new IllegalArgumentException("server " + server + " is named twice");
+                }
+                checked.add(server);
             }
-            if (server.getRawQuery() != null || server.getRawFragment() != null) {
-                throw new IllegalArgumentException("server must not have a query or fragment: " + server);
-            }
-            this.server = server;
+            this.servers = List.copyOf(checked);
             return this;
         }
 
@@ -196,13 +243,14 @@ public interface LicenseClient extends AutoCloseable {
         /**
          * Builds the client and starts its threads.
          *
-         * @throws NullPointerException when {@link #server(URI)} or {@link #token(String)} was not called
+         * @throws NullPointerException when neither {@link #server(URI)} nor {@link #servers(URI...)}, or {@link
+         *     #token(String)} was not called
          */
         public LicenseClient build() {
-            Objects.requireNonNull(server, "server is required: call server(URI) before build()");
+            Objects.requireNonNull(servers, "server is required: call server(URI) or servers(URI...) before build()");
             Objects.requireNonNull(token, "token is required: call token(String) before build()");
             return new HttpLicenseClient(new ClientSettings(
-                    server,
+                    servers,
                     token,
                     node,
                     listener,

@@ -1,7 +1,6 @@
 package com.anycontact.innolicense.client;
 
 import java.lang.System.Logger.Level;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,9 +124,9 @@ final class RenewingLease implements Lease {
         }
         client.forget(this);
         Duration timeout = client.settings().requestTimeout();
-        return inFlight.thenCompose(ignored -> client.gate().send(client.api().release(agentId, timeout)))
-                .handle((response, failure) -> {
-                    client.logRelease(agentId, response, failure);
+        return inFlight.thenCompose(ignored -> client.sendInTurn((api, tried) -> api.release(agentId, timeout)))
+                .handle((answer, failure) -> {
+                    client.logRelease(agentId, answer, failure);
                     return null;
                 });
     }
@@ -236,7 +235,7 @@ final class RenewingLease implements Lease {
     }
 
     private void renew() {
-        HttpRequest request;
+        Duration firstTimeout;
         Instant sentAt;
         CompletableFuture<Void> done;
         Announcement announcement;
@@ -249,13 +248,12 @@ final class RenewingLease implements Lease {
             Duration remaining = Duration.between(sentAt, deadline);
             if (!remaining.isPositive() && failures > 0) {
                 announcement = markLost(lossAtDeadline());
-                request = null;
+                firstTimeout = null;
                 done = null;
             } else {
-                Duration timeout = remaining.isPositive()
+                firstTimeout = remaining.isPositive()
                         ? min(client.settings().requestTimeout(), remaining)
                         : client.settings().requestTimeout();
-                request = client.api().claim(agentId, client.settings().node(), station, timeout);
                 done = new CompletableFuture<>();
                 renewal = done;
                 announcement = null;
@@ -265,20 +263,43 @@ final class RenewingLease implements Lease {
             announce(announcement);
             return;
         }
-        client.gate().send(request).whenComplete((response, failure) -> {
-            try {
-                settle(sentAt, outcome(response, failure));
-            } catch (RuntimeException e) {
-                HttpLicenseClient.LOG.log(Level.ERROR, "a bug stopped the renewals of " + agentId, e);
-            } finally {
-                done.complete(null);
-            }
-        });
+        client.sendInTurn((api, tried) -> {
+                    Duration timeout = tried == 0 ? firstTimeout : timeLeftForAnotherServer();
+                    return timeout == null
+                            ? null
+                            : api.claim(agentId, client.settings().node(), station, timeout);
+                })
+                .whenComplete((answer, failure) -> {
+                    try {
+                        settle(
+                                sentAt,
+                                failure != null ? new Outcome.Failed(true, failure.toString(), null) : outcome(answer));
+                    } catch (RuntimeException e) {
+                        HttpLicenseClient.LOG.log(Level.ERROR, "a bug stopped the renewals of " + agentId, e);
+                    } finally {
+                        done.complete(null);
+                    }
+                });
     }
 
-    private Outcome outcome(HttpResponse<String> response, Throwable failure) {
-        if (failure != null) {
-            return new Outcome.Failed(true, client.unreachable(failure), null);
+    /**
+     * The request timeout for a renewal passed on to the next server after one failed: the smaller of the
+     * request timeout and the time the lease has left, or {@code null} when no time is left (or the lease ended).
+     */
+    private Duration timeLeftForAnotherServer() {
+        synchronized (lock) {
+            if (state != State.HELD) {
+                return null;
+            }
+            Duration remaining = Duration.between(client.settings().clock().instant(), deadline);
+            return remaining.isPositive() ? min(client.settings().requestTimeout(), remaining) : null;
+        }
+    }
+
+    private Outcome outcome(HttpLicenseClient.Answer answer) {
+        HttpResponse<String> response = answer.response();
+        if (answer.failure() != null) {
+            return new Outcome.Failed(true, client.unreachable(answer.server(), answer.failure()), null);
         }
         int status = response.statusCode();
         if (status == 200 || status == 201) {
@@ -303,7 +324,7 @@ final class RenewingLease implements Lease {
         if (status == 401 || status == 403) {
             return new Outcome.Lost(new LeaseLoss(LeaseLoss.Reason.UNAUTHORIZED, problem.detail()));
         }
-        boolean transientFailure = status == 408 || status == 429 || status >= 500;
+        boolean transientFailure = HttpLicenseClient.isServerFault(status);
         return new Outcome.Failed(
                 transientFailure, problem.describe(), problem.retryAfter().orElse(null));
     }

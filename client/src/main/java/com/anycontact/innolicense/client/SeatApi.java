@@ -1,10 +1,12 @@
 package com.anycontact.innolicense.client;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** The requests of the seat API ({@code /api/v1/seats/{agentId}}), with the token and timeouts set. */
@@ -15,11 +17,16 @@ final class SeatApi {
 
     private final URI seats;
     private final String authorization;
+    private final HttpClient.Version version;
 
     SeatApi(URI server, String token) {
         String base = server.toString();
         this.seats = URI.create((base.endsWith("/") ? base : base + "/") + "api/v1/seats/");
         this.authorization = "Bearer " + token;
+        // https prefers HTTP/2 (negotiated by TLS); plain http stays on HTTP/1.1 with kept-alive connections
+        this.version = server.getScheme().toLowerCase(Locale.ROOT).equals("https")
+                ? HttpClient.Version.HTTP_2
+                : HttpClient.Version.HTTP_1_1;
     }
 
     /** The URI of an agent's seat. */
@@ -48,6 +55,7 @@ final class SeatApi {
 
     private HttpRequest.Builder request(String agentId, Duration timeout) {
         return HttpRequest.newBuilder(seat(agentId))
+                .version(version)
                 .timeout(timeout)
                 .header("Authorization", authorization)
                 .header("Accept", "application/json, application/problem+json")

@@ -15,7 +15,7 @@ class LicenseClientBuilderTest {
     void build_withoutServer_namesTheMissingSetting() {
         assertThatThrownBy(() -> LicenseClient.builder().token("t").build())
                 .isInstanceOf(NullPointerException.class)
-                .hasMessage("server is required: call server(URI) before build()");
+                .hasMessage("server is required: call server(URI) or servers(URI...) before build()");
     }
 
     @Test
@@ -42,6 +42,24 @@ class LicenseClientBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("query");
         assertThatThrownBy(() -> builder.server(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void servers_mustNameAtLeastOneServer_eachOnce_eachAnAbsoluteHttpUrl() {
+        LicenseClient.Builder builder = LicenseClient.builder();
+
+        assertThatThrownBy(() -> builder.servers())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one");
+        assertThatThrownBy(() -> builder.servers(SERVER, URI.create("http://127.0.0.1:8080")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("named twice");
+        assertThatThrownBy(() -> builder.servers(SERVER, URI.create("ftp://host")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http or https");
+        assertThatThrownBy(() -> builder.servers(SERVER, null)).isInstanceOf(NullPointerException.class);
+        assertThat(builder.servers(SERVER, URI.create("https://node-2.example/licensing")))
+                .isSameAs(builder);
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.anycontact.innolicense.license;
 
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Objects;
@@ -101,6 +102,8 @@ public final class LifecycleWatcher implements Runnable {
     public void run() {
         try {
             tick();
+        } catch (DatabaseUnreachableException e) {
+            LOG.log(Level.DEBUG, "watching the license lifecycle waits for the database: {0}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "watching the license lifecycle failed; will try again at the next tick", e);
         }

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.seat;
 
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +51,8 @@ public final class Reaper implements Runnable {
     public void run() {
         try {
             reap();
+        } catch (DatabaseUnreachableException e) {
+            LOG.log(Level.DEBUG, "reaping waits for the database: {0}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "reaping expired leases failed; will try again at the next run", e);
         }

@@ -8,6 +8,7 @@ import com.anycontact.innolicense.server.ServerConfig;
 import com.anycontact.innolicense.server.ServerConfigLoader;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
 import com.anycontact.innolicense.server.StartupRefused;
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.StoreException;
 import com.anycontact.innolicense.time.Ticker;
 import io.javalin.util.JavalinBindException;
@@ -271,6 +272,8 @@ final class ServerCommand implements Callable<Integer> {
         } catch (StoreException e) {
             throw CommandFailure.error(e.getMessage()
                     + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+        } catch (DatabaseUnreachableException e) {
+            throw CommandFailure.error(e.getMessage());
         }
     }
 

@@ -11,7 +11,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,8 +45,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--server",
             paramLabel = "URL",
-            description = "The license server (default: INNOLICENSE_SERVER, else http://127.0.0.1:8080).")
-    String server;
+            split = ",",
+            description = "The license server (default: INNOLICENSE_SERVER, else http://127.0.0.1:8080); for a"
+                    + " cluster, its nodes, comma-separated or the flag repeated: the SDK fails over between them.")
+    List<String> server;
 
     @Option(
             names = "--token",
@@ -107,7 +111,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!(crashRate >= 0 && crashRate <= 1)) {
             throw usage("--crash-rate must be 0 to 1, not " + crashRate);
         }
-        URI serverUrl = serverUrl();
+        List<URI> serverUrls = serverUrls();
         String acdToken = Optional.ofNullable(token)
                 .or(() -> io.env().variable(AdminClient.TOKEN_VARIABLE))
                 .map(String::strip)
@@ -125,14 +129,18 @@ final class SimulateCommand implements Callable<Integer> {
 
         Simulation simulation;
         try {
-            simulation = Simulation.start(serverUrl, acdToken, settings);
+            simulation = Simulation.start(serverUrls, acdToken, settings);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         PrintStream err = TerminalOutput.unescaped(io.err());
         err.printf(
                 "simulating %d agents (%s pattern, seed %d) against %s for %s; Ctrl-C ends early%n",
-                agents, loadPattern.label(), chosenSeed, serverUrl, Durations.format(runFor));
+                agents,
+                loadPattern.label(),
+                chosenSeed,
+                serverUrls.stream().map(URI::toString).collect(Collectors.joining(", ")),
+                Durations.format(runFor));
         boolean terminal = err == System.err && stderrIsTerminal();
         ProgressPrinter printer =
                 ProgressPrinter.start(simulation, err, terminal, terminal ? TERMINAL_EVERY : LOG_EVERY, "");
@@ -187,16 +195,23 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private URI serverUrl() {
-        String text = Optional.ofNullable(server)
-                .or(() -> io.env().variable(AdminClient.SERVER_VARIABLE))
-                .orElse(AdminClient.DEFAULT_SERVER)
-                .strip();
-        try {
-            return new URI(text);
-        } catch (URISyntaxException e) {
-            throw usage("'" + text + "' is not a server URL; use e.g. " + AdminClient.DEFAULT_SERVER);
+    private List<URI> serverUrls() {
+        List<String> texts = server != null && !server.isEmpty()
+                ? server
+                : List.of(io.env()
+                        .variable(AdminClient.SERVER_VARIABLE)
+                        .orElse(AdminClient.DEFAULT_SERVER)
+                        .split(","));
+        List<URI> urls = new ArrayList<>();
+        for (String each : texts) {
+            String text = each.strip();
+            try {
+                urls.add(new URI(text));
+            } catch (URISyntaxException e) {
+                throw usage("'" + text + "' is not a server URL; use e.g. " + AdminClient.DEFAULT_SERVER);
+            }
         }
+        return urls;
     }
 
     private static CommandFailure usage(String message) {

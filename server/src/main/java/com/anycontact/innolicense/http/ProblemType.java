@@ -73,6 +73,11 @@ public enum ProblemType {
      * already held are still answered.
      */
     STORE_UNAVAILABLE("store-unavailable", 503, "Seat store unavailable"),
+    /**
+     * The cluster database (PostgreSQL) cannot be reached right now: the call was refused at once, nothing was
+     * changed; retry after the {@code Retry-After} header.
+     */
+    DATABASE_UNAVAILABLE("database-unavailable", 503, "Database unavailable"),
     /** A readiness check failed, or the server has not finished starting or is stopping; {@code checks} says which. */
     NOT_READY("not-ready", 503, "Not ready"),
     /** As many requests as the server runs at once are running; retry after {@code Retry-After}. */

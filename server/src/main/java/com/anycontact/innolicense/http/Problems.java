@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.http;
 
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.StoreUnavailableException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +38,7 @@ final class Problems {
         routes.exception(ProblemException.class, (e, ctx) -> write(ctx, e));
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, translate(e, ctx)));
         routes.exception(StoreUnavailableException.class, (e, ctx) -> write(ctx, storeUnavailable(e)));
+        routes.exception(DatabaseUnreachableException.class, (e, ctx) -> write(ctx, databaseUnavailable(e)));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
             write(ctx, ProblemType.INTERNAL_ERROR.problem("the server failed to answer; its log has the details"));
@@ -55,6 +57,21 @@ final class Problems {
                         "the server cannot record seat changes right now, so claims and releases are refused;"
                                 + " renewals of seats already held are answered. Retry after " + seconds
                                 + " s; the server's log says why",
+                        Map.of("retryAfterSeconds", seconds))
+                .withHeader("Retry-After", Long.toString(seconds));
+    }
+
+    /**
+     * The answer to any call that needs the cluster database while it cannot be reached: 503 with {@code
+     * Retry-After}, at once, on the route and the fast path alike. Not logged here: the database logs the outage
+     * once when it starts and once when it ends.
+     */
+    static ProblemException databaseUnavailable(DatabaseUnreachableException refusal) {
+        long seconds = Math.max(1, refusal.retryAfter().toSeconds());
+        return ProblemType.DATABASE_UNAVAILABLE
+                .problem(
+                        "the server cannot reach its database right now, so it cannot answer this; nothing was"
+                                + " changed. Retry after " + seconds + " s; the server's log says why",
                         Map.of("retryAfterSeconds", seconds))
                 .withHeader("Retry-After", Long.toString(seconds));
     }

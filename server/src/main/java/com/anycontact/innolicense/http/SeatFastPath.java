@@ -6,6 +6,7 @@ import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -269,6 +270,10 @@ final class SeatFastPath extends Handler.Wrapper {
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof StoreUnavailableException refusal) {
             problem(method, Problems.storeUnavailable(refusal), response, callback, started);
+            return;
+        }
+        if (cause instanceof DatabaseUnreachableException refusal) {
+            problem(method, Problems.databaseUnavailable(refusal), response, callback, started);
             return;
         }
         LOG.warn("{} {} failed", method, Request.getPathInContext(response.getRequest()), cause);

@@ -35,6 +35,7 @@ import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.time.SteadyClock;
 import com.anycontact.innolicense.time.Ticker;
@@ -434,18 +435,25 @@ public final class LicenseServer implements AutoCloseable {
         try {
             watcher.tick();
         } catch (RuntimeException e) {
-            LOG.warn("the license lifecycle check failed; will try again in a second", e);
+            warnUnlessDatabaseDown("the license lifecycle check failed; will try again in a second", e);
         }
         reaper.run();
         try {
             usage.flush();
         } catch (RuntimeException e) {
-            LOG.warn("saving the usage of the last minute failed; will try again in a second", e);
+            warnUnlessDatabaseDown("saving the usage of the last minute failed; will try again in a second", e);
         }
         try {
             events.recheck();
         } catch (RuntimeException e) {
-            LOG.warn("checking the live-event streams' access failed; will try again in a second", e);
+            warnUnlessDatabaseDown("checking the live-event streams' access failed; will try again in a second", e);
+        }
+    }
+
+    /** Logs a failed periodic task, unless the database is unreachable: the database logs its outage once. */
+    private static void warnUnlessDatabaseDown(String message, RuntimeException failure) {
+        if (!(failure instanceof DatabaseUnreachableException)) {
+            LOG.warn(message, failure);
         }
     }
 

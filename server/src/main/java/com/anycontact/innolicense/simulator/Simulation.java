@@ -76,9 +76,21 @@ public final class Simulation implements AutoCloseable {
      * @throws IllegalArgumentException when the URL or token cannot be used (see {@link LicenseClient.Builder})
      */
     public static Simulation start(URI server, String token, SimulationSettings settings) {
+        return start(List.of(server), token, settings);
+    }
+
+    /**
+     * Starts a simulation against the nodes of a cluster, on real time: the SDK sends each call to the node that
+     * answered last and fails over to the next (see {@link LicenseClient.Builder#servers(List)}).
+     *
+     * @param servers the nodes' base URLs
+     * @param token an API token with role ACD
+     * @throws IllegalArgumentException when a URL or the token cannot be used (see {@link LicenseClient.Builder})
+     */
+    public static Simulation start(List<URI> servers, String token, SimulationSettings settings) {
         Objects.requireNonNull(settings, "settings");
         LicenseClient client = LicenseClient.builder()
-                .server(server)
+                .servers(servers)
                 .token(token)
                 .node(NODE)
                 .requestTimeout(REQUEST_TIMEOUT)

@@ -99,12 +99,21 @@ class SimulateEndToEndTest {
         return "http://127.0.0.1:" + server.start();
     }
 
+    /** The URL of a port nothing listens on: its connections are refused. */
+    private static String refusingUrl() throws java.io.IOException {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    /** Also: the first of the two servers given refuses connections, so the SDK fails over to the second. */
     @Test
     void moreAgentsThanSeats_areDenied_crashedSeatsAreReaped_andLeasesNeverExceedCapacity() throws Exception {
         CompletableFuture<Run> running = simulate(
                 "simulate",
                 "--server",
-                url(),
+                refusingUrl() + "," + url(),
                 "--token",
                 acdToken,
                 "--agents",

@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -42,15 +44,27 @@ public final class PostgresDatabase implements AutoCloseable {
     /** The connections a node keeps open by default. */
     public static final int DEFAULT_POOL_SIZE = 10;
 
-    private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+    /** How long a call waits for a connection from the pool while every connection is busy. */
+    private static final Duration POOL_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * How long one wait for a pooled connection lasts (HikariCP's shortest): a call waits in such slices, up to
+     * {@link #POOL_WAIT}, so that it learns within one slice when the pool cannot make a connection because the
+     * database cannot be reached, rather than only at the end of its whole wait.
+     */
+    private static final long CONNECTION_TIMEOUT_MILLIS = 250;
+
     private static final long LOGIN_TIMEOUT_SECONDS = 10;
+    private static final long CONNECT_TIMEOUT_SECONDS = 3;
 
     private final PostgresUrl url;
     private final HikariDataSource pool;
+    private final DatabaseCircuit circuit;
 
     private PostgresDatabase(PostgresUrl url, HikariDataSource pool) {
         this.url = url;
         this.pool = pool;
+        this.circuit = new DatabaseCircuit(url, () -> probe(url), System::nanoTime);
     }
 
     /**
@@ -98,7 +112,8 @@ public final class PostgresDatabase implements AutoCloseable {
      * @throws StoreException when the database cannot be written
      */
     <T> T transaction(Work<T> work) {
-        try (Connection connection = pool.getConnection()) {
+        circuit.check();
+        try (Connection connection = pooledConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -113,7 +128,8 @@ public final class PostgresDatabase implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot write to the database " + url + ": " + e.getMessage(), e);
+            throw circuit.failed(
+                    e, new StoreException("cannot write to the database " + url + ": " + e.getMessage(), e));
         }
     }
 
@@ -124,10 +140,11 @@ public final class PostgresDatabase implements AutoCloseable {
      * @throws StoreException when the database cannot be read or written
      */
     <T> T autoCommit(Work<T> work) {
-        try (Connection connection = pool.getConnection()) {
+        circuit.check();
+        try (Connection connection = pooledConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
-            throw new StoreException("cannot use the database " + url + ": " + e.getMessage(), e);
+            throw circuit.failed(e, new StoreException("cannot use the database " + url + ": " + e.getMessage(), e));
         }
     }
 
@@ -149,10 +166,53 @@ public final class PostgresDatabase implements AutoCloseable {
         return DriverManager.getConnection(url.jdbcUrl(), properties);
     }
 
+    /**
+     * A connection from the pool, waiting up to {@link #POOL_WAIT} while every connection is busy; at once the
+     * failure when the pool's attempt to make one failed because the database cannot be reached (HikariCP's
+     * timeout then carries that failure's SQLSTATE).
+     */
+    private Connection pooledConnection() throws SQLException {
+        long deadline = System.nanoTime() + POOL_WAIT.toNanos();
+        while (true) {
+            try {
+                return pool.getConnection();
+            } catch (SQLTransientConnectionException e) {
+                if (DatabaseCircuit.isConnectionFailure(e) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the database answered the latest call (or, after calls failed to reach it, a new connection): false
+     * while calls are refused with {@link com.anycontact.innolicense.store.DatabaseUnreachableException}. For
+     * readiness checks; asks nothing of the database.
+     */
+    public boolean isReachable() {
+        return circuit.isClosed();
+    }
+
     /** Closes the pool; work in progress completes first. */
     @Override
     public void close() {
+        circuit.close();
         pool.close();
+    }
+
+    /** Makes a new connection outside the pool and checks that it works, for the circuit's probe. */
+    private static void probe(PostgresUrl url) throws SQLException {
+        Properties properties = new Properties();
+        url.user().ifPresent(user -> properties.setProperty("user", user));
+        url.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("ApplicationName", "innolicense-probe");
+        try (Connection connection = new org.postgresql.Driver().connect(url.jdbcUrl(), properties)) {
+            if (connection == null || !connection.isValid((int) CONNECT_TIMEOUT_SECONDS)) {
+                throw new SQLException("the database did not answer a new connection", "08006");
+            }
+        }
     }
 
     /**
@@ -171,11 +231,15 @@ public final class PostgresDatabase implements AutoCloseable {
         url.user().ifPresent(config::setUsername);
         url.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(poolSize);
+        // Connections are made when calls need them (and kept while they are used), not by the pool on its own:
+        // so that while the database is down the pool does not keep trying it with a back-off of up to 5 s that
+        // would delay the first connection after its return; the circuit's probe tries it meanwhile.
+        config.setMinimumIdle(0);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         config.addDataSourceProperty("ApplicationName", "innolicense");
         // Give up on a server that accepts the connection but never answers the login, rather than hang.
         config.addDataSourceProperty("loginTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
-        config.addDataSourceProperty("connectTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -1,0 +1,132 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.store.postgres.PostgresUrl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A PostgreSQL server of one test's own, started by {@code scripts/start-postgres}, that the test may stop and start
+ * again (an outage of the cluster database) without disturbing the shared test server. Needs the PostgreSQL 15
+ * binaries that {@code .ci/run} installs; like {@link TestPostgres}, the test is skipped loudly when {@code
+ * INNOLICENSE_TEST_POSTGRES_URL} is not set. As root, {@code pg_ctl} runs as the user postgres, as the script does.
+ */
+final class OwnPostgres implements AutoCloseable {
+
+    private static final Path PG_BIN = Path.of(System.getenv().getOrDefault("PG_BIN", "/usr/lib/postgresql/15/bin"));
+
+    private final Path root;
+    private final Path directory;
+    private final int port;
+
+    private OwnPostgres(Path root, Path directory, int port) {
+        this.root = root;
+        this.directory = directory;
+        this.port = port;
+    }
+
+    /** Starts a fresh server, or skips the calling test when PostgreSQL tests are not configured. */
+    static OwnPostgres start() throws IOException, InterruptedException {
+        String shared = System.getenv(TestPostgres.VARIABLE);
+        Assumptions.assumeTrue(
+                shared != null && !shared.isBlank() && Files.isExecutable(PG_BIN.resolve("pg_ctl")),
+                TestPostgres.VARIABLE + " is not set or PostgreSQL 15 is not installed: this outage test is SKIPPED;"
+                        + " run it with eval \"$(scripts/start-postgres)\" before ./mvnw, or with .ci/run");
+        Path root = repositoryRoot();
+        String exports =
+                run(root, List.of(root.resolve("scripts/start-postgres").toString()));
+        Matcher url = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(exports);
+        Matcher dir = Pattern.compile("INNOLICENSE_POSTGRES_DIR='([^']+)'").matcher(exports);
+        if (!url.find() || !dir.find()) {
+            throw new IllegalStateException("scripts/start-postgres printed no URL or directory: " + exports);
+        }
+        return new OwnPostgres(root, Path.of(dir.group(1)), Integer.parseInt(url.group(1)));
+    }
+
+    /** The database as {@code --database} takes it. */
+    PostgresUrl url() {
+        return PostgresUrl.parse(
+                "jdbc:postgresql://127.0.0.1:" + port + "/innolicense?user=postgres", Optional.empty());
+    }
+
+    /** Stops the server (fast shutdown: open connections are cut), keeping its files. */
+    void stop() throws IOException, InterruptedException {
+        pgCtl("stop", "-m", "fast", "-w");
+    }
+
+    /** Starts the stopped server again on the same port and files; returns once it accepts connections. */
+    void startAgain() throws IOException, InterruptedException {
+        pgCtl(
+                "start",
+                "-w",
+                "-l",
+                directory.resolve("postgres-again.log").toString(),
+                "-o",
+                "-p " + port + " -k " + directory.resolve("socket") + " -c listen_addresses=127.0.0.1"
+                        + " -c fsync=on -c synchronous_commit=on -c max_connections=200");
+    }
+
+    /** Stops the server and deletes its files. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        run(root, List.of(root.resolve("scripts/start-postgres").toString(), "stop", directory.toString()));
+    }
+
+    private void pgCtl(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        command.add(PG_BIN.resolve("pg_ctl").toString());
+        command.add("-D");
+        command.add(directory.resolve("data").toString());
+        command.addAll(List.of(arguments));
+        run(root, command);
+    }
+
+    private static String run(Path directory, List<String> command) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("own-postgres", ".out");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(directory.toFile())
+                    .redirectErrorStream(false)
+                    .redirectOutput(output.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().putAll(Map.of("LC_ALL", "C"));
+            Process process = builder.start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(command + " did not finish within 120 s");
+            }
+            String printed = Files.readString(output, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(
+                        command + " failed with exit code " + process.exitValue() + ": " + printed);
+            }
+            return printed;
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static Path repositoryRoot() {
+        Path at = Path.of("").toAbsolutePath();
+        while (at != null && !Files.isRegularFile(at.resolve("scripts/start-postgres"))) {
+            at = at.getParent();
+        }
+        if (at == null) {
+            throw new IllegalStateException(
+                    "no scripts/start-postgres above " + Path.of("").toAbsolutePath());
+        }
+        return at;
+    }
+}

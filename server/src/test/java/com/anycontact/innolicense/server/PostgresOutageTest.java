@@ -1,0 +1,172 @@
+package com.anycontact.innolicense.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anycontact.innolicense.license.InstallationId;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster node while its PostgreSQL is stopped and started again (issue 10): seat calls and other API calls are
+ * answered 503 {@code database-unavailable} with {@code Retry-After} at once, without a stack trace;
+ * {@code /health/ready} says not ready; no acknowledged claim is lost; and the node serves again within seconds of
+ * PostgreSQL's return, without a restart. The real server on a real port, on a PostgreSQL server of the test's own.
+ */
+class PostgresOutageTest {
+
+    @TempDir
+    Path data;
+
+    private final FakeTime clock = new FakeTime(RunningServer.START);
+    private OwnPostgres postgres;
+    private LicenseServer server;
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void postgresStopped_seatCallsFailFastWith503_andServiceIsBackWithinSecondsOfItsReturn() throws Exception {
+        postgres = OwnPostgres.start();
+        server = startNode();
+        Api api = new Api(port(server));
+        applyKey(api, server.installationId(), 20);
+        String acd = acdToken(api);
+        List<String> acknowledged = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            Api.Reply claimed = api.claim(acd, "agent-" + i);
+            assertThat(claimed.status()).as(claimed.body()).isEqualTo(201);
+            acknowledged.add("agent-" + i);
+        }
+
+        postgres.stop();
+        long firstStarted = System.nanoTime();
+        Api.Reply first = api.claim(acd, "agent-during-1");
+        long firstMillis = (System.nanoTime() - firstStarted) / 1_000_000;
+        List<Long> answerMillis = new ArrayList<>();
+        List<Api.Reply> during = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long started = System.nanoTime();
+            Api.Reply reply = i % 2 == 0
+                    ? api.claim(acd, "agent-during-" + i)
+                    : api.delete("/api/v1/seats/agent-" + (i % 10 + 1), acd);
+            answerMillis.add((System.nanoTime() - started) / 1_000_000);
+            during.add(reply);
+        }
+        Api.Reply renewal = api.claim(acd, "agent-1");
+        Api.Reply seats = api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN);
+        Api.Reply ready = api.get("/health/ready", null);
+
+        for (Api.Reply reply : concat(first, during, renewal, seats)) {
+            assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+            assertThat(reply.json().path("type").asText()).endsWith("/database-unavailable");
+            assertThat(reply.header("Retry-After")).contains("1");
+            assertThat(reply.body())
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ")
+                    .doesNotContain("postgres");
+        }
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().path("checks").path("database").asText()).isEqualTo("DOWN");
+        long slowest = answerMillis.stream().mapToLong(Long::longValue).max().orElseThrow();
+        System.out.printf(
+                "PostgresOutageTest: first call after the stop answered in %d ms; the next %d in at most %d ms"
+                        + " (median %d ms)%n",
+                firstMillis,
+                answerMillis.size(),
+                slowest,
+                answerMillis.stream().sorted().toList().get(10));
+        assertThat(firstMillis).as("the first call after the stop, ms").isLessThan(3_000);
+        assertThat(slowest).as("calls while the circuit is open, ms").isLessThan(500);
+
+        postgres.startAgain();
+        long back = System.nanoTime();
+        Api.Reply again;
+        do {
+            Thread.sleep(50);
+            again = api.claim(acd, "agent-after");
+        } while (again.status() == 503
+                && System.nanoTime() - back < Duration.ofSeconds(30).toNanos());
+        long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
+        System.out.printf(
+                "PostgresOutageTest: a claim granted %d ms after PostgreSQL accepted connections%n", recoveryMillis);
+
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(recoveryMillis).as("recovery after PostgreSQL's return, ms").isLessThan(5_000);
+        assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+        List<String> held = leasedAgents(api);
+        assertThat(held).as("no acknowledged claim lost").containsAll(acknowledged);
+        assertThat(held).contains("agent-after").doesNotContain("agent-during-1");
+    }
+
+    private static List<Api.Reply> concat(Object... replies) {
+        List<Api.Reply> all = new ArrayList<>();
+        for (Object reply : replies) {
+            if (reply instanceof List<?> list) {
+                list.forEach(each -> all.add((Api.Reply) each));
+            } else {
+                all.add((Api.Reply) reply);
+            }
+        }
+        return all;
+    }
+
+    private LicenseServer startNode() {
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
+                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
+                .withDatabase(postgres.url());
+        LicenseServer node = LicenseServer.open(
+                config,
+                clock,
+                clock.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        node.start();
+        return node;
+    }
+
+    private static String acdToken(Api api) {
+        Api.Reply created =
+                api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("token").asText();
+    }
+
+    private static void applyKey(Api api, InstallationId installation, int seats) {
+        Api.Reply reply = api.postText(
+                "/api/v1/license",
+                RunningServer.ADMIN_TOKEN,
+                TestVendor.key(installation, 1, seats, RunningServer.LICENSE_START));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    private static int port(LicenseServer node) {
+        String url = node.url();
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+
+    private static List<String> leasedAgents(Api api) {
+        JsonNode leases =
+                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
+        return StreamSupport.stream(leases.spliterator(), false)
+                .map(lease -> lease.path("agentId").asText())
+                .sorted()
+                .toList();
+    }
+}

@@ -1,0 +1,196 @@
+package com.anycontact.innolicense.store.postgres;
+
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices that the cluster database cannot be reached and refuses calls at once while it cannot, instead of
+ * letting each call wait for a connection that will not come; notices within {@link #PROBE_INTERVAL} when it
+ * answers again, without a restart of the node.
+ *
+ * <p>Closed (the database answers): calls go through. The first call that fails because the database cannot be
+ * reached — a refused or broken connection, PostgreSQL shutting down or starting ({@link
+ * #isConnectionFailure}) — opens the circuit. Open: every call is refused with {@link
+ * DatabaseUnreachableException} without touching the pool, and one thread of the circuit's own tries a new
+ * connection every {@link #PROBE_INTERVAL}; the first that succeeds closes it. One warning is logged when the
+ * circuit opens and one line when it closes (with how long it was open and how many calls it refused), not one
+ * per call.
+ *
+ * <p>Thread-safe: the state is one volatile reference, changed under the circuit's lock.
+ */
+final class DatabaseCircuit implements AutoCloseable {
+
+    /** How often an open circuit tries the database. */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
+
+    /** What refused calls are told to wait before trying again. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseCircuit.class);
+
+    /**
+     * PostgreSQL's SQLSTATEs of a server that cannot be used right now: class 08 (connection exception) and
+     * 57P01 to 57P03 (admin shutdown, crash shutdown, cannot connect now: starting up or shutting down).
+     */
+    private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03");
+
+    /** Tries a new connection to the database; throws when it cannot be made. */
+    @FunctionalInterface
+    interface Probe {
+        void connect() throws SQLException;
+    }
+
+    /** An outage: since when (monotonic nanoseconds), why, and how many calls were refused. */
+    private record Outage(long since, String cause, AtomicLong refused) {}
+
+    private final PostgresUrl url;
+    private final Probe probe;
+    private final LongSupplier nanoTime;
+    private final ScheduledExecutorService prober;
+    private volatile Outage outage;
+
+    DatabaseCircuit(PostgresUrl url, Probe probe, LongSupplier nanoTime) {
+        this.url = url;
+        this.probe = probe;
+        this.nanoTime = nanoTime;
+        this.prober = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "innolicense-database-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Lets a call through, or refuses it at once while the database cannot be reached.
+     *
+     * @throws DatabaseUnreachableException while the circuit is open
+     */
+    void check() {
+        Outage current = outage;
+        if (current != null) {
+            current.refused().incrementAndGet();
+            throw unreachable(current);
+        }
+    }
+
+    /** Whether calls go through: the database answered the latest call or probe. */
+    boolean isClosed() {
+        return outage == null;
+    }
+
+    /**
+     * What a call that failed with {@code failure} throws: {@link DatabaseUnreachableException}, opening the
+     * circuit, when the database could not be reached; {@code otherwise} for any other failure.
+     */
+    RuntimeException failed(SQLException failure, RuntimeException otherwise) {
+        if (!isConnectionFailure(failure)) {
+            return otherwise;
+        }
+        return unreachable(open(rootMessage(failure)));
+    }
+
+    /**
+     * Whether the failure says the database cannot be reached or cannot serve right now (rather than that the
+     * statement was wrong): a SQLSTATE of class 08, 57P01, 57P02 or 57P03 anywhere in its causes or its chain of
+     * next exceptions. A pool timeout without such a cause (every connection busy) is not one.
+     */
+    static boolean isConnectionFailure(Throwable failure) {
+        int depth = 0;
+        for (Throwable cause = failure; cause != null && depth < 16; depth++) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || UNAVAILABLE_STATES.contains(state))) {
+                    return true;
+                }
+                if (sql.getNextException() != null
+                        && sql.getNextException() != cause
+                        && isConnectionFailure(sql.getNextException())) {
+                    return true;
+                }
+            }
+            if (cause instanceof SQLTransientConnectionException && cause.getCause() == null) {
+                return false;
+            }
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        return false;
+    }
+
+    private Outage open(String cause) {
+        synchronized (this) {
+            Outage current = outage;
+            if (current != null) {
+                return current;
+            }
+            Outage opened = new Outage(nanoTime.getAsLong(), cause, new AtomicLong());
+            outage = opened;
+            LOG.warn(
+                    "the database {} cannot be reached ({}): calls that need it are answered 503 database-unavailable"
+                            + " at once until it answers again; trying it every {} ms",
+                    url,
+                    cause,
+                    PROBE_INTERVAL.toMillis());
+            scheduleProbe();
+            return opened;
+        }
+    }
+
+    private void scheduleProbe() {
+        try {
+            prober.schedule(this::tryDatabase, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing: no more probes
+        }
+    }
+
+    private void tryDatabase() {
+        try {
+            probe.connect();
+        } catch (SQLException | RuntimeException e) {
+            scheduleProbe();
+            return;
+        }
+        synchronized (this) {
+            Outage ended = outage;
+            if (ended == null) {
+                return;
+            }
+            outage = null;
+            LOG.info(
+                    "the database {} answers again, after {} ms unreachable; {} calls were refused meanwhile",
+                    url,
+                    TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - ended.since()),
+                    ended.refused().get());
+        }
+    }
+
+    private DatabaseUnreachableException unreachable(Outage current) {
+        return new DatabaseUnreachableException(
+                "the database " + url + " cannot be reached: " + current.cause(), RETRY_AFTER);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+
+    /** Stops probing. */
+    @Override
+    public void close() {
+        prober.shutdownNow();
+    }
+}
