@@ -75,7 +75,8 @@ class SecurityFilesTest {
     @Test
     void aStartOnALooserDataDirectory_logsEachPathWithItsChmod_andStillServes() throws IOException {
         Path data = Files.createDirectory(
-                temp.resolve("data"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+                temp.resolve("data"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         RunningServer.start(data).close();
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path database = data.resolve(SqliteDatabase.FILE_NAME);
@@ -93,6 +94,8 @@ class SecurityFilesTest {
                 .anySatisfy(line -> assertThat(line)
                         .startsWith(database.toAbsolutePath() + " is rw-r--r--")
                         .endsWith("chmod 600 " + database.toAbsolutePath()));
-        assertThat(mode(data)).as("the server changes nothing of the operator's").isEqualTo("rwxr-xr-x");
+        assertThat(mode(data))
+                .as("the server changes nothing of the operator's")
+                .isEqualTo("rwxr-xr-x");
     }
 }
