@@ -46,7 +46,9 @@ import picocli.CommandLine.Option;
                     + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_TRUSTED_PROXY (blocks"
                     + " separated by ,), INNOLICENSE_DATABASE_URL, INNOLICENSE_DATABASE_PASSWORD (the database's"
                     + " password, kept out of the URL), INNOLICENSE_LOG_FORMAT, INNOLICENSE_LOG_FILE,"
-                    + " INNOLICENSE_LOG_LEVEL, and for the first start only INNOLICENSE_ADMIN_PASSWORD (else a"
+                    + " INNOLICENSE_LOG_LEVEL, INNOLICENSE_MAX_CONNECTIONS, INNOLICENSE_HEADER_DEADLINE,"
+                    + " INNOLICENSE_MAX_REQUESTS_IN_FLIGHT, INNOLICENSE_MAX_EVENT_STREAMS,"
+                    + " INNOLICENSE_MAX_EVENT_STREAMS_PER_CALLER, and for the first start only INNOLICENSE_ADMIN_PASSWORD (else a"
                     + " password is generated and written to the file admin-password in the data directory) and"
                     + " INNOLICENSE_BOOTSTRAP_TOKEN (an admin API token with that value; set on a later start, it"
                     + " creates the token then: a way back in, audited), each secret also as INNOLICENSE_…_FILE"
@@ -130,6 +132,39 @@ final class ServerCommand implements Callable<Integer> {
                     + " X-Forwarded-For/-Proto headers are believed for the client's address and HTTPS; repeat for"
                     + " several. From any other peer those headers are ignored.")
     List<String> trustedProxy = new ArrayList<>();
+
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description =
+                    "Open TCP connections at most; beyond, new ones wait in the kernel's backlog (default: 1000).")
+    String maxConnections;
+
+    @Option(
+            names = "--header-deadline",
+            paramLabel = "DURATION",
+            description = "How long a request's line and headers may take once their first byte arrived; a slower"
+                    + " client is disconnected (default: 10s).")
+    String headerDeadline;
+
+    @Option(
+            names = "--max-requests-in-flight",
+            paramLabel = "N",
+            description = "Requests off the seat fast path (AC Admin, event streams, …) running at once; beyond,"
+                    + " 503 server-busy (default: 256).")
+    String maxRequestsInFlight;
+
+    @Option(
+            names = "--max-event-streams",
+            paramLabel = "N",
+            description = "Live-event streams open in total; below --max-requests-in-flight (default: 100).")
+    String maxEventStreams;
+
+    @Option(
+            names = "--max-event-streams-per-caller",
+            paramLabel = "N",
+            description = "Live-event streams one session or API token may have open (default: 5).")
+    String maxEventStreamsPerCaller;
 
     @Option(
             names = "--secure-cookies",
@@ -286,6 +321,11 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, Setting.DENIAL_RETENTION, denialRetention);
         put(flags, Setting.AUDIT_RETENTION, auditRetention);
         put(flags, Setting.DATABASE, database);
+        put(flags, Setting.MAX_CONNECTIONS, maxConnections);
+        put(flags, Setting.HEADER_DEADLINE, headerDeadline);
+        put(flags, Setting.MAX_REQUESTS_IN_FLIGHT, maxRequestsInFlight);
+        put(flags, Setting.MAX_EVENT_STREAMS, maxEventStreams);
+        put(flags, Setting.MAX_EVENT_STREAMS_PER_CALLER, maxEventStreamsPerCaller);
         if (secureCookies) {
             put(flags, Setting.SECURE_COOKIES, "true");
         }

@@ -267,7 +267,7 @@ public final class LicenseServer implements AutoCloseable {
      * @param console where a generated admin password is printed, once, at first start
      */
     public static LicenseServer open(ServerConfig config, InstantSource clock, Ticker ticker, PrintStream console) {
-        return open(config, clock, ticker, console, BuiltInTrust.production(), HttpLimits.DEFAULT);
+        return open(config, clock, ticker, console, BuiltInTrust.production(), config.limits());
     }
 
     /**
@@ -279,7 +279,7 @@ public final class LicenseServer implements AutoCloseable {
             Ticker ticker,
             PrintStream console,
             List<VendorPublicKey> productionKeys) {
-        return open(config, clock, ticker, console, productionKeys, HttpLimits.DEFAULT);
+        return open(config, clock, ticker, console, productionKeys, config.limits());
     }
 
     /** {@link #open(ServerConfig, InstantSource, Ticker, PrintStream)} within other limits, for tests. */
@@ -319,7 +319,7 @@ public final class LicenseServer implements AutoCloseable {
                 Ticker.system(),
                 Objects.requireNonNull(console, "console"),
                 BuiltInTrust.production(),
-                HttpLimits.DEFAULT,
+                config.limits(),
                 Objects.requireNonNull(seatStoreSeam, "seatStoreSeam"));
     }
 

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.http.HttpLimits;
 import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param database the cluster database in PostgreSQL that keeps all data instead of the data directory, or
  *     empty for the embedded SQLite database
  * @param trustedProxies the reverse proxies whose forwarding headers are believed ({@code --trusted-proxy})
+ * @param limits the bounds on connections, header time, requests in flight and event streams ({@code
+ *     --max-connections} and the others beside it)
  */
 public record ServerConfig(
         String host,
@@ -38,7 +41,8 @@ public record ServerConfig(
         boolean secureCookies,
         Retention retention,
         Optional<PostgresUrl> database,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        HttpLimits limits) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -101,7 +105,8 @@ public record ServerConfig(
                 secureCookies,
                 Retention.DEFAULT,
                 Optional.empty(),
-                TrustedProxies.none());
+                TrustedProxies.none(),
+                HttpLimits.DEFAULT);
     }
 
     /** Checks the ranges; {@link ServerConfigLoader} reports the same rules as readable errors. */
@@ -121,6 +126,7 @@ public record ServerConfig(
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -139,7 +145,8 @@ public record ServerConfig(
                 false,
                 Retention.DEFAULT,
                 Optional.empty(),
-                TrustedProxies.none());
+                TrustedProxies.none(),
+                HttpLimits.DEFAULT);
     }
 
     /** This configuration with another lease TTL. */
@@ -155,7 +162,8 @@ public record ServerConfig(
                 secureCookies,
                 retention,
                 database,
-                trustedProxies);
+                trustedProxies,
+                limits);
     }
 
     /** This configuration with another retention. */
@@ -171,7 +179,8 @@ public record ServerConfig(
                 secureCookies,
                 newRetention,
                 database,
-                trustedProxies);
+                trustedProxies,
+                limits);
     }
 
     /** This configuration with a first-start admin password and bootstrap token. */
@@ -187,7 +196,8 @@ public record ServerConfig(
                 secureCookies,
                 retention,
                 database,
-                trustedProxies);
+                trustedProxies,
+                limits);
     }
 
     /** This configuration keeping all data in the given cluster database. */
@@ -203,7 +213,8 @@ public record ServerConfig(
                 secureCookies,
                 retention,
                 Optional.of(url),
-                trustedProxies);
+                trustedProxies,
+                limits);
     }
 
     /** This configuration with other trusted proxies. */
@@ -219,7 +230,8 @@ public record ServerConfig(
                 secureCookies,
                 retention,
                 database,
-                proxies);
+                proxies,
+                limits);
     }
 
     /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
@@ -235,7 +247,25 @@ public record ServerConfig(
                 secure,
                 retention,
                 database,
-                trustedProxies);
+                trustedProxies,
+                limits);
+    }
+
+    /** This configuration within other limits. */
+    public ServerConfig withLimits(HttpLimits newLimits) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                retention,
+                database,
+                trustedProxies,
+                newLimits);
     }
 
     /** Never shows the secrets. */
@@ -248,6 +278,6 @@ public record ServerConfig(
                 + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
                 + ", retention=" + retention + ", database="
                 + database.map(PostgresUrl::display).orElse("(none)")
-                + ", trustedProxies=" + trustedProxies + "]";
+                + ", trustedProxies=" + trustedProxies + ", limits=" + limits + "]";
     }
 }

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.http.HttpLimits;
 import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.VendorPublicKey;
@@ -68,7 +69,17 @@ public final class ServerConfigLoader {
         /** The cluster database's password, when not in its URL; never a flag. */
         DATABASE_PASSWORD("database-password", false),
         /** Reverse proxies whose forwarding headers are believed; several allowed. */
-        TRUSTED_PROXY("trusted-proxy", true);
+        TRUSTED_PROXY("trusted-proxy", true),
+        /** Open TCP connections at most. */
+        MAX_CONNECTIONS("max-connections", true),
+        /** How long a request's line and headers may take to arrive. */
+        HEADER_DEADLINE("header-deadline", true),
+        /** Requests off the seat fast path running at once, event streams included. */
+        MAX_REQUESTS_IN_FLIGHT("max-requests-in-flight", true),
+        /** Live-event streams open in total. */
+        MAX_EVENT_STREAMS("max-event-streams", true),
+        /** Live-event streams one session or API token may have open. */
+        MAX_EVENT_STREAMS_PER_CALLER("max-event-streams-per-caller", true);
 
         private final String key;
         private final boolean hasFlag;
@@ -201,6 +212,7 @@ public final class ServerConfigLoader {
         Optional<PostgresUrl> database = value(Setting.DATABASE).flatMap(v -> database(v, databasePassword));
         LogSettings logging = logging();
         TrustedProxies proxies = trustedProxies();
+        HttpLimits limits = limits();
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
@@ -216,7 +228,8 @@ public final class ServerConfigLoader {
                         secureCookies,
                         new ServerConfig.Retention(denialRetention, auditRetention),
                         database,
-                        proxies),
+                        proxies,
+                        limits),
                 logging);
     }
 
@@ -420,6 +433,57 @@ public final class ServerConfigLoader {
             }
         }
         return TrustedProxies.of(blocks);
+    }
+
+    private HttpLimits limits() {
+        HttpLimits defaults = HttpLimits.DEFAULT;
+        int connections = count(Setting.MAX_CONNECTIONS, 1, 1_000_000, defaults.maxConnections());
+        Duration headerDeadline = value(Setting.HEADER_DEADLINE)
+                .map(value -> {
+                    Optional<Duration> deadline = Durations.parse(value.text());
+                    if (deadline.isEmpty()
+                            || deadline.get().compareTo(Duration.ofSeconds(1)) < 0
+                            || deadline.get().compareTo(Duration.ofMinutes(10)) > 0) {
+                        problem(Setting.HEADER_DEADLINE, value, "is not a duration from 1s to 10m; use e.g. 10s");
+                        return defaults.headerDeadline();
+                    }
+                    return deadline.get();
+                })
+                .orElse(defaults.headerDeadline());
+        int inFlight = count(Setting.MAX_REQUESTS_IN_FLIGHT, 2, 100_000, defaults.maxRequestsInFlight());
+        int streams = count(Setting.MAX_EVENT_STREAMS, 1, 100_000, defaults.maxStreams());
+        int perCaller = count(Setting.MAX_EVENT_STREAMS_PER_CALLER, 1, 100_000, defaults.maxStreamsPerCaller());
+        if (perCaller > streams) {
+            problems.add(Setting.MAX_EVENT_STREAMS_PER_CALLER.fileKey() + " (" + perCaller + ") is above "
+                    + Setting.MAX_EVENT_STREAMS.fileKey() + " (" + streams + "); lower it or raise "
+                    + Setting.MAX_EVENT_STREAMS.fileKey());
+        } else if (streams >= inFlight) {
+            problems.add(Setting.MAX_EVENT_STREAMS.fileKey() + " (" + streams + ") must be below "
+                    + Setting.MAX_REQUESTS_IN_FLIGHT.fileKey() + " (" + inFlight + "): each open stream holds one"
+                    + " of the requests in flight; lower " + Setting.MAX_EVENT_STREAMS.fileKey() + " or raise "
+                    + Setting.MAX_REQUESTS_IN_FLIGHT.fileKey());
+        }
+        return problems.isEmpty()
+                ? new HttpLimits(connections, headerDeadline, inFlight, perCaller, streams)
+                : defaults;
+    }
+
+    /** A whole number from {@code min} to {@code max}, or {@code fallback} when not set or not one. */
+    private int count(Setting setting, int min, int max, int fallback) {
+        Optional<Value> value = value(setting);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int count = Integer.parseInt(value.get().text());
+            if (count >= min && count <= max) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(setting, value.get(), "is not a number from " + min + " to " + max + "; the default is " + fallback);
+        return fallback;
     }
 
     /**

@@ -137,6 +137,40 @@ class ResourceLimitsApiTest {
     }
 
     @Test
+    void metrics_showTheBoundsSetByTheOperator() {
+        ServerConfigLoader.Result loaded = ServerConfigLoader.load(
+                java.util.Map.of(
+                        ServerConfigLoader.Setting.MAX_CONNECTIONS, java.util.List.of("50"),
+                        ServerConfigLoader.Setting.HEADER_DEADLINE, java.util.List.of("3s")),
+                java.util.Map.of(
+                        "INNOLICENSE_MAX_REQUESTS_IN_FLIGHT", "40",
+                        "INNOLICENSE_MAX_EVENT_STREAMS", "20",
+                        "INNOLICENSE_MAX_EVENT_STREAMS_PER_CALLER", "2"),
+                java.util.Optional.empty());
+        assertThat(loaded).isInstanceOf(ServerConfigLoader.Result.Loaded.class);
+        HttpLimits limits = ((ServerConfigLoader.Result.Loaded) loaded).config().limits();
+        server = LicenseServer.open(
+                RunningServer.config(data).withLimits(limits),
+                clock,
+                clock.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        api = new Api(server.start());
+
+        String scrape = api.get("/metrics", RunningServer.ADMIN_TOKEN).body();
+
+        assertThat(Api.sample(scrape, "innolicense_limit{limit=\"connections\"}"))
+                .isEqualTo(50.0);
+        assertThat(Api.sample(scrape, "innolicense_limit{limit=\"header_deadline_seconds\"}"))
+                .isEqualTo(3.0);
+        assertThat(Api.sample(scrape, "innolicense_limit{limit=\"requests_in_flight\"}"))
+                .isEqualTo(40.0);
+        assertThat(Api.sample(scrape, "innolicense_limit{limit=\"event_streams\"}"))
+                .isEqualTo(20.0);
+        assertThat(Api.sample(scrape, "innolicense_limit{limit=\"event_streams_per_caller\"}"))
+                .isEqualTo(2.0);
+    }
+
+    @Test
     void requests_beyondTheInFlightBound_areAnswered503AtOnce() throws Exception {
         start(HttpLimits.DEFAULT.withStreams(1, 1).withRequestsInFlight(2));
         try (EventStream held = new EventStream(port, RunningServer.ADMIN_TOKEN);

@@ -236,6 +236,41 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void limits_comeFromFlagsVariablesAndFile_overTheDefaults() throws IOException {
+        Path file = Files.writeString(
+                dir.resolve("server.properties"), "max-event-streams=30\nmax-event-streams-per-caller=3\n");
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(Setting.MAX_CONNECTIONS, List.of("200")),
+                Map.of("INNOLICENSE_HEADER_DEADLINE", "20s", "INNOLICENSE_MAX_REQUESTS_IN_FLIGHT", "64"),
+                Optional.of(file)));
+
+        assertThat(config.limits())
+                .isEqualTo(new com.anycontact.innolicense.http.HttpLimits(200, Duration.ofSeconds(20), 64, 3, 30));
+        assertThat(loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()))
+                        .limits())
+                .isEqualTo(com.anycontact.innolicense.http.HttpLimits.DEFAULT);
+    }
+
+    @Test
+    void limits_outOfRangeOrInconsistent_areProblemsNamingTheSettings() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.MAX_CONNECTIONS, List.of("0"), Setting.HEADER_DEADLINE, List.of("soon")),
+                Map.of("INNOLICENSE_MAX_REQUESTS_IN_FLIGHT", "50"),
+                Optional.empty()));
+
+        assertThat(problems)
+                .containsExactly(
+                        "max-connections (from --max-connections): '0' is not a number from 1 to 1000000; the"
+                                + " default is 1000",
+                        "header-deadline (from --header-deadline): 'soon' is not a duration from 1s to 10m; use"
+                                + " e.g. 10s",
+                        "max-event-streams (100) must be below max-requests-in-flight (50): each open stream holds"
+                                + " one of the requests in flight; lower max-event-streams or raise"
+                                + " max-requests-in-flight");
+    }
+
+    @Test
     void retention_shorterThanADay_isRefusedWithTheSettingNamed() {
         ServerConfigLoader.Result result =
                 ServerConfigLoader.load(Map.of(Setting.DENIAL_RETENTION, List.of("5h")), Map.of(), Optional.empty());
