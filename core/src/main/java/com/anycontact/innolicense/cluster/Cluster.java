@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * This node's place among the server nodes of its installation: whether it leads (does the work that must happen
@@ -26,6 +27,9 @@ public interface Cluster extends AutoCloseable {
     /** Why seat calls are refused now, or empty while this node serves them. */
     Optional<ClockSkewedException> seatRefusal();
 
+    /** This node's clock minus the database's, as last measured; empty when embedded or not measured. */
+    Optional<Duration> clockOffset();
+
     /** This node's view of the cluster, for {@code /health/ready}, the API and AC Admin. */
     ClusterStatus status();
 
@@ -42,7 +46,8 @@ public interface Cluster extends AutoCloseable {
      * @param startedAt when it started
      * @param clock its trusted clock, for its last-seen time
      */
-    static Cluster single(String id, String address, String version, Instant startedAt, InstantSource clock) {
+    static Cluster single(
+            String id, Supplier<String> address, String version, Instant startedAt, InstantSource clock) {
         return new Cluster() {
             @Override
             public void tick() {}
@@ -58,10 +63,15 @@ public interface Cluster extends AutoCloseable {
             }
 
             @Override
+            public Optional<Duration> clockOffset() {
+                return Optional.empty();
+            }
+
+            @Override
             public ClusterStatus status() {
                 ClusterNode self = new ClusterNode(
                         id,
-                        address,
+                        address.get(),
                         version,
                         startedAt,
                         clock.instant(),

@@ -7,6 +7,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A node of a cluster that shares one database: measures its clock against the database's, holds or seeks the
@@ -40,7 +41,7 @@ public final class ClusterCoordinator implements Cluster {
     private final LeaderLock lock;
     private final InstantSource seatClock;
     private final String id;
-    private final String address;
+    private final Supplier<String> address;
     private final String version;
     private final Instant startedAt;
     private final Duration maxOffset;
@@ -59,7 +60,7 @@ public final class ClusterCoordinator implements Cluster {
      * @param lock the leadership lock, on a connection of its own
      * @param seatClock the clock that dates leases on this node
      * @param id this node's ID
-     * @param address where this node is reached
+     * @param address where this node is reached, asked at every heartbeat (the port is known once it listens)
      * @param version the release it runs
      * @param startedAt when it started
      * @param maxOffset the largest offset to the database's clock at which this node serves seats, positive
@@ -70,7 +71,7 @@ public final class ClusterCoordinator implements Cluster {
             LeaderLock lock,
             InstantSource seatClock,
             String id,
-            String address,
+            Supplier<String> address,
             String version,
             Instant startedAt,
             Duration maxOffset) {
@@ -94,7 +95,7 @@ public final class ClusterCoordinator implements Cluster {
         lead();
         try {
             registry.heartbeat(
-                    new NodeHeartbeat(id, address, version, startedAt, leading, offset, maxOffset, serving));
+                    new NodeHeartbeat(id, address.get(), version, startedAt, leading, offset, maxOffset, serving));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "writing this node's heartbeat to the node registry failed; will try again in a"
                     + " second: " + e.getMessage());
@@ -163,7 +164,7 @@ public final class ClusterCoordinator implements Cluster {
             leading = false;
         }
         if (leading) {
-            LOG.log(Level.INFO, "this node (" + id + ", " + address + ") now leads the cluster");
+            LOG.log(Level.INFO, "this node (" + id + ", " + address.get() + ") now leads the cluster");
         }
     }
 
@@ -183,6 +184,11 @@ public final class ClusterCoordinator implements Cluster {
     @Override
     public Optional<ClockSkewedException> seatRefusal() {
         return serving ? Optional.empty() : Optional.of(new ClockSkewedException(offset, maxOffset));
+    }
+
+    @Override
+    public Optional<Duration> clockOffset() {
+        return offset;
     }
 
     @Override

@@ -125,7 +125,8 @@ public final class Demo {
                         loaded.secureCookies(),
                         loaded.retention(),
                         Optional.empty(),
-                        loaded.trustedProxies())
+                        loaded.trustedProxies(),
+                        loaded.cluster())
                 .withBootstrap(loaded.adminPassword().or(() -> generatedPassword), Optional.of(setupToken));
     }
 

@@ -2,6 +2,7 @@ package com.anycontact.innolicense.http;
 
 import com.anycontact.innolicense.access.AccessService;
 import com.anycontact.innolicense.access.Principal;
+import com.anycontact.innolicense.cluster.ClockSkewedException;
 import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
@@ -269,6 +270,10 @@ final class SeatFastPath extends Handler.Wrapper {
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof StoreUnavailableException refusal) {
             problem(method, Problems.storeUnavailable(refusal), response, callback, started);
+            return;
+        }
+        if (cause instanceof ClockSkewedException refusal) {
+            problem(method, Problems.clockSkewed(refusal), response, callback, started);
             return;
         }
         LOG.warn("{} {} failed", method, Request.getPathInContext(response.getRequest()), cause);

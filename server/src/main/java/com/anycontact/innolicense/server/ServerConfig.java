@@ -3,6 +3,7 @@ package com.anycontact.innolicense.server;
 import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param database the cluster database in PostgreSQL that keeps all data instead of the data directory, or
  *     empty for the embedded SQLite database
  * @param trustedProxies the reverse proxies whose forwarding headers are believed ({@code --trusted-proxy})
+ * @param cluster how this node takes part in a cluster (with {@code database})
  */
 public record ServerConfig(
         String host,
@@ -38,7 +40,8 @@ public record ServerConfig(
         boolean secureCookies,
         Retention retention,
         Optional<PostgresUrl> database,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        ClusterSettings cluster) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -80,6 +83,40 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * How a node takes part in a cluster on the cluster database (docs/cluster.md); unused by the embedded server.
+     *
+     * @param advertiseUrl where the other nodes and the operator reach this node, shown in the node registry
+     *     ({@code --advertise-url}); empty to derive it from the host name and port
+     * @param maxClockOffset how far this node's clock may be from the cluster database's before it refuses seat
+     *     calls ({@code --max-clock-offset}, default {@link #DEFAULT_MAX_CLOCK_OFFSET})
+     */
+    public record ClusterSettings(Optional<URI> advertiseUrl, Duration maxClockOffset) {
+
+        /** The default clock offset bound: 2 s (the argument is in docs/cluster.md). */
+        public static final Duration DEFAULT_MAX_CLOCK_OFFSET = Duration.ofSeconds(2);
+        /** The smallest bound the configuration accepts. */
+        public static final Duration MIN_MAX_CLOCK_OFFSET = Duration.ofMillis(100);
+        /** The largest bound the configuration accepts. */
+        public static final Duration MAX_MAX_CLOCK_OFFSET = Duration.ofSeconds(30);
+        /** The defaults: derived address, 2 s. */
+        public static final ClusterSettings DEFAULT = new ClusterSettings(Optional.empty(), DEFAULT_MAX_CLOCK_OFFSET);
+
+        /** Requires a positive bound (the configuration loader checks the accepted range). */
+        public ClusterSettings {
+            Objects.requireNonNull(advertiseUrl, "advertiseUrl");
+            Objects.requireNonNull(maxClockOffset, "maxClockOffset");
+            if (maxClockOffset.isNegative() || maxClockOffset.isZero()) {
+                throw new IllegalArgumentException("the clock offset bound must be positive, was " + maxClockOffset);
+            }
+        }
+
+        /** These settings with another clock offset bound. */
+        public ClusterSettings withMaxClockOffset(Duration bound) {
+            return new ClusterSettings(advertiseUrl, bound);
+        }
+    }
+
     /** A configuration with the default retention, on the embedded database. */
     public ServerConfig(
             String host,
@@ -101,7 +138,8 @@ public record ServerConfig(
                 secureCookies,
                 Retention.DEFAULT,
                 Optional.empty(),
-                TrustedProxies.none());
+                TrustedProxies.none(),
+                ClusterSettings.DEFAULT);
     }
 
     /** Checks the ranges; {@link ServerConfigLoader} reports the same rules as readable errors. */
@@ -121,6 +159,7 @@ public record ServerConfig(
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /**
@@ -139,7 +178,8 @@ public record ServerConfig(
                 false,
                 Retention.DEFAULT,
                 Optional.empty(),
-                TrustedProxies.none());
+                TrustedProxies.none(),
+                ClusterSettings.DEFAULT);
     }
 
     /** This configuration with another lease TTL. */
@@ -155,7 +195,8 @@ public record ServerConfig(
                 secureCookies,
                 retention,
                 database,
-                trustedProxies);
+                trustedProxies,
+                cluster);
     }
 
     /** This configuration with another retention. */
@@ -171,7 +212,8 @@ public record ServerConfig(
                 secureCookies,
                 newRetention,
                 database,
-                trustedProxies);
+                trustedProxies,
+                cluster);
     }
 
     /** This configuration with a first-start admin password and bootstrap token. */
@@ -187,7 +229,8 @@ public record ServerConfig(
                 secureCookies,
                 retention,
                 database,
-                trustedProxies);
+                trustedProxies,
+                cluster);
     }
 
     /** This configuration keeping all data in the given cluster database. */
@@ -203,7 +246,8 @@ public record ServerConfig(
                 secureCookies,
                 retention,
                 Optional.of(url),
-                trustedProxies);
+                trustedProxies,
+                cluster);
     }
 
     /** This configuration with other trusted proxies. */
@@ -219,7 +263,8 @@ public record ServerConfig(
                 secureCookies,
                 retention,
                 database,
-                proxies);
+                proxies,
+                cluster);
     }
 
     /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
@@ -235,7 +280,25 @@ public record ServerConfig(
                 secure,
                 retention,
                 database,
-                trustedProxies);
+                trustedProxies,
+                cluster);
+    }
+
+    /** This configuration with other cluster settings. */
+    public ServerConfig withCluster(ClusterSettings settings) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                retention,
+                database,
+                trustedProxies,
+                settings);
     }
 
     /** Never shows the secrets. */
@@ -248,6 +311,6 @@ public record ServerConfig(
                 + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
                 + ", retention=" + retention + ", database="
                 + database.map(PostgresUrl::display).orElse("(none)")
-                + ", trustedProxies=" + trustedProxies + "]";
+                + ", trustedProxies=" + trustedProxies + ", cluster=" + cluster + "]";
     }
 }

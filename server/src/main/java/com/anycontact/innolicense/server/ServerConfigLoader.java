@@ -6,6 +6,8 @@ import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +70,11 @@ public final class ServerConfigLoader {
         /** The cluster database's password, when not in its URL; never a flag. */
         DATABASE_PASSWORD("database-password", false),
         /** Reverse proxies whose forwarding headers are believed; several allowed. */
-        TRUSTED_PROXY("trusted-proxy", true);
+        TRUSTED_PROXY("trusted-proxy", true),
+        /** Where this cluster node is reached, shown in the node registry. */
+        ADVERTISE_URL("advertise-url", true),
+        /** How far a cluster node's clock may be from the database's before it refuses seat calls. */
+        MAX_CLOCK_OFFSET("max-clock-offset", true);
 
         private final String key;
         private final boolean hasFlag;
@@ -201,6 +207,11 @@ public final class ServerConfigLoader {
         Optional<PostgresUrl> database = value(Setting.DATABASE).flatMap(v -> database(v, databasePassword));
         LogSettings logging = logging();
         TrustedProxies proxies = trustedProxies();
+        ServerConfig.ClusterSettings cluster = new ServerConfig.ClusterSettings(
+                value(Setting.ADVERTISE_URL).flatMap(this::advertiseUrl),
+                value(Setting.MAX_CLOCK_OFFSET)
+                        .map(this::maxClockOffset)
+                        .orElse(ServerConfig.ClusterSettings.DEFAULT_MAX_CLOCK_OFFSET));
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
@@ -216,7 +227,8 @@ public final class ServerConfigLoader {
                         secureCookies,
                         new ServerConfig.Retention(denialRetention, auditRetention),
                         database,
-                        proxies),
+                        proxies,
+                        cluster),
                 logging);
     }
 
@@ -355,6 +367,41 @@ public final class ServerConfigLoader {
             return ServerConfig.DEFAULT_LEASE_TTL;
         }
         return ttl.get();
+    }
+
+    private Optional<URI> advertiseUrl(Value value) {
+        try {
+            URI url = new URI(value.text().strip());
+            if (("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                    && url.getHost() != null
+                    && url.getUserInfo() == null
+                    && url.getQuery() == null
+                    && url.getFragment() == null) {
+                return Optional.of(url);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problem(
+                Setting.ADVERTISE_URL,
+                value,
+                "is not a URL where this node is reached; use e.g. http://node-a.example.com:8080");
+        return Optional.empty();
+    }
+
+    private Duration maxClockOffset(Value value) {
+        Optional<Duration> bound = Durations.parse(value.text());
+        if (bound.isEmpty()
+                || bound.get().compareTo(ServerConfig.ClusterSettings.MIN_MAX_CLOCK_OFFSET) < 0
+                || bound.get().compareTo(ServerConfig.ClusterSettings.MAX_MAX_CLOCK_OFFSET) > 0) {
+            problem(
+                    Setting.MAX_CLOCK_OFFSET,
+                    value,
+                    "is not a clock offset bound from 100ms to 30s; use e.g. 2s (docs/cluster.md says how to"
+                            + " choose it)");
+            return ServerConfig.ClusterSettings.DEFAULT_MAX_CLOCK_OFFSET;
+        }
+        return bound.get();
     }
 
     private Duration retention(Setting setting, Value value) {
