@@ -212,6 +212,12 @@ public final class ServerConfigLoader {
                 value(Setting.MAX_CLOCK_OFFSET)
                         .map(this::maxClockOffset)
                         .orElse(ServerConfig.ClusterSettings.DEFAULT_MAX_CLOCK_OFFSET));
+        if (database.isPresent() && cluster.maxClockOffset().multipliedBy(3).compareTo(ttl) >= 0) {
+            problems.add(Setting.MAX_CLOCK_OFFSET.fileKey() + ": " + Durations.format(cluster.maxClockOffset())
+                    + " is not less than a third of the lease TTL (" + Durations.format(ttl) + "): nodes whose clocks"
+                    + " differ by twice the bound could let a renewing agent's lease lapse; use a smaller bound or a"
+                    + " longer lease TTL (docs/cluster.md#clock-skew)");
+        }
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
