@@ -46,8 +46,7 @@ public interface Cluster extends AutoCloseable {
      * @param startedAt when it started
      * @param clock its trusted clock, for its last-seen time
      */
-    static Cluster single(
-            String id, Supplier<String> address, String version, Instant startedAt, InstantSource clock) {
+    static Cluster single(String id, Supplier<String> address, String version, Instant startedAt, InstantSource clock) {
         return new Cluster() {
             @Override
             public void tick() {}

@@ -97,15 +97,19 @@ public final class ClusterCoordinator implements Cluster {
             registry.heartbeat(
                     new NodeHeartbeat(id, address.get(), version, startedAt, leading, offset, maxOffset, serving));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "writing this node's heartbeat to the node registry failed; will try again in a"
-                    + " second: " + e.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "writing this node's heartbeat to the node registry failed; will try again in a" + " second: "
+                            + e.getMessage());
         }
         if (leading && ++ticks % DROP_MISSING_EVERY_TICKS == 0) {
             try {
                 int dropped = registry.dropMissing();
                 if (dropped > 0) {
-                    LOG.log(Level.INFO, "dropped " + dropped + " nodes missing for longer than "
-                            + NodeRegistry.DROPPED_AFTER.toMinutes() + " min from the node registry");
+                    LOG.log(
+                            Level.INFO,
+                            "dropped " + dropped + " nodes missing for longer than "
+                                    + NodeRegistry.DROPPED_AFTER.toMinutes() + " min from the node registry");
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "dropping missing nodes from the registry failed: " + e.getMessage());
@@ -121,9 +125,11 @@ public final class ClusterCoordinator implements Cluster {
             boolean within = reading.within(maxOffset);
             if (within != serving) {
                 if (within) {
-                    LOG.log(Level.INFO, "this node's clock agrees with the cluster database's (offset "
-                            + reading.offset().toMillis() + " ms, bound " + maxOffset.toMillis()
-                            + " ms): serving seat calls");
+                    LOG.log(
+                            Level.INFO,
+                            "this node's clock agrees with the cluster database's (offset "
+                                    + reading.offset().toMillis() + " ms, bound " + maxOffset.toMillis()
+                                    + " ms): serving seat calls");
                 } else {
                     LOG.log(Level.WARNING, ClockSkewedException.reason(offset, maxOffset));
                 }
@@ -132,8 +138,10 @@ public final class ClusterCoordinator implements Cluster {
         } catch (RuntimeException e) {
             if (++failedReadings >= FAILED_READINGS_UNKNOWN) {
                 if (serving) {
-                    LOG.log(Level.WARNING, "cannot read the cluster database's clock (" + e.getMessage() + "): "
-                            + ClockSkewedException.reason(Optional.empty(), maxOffset));
+                    LOG.log(
+                            Level.WARNING,
+                            "cannot read the cluster database's clock (" + e.getMessage() + "): "
+                                    + ClockSkewedException.reason(Optional.empty(), maxOffset));
                 }
                 serving = false;
                 offset = Optional.empty();
@@ -153,8 +161,10 @@ public final class ClusterCoordinator implements Cluster {
         if (leading) {
             if (!lock.stillHeld()) {
                 leading = false;
-                LOG.log(Level.WARNING, "this node lost its connection holding the cluster leadership and stops"
-                        + " leading; another node takes over");
+                LOG.log(
+                        Level.WARNING,
+                        "this node lost its connection holding the cluster leadership and stops"
+                                + " leading; another node takes over");
             }
             return;
         }

@@ -67,7 +67,9 @@ class ClusterCoordinatorTest {
 
         node.tick();
 
-        assertThat(node.seatRefusal()).as("1.5 s behind, give or take 0.6 s, may be 2.1 s").isPresent();
+        assertThat(node.seatRefusal())
+                .as("1.5 s behind, give or take 0.6 s, may be 2.1 s")
+                .isPresent();
     }
 
     @Test
@@ -99,7 +101,9 @@ class ClusterCoordinatorTest {
 
         node.tick();
         node.tick();
-        assertThat(node.seatRefusal()).as("two failed readings: the last one still stands").isEmpty();
+        assertThat(node.seatRefusal())
+                .as("two failed readings: the last one still stands")
+                .isEmpty();
         node.tick();
 
         assertThat(node.seatRefusal()).isPresent();

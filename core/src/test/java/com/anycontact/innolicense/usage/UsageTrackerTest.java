@@ -62,7 +62,9 @@ class UsageTrackerTest {
 
         assertThat(store.minutes(BEFORE_ALL, minute(10)))
                 .containsExactly(new UsageMinute(minute(0), 0, 0, 1, 1), new UsageMinute(minute(1), 50, 50, 1, 0));
-        assertThat(tracker.live().peakToday()).as("its own view in memory is whole").isEqualTo(50);
+        assertThat(tracker.live().peakToday())
+                .as("its own view in memory is whole")
+                .isEqualTo(50);
     }
 
     @Test

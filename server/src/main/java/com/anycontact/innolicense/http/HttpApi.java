@@ -87,8 +87,8 @@ public final class HttpApi {
         OpenApiRoutes openApi = new OpenApiRoutes();
         MetricsRoutes metrics = new MetricsRoutes(services.metrics());
         ClusterRoutes cluster = new ClusterRoutes(services.cluster(), json);
-        HealthRoutes health = new HealthRoutes(
-                services.readiness(), json, services.clustered() ? cluster::view : () -> null);
+        HealthRoutes health =
+                new HealthRoutes(services.readiness(), json, services.clustered() ? cluster::view : () -> null);
         this.requestTimer = new RequestTimer(services.metrics());
         UsageRoutes usage = new UsageRoutes(services.usage(), services.licenses(), services.seats(), json);
         LiveEvents events = services.events();

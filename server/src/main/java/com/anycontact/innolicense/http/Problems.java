@@ -69,7 +69,9 @@ final class Problems {
     static ProblemException clockSkewed(ClockSkewedException refusal) {
         long seconds = Math.max(1, refusal.retryAfter().toSeconds());
         Map<String, Object> members = new java.util.LinkedHashMap<>();
-        members.put("clockOffsetMillis", refusal.offset().map(java.time.Duration::toMillis).orElse(null));
+        members.put(
+                "clockOffsetMillis",
+                refusal.offset().map(java.time.Duration::toMillis).orElse(null));
         members.put("maxClockOffsetMillis", refusal.bound().toMillis());
         members.put("retryAfterSeconds", seconds);
         return ProblemType.CLOCK_SKEWED

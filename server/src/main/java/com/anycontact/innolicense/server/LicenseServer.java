@@ -167,7 +167,8 @@ public final class LicenseServer implements AutoCloseable {
                 LOG.info("trusted time starts at {}, set by {}", startedAt, floor.source());
             }
             this.steadyClock = SteadyClock.anchoredAt(startedAt, ticker);
-            String nodeId = "node-" + InstallationId.generate(new SecureRandom()).toString().substring(5, 14);
+            String nodeId = "node-"
+                    + InstallationId.generate(new SecureRandom()).toString().substring(5, 14);
             this.clustered = stores.cluster().isPresent();
             this.cluster = stores.cluster()
                     .<Cluster>map(ports -> new ClusterCoordinator(

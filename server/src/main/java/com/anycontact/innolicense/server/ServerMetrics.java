@@ -105,12 +105,18 @@ final class ServerMetrics implements AutoCloseable {
         Gauge.builder("innolicense.cluster.leader", cluster, c -> c.leads() ? 1 : 0)
                 .description("1 while this node leads the cluster (does the singleton work), else 0")
                 .register(registry);
-        Gauge.builder("innolicense.cluster.serving", cluster, c -> c.seatRefusal().isEmpty() ? 1 : 0)
+        Gauge.builder(
+                        "innolicense.cluster.serving",
+                        cluster,
+                        c -> c.seatRefusal().isEmpty() ? 1 : 0)
                 .description("1 while this node answers seat calls (its clock agrees with the database's), else 0")
                 .register(registry);
-        Gauge.builder("innolicense.cluster.clock.offset", cluster, c -> c.clockOffset()
-                        .map(offset -> offset.toNanos() / 1e9)
-                        .orElse(Double.NaN))
+        Gauge.builder(
+                        "innolicense.cluster.clock.offset",
+                        cluster,
+                        c -> c.clockOffset()
+                                .map(offset -> offset.toNanos() / 1e9)
+                                .orElse(Double.NaN))
                 .baseUnit("seconds")
                 .description("This node's clock minus the cluster database's, as last measured")
                 .register(registry);

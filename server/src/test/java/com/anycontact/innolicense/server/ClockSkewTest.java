@@ -86,7 +86,9 @@ class ClockSkewTest {
         skewed.ledger().reap();
         skewed.tick();
         assertThat(skewed.cluster().leads()).as("a skewed node does not lead").isFalse();
-        assertThat(sound.cluster().leads()).as("the sound node takes over at its next tick").isTrue();
+        assertThat(sound.cluster().leads())
+                .as("the sound node takes over at its next tick")
+                .isTrue();
         assertThat(leasedAgents(onSound)).containsExactly("agent-1", "agent-2");
         assertThat(sound.audit().find(AuditQuery.newest(10).withType(AuditEvent.Type.LEASES_REAPED)))
                 .isEmpty();
@@ -120,7 +122,10 @@ class ClockSkewTest {
                 .withDatabase(database.url())
                 .withLeaseTtl(TTL);
         LicenseServer server = LicenseServer.open(
-                config, time, time.ticker(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                config,
+                time,
+                time.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         servers.add(server);
         server.start();
         return server;

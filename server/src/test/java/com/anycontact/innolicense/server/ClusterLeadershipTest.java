@@ -88,10 +88,11 @@ class ClusterLeadershipTest {
     @Test
     void expiredLeases_areReapedOnce_andALifecycleTransitionIsAuditedOnce() {
         LicenseServer first = startNode();
-        new Api(port(first)).postText(
-                "/api/v1/license",
-                RunningServer.ADMIN_TOKEN,
-                TestVendor.key(first.installationId(), 1, 10, RunningServer.LICENSE_START));
+        new Api(port(first))
+                .postText(
+                        "/api/v1/license",
+                        RunningServer.ADMIN_TOKEN,
+                        TestVendor.key(first.installationId(), 1, 10, RunningServer.LICENSE_START));
         List<LicenseServer> nodes = List.of(first, startNode(), startNode());
         tickAll();
         for (int i = 0; i < nodes.size(); i++) {
@@ -168,8 +169,7 @@ class ClusterLeadershipTest {
 
         assertThat(noticed).as("the leader noticed that it lost its lock").isTrue();
         assertThat(takeover).isLessThan(TAKEOVER);
-        assertThat(servers.stream().filter(node -> node.cluster().leads()))
-                .containsExactly(successor);
+        assertThat(servers.stream().filter(node -> node.cluster().leads())).containsExactly(successor);
     }
 
     /** Kills the database session that holds this schema's leadership lock, as a network failure would. */

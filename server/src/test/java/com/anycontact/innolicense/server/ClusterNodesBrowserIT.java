@@ -85,7 +85,9 @@ class ClusterNodesBrowserIT {
                 .contains(LicenseServer.VERSION)
                 .contains("served");
         assertThat(rows.get(1).getText()).contains("Follower");
-        assertThat(rows).filteredOn(row -> row.getText().contains("(this node)")).singleElement()
+        assertThat(rows)
+                .filteredOn(row -> row.getText().contains("(this node)"))
+                .singleElement()
                 .satisfies(row -> assertThat(row.getText()).contains(second.url()));
         assertThat(browser.findElement(By.id("cluster-summary")).getText())
                 .contains("2 nodes share the cluster database");
@@ -102,8 +104,7 @@ class ClusterNodesBrowserIT {
         assertThat(browser.findElement(By.cssSelector("#cluster-rows tr")).getText())
                 .contains(only.url() + " (this node)")
                 .contains("Leader");
-        assertThat(browser.findElement(By.id("cluster-summary")).getText())
-                .contains("embedded database");
+        assertThat(browser.findElement(By.id("cluster-summary")).getText()).contains("embedded database");
     }
 
     private ServerConfig config() {
@@ -113,7 +114,10 @@ class ClusterNodesBrowserIT {
 
     private LicenseServer start(ServerConfig config) {
         LicenseServer server = LicenseServer.open(
-                config, clock, clock.ticker(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                config,
+                clock,
+                clock.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         servers.add(server);
         server.start();
         return server;

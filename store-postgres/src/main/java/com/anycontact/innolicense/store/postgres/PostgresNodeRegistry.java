@@ -27,8 +27,8 @@ public final class PostgresNodeRegistry implements NodeRegistry, DatabaseClock {
 
     private static final String NOW_MILLIS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
 
-    private static final String DROP_RESTARTED = "DELETE FROM cluster_node WHERE address = ? AND node_id <> ?"
-            + " AND last_seen < " + NOW_MILLIS + " - ?";
+    private static final String DROP_RESTARTED =
+            "DELETE FROM cluster_node WHERE address = ? AND node_id <> ?" + " AND last_seen < " + NOW_MILLIS + " - ?";
     private static final String UPSERT = """
             INSERT INTO cluster_node (node_id, address, version, started_at, last_seen, leader, clock_offset_millis,
                                       max_offset_millis, serving)
@@ -37,13 +37,11 @@ public final class PostgresNodeRegistry implements NodeRegistry, DatabaseClock {
               address = excluded.address, version = excluded.version, started_at = excluded.started_at,
               last_seen = excluded.last_seen, leader = excluded.leader,
               clock_offset_millis = excluded.clock_offset_millis, max_offset_millis = excluded.max_offset_millis,
-              serving = excluded.serving"""
-            .formatted(NOW_MILLIS);
+              serving = excluded.serving""".formatted(NOW_MILLIS);
     private static final String NODES = """
             SELECT node_id, address, version, started_at, last_seen, leader, clock_offset_millis, max_offset_millis,
                    serving, last_seen < %s - ? AS missing
-            FROM cluster_node ORDER BY leader DESC, address, node_id"""
-            .formatted(NOW_MILLIS);
+            FROM cluster_node ORDER BY leader DESC, address, node_id""".formatted(NOW_MILLIS);
     private static final String DROP_MISSING = "DELETE FROM cluster_node WHERE last_seen < " + NOW_MILLIS + " - ?";
     private static final String LEAVE = "DELETE FROM cluster_node WHERE node_id = ?";
     private static final String CLOCK = "SELECT clock_timestamp()";

@@ -133,7 +133,8 @@ public final class PostgresRetention {
                             while (rows.next()) {
                                 out.write("{\"id\":" + rows.getLong(1)
                                         + ",\"at\":"
-                                        + json(Instant.ofEpochMilli(rows.getLong(2)).toString())
+                                        + json(Instant.ofEpochMilli(rows.getLong(2))
+                                                .toString())
                                         + ",\"actor\":" + json(rows.getString(3))
                                         + ",\"type\":" + json(rows.getString(4))
                                         + ",\"detail\":" + json(rows.getString(5)) + "}\n");

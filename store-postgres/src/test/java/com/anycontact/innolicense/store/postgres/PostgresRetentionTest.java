@@ -73,7 +73,8 @@ class PostgresRetentionTest {
         audit.record(T0.plus(Duration.ofDays(2)), "admin", AuditEvent.Type.SERVER_STARTED, "third");
         Path archives = dataDirectory.resolve("audit-archive");
 
-        Path file = retention.archiveAudit(T0.plus(Duration.ofDays(2)), archives).orElseThrow();
+        Path file =
+                retention.archiveAudit(T0.plus(Duration.ofDays(2)), archives).orElseThrow();
 
         assertThat(file.getFileName()).hasToString("audit-1-2.jsonl");
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
