@@ -351,6 +351,54 @@ async function loadHistory() {
   }
 }
 
+// Cluster nodes: every server node of this installation, which one leads (does the work that must happen
+// once), when each was last seen and how far its clock is from the database's.
+
+function offsetText(node) {
+  if (node.clockOffsetMillis === null || node.clockOffsetMillis === undefined) {
+    return '–';
+  }
+  return `${node.clockOffsetMillis > 0 ? '+' : ''}${node.clockOffsetMillis} ms`;
+}
+
+function seatCallsText(node) {
+  if (node.missing) {
+    return el('span', { class: 'warning-text' }, 'missing: no heartbeat for 5 s');
+  }
+  if (!node.serving) {
+    return el('span', { class: 'warning-text' }, `refused: clock beyond ±${node.maxClockOffsetMillis} ms`);
+  }
+  return 'served';
+}
+
+async function loadCluster() {
+  const rows = document.getElementById('cluster-rows');
+  const summary = document.getElementById('cluster-summary');
+  try {
+    const cluster = await api('/api/v1/cluster');
+    summary.textContent =
+      cluster.mode === 'embedded'
+        ? 'One server with the embedded database: it does all the work itself.'
+        : `${count(cluster.nodes.length)} nodes share the cluster database; the leader does the work that must happen once (reaping, lifecycle audit, usage peaks, retention).`;
+    rows.replaceChildren(
+      ...cluster.nodes.map((node) =>
+        el(
+          'tr',
+          { 'data-node': node.id, class: node.missing ? 'missing' : '' },
+          el('td', { class: 'mono' }, node.address, node.self ? ' (this node)' : ''),
+          el('td', {}, node.version),
+          el('td', {}, localTime(node.lastSeen, true)),
+          el('td', {}, node.leader ? el('strong', {}, 'Leader') : 'Follower'),
+          el('td', { class: 'num' }, offsetText(node)),
+          el('td', {}, seatCallsText(node)),
+        ),
+      ),
+    );
+  } catch (error) {
+    rows.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'error' }, problemText(error))));
+  }
+}
+
 // Audit log
 
 function auditQuery(before) {
@@ -519,6 +567,7 @@ const LOADERS = {
   audit: () => loadAudit(false),
   users: loadUsers,
   tokens: loadTokens,
+  cluster: loadCluster,
 };
 
 function selectTab() {
@@ -569,6 +618,7 @@ async function main() {
   document.getElementById('copy-token').addEventListener('click', (event) =>
     copy(document.getElementById('new-token-value').value, event.target),
   );
+  document.getElementById('cluster-refresh').addEventListener('click', () => loadCluster());
   window.addEventListener('hashchange', selectTab);
   if (!location.hash || !LOADERS[location.hash.substring(1)]) {
     history.replaceState(null, '', '#license');

@@ -63,10 +63,21 @@ public final class LifecycleWatcher implements Runnable {
      * Evaluates the status once, saves the trusted-time mark, and audits and reports a change since the
      * previous tick. When the audit log fails, the change is not taken as seen and the next tick tries again.
      */
-    public synchronized void tick() {
+    public void tick() {
+        tick(true);
+    }
+
+    /**
+     * Evaluates the status once and reports a change since the previous tick; when {@code leads}, also saves the
+     * trusted-time mark and audits the change, as {@link #tick()}. A node of a cluster that does not lead passes
+     * {@code false}: its status follows time all the same, but the cluster's leader alone audits transitions and
+     * saves the mark, so that each transition is audited once. A node that takes over the leadership audits the
+     * changes from the status it saw at its previous tick on.
+     */
+    public synchronized void tick(boolean leads) {
         LicenseStatus now = licenses.status();
         Instant mark = clock.highWaterMark();
-        if (savedMark == null || mark.isAfter(savedMark)) {
+        if (leads && (savedMark == null || mark.isAfter(savedMark))) {
             installation.saveTrustedTimeMark(mark);
             savedMark = mark;
         }
@@ -74,6 +85,11 @@ public final class LifecycleWatcher implements Runnable {
         if (now.state() == before.state()
                 && now.capacity() == before.capacity()
                 && now.current().equals(before.current())) {
+            return;
+        }
+        if (!leads) {
+            last = now;
+            listener.accept(now);
             return;
         }
         audit.record(

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,7 @@ public final class UsageTracker {
     private final InstantSource clock;
     private final Supplier<ZoneId> zone;
     private final Object storeLock = new Object();
+    private volatile BooleanSupplier recordsPeaks = () -> true;
 
     private Bucket current;
     private final List<UsageMinute> unsaved = new ArrayList<>();
@@ -87,6 +89,17 @@ public final class UsageTracker {
         setDay(firstZone, start);
         this.peakToday = Math.max(stored.peakInUse(), inUse);
         this.denialsToday = stored.denials();
+    }
+
+    /**
+     * Says when this tracker writes the minutes' peaks and capacity: always by default (one node); on a node of a
+     * cluster, only while it leads. A node that does not write them writes its minutes with a maximum and a
+     * capacity of 0, so that only its claims and denials count (summed with the other nodes', each answered by
+     * one node); the store merges maxima by taking the larger, so the leader's peak, which it keeps from the lease
+     * table every second ({@link #changed}), is the minute's. Its own use and peaks in memory are unchanged.
+     */
+    public void recordPeaksWhen(BooleanSupplier condition) {
+        this.recordsPeaks = Objects.requireNonNull(condition, "condition");
     }
 
     /** The start of the minute that {@code instant} falls in. */
@@ -171,7 +184,7 @@ public final class UsageTracker {
                 roll(clock.instant());
                 List<UsageMinute> toSave = new ArrayList<>(unsaved);
                 toSave.add(current.toMinute());
-                store.save(toSave, minuteOf(clock.instant()).minus(RETENTION));
+                store.save(written(toSave), minuteOf(clock.instant()).minus(RETENTION));
                 unsaved.clear();
                 current = new Bucket(current.start, level, capacity);
             }
@@ -237,10 +250,19 @@ public final class UsageTracker {
         if (toSave.isEmpty()) {
             return;
         }
-        store.save(toSave, minuteOf(now).minus(RETENTION));
+        store.save(written(toSave), minuteOf(now).minus(RETENTION));
         synchronized (this) {
             unsaved.subList(0, toSave.size()).clear();
         }
+    }
+
+    /** The minutes as this node writes them: without peaks and capacity unless it records them. */
+    private List<UsageMinute> written(List<UsageMinute> minutes) {
+        return recordsPeaks.getAsBoolean()
+                ? minutes
+                : minutes.stream()
+                        .map(minute -> new UsageMinute(minute.start(), 0, 0, minute.claims(), minute.denials()))
+                        .toList();
     }
 
     private void followZone() {

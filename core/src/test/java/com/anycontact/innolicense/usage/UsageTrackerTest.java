@@ -46,6 +46,28 @@ class UsageTrackerTest {
     }
 
     @Test
+    void aClusterNodeThatDoesNotLead_writesItsClaimsAndDenials_butNoPeakOrCapacity() {
+        UsageTracker tracker = tracker(0, 50);
+        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean(false);
+        tracker.recordPeaksWhen(leads::get);
+        tracker.claimed(7, 50);
+        tracker.denied(50, 50);
+        clock.advance(Duration.ofMinutes(1));
+        tracker.flush();
+        leads.set(true);
+        tracker.claimed(8, 50);
+        clock.advance(Duration.ofMinutes(1));
+
+        tracker.flush();
+
+        assertThat(store.minutes(BEFORE_ALL, minute(10)))
+                .containsExactly(new UsageMinute(minute(0), 0, 0, 1, 1), new UsageMinute(minute(1), 50, 50, 1, 0));
+        assertThat(tracker.live().peakToday())
+                .as("its own view in memory is whole")
+                .isEqualTo(50);
+    }
+
+    @Test
     void aMinuteWithoutChanges_carriesTheLevelOfTheMinuteBefore() {
         UsageTracker tracker = tracker(0, 50);
         tracker.claimed(4, 50);

@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
                     + " separated by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
                     + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_TRUSTED_PROXY (blocks"
                     + " separated by ,), INNOLICENSE_DATABASE_URL, INNOLICENSE_DATABASE_PASSWORD (the database's"
-                    + " password, kept out of the URL), INNOLICENSE_LOG_FORMAT, INNOLICENSE_LOG_FILE,"
+                    + " password, kept out of the URL), INNOLICENSE_ADVERTISE_URL, INNOLICENSE_MAX_CLOCK_OFFSET, INNOLICENSE_LOG_FORMAT, INNOLICENSE_LOG_FILE,"
                     + " INNOLICENSE_LOG_LEVEL, INNOLICENSE_MAX_CONNECTIONS, INNOLICENSE_HEADER_DEADLINE,"
                     + " INNOLICENSE_MAX_REQUESTS_IN_FLIGHT, INNOLICENSE_MAX_EVENT_STREAMS,"
                     + " INNOLICENSE_MAX_EVENT_STREAMS_PER_CALLER, and for the first start only INNOLICENSE_ADMIN_PASSWORD (else a"
@@ -124,6 +124,21 @@ final class ServerCommand implements Callable<Integer> {
                     + " the data directory: postgresql://USER@HOST:5432/DATABASE or jdbc:postgresql://…; the password"
                     + " in the URL or in INNOLICENSE_DATABASE_PASSWORD.")
     String database;
+
+    @Option(
+            names = "--advertise-url",
+            paramLabel = "URL",
+            description = "With --database: where this node is reached, shown in the node registry"
+                    + " (/health/ready, AC Admin), e.g. http://node-a.example.com:8080; default: this machine's"
+                    + " host name and the port.")
+    String advertiseUrl;
+
+    @Option(
+            names = "--max-clock-offset",
+            paramLabel = "DURATION",
+            description = "With --database: how far this node's clock may be from the database's before it"
+                    + " refuses seat calls (503 clock-skewed) and stops leading; 100ms to 30s, default 2s.")
+    String maxClockOffset;
 
     @Option(
             names = "--trusted-proxy",
@@ -326,6 +341,8 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, Setting.MAX_REQUESTS_IN_FLIGHT, maxRequestsInFlight);
         put(flags, Setting.MAX_EVENT_STREAMS, maxEventStreams);
         put(flags, Setting.MAX_EVENT_STREAMS_PER_CALLER, maxEventStreamsPerCaller);
+        put(flags, Setting.ADVERTISE_URL, advertiseUrl);
+        put(flags, Setting.MAX_CLOCK_OFFSET, maxClockOffset);
         if (secureCookies) {
             put(flags, Setting.SECURE_COOKIES, "true");
         }

@@ -126,7 +126,8 @@ public final class Demo {
                         loaded.retention(),
                         Optional.empty(),
                         loaded.trustedProxies(),
-                        loaded.limits())
+                        loaded.limits(),
+                        loaded.cluster())
                 .withBootstrap(loaded.adminPassword().or(() -> generatedPassword), Optional.of(setupToken));
     }
 

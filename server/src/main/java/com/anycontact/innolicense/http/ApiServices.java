@@ -3,6 +3,7 @@ package com.anycontact.innolicense.http;
 import com.anycontact.innolicense.access.AccessService;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.seat.SeatLedger;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param readiness what {@code GET /health/ready} checks
  * @param usage seat use now, its peaks and history
  * @param events the live events streamed to the dashboard
+ * @param cluster this node among the cluster's nodes (a cluster of one when embedded)
+ * @param clustered whether the node is on the cluster database: {@code /health/ready} then lists the nodes
  */
 public record ApiServices(
         LicenseService licenses,
@@ -40,7 +43,9 @@ public record ApiServices(
         PrometheusMeterRegistry metrics,
         List<HealthCheck> readiness,
         UsageTracker usage,
-        LiveEvents events) {
+        LiveEvents events,
+        Cluster cluster,
+        boolean clustered) {
 
     /** Requires every service; copies the checks. */
     public ApiServices {
@@ -55,5 +60,6 @@ public record ApiServices(
         readiness = List.copyOf(readiness);
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(cluster, "cluster");
     }
 }

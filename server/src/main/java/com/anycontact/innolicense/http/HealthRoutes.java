@@ -1,10 +1,12 @@
 package com.anycontact.innolicense.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,12 @@ final class HealthRoutes {
         DOWN
     }
 
-    /** A healthy answer: the overall status and each check's. */
-    record HealthView(Status status, Map<String, Status> checks) {}
+    /**
+     * A healthy answer: the overall status and each check's, and on the cluster database the cluster as this node
+     * sees it (null, and left out, when embedded).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record HealthView(Status status, Map<String, Status> checks, ClusterRoutes.ClusterView cluster) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthRoutes.class);
 
@@ -32,20 +38,41 @@ final class HealthRoutes {
     private final AtomicReference<Boolean> wasReady = new AtomicReference<>();
     private final AtomicReference<Boolean> wasLive = new AtomicReference<>();
 
+    private final Supplier<ClusterRoutes.ClusterView> cluster;
+
     HealthRoutes(List<HealthCheck> readiness, Json json) {
+        this(readiness, json, () -> null);
+    }
+
+    /** With the cluster's view shown in the readiness answer, up or down; {@code cluster} gives null when embedded. */
+    HealthRoutes(List<HealthCheck> readiness, Json json, Supplier<ClusterRoutes.ClusterView> cluster) {
         this.readiness = List.copyOf(readiness);
         this.json = json;
+        this.cluster = cluster;
     }
 
     void live(Context ctx) {
-        answer(ctx, readiness.stream().filter(HealthCheck::liveness).toList(), wasLive, "live");
+        answer(ctx, readiness.stream().filter(HealthCheck::liveness).toList(), wasLive, "live", null);
     }
 
     void ready(Context ctx) {
-        answer(ctx, readiness, wasReady, "ready");
+        answer(ctx, readiness, wasReady, "ready", clusterView());
     }
 
-    private void answer(Context ctx, List<HealthCheck> run, AtomicReference<Boolean> was, String what) {
+    private ClusterRoutes.ClusterView clusterView() {
+        try {
+            return cluster.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void answer(
+            Context ctx,
+            List<HealthCheck> run,
+            AtomicReference<Boolean> was,
+            String what,
+            ClusterRoutes.ClusterView clusterView) {
         Map<String, Status> checks = new LinkedHashMap<>();
         RuntimeException failure = null;
         for (HealthCheck check : run) {
@@ -68,6 +95,11 @@ final class HealthRoutes {
             }
         }
         if (!up) {
+            Map<String, Object> members = new LinkedHashMap<>();
+            members.put("checks", checks);
+            if (clusterView != null) {
+                members.put("cluster", clusterView);
+            }
             throw ProblemType.NOT_READY.problem(
                     "not " + what + ": "
                             + String.join(
@@ -76,9 +108,10 @@ final class HealthRoutes {
                                             .filter(e -> e.getValue() == Status.DOWN)
                                             .map(Map.Entry::getKey)
                                             .toList())
-                            + " down",
-                    Map.of("checks", checks));
+                            + " down"
+                            + (clusterView != null && clusterView.reason() != null ? ": " + clusterView.reason() : ""),
+                    members);
         }
-        json.write(ctx, 200, new HealthView(Status.UP, checks));
+        json.write(ctx, 200, new HealthView(Status.UP, checks, clusterView));
     }
 }

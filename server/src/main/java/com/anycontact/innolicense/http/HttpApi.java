@@ -86,7 +86,9 @@ public final class HttpApi {
         LoginThrottleRoutes throttle = new LoginThrottleRoutes(services.access(), json);
         OpenApiRoutes openApi = new OpenApiRoutes();
         MetricsRoutes metrics = new MetricsRoutes(services.metrics());
-        HealthRoutes health = new HealthRoutes(services.readiness(), json);
+        ClusterRoutes cluster = new ClusterRoutes(services.cluster(), json);
+        HealthRoutes health =
+                new HealthRoutes(services.readiness(), json, services.clustered() ? cluster::view : () -> null);
         this.requestTimer = new RequestTimer(services.metrics());
         UsageRoutes usage = new UsageRoutes(services.usage(), services.licenses(), services.seats(), json);
         LiveEvents events = services.events();
@@ -103,6 +105,7 @@ public final class HttpApi {
                 route(HandlerType.DELETE, "/seats/{agentId}", seats::release, ApiRole.ACD),
                 route(HandlerType.GET, "/seats", seats::list, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.GET, "/usage", usage::usage, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/cluster", cluster::nodes, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.GET, "/events", events::handle, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.POST, "/tokens", tokens::create, ApiRole.ADMIN),
                 route(HandlerType.GET, "/tokens", tokens::list, ApiRole.ADMIN),

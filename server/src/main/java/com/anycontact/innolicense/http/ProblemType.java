@@ -78,6 +78,12 @@ public enum ProblemType {
      * changed; retry after the {@code Retry-After} header.
      */
     DATABASE_UNAVAILABLE("database-unavailable", 503, "Database unavailable"),
+    /**
+     * This cluster node's clock is not known to agree with the cluster database's within its bound ({@code
+     * --max-clock-offset}): it refuses claims, renewals and releases; {@code clockOffsetMillis} and {@code
+     * maxClockOffsetMillis} say by how much, and another node (or this one after {@code Retry-After}) serves them.
+     */
+    CLOCK_SKEWED("clock-skewed", 503, "Node clock skewed"),
     /** A readiness check failed, or the server has not finished starting or is stopping; {@code checks} says which. */
     NOT_READY("not-ready", 503, "Not ready"),
     /** As many requests as the server runs at once are running; retry after {@code Retry-After}. */

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.http;
 
+import com.anycontact.innolicense.cluster.ClockSkewedException;
 import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.StoreUnavailableException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -39,6 +40,7 @@ final class Problems {
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, translate(e, ctx)));
         routes.exception(StoreUnavailableException.class, (e, ctx) -> write(ctx, storeUnavailable(e)));
         routes.exception(DatabaseUnreachableException.class, (e, ctx) -> write(ctx, databaseUnavailable(e)));
+        routes.exception(ClockSkewedException.class, (e, ctx) -> write(ctx, clockSkewed(e)));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
             write(ctx, ProblemType.INTERNAL_ERROR.problem("the server failed to answer; its log has the details"));
@@ -73,6 +75,24 @@ final class Problems {
                         "the server cannot reach its database right now, so it cannot answer this; nothing was"
                                 + " changed. Retry after " + seconds + " s; the server's log says why",
                         Map.of("retryAfterSeconds", seconds))
+                .withHeader("Retry-After", Long.toString(seconds));
+    }
+
+    /**
+     * The answer to a seat call on a cluster node whose clock is not known to agree with the database's: 503 with
+     * {@code Retry-After}, on the route and the fast path alike, saying the offset and the bound. Not logged per
+     * request: the node logs when it stops and starts serving.
+     */
+    static ProblemException clockSkewed(ClockSkewedException refusal) {
+        long seconds = Math.max(1, refusal.retryAfter().toSeconds());
+        Map<String, Object> members = new java.util.LinkedHashMap<>();
+        members.put(
+                "clockOffsetMillis",
+                refusal.offset().map(java.time.Duration::toMillis).orElse(null));
+        members.put("maxClockOffsetMillis", refusal.bound().toMillis());
+        members.put("retryAfterSeconds", seconds);
+        return ProblemType.CLOCK_SKEWED
+                .problem(refusal.getMessage() + ". Retry after " + seconds + " s, here or on another node", members)
                 .withHeader("Retry-After", Long.toString(seconds));
     }
 

@@ -2,6 +2,7 @@ package com.anycontact.innolicense.http;
 
 import com.anycontact.innolicense.access.AccessService;
 import com.anycontact.innolicense.access.Principal;
+import com.anycontact.innolicense.cluster.ClockSkewedException;
 import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
@@ -274,6 +275,10 @@ final class SeatFastPath extends Handler.Wrapper {
         }
         if (cause instanceof DatabaseUnreachableException refusal) {
             problem(method, Problems.databaseUnavailable(refusal), response, callback, started);
+            return;
+        }
+        if (cause instanceof ClockSkewedException refusal) {
+            problem(method, Problems.clockSkewed(refusal), response, callback, started);
             return;
         }
         LOG.warn("{} {} failed", method, Request.getPathInContext(response.getRequest()), cause);

@@ -9,7 +9,10 @@ import com.anycontact.innolicense.access.LoginThrottle;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClockSkewGuard;
+import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.cluster.ClusterBus;
+import com.anycontact.innolicense.cluster.ClusterCoordinator;
 import com.anycontact.innolicense.http.ApiServices;
 import com.anycontact.innolicense.http.HealthCheck;
 import com.anycontact.innolicense.http.HttpApi;
@@ -95,6 +98,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LicenseServer implements AutoCloseable {
 
+    /** The release, as the node registry shows it. */
+    public static final String VERSION = "0.1.0";
+
     /** The file in the data directory that a generated first-start password of {@code admin} is written to. */
     public static final String GENERATED_PASSWORD_FILE = "admin-password";
 
@@ -113,6 +119,8 @@ public final class LicenseServer implements AutoCloseable {
 
     private static final Duration RETENTION_FIRST = Duration.ofMinutes(5);
     private static final Duration RETENTION_EVERY = Duration.ofDays(1);
+    /** On the cluster database retention runs on the leader, which may change: each node looks every hour. */
+    private static final Duration CLUSTER_RETENTION_EVERY = Duration.ofHours(1);
 
     private static final ZoneId UTC = ZoneId.of("UTC");
 
@@ -135,13 +143,15 @@ public final class LicenseServer implements AutoCloseable {
     private final LiveEvents events;
     private final ClusterBus bus;
     /** What this node tells the others and hears from them; null on the embedded database, which has no others. */
-    private final ClusterEvents cluster;
+    private final ClusterEvents clusterEvents;
 
     private final Javalin javalin;
     private final ScheduledExecutorService scheduler;
     private ScheduledExecutorService retentionRunner;
     private final Stores.Retention retention;
-    private int port = -1;
+    private final Cluster cluster;
+    private final boolean clustered;
+    private volatile int port = -1;
     private volatile boolean started;
 
     private LicenseServer(
@@ -172,6 +182,21 @@ public final class LicenseServer implements AutoCloseable {
                 LOG.info("trusted time starts at {}, set by {}", startedAt, floor.source());
             }
             this.steadyClock = SteadyClock.anchoredAt(startedAt, ticker);
+            String nodeId = "node-"
+                    + InstallationId.generate(new SecureRandom()).toString().substring(5, 14);
+            this.clustered = stores.cluster().isPresent();
+            this.cluster = stores.cluster()
+                    .<Cluster>map(ports -> new ClusterCoordinator(
+                            ports.registry(),
+                            ports.clock(),
+                            ports.lock(),
+                            steadyClock,
+                            nodeId,
+                            this::advertisedAddress,
+                            VERSION,
+                            startedAt,
+                            config.cluster().maxClockOffset()))
+                    .orElseGet(() -> Cluster.single(nodeId, this::advertisedAddress, VERSION, startedAt, trustedClock));
             InstallationId installationId =
                     installations.installationId(() -> InstallationId.generate(new SecureRandom()));
             this.licenses = new LicenseService(
@@ -187,12 +212,18 @@ public final class LicenseServer implements AutoCloseable {
                     this::licenseZone,
                     seatStore.inUse(steadyClock.instant()),
                     licenses.status().capacity());
+            SeatStore deciding = seatStoreSeam.apply(metrics.metered(seatStore));
             this.ledger = new SeatLedger(
-                    new ObservedSeatStore(seatStoreSeam.apply(metrics.metered(seatStore)), this::seatChanged),
+                    new ObservedSeatStore(
+                            clustered ? new ClockSkewGuard(deciding, cluster) : deciding, this::seatChanged),
                     steadyClock,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
+            if (clustered) {
+                usage.recordPeaksWhen(cluster::leads);
+            }
             metrics.gauges(licenses, ledger);
+            metrics.cluster(cluster, clustered);
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             this.loginThrottle = stores.loginThrottle(steadyClock, trustedTime);
@@ -219,11 +250,11 @@ public final class LicenseServer implements AutoCloseable {
             this.events = new LiveEvents(usage, sessions, access, limits);
             this.bus = stores.bus(installationId.toString(), trustedClock);
             if (config.database().isPresent()) {
-                this.cluster = new ClusterEvents(
+                this.clusterEvents = new ClusterEvents(
                         bus, licenses, watcher, ledger, usage, events, access, sessions, audit, scheduler);
-                metrics.cluster(cluster);
+                metrics.clusterBus(clusterEvents);
             } else {
-                this.cluster = null;
+                this.clusterEvents = null;
             }
             this.api = new HttpApi(
                     new ApiServices(
@@ -236,7 +267,7 @@ public final class LicenseServer implements AutoCloseable {
                             config.secureCookies(),
                             config.trustedProxies(),
                             metrics.registry(),
-                            List.of(
+                            readiness(
                                     new HealthCheck("database", () -> ledger.inUse() >= 0),
                                     new HealthCheck("started", () -> started),
                                     new HealthCheck(
@@ -245,7 +276,9 @@ public final class LicenseServer implements AutoCloseable {
                                                     .isZero()),
                                     HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
                             usage,
-                            events),
+                            events,
+                            cluster,
+                            clustered),
                     limits);
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -351,13 +384,13 @@ public final class LicenseServer implements AutoCloseable {
         }
         tick();
         events.start();
-        if (cluster != null) {
-            cluster.start();
+        if (clusterEvents != null) {
+            clusterEvents.start();
         }
         javalin.start();
         port = javalin.port();
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-        if (cluster != null) {
+        if (clusterEvents != null) {
             scheduler.scheduleWithFixedDelay(
                     this::checkCluster,
                     ClusterEvents.CHECK_EVERY.toMillis(),
@@ -369,7 +402,10 @@ public final class LicenseServer implements AutoCloseable {
         retentionRunner = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("innolicense-retention").daemon(true).factory());
         retentionRunner.scheduleWithFixedDelay(
-                this::applyRetention, RETENTION_FIRST.toMillis(), RETENTION_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                clustered ? this::applyRetentionWhenLeading : this::applyRetention,
+                RETENTION_FIRST.toMillis(),
+                (clustered ? CLUSTER_RETENTION_EVERY : RETENTION_EVERY).toMillis(),
+                TimeUnit.MILLISECONDS);
         LicenseStatus status = licenses.status();
         long millis = (System.nanoTime() - openedAtNanos) / 1_000_000;
         TrustedKeys trust = licenses.trust();
@@ -427,17 +463,36 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * Runs the periodic work once: the lifecycle watcher, the reaper, the usage tracker's flush, then the live
-     * events' check that every stream's session or token still lasts. Each failure is logged and does not stop
-     * the others. The scheduler calls this once a second; tests call it after moving their clock.
+     * Runs the periodic work once: the cluster's tick (clock measured, leadership kept or sought, heartbeat), the
+     * lifecycle watcher, the reaper, the usage tracker's flush, then the live events' check that every stream's
+     * session or token still lasts. On the cluster database the singleton work (the lifecycle's audit and the
+     * trusted-time mark, reaping, the usage minutes' peaks) is done only while this node leads, and every node
+     * reads the live leases from the database, so that its own use and peaks follow the other nodes' claims.
+     * Each failure is logged and does not stop the others. The scheduler calls this once a second; tests call it
+     * after moving their clock.
      */
     void tick() {
         try {
-            watcher.tick();
+            cluster.tick();
+        } catch (RuntimeException e) {
+            LOG.warn("the cluster heartbeat failed; will try again in a second", e);
+        }
+        boolean leads = cluster.leads();
+        try {
+            watcher.tick(leads);
         } catch (RuntimeException e) {
             warnUnlessDatabaseDown("the license lifecycle check failed; will try again in a second", e);
         }
-        reaper.run();
+        if (leads) {
+            reaper.run();
+        }
+        if (clustered) {
+            try {
+                usage.changed(ledger.inUse(), licenses.status().capacity());
+            } catch (RuntimeException e) {
+                LOG.warn("reading the live leases failed; will try again in a second: {}", e.getMessage());
+            }
+        }
         try {
             usage.flush();
         } catch (RuntimeException e) {
@@ -490,14 +545,61 @@ public final class LicenseServer implements AutoCloseable {
      * scheduler calls this every {@link ClusterEvents#CHECK_EVERY} on a cluster database.
      */
     void checkCluster() {
-        if (cluster == null) {
+        if (clusterEvents == null) {
             return;
         }
         try {
-            cluster.check();
+            clusterEvents.check();
         } catch (RuntimeException e) {
             LOG.warn("checking the cluster's shared state failed; will try again", e);
         }
+    }
+
+    /**
+     * {@link #applyRetention()} when this node leads the cluster: retention is singleton work. Each node looks
+     * every hour, so a new leader takes it over within the hour; deleting and archiving again soon after another
+     * leader did finds little to do (the archive's mark moves forward only, from the value read).
+     */
+    void applyRetentionWhenLeading() {
+        if (cluster.leads()) {
+            applyRetention();
+        }
+    }
+
+    /**
+     * The readiness checks: those given, and on the cluster database {@code clock}, down while this node refuses
+     * seat calls because its clock is not known to agree with the database's.
+     */
+    private List<HealthCheck> readiness(HealthCheck... checks) {
+        List<HealthCheck> all = new java.util.ArrayList<>(List.of(checks));
+        if (clustered) {
+            all.add(new HealthCheck("clock", () -> cluster.seatRefusal().isEmpty()));
+        }
+        return all;
+    }
+
+    /** This node in the cluster: whether it leads and serves, and the nodes it sees; for tests. */
+    Cluster cluster() {
+        return cluster;
+    }
+
+    /**
+     * Where this node is reached, for the node registry: {@code --advertise-url}, else the URL it listens on, with
+     * this machine's host name for a wildcard address.
+     */
+    String advertisedAddress() {
+        return config.cluster().advertiseUrl().map(Object::toString).orElseGet(() -> {
+            String host = config.host();
+            if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+                try {
+                    host = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (IOException e) {
+                    host = "localhost";
+                }
+                return "http://" + host + ":" + (port >= 0 ? port : config.port());
+            }
+            return url();
+        });
     }
 
     /**
@@ -592,6 +694,11 @@ public final class LicenseServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("saving the usage of the current minute at shutdown failed", e);
             }
+            try {
+                cluster.close();
+            } catch (RuntimeException e) {
+                LOG.warn("leaving the cluster failed", e);
+            }
             metrics.close();
             stores.close();
             if (port >= 0) {
@@ -657,8 +764,8 @@ public final class LicenseServer implements AutoCloseable {
                 usage.changed(reaped.inUse(), licenses.status().capacity());
         }
         events.seatChanged(change);
-        if (cluster != null) {
-            cluster.seatChanged(change);
+        if (clusterEvents != null) {
+            clusterEvents.seatChanged(change);
         }
     }
 

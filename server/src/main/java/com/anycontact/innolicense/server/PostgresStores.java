@@ -13,8 +13,11 @@ import com.anycontact.innolicense.store.postgres.PostgresAuditLog;
 import com.anycontact.innolicense.store.postgres.PostgresClusterBus;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
+import com.anycontact.innolicense.store.postgres.PostgresLeaderLock;
 import com.anycontact.innolicense.store.postgres.PostgresLicenseStore;
 import com.anycontact.innolicense.store.postgres.PostgresLoginThrottleStore;
+import com.anycontact.innolicense.store.postgres.PostgresNodeRegistry;
+import com.anycontact.innolicense.store.postgres.PostgresRetention;
 import com.anycontact.innolicense.store.postgres.PostgresSeatStore;
 import com.anycontact.innolicense.store.postgres.PostgresSessionStore;
 import com.anycontact.innolicense.store.postgres.PostgresTokenStore;
@@ -106,21 +109,26 @@ final class PostgresStores implements Stores {
         return Duration.ZERO;
     }
 
-    /**
-     * Retention is not built for the cluster database yet (it is singleton work, which comes with leadership:
-     * docs/cluster.md): nothing is deleted or archived.
-     */
+    /** The node registry, the database's clock and a leadership lock on a connection of its own. */
+    @Override
+    public Optional<ClusterPorts> cluster() {
+        PostgresNodeRegistry registry = new PostgresNodeRegistry(database);
+        return Optional.of(new ClusterPorts(registry, registry, new PostgresLeaderLock(database)));
+    }
+
+    /** Retention in the cluster database; the server runs it on the leader only (docs/cluster.md). */
     @Override
     public Retention retention() {
+        PostgresRetention retention = new PostgresRetention(database);
         return new Retention() {
             @Override
             public long purgeDenials(Instant before) {
-                return 0;
+                return retention.purgeDenials(before);
             }
 
             @Override
             public Optional<Path> archiveAudit(Instant before, Path archiveDirectory) {
-                return Optional.empty();
+                return retention.archiveAudit(before, archiveDirectory);
             }
         };
     }

@@ -4,6 +4,7 @@ import com.anycontact.innolicense.http.HttpLimits;
 import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param trustedProxies the reverse proxies whose forwarding headers are believed ({@code --trusted-proxy})
  * @param limits the bounds on connections, header time, requests in flight and event streams ({@code
  *     --max-connections} and the others beside it)
+ * @param cluster how this node takes part in a cluster (with {@code database})
  */
 public record ServerConfig(
         String host,
@@ -42,7 +44,8 @@ public record ServerConfig(
         Retention retention,
         Optional<PostgresUrl> database,
         TrustedProxies trustedProxies,
-        HttpLimits limits) {
+        HttpLimits limits,
+        ClusterSettings cluster) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -84,6 +87,40 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * How a node takes part in a cluster on the cluster database (docs/cluster.md); unused by the embedded server.
+     *
+     * @param advertiseUrl where the other nodes and the operator reach this node, shown in the node registry
+     *     ({@code --advertise-url}); empty to derive it from the host name and port
+     * @param maxClockOffset how far this node's clock may be from the cluster database's before it refuses seat
+     *     calls ({@code --max-clock-offset}, default {@link #DEFAULT_MAX_CLOCK_OFFSET})
+     */
+    public record ClusterSettings(Optional<URI> advertiseUrl, Duration maxClockOffset) {
+
+        /** The default clock offset bound: 2 s (the argument is in docs/cluster.md). */
+        public static final Duration DEFAULT_MAX_CLOCK_OFFSET = Duration.ofSeconds(2);
+        /** The smallest bound the configuration accepts. */
+        public static final Duration MIN_MAX_CLOCK_OFFSET = Duration.ofMillis(100);
+        /** The largest bound the configuration accepts. */
+        public static final Duration MAX_MAX_CLOCK_OFFSET = Duration.ofSeconds(30);
+        /** The defaults: derived address, 2 s. */
+        public static final ClusterSettings DEFAULT = new ClusterSettings(Optional.empty(), DEFAULT_MAX_CLOCK_OFFSET);
+
+        /** Requires a positive bound (the configuration loader checks the accepted range). */
+        public ClusterSettings {
+            Objects.requireNonNull(advertiseUrl, "advertiseUrl");
+            Objects.requireNonNull(maxClockOffset, "maxClockOffset");
+            if (maxClockOffset.isNegative() || maxClockOffset.isZero()) {
+                throw new IllegalArgumentException("the clock offset bound must be positive, was " + maxClockOffset);
+            }
+        }
+
+        /** These settings with another clock offset bound. */
+        public ClusterSettings withMaxClockOffset(Duration bound) {
+            return new ClusterSettings(advertiseUrl, bound);
+        }
+    }
+
     /** A configuration with the default retention, on the embedded database. */
     public ServerConfig(
             String host,
@@ -106,7 +143,8 @@ public record ServerConfig(
                 Retention.DEFAULT,
                 Optional.empty(),
                 TrustedProxies.none(),
-                HttpLimits.DEFAULT);
+                HttpLimits.DEFAULT,
+                ClusterSettings.DEFAULT);
     }
 
     /** Checks the ranges; {@link ServerConfigLoader} reports the same rules as readable errors. */
@@ -127,6 +165,7 @@ public record ServerConfig(
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /**
@@ -146,7 +185,8 @@ public record ServerConfig(
                 Retention.DEFAULT,
                 Optional.empty(),
                 TrustedProxies.none(),
-                HttpLimits.DEFAULT);
+                HttpLimits.DEFAULT,
+                ClusterSettings.DEFAULT);
     }
 
     /** This configuration with another lease TTL. */
@@ -163,7 +203,8 @@ public record ServerConfig(
                 retention,
                 database,
                 trustedProxies,
-                limits);
+                limits,
+                cluster);
     }
 
     /** This configuration with another retention. */
@@ -180,7 +221,8 @@ public record ServerConfig(
                 newRetention,
                 database,
                 trustedProxies,
-                limits);
+                limits,
+                cluster);
     }
 
     /** This configuration with a first-start admin password and bootstrap token. */
@@ -197,7 +239,8 @@ public record ServerConfig(
                 retention,
                 database,
                 trustedProxies,
-                limits);
+                limits,
+                cluster);
     }
 
     /** This configuration keeping all data in the given cluster database. */
@@ -214,7 +257,8 @@ public record ServerConfig(
                 retention,
                 Optional.of(url),
                 trustedProxies,
-                limits);
+                limits,
+                cluster);
     }
 
     /** This configuration with other trusted proxies. */
@@ -231,7 +275,8 @@ public record ServerConfig(
                 retention,
                 database,
                 proxies,
-                limits);
+                limits,
+                cluster);
     }
 
     /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
@@ -248,7 +293,8 @@ public record ServerConfig(
                 retention,
                 database,
                 trustedProxies,
-                limits);
+                limits,
+                cluster);
     }
 
     /** This configuration within other limits. */
@@ -265,7 +311,26 @@ public record ServerConfig(
                 retention,
                 database,
                 trustedProxies,
-                newLimits);
+                newLimits,
+                cluster);
+    }
+
+    /** This configuration with other cluster settings. */
+    public ServerConfig withCluster(ClusterSettings settings) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDirectory,
+                developmentTrust,
+                leaseTtl,
+                adminPassword,
+                bootstrapToken,
+                secureCookies,
+                retention,
+                database,
+                trustedProxies,
+                limits,
+                settings);
     }
 
     /** Never shows the secrets. */
@@ -278,6 +343,6 @@ public record ServerConfig(
                 + (bootstrapToken.isPresent() ? "(set)" : "(none)") + ", secureCookies=" + secureCookies
                 + ", retention=" + retention + ", database="
                 + database.map(PostgresUrl::display).orElse("(none)")
-                + ", trustedProxies=" + trustedProxies + ", limits=" + limits + "]";
+                + ", trustedProxies=" + trustedProxies + ", limits=" + limits + ", cluster=" + cluster + "]";
     }
 }

@@ -7,6 +7,8 @@ import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +81,11 @@ public final class ServerConfigLoader {
         /** Live-event streams open in total. */
         MAX_EVENT_STREAMS("max-event-streams", true),
         /** Live-event streams one session or API token may have open. */
-        MAX_EVENT_STREAMS_PER_CALLER("max-event-streams-per-caller", true);
+        MAX_EVENT_STREAMS_PER_CALLER("max-event-streams-per-caller", true),
+        /** Where this cluster node is reached, shown in the node registry. */
+        ADVERTISE_URL("advertise-url", true),
+        /** How far a cluster node's clock may be from the database's before it refuses seat calls. */
+        MAX_CLOCK_OFFSET("max-clock-offset", true);
 
         private final String key;
         private final boolean hasFlag;
@@ -213,6 +219,17 @@ public final class ServerConfigLoader {
         LogSettings logging = logging();
         TrustedProxies proxies = trustedProxies();
         HttpLimits limits = limits();
+        ServerConfig.ClusterSettings cluster = new ServerConfig.ClusterSettings(
+                value(Setting.ADVERTISE_URL).flatMap(this::advertiseUrl),
+                value(Setting.MAX_CLOCK_OFFSET)
+                        .map(this::maxClockOffset)
+                        .orElse(ServerConfig.ClusterSettings.DEFAULT_MAX_CLOCK_OFFSET));
+        if (database.isPresent() && cluster.maxClockOffset().multipliedBy(3).compareTo(ttl) >= 0) {
+            problems.add(Setting.MAX_CLOCK_OFFSET.fileKey() + ": " + Durations.format(cluster.maxClockOffset())
+                    + " is not less than a third of the lease TTL (" + Durations.format(ttl) + "): nodes whose clocks"
+                    + " differ by twice the bound could let a renewing agent's lease lapse; use a smaller bound or a"
+                    + " longer lease TTL (docs/cluster.md#clock-skew)");
+        }
         if (!problems.isEmpty()) {
             return new Result.Invalid(problems);
         }
@@ -229,7 +246,8 @@ public final class ServerConfigLoader {
                         new ServerConfig.Retention(denialRetention, auditRetention),
                         database,
                         proxies,
-                        limits),
+                        limits,
+                        cluster),
                 logging);
     }
 
@@ -368,6 +386,41 @@ public final class ServerConfigLoader {
             return ServerConfig.DEFAULT_LEASE_TTL;
         }
         return ttl.get();
+    }
+
+    private Optional<URI> advertiseUrl(Value value) {
+        try {
+            URI url = new URI(value.text().strip());
+            if (("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                    && url.getHost() != null
+                    && url.getUserInfo() == null
+                    && url.getQuery() == null
+                    && url.getFragment() == null) {
+                return Optional.of(url);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problem(
+                Setting.ADVERTISE_URL,
+                value,
+                "is not a URL where this node is reached; use e.g. http://node-a.example.com:8080");
+        return Optional.empty();
+    }
+
+    private Duration maxClockOffset(Value value) {
+        Optional<Duration> bound = Durations.parse(value.text());
+        if (bound.isEmpty()
+                || bound.get().compareTo(ServerConfig.ClusterSettings.MIN_MAX_CLOCK_OFFSET) < 0
+                || bound.get().compareTo(ServerConfig.ClusterSettings.MAX_MAX_CLOCK_OFFSET) > 0) {
+            problem(
+                    Setting.MAX_CLOCK_OFFSET,
+                    value,
+                    "is not a clock offset bound from 100ms to 30s; use e.g. 2s (docs/cluster.md says how to"
+                            + " choose it)");
+            return ServerConfig.ClusterSettings.DEFAULT_MAX_CLOCK_OFFSET;
+        }
+        return bound.get();
     }
 
     private Duration retention(Setting setting, Value value) {

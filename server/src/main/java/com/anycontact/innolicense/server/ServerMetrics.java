@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.server;
 
+import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.LicenseState;
 import com.anycontact.innolicense.license.TrustMode;
@@ -93,7 +94,7 @@ final class ServerMetrics implements AutoCloseable {
     }
 
     /** Registers the meters of the cluster bus. */
-    void cluster(ClusterEvents cluster) {
+    void clusterBus(ClusterEvents cluster) {
         Gauge.builder("innolicense.cluster.listening", cluster, c -> c.stats().listening() ? 1 : 0)
                 .description("1 while this node listens to the other nodes' notifications, 0 while it cannot")
                 .strongReference(true)
@@ -125,6 +126,36 @@ final class ServerMetrics implements AutoCloseable {
         FunctionCounter.builder("innolicense.cluster.resyncs", cluster, ClusterEvents::resyncs)
                 .description("Times this node read the shared state again after notifications may have been lost,"
                         + " its first start included")
+                .register(registry);
+    }
+
+    /**
+     * Registers the cluster gauges, on the cluster database only: {@code innolicense_cluster_leader} (1 while
+     * this node leads), {@code innolicense_cluster_serving} (1 while it answers seat calls) and {@code
+     * innolicense_cluster_clock_offset_seconds} (its clock minus the database's, as last measured; NaN before the
+     * first measurement). Read from memory at each scrape.
+     */
+    void cluster(Cluster cluster, boolean clustered) {
+        if (!clustered) {
+            return;
+        }
+        Gauge.builder("innolicense.cluster.leader", cluster, c -> c.leads() ? 1 : 0)
+                .description("1 while this node leads the cluster (does the singleton work), else 0")
+                .register(registry);
+        Gauge.builder(
+                        "innolicense.cluster.serving",
+                        cluster,
+                        c -> c.seatRefusal().isEmpty() ? 1 : 0)
+                .description("1 while this node answers seat calls (its clock agrees with the database's), else 0")
+                .register(registry);
+        Gauge.builder(
+                        "innolicense.cluster.clock.offset",
+                        cluster,
+                        c -> c.clockOffset()
+                                .map(offset -> offset.toNanos() / 1e9)
+                                .orElse(Double.NaN))
+                .baseUnit("seconds")
+                .description("This node's clock minus the cluster database's, as last measured")
                 .register(registry);
     }
 

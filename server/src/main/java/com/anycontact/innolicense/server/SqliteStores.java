@@ -108,6 +108,11 @@ final class SqliteStores implements Stores {
     }
 
     @Override
+    public Optional<ClusterPorts> cluster() {
+        return Optional.empty();
+    }
+
+    @Override
     public Retention retention() {
         SqliteRetention retention = new SqliteRetention(database);
         return new Retention() {

@@ -6,6 +6,9 @@ import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClusterBus;
+import com.anycontact.innolicense.cluster.DatabaseClock;
+import com.anycontact.innolicense.cluster.LeaderLock;
+import com.anycontact.innolicense.cluster.NodeRegistry;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
@@ -97,6 +100,21 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
      * call fails on its own while PostgreSQL is unreachable).
      */
     Duration seatWritesUnavailableFor();
+
+    /**
+     * The cluster's node registry, database clock and leadership lock, for a node of the cluster database; empty
+     * for the embedded database, whose one node always leads.
+     */
+    Optional<ClusterPorts> cluster();
+
+    /**
+     * What a node of the cluster database coordinates through.
+     *
+     * @param registry the node registry
+     * @param clock the database's clock
+     * @param lock the leadership lock, on a connection of its own
+     */
+    record ClusterPorts(NodeRegistry registry, DatabaseClock clock, LeaderLock lock) {}
 
     /** Deletes old denials and archives old audit events, as the retention settings say. */
     Retention retention();

@@ -102,7 +102,7 @@ class AdminMigrateEndToEndTest {
                 .contains("Done: installation " + installation + " is now in postgresql://");
 
         clusterNode = LicenseServer.open(
-                RunningServer.config(clusterData).withDatabase(database.url()),
+                RunningServer.config(clusterData).withDatabase(database.url()).withCluster(TestPostgres.FAKE_CLOCK),
                 clock,
                 clock.ticker(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

@@ -114,6 +114,52 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void clusterSettings_comeFromFlagsAndVariables_withA2sBoundByDefault() {
+        ServerConfig defaults = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()));
+        assertThat(defaults.cluster()).isEqualTo(ServerConfig.ClusterSettings.DEFAULT);
+        assertThat(defaults.cluster().maxClockOffset()).isEqualTo(Duration.ofSeconds(2));
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(Setting.ADVERTISE_URL, List.of("http://node-a.example.com:8080")),
+                Map.of("INNOLICENSE_DATABASE_URL", "postgresql://u@db/x", "INNOLICENSE_MAX_CLOCK_OFFSET", "500ms"),
+                Optional.empty()));
+
+        assertThat(config.cluster().advertiseUrl()).contains(java.net.URI.create("http://node-a.example.com:8080"));
+        assertThat(config.cluster().maxClockOffset()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void badClusterSettings_nameTheSettingAndWhatIsExpected() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(
+                        Setting.ADVERTISE_URL, List.of("node-a:8080"),
+                        Setting.MAX_CLOCK_OFFSET, List.of("1m")),
+                Map.of(),
+                Optional.empty()));
+
+        assertThat(problems)
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith("advertise-url (from --advertise-url): 'node-a:8080'")
+                        .contains("use e.g. http://node-a.example.com:8080"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith("max-clock-offset (from --max-clock-offset): '1m'")
+                        .contains("from 100ms to 30s"));
+    }
+
+    @Test
+    void aClockOffsetBound_ofAThirdOfTheLeaseTtlOrMore_isRefusedOnTheClusterDatabase() {
+        Map<Setting, List<String>> flags = Map.of(
+                Setting.DATABASE, List.of("postgresql://u@db/x"),
+                Setting.LEASE_TTL, List.of("6s"),
+                Setting.MAX_CLOCK_OFFSET, List.of("2s"));
+
+        assertThat(problems(ServerConfigLoader.load(flags, Map.of(), Optional.empty())))
+                .singleElement()
+                .satisfies(problem -> assertThat(problem)
+                        .startsWith("max-clock-offset: 2s is not less than a third of the lease TTL (6s)"));
+    }
+
+    @Test
     void database_flagAndFileKey_acceptAJdbcUrl() throws IOException {
         Path file = file("database=jdbc:postgresql://127.0.0.1:5432/innolicense?user=postgres\n");
 

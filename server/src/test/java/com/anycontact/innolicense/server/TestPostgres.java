@@ -20,6 +20,15 @@ final class TestPostgres implements AutoCloseable {
 
     static final String VARIABLE = "INNOLICENSE_TEST_POSTGRES_URL";
 
+    /**
+     * Cluster settings for nodes on a {@link FakeTime} far from the test database's real clock ({@link
+     * RunningServer#START} is in 2027): a clock offset bound of ten years, so that such a node serves seats. Only
+     * for tests that are not about the clock check; {@code ClockSkewTest} runs nodes on clocks that follow real
+     * time, with the default bound.
+     */
+    static final ServerConfig.ClusterSettings FAKE_CLOCK =
+            ServerConfig.ClusterSettings.DEFAULT.withMaxClockOffset(java.time.Duration.ofDays(3650));
+
     private static final Set<String> WARNED = new HashSet<>();
 
     private final String baseUrl;

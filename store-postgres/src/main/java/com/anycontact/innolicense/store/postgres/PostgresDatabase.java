@@ -193,6 +193,25 @@ public final class PostgresDatabase implements AutoCloseable {
         return circuit.isClosed();
     }
 
+    /**
+     * Opens a connection of its own, outside the pool, in auto-commit mode, for a session that must last as long
+     * as the connection (the leadership lock); the caller closes it. A read waits at most {@code
+     * socketTimeoutSeconds} for the server, so that a dead server or network is noticed.
+     *
+     * @throws SQLException when the database cannot be reached
+     */
+    Connection dedicatedConnection(int socketTimeoutSeconds) throws SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        url.user().ifPresent(user -> properties.setProperty("user", user));
+        url.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("ApplicationName", "innolicense-leader");
+        properties.setProperty("loginTimeout", Integer.toString(socketTimeoutSeconds));
+        properties.setProperty("connectTimeout", Integer.toString(socketTimeoutSeconds));
+        properties.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+        properties.setProperty("tcpKeepAlive", "true");
+        return java.sql.DriverManager.getConnection(url.jdbcUrl(), properties);
+    }
+
     /** Closes the pool; work in progress completes first. */
     @Override
     public void close() {

@@ -13,10 +13,9 @@ import java.util.Objects;
 /**
  * The minutes of seat use in the cluster database, table {@code usage_minute}. A save is one transaction: an
  * upsert per minute that merges with a stored minute of the same start, and the deletion of the minutes before
- * the retention. Each node today saves the minutes it saw, so with several nodes a minute's counts are the sums
- * of the claims and denials each node answered, and its maximum the largest cluster-wide count of live leases
- * any node saw after a change it made; a single writer of usage for the cluster comes with the cluster's
- * singleton work (docs/cluster.md).
+ * the retention. Each node saves the minutes it saw, so with several nodes a minute's counts are the sums of the
+ * claims and denials each node answered; its maximum and capacity are the leader's (the other nodes write 0,
+ * and the merge keeps the larger), see docs/cluster.md.
  */
 public final class PostgresUsageStore implements UsageStore {
 

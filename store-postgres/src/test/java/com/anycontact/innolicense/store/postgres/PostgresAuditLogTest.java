@@ -43,7 +43,7 @@ class PostgresAuditLogTest extends AuditLogContract {
                 .hasMessageContaining("append-only: events are never changed");
         assertThatThrownBy(() -> schema.execute("DELETE FROM audit_event"))
                 .isInstanceOf(SQLException.class)
-                .hasMessageContaining("append-only: events are never removed");
+                .hasMessageContaining("append-only: only events written to an archive file are removed");
         assertThatThrownBy(() -> schema.execute("TRUNCATE audit_event"))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("append-only");

@@ -1,0 +1,236 @@
+package com.anycontact.innolicense.cluster;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A node of a cluster that shares one database: measures its clock against the database's, holds or seeks the
+ * leadership, and keeps its row in the {@link NodeRegistry}, once a second ({@link #tick()}).
+ *
+ * <p>Clock: each tick reads the database's clock between two readings of the node's seat clock (the clock that
+ * dates leases); the offset is taken at the middle of the round trip and counted as within the bound only if its
+ * size plus half the round trip is ({@link ClockReading#within}). Beyond the bound, or after {@link
+ * #FAILED_READINGS_UNKNOWN} ticks in a row without a reading, or before the first reading, the node is not
+ * serving: {@link #seatRefusal()} says why, and it does not lead.
+ *
+ * <p>Leadership: a serving node that does not lead tries the {@link LeaderLock} every tick (never waiting for
+ * it); a leader checks every tick that its lock connection still answers and stops leading the moment it does not
+ * (the database has let the lock go with the connection, and another node may take it within a second). A leader
+ * that stops serving lets the lock go at once. The leader also drops long-missing nodes from the registry, once a
+ * minute.
+ *
+ * <p>Threads: {@link #tick()} and {@link #close()} run on the server's scheduler thread (close after it stopped);
+ * the getters are read from any thread.
+ */
+public final class ClusterCoordinator implements Cluster {
+
+    /** After this many ticks in a row without a reading of the database's clock, the offset counts as unknown. */
+    public static final int FAILED_READINGS_UNKNOWN = 3;
+
+    private static final System.Logger LOG = System.getLogger(ClusterCoordinator.class.getName());
+    private static final int DROP_MISSING_EVERY_TICKS = 60;
+
+    private final NodeRegistry registry;
+    private final DatabaseClock databaseClock;
+    private final LeaderLock lock;
+    private final InstantSource seatClock;
+    private final String id;
+    private final Supplier<String> address;
+    private final String version;
+    private final Instant startedAt;
+    private final Duration maxOffset;
+
+    private volatile Optional<Duration> offset = Optional.empty();
+    private volatile boolean serving;
+    private volatile boolean leading;
+    private int failedReadings = FAILED_READINGS_UNKNOWN;
+    private long ticks;
+
+    /**
+     * Creates a node that neither leads nor serves until its first {@link #tick()}.
+     *
+     * @param registry where the nodes are listed
+     * @param databaseClock the database's clock
+     * @param lock the leadership lock, on a connection of its own
+     * @param seatClock the clock that dates leases on this node
+     * @param id this node's ID
+     * @param address where this node is reached, asked at every heartbeat (the port is known once it listens)
+     * @param version the release it runs
+     * @param startedAt when it started
+     * @param maxOffset the largest offset to the database's clock at which this node serves seats, positive
+     */
+    public ClusterCoordinator(
+            NodeRegistry registry,
+            DatabaseClock databaseClock,
+            LeaderLock lock,
+            InstantSource seatClock,
+            String id,
+            Supplier<String> address,
+            String version,
+            Instant startedAt,
+            Duration maxOffset) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.databaseClock = Objects.requireNonNull(databaseClock, "databaseClock");
+        this.lock = Objects.requireNonNull(lock, "lock");
+        this.seatClock = Objects.requireNonNull(seatClock, "seatClock");
+        this.id = Objects.requireNonNull(id, "id");
+        this.address = Objects.requireNonNull(address, "address");
+        this.version = Objects.requireNonNull(version, "version");
+        this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+        this.maxOffset = Objects.requireNonNull(maxOffset, "maxOffset");
+        if (maxOffset.isNegative() || maxOffset.isZero()) {
+            throw new IllegalArgumentException("the clock offset bound must be positive, was " + maxOffset);
+        }
+    }
+
+    @Override
+    public synchronized void tick() {
+        measure();
+        lead();
+        try {
+            registry.heartbeat(
+                    new NodeHeartbeat(id, address.get(), version, startedAt, leading, offset, maxOffset, serving));
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "writing this node's heartbeat to the node registry failed; will try again in a" + " second: "
+                            + e.getMessage());
+        }
+        if (leading && ++ticks % DROP_MISSING_EVERY_TICKS == 0) {
+            try {
+                int dropped = registry.dropMissing();
+                if (dropped > 0) {
+                    LOG.log(
+                            Level.INFO,
+                            "dropped " + dropped + " nodes missing for longer than "
+                                    + NodeRegistry.DROPPED_AFTER.toMinutes() + " min from the node registry");
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "dropping missing nodes from the registry failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void measure() {
+        try {
+            ClockReading reading = databaseClock.read(seatClock);
+            failedReadings = 0;
+            offset = Optional.of(reading.offset());
+            boolean within = reading.within(maxOffset);
+            if (within != serving) {
+                if (within) {
+                    LOG.log(
+                            Level.INFO,
+                            "this node's clock agrees with the cluster database's (offset "
+                                    + reading.offset().toMillis() + " ms, bound " + maxOffset.toMillis()
+                                    + " ms): serving seat calls");
+                } else {
+                    LOG.log(Level.WARNING, ClockSkewedException.reason(offset, maxOffset));
+                }
+            }
+            serving = within;
+        } catch (RuntimeException e) {
+            if (++failedReadings >= FAILED_READINGS_UNKNOWN) {
+                if (serving) {
+                    LOG.log(
+                            Level.WARNING,
+                            "cannot read the cluster database's clock (" + e.getMessage() + "): "
+                                    + ClockSkewedException.reason(Optional.empty(), maxOffset));
+                }
+                serving = false;
+                offset = Optional.empty();
+            }
+        }
+    }
+
+    private void lead() {
+        if (!serving) {
+            if (leading) {
+                leading = false;
+                LOG.log(Level.WARNING, "this node stops leading the cluster: it does not serve seat calls");
+                releaseQuietly();
+            }
+            return;
+        }
+        if (leading) {
+            if (!lock.stillHeld()) {
+                leading = false;
+                LOG.log(
+                        Level.WARNING,
+                        "this node lost its connection holding the cluster leadership and stops"
+                                + " leading; another node takes over");
+            }
+            return;
+        }
+        try {
+            leading = lock.tryAcquire();
+        } catch (RuntimeException e) {
+            leading = false;
+        }
+        if (leading) {
+            LOG.log(Level.INFO, "this node (" + id + ", " + address.get() + ") now leads the cluster");
+        }
+    }
+
+    private void releaseQuietly() {
+        try {
+            lock.release();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "letting the leadership go failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean leads() {
+        return leading;
+    }
+
+    @Override
+    public Optional<ClockSkewedException> seatRefusal() {
+        return serving ? Optional.empty() : Optional.of(new ClockSkewedException(offset, maxOffset));
+    }
+
+    @Override
+    public Optional<Duration> clockOffset() {
+        return offset;
+    }
+
+    @Override
+    public ClusterStatus status() {
+        List<ClusterNode> nodes;
+        try {
+            nodes = registry.nodes();
+        } catch (RuntimeException e) {
+            nodes = List.of();
+        }
+        Optional<Duration> measured = offset;
+        boolean up = serving;
+        return new ClusterStatus(
+                ClusterStatus.Mode.CLUSTER,
+                id,
+                leading,
+                up,
+                measured,
+                maxOffset,
+                up ? Optional.empty() : Optional.of(ClockSkewedException.reason(measured, maxOffset)),
+                nodes);
+    }
+
+    @Override
+    public synchronized void close() {
+        leading = false;
+        serving = false;
+        try {
+            registry.leave(id);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "removing this node from the registry failed: " + e.getMessage());
+        }
+        lock.close();
+    }
+}

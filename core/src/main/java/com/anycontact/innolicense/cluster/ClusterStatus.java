@@ -1,0 +1,48 @@
+package com.anycontact.innolicense.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One node's view of its cluster.
+ *
+ * @param mode embedded (one node, SQLite) or cluster (PostgreSQL)
+ * @param nodeId this node's ID
+ * @param leader whether this node leads
+ * @param serving whether this node answers seat calls
+ * @param clockOffset this node's seat clock minus the database's, as last measured; empty when embedded or not
+ *     measured yet
+ * @param maxClockOffset the bound beyond which this node refuses seat calls; zero when embedded
+ * @param reason why this node refuses seat calls, empty while it serves
+ * @param nodes every node in the registry, leaders first; just this one when embedded
+ */
+public record ClusterStatus(
+        Mode mode,
+        String nodeId,
+        boolean leader,
+        boolean serving,
+        Optional<Duration> clockOffset,
+        Duration maxClockOffset,
+        Optional<String> reason,
+        List<ClusterNode> nodes) {
+
+    /** How the node keeps its data. */
+    public enum Mode {
+        /** One node with the embedded SQLite database. */
+        EMBEDDED,
+        /** Nodes sharing one PostgreSQL database. */
+        CLUSTER
+    }
+
+    /** Requires every component; copies the nodes. */
+    public ClusterStatus {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(clockOffset, "clockOffset");
+        Objects.requireNonNull(maxClockOffset, "maxClockOffset");
+        Objects.requireNonNull(reason, "reason");
+        nodes = List.copyOf(nodes);
+    }
+}

@@ -1,0 +1,210 @@
+package com.anycontact.innolicense.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The coordinator's decisions with hand-written fakes of the database's clock, the lock and the registry. */
+class ClusterCoordinatorTest {
+
+    private static final Instant T0 = Instant.parse("2027-01-15T09:00:00Z");
+    private static final Duration BOUND = Duration.ofSeconds(2);
+
+    private final FakeDatabaseClock databaseClock = new FakeDatabaseClock();
+    private final FakeLock lock = new FakeLock();
+    private final FakeRegistry registry = new FakeRegistry();
+    private final ClusterCoordinator node = new ClusterCoordinator(
+            registry, databaseClock, lock, () -> T0, "node-a", () -> "http://a:8080", "0.1.0", T0, BOUND);
+
+    @Test
+    void beforeItsFirstTick_aNodeNeitherServesNorLeads() {
+        assertThat(node.seatRefusal()).isPresent();
+        assertThat(node.seatRefusal().get().offset()).isEmpty();
+        assertThat(node.leads()).isFalse();
+    }
+
+    @Test
+    void aNodeWhoseClockAgrees_servesTakesTheFreeLock_andSaysSoInItsHeartbeat() {
+        databaseClock.offset = Duration.ofMillis(-300);
+
+        node.tick();
+
+        assertThat(node.seatRefusal()).isEmpty();
+        assertThat(node.leads()).isTrue();
+        assertThat(node.clockOffset()).contains(Duration.ofMillis(300));
+        NodeHeartbeat beat = registry.beats.getLast();
+        assertThat(beat.leader()).isTrue();
+        assertThat(beat.serving()).isTrue();
+        assertThat(beat.address()).isEqualTo("http://a:8080");
+    }
+
+    @Test
+    void aNodeBeyondTheBound_refusesSeats_andALeaderLetsTheLockGo() {
+        node.tick();
+        assertThat(node.leads()).isTrue();
+
+        databaseClock.offset = Duration.ofSeconds(-30);
+        node.tick();
+
+        ClockSkewedException refusal = node.seatRefusal().orElseThrow();
+        assertThat(refusal.offset()).contains(Duration.ofSeconds(30));
+        assertThat(refusal.getMessage()).contains("30000 ms ahead of the cluster database's");
+        assertThat(node.leads()).isFalse();
+        assertThat(lock.held).as("the lock was let go").isFalse();
+        assertThat(node.status().reason()).isPresent();
+    }
+
+    @Test
+    void theRoundTripCountsAgainstTheBound() {
+        databaseClock.offset = Duration.ofMillis(1_500);
+        databaseClock.roundTrip = Duration.ofMillis(1_200);
+
+        node.tick();
+
+        assertThat(node.seatRefusal())
+                .as("1.5 s behind, give or take 0.6 s, may be 2.1 s")
+                .isPresent();
+    }
+
+    @Test
+    void aLeaderThatLosesItsLockConnection_stopsLeadingAtItsNextTick() {
+        node.tick();
+        lock.connectionLost = true;
+
+        node.tick();
+
+        assertThat(node.leads()).isFalse();
+        assertThat(node.seatRefusal()).as("it still serves: only the lock went").isEmpty();
+    }
+
+    @Test
+    void aFollower_doesNotLeadWhileAnotherHoldsTheLock() {
+        lock.heldElsewhere = true;
+
+        node.tick();
+        node.tick();
+
+        assertThat(node.leads()).isFalse();
+        assertThat(node.seatRefusal()).isEmpty();
+    }
+
+    @Test
+    void withoutAReadingForThreeTicks_theOffsetIsUnknownAndSeatsAreRefused() {
+        node.tick();
+        databaseClock.down = true;
+
+        node.tick();
+        node.tick();
+        assertThat(node.seatRefusal())
+                .as("two failed readings: the last one still stands")
+                .isEmpty();
+        node.tick();
+
+        assertThat(node.seatRefusal()).isPresent();
+        assertThat(node.seatRefusal().get().getMessage()).contains("has not measured its clock");
+        assertThat(node.leads()).isFalse();
+    }
+
+    @Test
+    void leaving_removesTheNodeAndClosesTheLock() {
+        node.tick();
+
+        node.close();
+
+        assertThat(registry.left).containsExactly("node-a");
+        assertThat(lock.closed).isTrue();
+        assertThat(node.leads()).isFalse();
+    }
+
+    /** The database's clock at a fixed offset from the node's, answering after a round trip. */
+    private static final class FakeDatabaseClock implements DatabaseClock {
+        Duration offset = Duration.ZERO;
+        Duration roundTrip = Duration.ofMillis(2);
+        boolean down;
+
+        @Override
+        public ClockReading read(InstantSource local) {
+            if (down) {
+                throw new IllegalStateException("connection refused");
+            }
+            Instant sent = local.instant();
+            Instant received = sent.plus(roundTrip);
+            return new ClockReading(sent, sent.plus(roundTrip.dividedBy(2)).plus(offset), received);
+        }
+    }
+
+    private static final class FakeLock implements LeaderLock {
+        boolean held;
+        boolean heldElsewhere;
+        boolean connectionLost;
+        boolean closed;
+
+        @Override
+        public boolean tryAcquire() {
+            held = !heldElsewhere;
+            return held;
+        }
+
+        @Override
+        public boolean stillHeld() {
+            if (connectionLost) {
+                held = false;
+            }
+            return held;
+        }
+
+        @Override
+        public void release() {
+            held = false;
+        }
+
+        @Override
+        public void close() {
+            held = false;
+            closed = true;
+        }
+    }
+
+    private static final class FakeRegistry implements NodeRegistry {
+        final List<NodeHeartbeat> beats = new ArrayList<>();
+        final List<String> left = new ArrayList<>();
+
+        @Override
+        public void heartbeat(NodeHeartbeat heartbeat) {
+            beats.add(heartbeat);
+        }
+
+        @Override
+        public List<ClusterNode> nodes() {
+            return beats.isEmpty()
+                    ? List.of()
+                    : List.of(new ClusterNode(
+                            "node-a",
+                            "http://a:8080",
+                            "0.1.0",
+                            T0,
+                            T0,
+                            beats.getLast().leader(),
+                            Optional.empty(),
+                            BOUND,
+                            beats.getLast().serving(),
+                            false));
+        }
+
+        @Override
+        public int dropMissing() {
+            return 0;
+        }
+
+        @Override
+        public void leave(String nodeId) {
+            left.add(nodeId);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package com.anycontact.innolicense.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditQuery;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes on one real PostgreSQL, their clocks following real time as the database's does, with the default
+ * clock offset bound (2 s); then one node's clock gains 30 s. That node must not reap anyone early nor grant a
+ * seat beyond capacity: it refuses claims, renewals and releases with 503 {@code clock-skewed} on the fast path
+ * and on the route, stops leading, and says why in {@code /health/ready}. Without the check it would do both: the
+ * leases it sees were claimed with a 20 s TTL by the other node, so by its clock they have expired.
+ */
+class ClockSkewTest {
+
+    private static final Duration TTL = Duration.ofSeconds(20);
+    private static final Duration SKEW = Duration.ofSeconds(30);
+
+    @TempDir
+    Path data;
+
+    private final List<LicenseServer> servers = new ArrayList<>();
+    private TestPostgres database;
+
+    @BeforeEach
+    void createDatabase() {
+        database = TestPostgres.create(getClass());
+    }
+
+    @AfterEach
+    void stopEverything() {
+        servers.forEach(LicenseServer::close);
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aNodeWhoseClockRuns30sAhead_neitherReapsEarlyNorGrantsBeyondCapacity() {
+        RealTime skewedTime = new RealTime();
+        LicenseServer skewed = startNode(skewedTime);
+        LicenseServer sound = startNode(new RealTime());
+        assertThat(skewed.cluster().leads()).as("the first node started leads").isTrue();
+        Api onSkewed = new Api(port(skewed));
+        Api onSound = new Api(port(sound));
+        String acd = token(onSound);
+        // capacity 2 (no license: demo seats), both taken through the sound node
+        assertThat(onSound.claim(acd, "agent-1").status()).isEqualTo(201);
+        assertThat(onSound.claim(acd, "agent-2").status()).isEqualTo(201);
+        assertThat(onSkewed.claim(acd, "agent-1").status())
+                .as("a renewal on the skewed node while its clock agrees")
+                .isEqualTo(200);
+
+        skewedTime.runAhead(SKEW);
+        skewed.tick();
+        sound.tick();
+
+        Api.Reply fastClaim = onSkewed.claim(acd, "agent-3");
+        assertSkewRefusal(fastClaim);
+        assertSkewRefusal(onSkewed.claim(acd, "agent-1"));
+        assertSkewRefusal(onSkewed.putJson("/api/v1/seats/agent-3/", acd, null));
+        assertSkewRefusal(onSkewed.delete("/api/v1/seats/agent-2", acd));
+        assertSkewRefusal(onSkewed.delete("/api/v1/seats/agent-2/", acd));
+        assertThat(fastClaim.json().path("clockOffsetMillis").asLong())
+                .isBetween(SKEW.toMillis() - 1_000, SKEW.toMillis() + 1_000);
+        assertThat(fastClaim.json().path("maxClockOffsetMillis").asLong()).isEqualTo(2_000);
+        assertThat(fastClaim.json().path("detail").asText())
+                .contains("ahead of the cluster database's")
+                .contains("bound of 2000 ms");
+
+        skewed.ledger().reap();
+        skewed.tick();
+        assertThat(skewed.cluster().leads()).as("a skewed node does not lead").isFalse();
+        assertThat(sound.cluster().leads())
+                .as("the sound node takes over at its next tick")
+                .isTrue();
+        assertThat(leasedAgents(onSound)).containsExactly("agent-1", "agent-2");
+        assertThat(sound.audit().find(AuditQuery.newest(10).withType(AuditEvent.Type.LEASES_REAPED)))
+                .isEmpty();
+        assertThat(onSound.claim(acd, "agent-3").status())
+                .as("the sound node still denies: both seats are held")
+                .isEqualTo(409);
+
+        Api.Reply ready = onSkewed.get("/health/ready", null);
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().path("checks").path("clock").asText()).isEqualTo("DOWN");
+        assertThat(ready.json().path("detail").asText()).contains("clock").contains("ahead");
+        JsonNode cluster = ready.json().path("cluster");
+        assertThat(cluster.path("serving").asBoolean()).isFalse();
+        assertThat(cluster.path("reason").asText()).contains("beyond the bound of 2000 ms");
+        assertThat(StreamSupport.stream(cluster.path("nodes").spliterator(), false)
+                        .filter(node -> !node.path("serving").asBoolean())
+                        .map(node -> node.path("address").asText()))
+                .containsExactly(skewed.url());
+        assertThat(onSound.get("/health/ready", null).status()).isEqualTo(200);
+    }
+
+    private static void assertSkewRefusal(Api.Reply reply) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+        assertThat(reply.problemType()).isEqualTo("clock-skewed");
+        assertThat(reply.header("Retry-After")).contains("1");
+    }
+
+    private LicenseServer startNode(RealTime time) {
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
+                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
+                .withDatabase(database.url())
+                .withLeaseTtl(TTL);
+        LicenseServer server = LicenseServer.open(
+                config,
+                time,
+                time.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        servers.add(server);
+        server.start();
+        return server;
+    }
+
+    private static String token(Api api) {
+        Api.Reply created =
+                api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("token").asText();
+    }
+
+    private static List<String> leasedAgents(Api api) {
+        JsonNode leases =
+                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
+        return StreamSupport.stream(leases.spliterator(), false)
+                .map(lease -> lease.path("agentId").asText())
+                .sorted()
+                .toList();
+    }
+
+    private static int port(LicenseServer server) {
+        String url = server.url();
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+}

@@ -1,0 +1,247 @@
+package com.anycontact.innolicense.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditQuery;
+import com.anycontact.innolicense.license.LicenseState;
+import com.anycontact.innolicense.seat.AgentId;
+import com.anycontact.innolicense.seat.ClaimRequest;
+import com.anycontact.innolicense.seat.ClaimResult;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three server nodes on one PostgreSQL database: exactly one leads, the singleton work (reaping, the lifecycle's
+ * audit entries) happens once, the node registry lists every node, and when the leader goes (closed, or its lock
+ * connection killed) another takes over within {@link #TAKEOVER}, the bound docs/cluster.md states.
+ */
+class ClusterLeadershipTest {
+
+    /** A follower tries the lock every second; a second more for the scheduler's phase and a loaded machine. */
+    private static final Duration TAKEOVER = Duration.ofSeconds(3);
+
+    @TempDir
+    Path data;
+
+    private final FakeTime clock = new FakeTime(RunningServer.START);
+    private final List<LicenseServer> servers = new ArrayList<>();
+    private TestPostgres database;
+
+    @BeforeEach
+    void createDatabase() {
+        database = TestPostgres.create(getClass());
+    }
+
+    @AfterEach
+    void stopEverything() {
+        servers.forEach(LicenseServer::close);
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void threeNodes_exactlyOneLeads_andEveryNodeListsAllThree() {
+        List<LicenseServer> nodes = List.of(startNode(), startNode(), startNode());
+        tickAll();
+
+        assertThat(nodes.stream().filter(node -> node.cluster().leads())).hasSize(1);
+        LicenseServer leader = leader();
+        for (LicenseServer node : nodes) {
+            JsonNode cluster = new Api(port(node))
+                    .get("/api/v1/cluster", RunningServer.ADMIN_TOKEN)
+                    .json();
+            assertThat(cluster.path("mode").asText()).isEqualTo("cluster");
+            assertThat(cluster.path("leader").asBoolean()).isEqualTo(node == leader);
+            assertThat(addresses(cluster.path("nodes")))
+                    .containsExactlyInAnyOrder(node(nodes, 0), node(nodes, 1), node(nodes, 2));
+            assertThat(StreamSupport.stream(cluster.path("nodes").spliterator(), false)
+                            .filter(n -> n.path("leader").asBoolean())
+                            .map(n -> n.path("address").asText()))
+                    .containsExactly(leader.url());
+            assertThat(cluster.path("nodes").get(0).path("version").asText()).isEqualTo(LicenseServer.VERSION);
+            Api.Reply ready = new Api(port(node)).get("/health/ready", null);
+            assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.json().path("checks").path("clock").asText()).isEqualTo("UP");
+            assertThat(ready.json().path("cluster").path("nodes")).hasSize(3);
+        }
+    }
+
+    @Test
+    void expiredLeases_areReapedOnce_andALifecycleTransitionIsAuditedOnce() {
+        LicenseServer first = startNode();
+        new Api(port(first))
+                .postText(
+                        "/api/v1/license",
+                        RunningServer.ADMIN_TOKEN,
+                        TestVendor.key(first.installationId(), 1, 10, RunningServer.LICENSE_START));
+        List<LicenseServer> nodes = List.of(first, startNode(), startNode());
+        tickAll();
+        for (int i = 0; i < nodes.size(); i++) {
+            ClaimResult result = nodes.get(i).ledger().claim(new ClaimRequest(agent("agent-" + i), null, null));
+            assertThat(result).isInstanceOf(ClaimResult.Claimed.class);
+        }
+
+        clock.advance(ServerConfig.DEFAULT_LEASE_TTL.plusSeconds(1));
+        tickAll();
+        tickAll();
+
+        List<AuditEvent> reaped = first.audit().find(AuditQuery.newest(100).withType(AuditEvent.Type.LEASES_REAPED));
+        assertThat(reaped).hasSize(1);
+        assertThat(reaped.getFirst().detail()).startsWith("3 expired");
+        assertThat(first.ledger().leases()).isEmpty();
+
+        clock.set(Instant.parse("2027-12-03T00:00:00Z"));
+        tickAll();
+        tickAll();
+
+        for (LicenseServer node : nodes) {
+            assertThat(new Api(port(node))
+                            .get("/api/v1/license", RunningServer.ADMIN_TOKEN)
+                            .json()
+                            .path("state")
+                            .asText())
+                    .isEqualTo(LicenseState.GRACE.name());
+        }
+        assertThat(first.audit().find(AuditQuery.newest(100).withType(AuditEvent.Type.STATE_CHANGED)))
+                .filteredOn(event -> event.detail().startsWith("ACTIVE -> GRACE"))
+                .hasSize(1);
+    }
+
+    @Test
+    void closingTheLeader_anotherNodeTakesOverWithinSeconds_andTheRegistryDropsIt() throws Exception {
+        startNode();
+        startNode();
+        startNode();
+        tickAll();
+        LicenseServer leader = leader();
+        String leaderAddress = leader.url();
+
+        long stopped = System.nanoTime();
+        servers.remove(leader);
+        leader.close();
+        LicenseServer successor = awaitLeader();
+        Duration takeover = Duration.ofNanos(System.nanoTime() - stopped);
+
+        assertThat(takeover).isLessThan(TAKEOVER);
+        assertThat(successor).isNotSameAs(leader);
+        assertThat(servers.stream().filter(node -> node.cluster().leads())).hasSize(1);
+        JsonNode cluster = new Api(port(successor))
+                .get("/api/v1/cluster", RunningServer.ADMIN_TOKEN)
+                .json();
+        assertThat(addresses(cluster.path("nodes"))).hasSize(2).doesNotContain(leaderAddress);
+    }
+
+    @Test
+    void aLeaderWhoseLockConnectionDies_stopsLeading_andOneNodeLeadsAgainWithinSeconds() throws Exception {
+        startNode();
+        startNode();
+        tickAll();
+        LicenseServer leader = leader();
+
+        long killed = System.nanoTime();
+        terminateLockHolder();
+        boolean noticed = false;
+        while (System.nanoTime() - killed < TAKEOVER.toNanos() && !noticed) {
+            noticed = !leader.cluster().leads();
+            Thread.sleep(5);
+        }
+        LicenseServer successor = awaitLeader();
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+
+        assertThat(noticed).as("the leader noticed that it lost its lock").isTrue();
+        assertThat(takeover).isLessThan(TAKEOVER);
+        assertThat(servers.stream().filter(node -> node.cluster().leads())).containsExactly(successor);
+    }
+
+    /** Kills the database session that holds this schema's leadership lock, as a network failure would. */
+    private void terminateLockHolder() throws Exception {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl());
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT pg_terminate_backend(pid) FROM pg_locks
+                        WHERE locktype = 'advisory' AND granted AND classid = ?::integer::oid
+                          AND objid = hashtext(current_schema())::oid AND objsubid = 2""")) {
+            statement.setInt(1, 0x696c_0001);
+            try (ResultSet rows = statement.executeQuery()) {
+                assertThat(rows.next()).as("a session holds the lock").isTrue();
+                assertThat(rows.getBoolean(1)).isTrue();
+            }
+        }
+    }
+
+    private LicenseServer awaitLeader() throws InterruptedException {
+        long deadline = System.nanoTime() + TAKEOVER.multipliedBy(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<LicenseServer> leader =
+                    servers.stream().filter(node -> node.cluster().leads()).findFirst();
+            if (leader.isPresent()) {
+                return leader.get();
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no node took over the leadership within " + TAKEOVER.multipliedBy(2));
+    }
+
+    private LicenseServer leader() {
+        List<LicenseServer> leaders =
+                servers.stream().filter(node -> node.cluster().leads()).toList();
+        assertThat(leaders).as("nodes leading").hasSize(1);
+        return leaders.getFirst();
+    }
+
+    private void tickAll() {
+        servers.forEach(LicenseServer::tick);
+    }
+
+    private LicenseServer startNode() {
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
+                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
+                .withDatabase(database.url())
+                .withCluster(TestPostgres.FAKE_CLOCK);
+        LicenseServer server = LicenseServer.open(
+                config,
+                clock,
+                clock.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        servers.add(server);
+        server.start();
+        return server;
+    }
+
+    private static String node(List<LicenseServer> nodes, int index) {
+        return nodes.get(index).url();
+    }
+
+    private static List<String> addresses(JsonNode nodes) {
+        return StreamSupport.stream(nodes.spliterator(), false)
+                .map(node -> node.path("address").asText())
+                .toList();
+    }
+
+    private static AgentId agent(String id) {
+        return AgentId.parse(id).orElseThrow();
+    }
+
+    private static int port(LicenseServer server) {
+        String url = server.url();
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+}

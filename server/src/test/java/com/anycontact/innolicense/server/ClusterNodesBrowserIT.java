@@ -1,0 +1,141 @@
+package com.anycontact.innolicense.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * AC Admin's "Cluster nodes" tab in headless Chromium: on two nodes sharing a real PostgreSQL it lists both, with
+ * their address, release and last heartbeat, and marks the leader and the node answering; on the embedded server
+ * it shows the one node, leading. Skipped, loudly, where Chromium or PostgreSQL is not available.
+ */
+class ClusterNodesBrowserIT {
+
+    private static final Duration PAGE = Duration.ofSeconds(10);
+
+    private static Path profile;
+    private static ChromeDriver browser;
+
+    @TempDir
+    Path data;
+
+    private final FakeTime clock = new FakeTime(RunningServer.START);
+    private final List<LicenseServer> servers = new ArrayList<>();
+    private TestPostgres database;
+
+    @BeforeAll
+    static void startBrowser() {
+        Browser.assumeInstalled();
+        profile = Browser.tempProfile();
+        browser = Browser.start(profile, 1400, 900);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            Browser.deleteQuietly(profile);
+        }
+    }
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(LicenseServer::close);
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void twoNodesOnOneDatabase_areListed_withTheLeaderMarked() {
+        database = TestPostgres.create(getClass());
+        LicenseServer first = start(config().withDatabase(database.url()).withCluster(TestPostgres.FAKE_CLOCK));
+        LicenseServer second = start(config().withDatabase(database.url()).withCluster(TestPostgres.FAKE_CLOCK));
+        servers.forEach(LicenseServer::tick);
+        LicenseServer leader = first.cluster().leads() ? first : second;
+
+        signInAsAdmin(second.url());
+        browser.get(second.url() + "/admin#cluster");
+        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-rows tr"), 2));
+
+        List<WebElement> rows = browser.findElements(By.cssSelector("#cluster-rows tr"));
+        assertThat(rows.get(0).getText())
+                .as("the leader first")
+                .contains(leader.url())
+                .contains("Leader")
+                .contains(LicenseServer.VERSION)
+                .contains("served");
+        assertThat(rows.get(1).getText()).contains("Follower");
+        assertThat(rows)
+                .filteredOn(row -> row.getText().contains("(this node)"))
+                .singleElement()
+                .satisfies(row -> assertThat(row.getText()).contains(second.url()));
+        assertThat(browser.findElement(By.id("cluster-summary")).getText())
+                .contains("2 nodes share the cluster database");
+    }
+
+    @Test
+    void theEmbeddedServer_isOneNode_thatLeads() {
+        LicenseServer only = start(config());
+
+        signInAsAdmin(only.url());
+        browser.get(only.url() + "/admin#cluster");
+        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-rows tr"), 1));
+
+        assertThat(browser.findElement(By.cssSelector("#cluster-rows tr")).getText())
+                .contains(only.url() + " (this node)")
+                .contains("Leader");
+        assertThat(browser.findElement(By.id("cluster-summary")).getText()).contains("embedded database");
+    }
+
+    private ServerConfig config() {
+        return ServerConfig.of("127.0.0.1", 0, data.resolve("node-" + servers.size()), List.of(TestVendor.publicKey()))
+                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN));
+    }
+
+    private LicenseServer start(ServerConfig config) {
+        LicenseServer server = LicenseServer.open(
+                config,
+                clock,
+                clock.ticker(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        servers.add(server);
+        server.start();
+        return server;
+    }
+
+    private void signInAsAdmin(String base) {
+        browser.manage().deleteAllCookies();
+        browser.get(base + "/login");
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys(RunningServer.ADMIN_PASSWORD);
+        browser.findElement(By.id("sign-in")).click();
+        waiting().until(ExpectedConditions.urlContains("/dashboard"));
+    }
+
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(browser, PAGE, Duration.ofMillis(50));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
+    }
+}

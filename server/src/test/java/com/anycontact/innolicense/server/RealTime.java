@@ -1,0 +1,36 @@
+package com.anycontact.innolicense.server;
+
+import com.anycontact.innolicense.time.Ticker;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+
+/**
+ * A node's clocks that follow real time, as the test database's clock does, plus an offset that a test moves
+ * forward: {@link #runAhead} makes the node's system clock and monotonic clock both gain, as on a machine whose
+ * clock runs fast or was paused and resumed ahead. For the clock-skew tests, which compare a node's clock with
+ * PostgreSQL's real one; tests that only need time to pass use {@link FakeTime}.
+ */
+final class RealTime implements InstantSource {
+
+    private volatile long aheadNanos;
+
+    /** The system clock: real time plus the offset. */
+    @Override
+    public Instant instant() {
+        return Instant.now().plusNanos(aheadNanos);
+    }
+
+    /** The monotonic clock: the JVM's plus the offset. */
+    Ticker ticker() {
+        return () -> System.nanoTime() + aheadNanos;
+    }
+
+    /** The node's clocks gain {@code gain} at once. */
+    void runAhead(Duration gain) {
+        if (gain.isNegative()) {
+            throw new IllegalArgumentException("a monotonic clock does not go back");
+        }
+        aheadNanos += gain.toNanos();
+    }
+}
