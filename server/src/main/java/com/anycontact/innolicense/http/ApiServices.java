@@ -6,6 +6,7 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatReleases;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -40,7 +41,8 @@ public record ApiServices(
         PrometheusMeterRegistry metrics,
         List<HealthCheck> readiness,
         UsageTracker usage,
-        LiveEvents events) {
+        LiveEvents events,
+        SeatReleases releases) {
 
     /** Requires every service; copies the checks. */
     public ApiServices {
@@ -55,5 +57,6 @@ public record ApiServices(
         readiness = List.copyOf(readiness);
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(releases, "releases");
     }
 }

@@ -32,6 +32,7 @@ import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatReleases;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.time.SteadyClock;
@@ -114,6 +115,7 @@ public final class LicenseServer implements AutoCloseable {
     private final SteadyClock steadyClock;
     private final LicenseService licenses;
     private final SeatLedger ledger;
+    private final SeatReleases releases;
     private final Reaper reaper;
     private final LifecycleWatcher watcher;
     private final Sessions sessions;
@@ -178,6 +180,8 @@ public final class LicenseServer implements AutoCloseable {
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
             metrics.gauges(licenses, ledger);
+            this.releases = new SeatReleases(stores.seatReleases(), ledger, audit, trustedTime);
+            releases.refresh();
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             this.access = new AccessService(
@@ -216,7 +220,8 @@ public final class LicenseServer implements AutoCloseable {
                                                     .isZero()),
                                     HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
                             usage,
-                            events),
+                            events,
+                            releases),
                     limits);
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -399,6 +404,11 @@ public final class LicenseServer implements AutoCloseable {
             LOG.warn("the license lifecycle check failed; will try again in a second", e);
         }
         reaper.run();
+        try {
+            releases.refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("reading the force-releases in force failed; will try again in a second", e);
+        }
         try {
             usage.flush();
         } catch (RuntimeException e) {

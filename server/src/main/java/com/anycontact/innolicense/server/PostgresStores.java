@@ -5,7 +5,9 @@ import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.postgres.PostgresSeatReleaseStore;
 import com.anycontact.innolicense.store.postgres.PostgresAuditLog;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
@@ -62,6 +64,11 @@ final class PostgresStores implements Stores {
     @Override
     public UserStore users() {
         return new PostgresUserStore(database);
+    }
+
+    @Override
+    public SeatReleaseStore seatReleases() {
+        return new PostgresSeatReleaseStore(database);
     }
 
     @Override

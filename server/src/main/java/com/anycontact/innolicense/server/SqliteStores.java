@@ -5,7 +5,9 @@ import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.sqlite.SqliteSeatReleaseStore;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
@@ -64,6 +66,11 @@ final class SqliteStores implements Stores {
     @Override
     public UserStore users() {
         return new SqliteUserStore(database);
+    }
+
+    @Override
+    public SeatReleaseStore seatReleases() {
+        return new SqliteSeatReleaseStore(database);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
@@ -51,6 +52,9 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
 
     /** The API tokens. */
     TokenStore tokens();
+
+    /** The force-releases and blocks of agents' seats. */
+    SeatReleaseStore seatReleases();
 
     /**
      * Opens the seat store; called once, after the trusted clock is known.
