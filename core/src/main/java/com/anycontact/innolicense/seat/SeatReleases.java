@@ -1,7 +1,5 @@
 package com.anycontact.innolicense.seat;
 
-import com.anycontact.innolicense.audit.AuditEvent;
-import com.anycontact.innolicense.audit.AuditLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -39,7 +37,7 @@ public final class SeatReleases {
 
     private final SeatReleaseStore store;
     private final SeatLedger ledger;
-    private final AuditLog audit;
+    private final Audit audit;
     private final InstantSource clock;
     private final Object changes = new Object();
     private volatile Map<AgentId, SeatRelease> inForce = Map.of();
@@ -50,14 +48,31 @@ public final class SeatReleases {
      *
      * @param store where releases are kept
      * @param ledger the seat ledger, which releases the seat and whose TTL sets how long the notice waits
-     * @param audit where releases and unblocks are recorded
+     * @param audit where releases and unblocks are recorded: the audit log, under the types {@value
+     *     #FORCE_RELEASED} and {@value #UNBLOCKED}
      * @param clock the server's trusted clock
      */
-    public SeatReleases(SeatReleaseStore store, SeatLedger ledger, AuditLog audit, InstantSource clock) {
+    public SeatReleases(SeatReleaseStore store, SeatLedger ledger, Audit audit, InstantSource clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The audit type of a force-release. */
+    public static final String FORCE_RELEASED = "SEAT_FORCE_RELEASED";
+
+    /** The audit type of a block lifted. */
+    public static final String UNBLOCKED = "AGENT_UNBLOCKED";
+
+    /**
+     * Where force-releases are recorded; the server hands them to the audit log (the seat package depends on the
+     * JDK only).
+     */
+    @FunctionalInterface
+    public interface Audit {
+        /** Records an event of the type named, by the actor, at the instant. */
+        void record(Instant at, String actor, String type, String detail);
     }
 
     /** Why an agent's claim or renewal is refused. */
@@ -123,7 +138,7 @@ public final class SeatReleases {
         audit.record(
                 now,
                 by,
-                AuditEvent.Type.SEAT_FORCE_RELEASED,
+                FORCE_RELEASED,
                 "agent " + agent + ": " + (released ? "seat released" : "held no seat")
                         + (reason.isBlank() ? "; no reason given" : "; reason: " + reason)
                         + blockedUntil.map(until -> "; claims refused until " + until).orElse(""));
@@ -186,7 +201,7 @@ public final class SeatReleases {
             }
         }
         if (lifted) {
-            audit.record(now, by, AuditEvent.Type.AGENT_UNBLOCKED, "agent " + agent + ": claims accepted again");
+            audit.record(now, by, UNBLOCKED, "agent " + agent + ": claims accepted again");
         }
         return lifted;
     }

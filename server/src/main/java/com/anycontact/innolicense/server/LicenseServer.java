@@ -180,7 +180,11 @@ public final class LicenseServer implements AutoCloseable {
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
             metrics.gauges(licenses, ledger);
-            this.releases = new SeatReleases(stores.seatReleases(), ledger, audit, trustedTime);
+            this.releases = new SeatReleases(
+                    stores.seatReleases(),
+                    ledger,
+                    (at, actor, type, detail) -> audit.record(at, actor, AuditEvent.Type.valueOf(type), detail),
+                    trustedTime);
             releases.refresh();
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
