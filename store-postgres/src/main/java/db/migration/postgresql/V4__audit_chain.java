@@ -23,8 +23,7 @@ public class V4__audit_chain extends BaseJavaMigration {
         Connection connection = context.getConnection();
         try (Statement ddl = connection.createStatement()) {
             ddl.execute("ALTER TABLE audit_event ADD COLUMN prev_hash TEXT, ADD COLUMN hash TEXT");
-            ddl.execute(
-                    """
+            ddl.execute("""
                     CREATE TABLE audit_chain (
                         id          INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
                         anchor_id   BIGINT  NOT NULL CHECK (anchor_id >= 0),
@@ -37,8 +36,7 @@ public class V4__audit_chain extends BaseJavaMigration {
         long headId = 0;
         String headHash = AuditChain.GENESIS;
         try (Statement read = connection.createStatement();
-                ResultSet rows =
-                        read.executeQuery("SELECT id, at, actor, type, detail FROM audit_event ORDER BY id");
+                ResultSet rows = read.executeQuery("SELECT id, at, actor, type, detail FROM audit_event ORDER BY id");
                 PreparedStatement update =
                         connection.prepareStatement("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?")) {
             int pending = 0;

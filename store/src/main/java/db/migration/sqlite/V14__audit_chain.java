@@ -24,8 +24,7 @@ public class V14__audit_chain extends BaseJavaMigration {
         try (Statement ddl = connection.createStatement()) {
             ddl.execute("ALTER TABLE audit_event ADD COLUMN prev_hash TEXT");
             ddl.execute("ALTER TABLE audit_event ADD COLUMN hash TEXT");
-            ddl.execute(
-                    """
+            ddl.execute("""
                     CREATE TABLE audit_chain (
                         id          INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
                         anchor_id   INTEGER NOT NULL CHECK (anchor_id >= 0),
@@ -43,8 +42,7 @@ public class V14__audit_chain extends BaseJavaMigration {
         long headId = anchor;
         String headHash = AuditChain.GENESIS;
         try (Statement read = connection.createStatement();
-                ResultSet rows =
-                        read.executeQuery("SELECT id, at, actor, type, detail FROM audit_event ORDER BY id");
+                ResultSet rows = read.executeQuery("SELECT id, at, actor, type, detail FROM audit_event ORDER BY id");
                 PreparedStatement update =
                         connection.prepareStatement("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?")) {
             int pending = 0;
@@ -74,8 +72,7 @@ public class V14__audit_chain extends BaseJavaMigration {
             insert.executeUpdate();
         }
         try (Statement ddl = connection.createStatement()) {
-            ddl.execute(
-                    """
+            ddl.execute("""
                     CREATE TRIGGER audit_event_not_updated BEFORE UPDATE ON audit_event
                     BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only: events are never changed');

@@ -134,7 +134,9 @@ public final class AuditChain {
                         entry.id(),
                         "entry " + entry.id() + " does not follow "
                                 + (lastId == anchorId && checked == 0
-                                        ? (anchorId == 0 ? "the start of the log" : "the archive's last entry " + anchorId)
+                                        ? (anchorId == 0
+                                                ? "the start of the log"
+                                                : "the archive's last entry " + anchorId)
                                         : "entry " + lastId)
                                 + ": the previous hash it carries is not that entry's hash; an entry between them was"
                                 + " removed, or this one was inserted or altered");

@@ -119,12 +119,7 @@ public final class SeatReleases {
         Instant now = clock.instant();
         Optional<Instant> blockedUntil = block.map(now::plus);
         SeatRelease kept = new SeatRelease(
-                agent,
-                now,
-                by,
-                reason,
-                Optional.of(now.plus(ledger.ttl().multipliedBy(NOTICE_TTLS))),
-                blockedUntil);
+                agent, now, by, reason, Optional.of(now.plus(ledger.ttl().multipliedBy(NOTICE_TTLS))), blockedUntil);
         // kept before the seat is released, so that a renewal after the release is refused rather than granted
         keep(kept);
         boolean released = ledger.release(agent);
@@ -141,7 +136,9 @@ public final class SeatReleases {
                 FORCE_RELEASED,
                 "agent " + agent + ": " + (released ? "seat released" : "held no seat")
                         + (reason.isBlank() ? "; no reason given" : "; reason: " + reason)
-                        + blockedUntil.map(until -> "; claims refused until " + until).orElse(""));
+                        + blockedUntil
+                                .map(until -> "; claims refused until " + until)
+                                .orElse(""));
         return new Outcome(released, Optional.of(kept));
     }
 
@@ -183,7 +180,9 @@ public final class SeatReleases {
     /** The blocks in force now, earliest released first. */
     public List<SeatRelease> blocks() {
         Instant now = clock.instant();
-        return store.inForce(now).stream().filter(release -> release.blocked(now)).toList();
+        return store.inForce(now).stream()
+                .filter(release -> release.blocked(now))
+                .toList();
     }
 
     /**

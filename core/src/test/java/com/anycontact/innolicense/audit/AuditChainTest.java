@@ -20,7 +20,11 @@ class AuditChainTest {
     @Test
     void canonical_isTheDocumentedBytes() {
         byte[] canonical = AuditChain.canonical(
-                1, AT, "admin", "KEY_APPLIED", "license LIC-1, serial 1, 50 seats; state ACTIVE, capacity 50",
+                1,
+                AT,
+                "admin",
+                "KEY_APPLIED",
+                "license LIC-1, serial 1, 50 seats; state ACTIVE, capacity 50",
                 AuditChain.GENESIS);
 
         assertThat(new String(canonical, StandardCharsets.UTF_8))
@@ -31,7 +35,11 @@ class AuditChainTest {
     @Test
     void hash_matchesTheTestVector_andLengthsCountUtf8Bytes() {
         String first = AuditChain.hash(
-                1, AT, "admin", "KEY_APPLIED", "license LIC-1, serial 1, 50 seats; state ACTIVE, capacity 50",
+                1,
+                AT,
+                "admin",
+                "KEY_APPLIED",
+                "license LIC-1, serial 1, 50 seats; state ACTIVE, capacity 50",
                 AuditChain.GENESIS);
         String second = AuditChain.hash(2, AT + 1500, "system", "LEASES_REAPED", "1 expired: Müller-7 ✓", first);
 
@@ -42,8 +50,13 @@ class AuditChainTest {
     @Test
     void verifier_acceptsTheVectorsChain_andNamesAChangedEntry() {
         AuditChain.Entry one = new AuditChain.Entry(
-                1, AT, "admin", "KEY_APPLIED", "license LIC-1, serial 1, 50 seats; state ACTIVE, capacity 50",
-                AuditChain.GENESIS, FIRST);
+                1,
+                AT,
+                "admin",
+                "KEY_APPLIED",
+                "license LIC-1, serial 1, 50 seats; state ACTIVE, capacity 50",
+                AuditChain.GENESIS,
+                FIRST);
         AuditChain.Entry two =
                 new AuditChain.Entry(2, AT + 1500, "system", "LEASES_REAPED", "1 expired: Müller-7 ✓", FIRST, SECOND);
         AuditChain.Entry twoChanged =
@@ -55,7 +68,8 @@ class AuditChainTest {
 
         assertThat(intact.intact()).isTrue();
         assertThat(intact.entries()).isEqualTo(2);
-        assertThat(changed.firstBreak()).hasValueSatisfying(found -> assertThat(found.id()).isEqualTo(2));
+        assertThat(changed.firstBreak())
+                .hasValueSatisfying(found -> assertThat(found.id()).isEqualTo(2));
         assertThat(removedFirst.firstBreak()).hasValueSatisfying(found -> {
             assertThat(found.id()).isEqualTo(2);
             assertThat(found.problem()).contains("does not follow the start of the log");

@@ -69,8 +69,10 @@ final class AdminAuditVerify implements Callable<Integer> {
             io.out().println(LicenseView.text(report));
         } else if (report.path("intact").asBoolean()) {
             io.out()
-                    .println("The audit chain is intact: " + report.path("entries").asLong() + " entries after entry "
-                            + report.path("anchorId").asLong() + ", up to entry " + report.path("lastId").asLong()
+                    .println("The audit chain is intact: "
+                            + report.path("entries").asLong() + " entries after entry "
+                            + report.path("anchorId").asLong() + ", up to entry "
+                            + report.path("lastId").asLong()
                             + ".");
             io.out().println("Head hash: " + report.path("lastHash").asText());
         } else {

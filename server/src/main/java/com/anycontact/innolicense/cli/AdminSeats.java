@@ -84,7 +84,8 @@ final class AdminSeats {
                 return ExitCode.OK;
             }
             String blocked = view.path("blockedUntil").isTextual()
-                    ? "; its claims are refused until " + view.path("blockedUntil").asText()
+                    ? "; its claims are refused until "
+                            + view.path("blockedUntil").asText()
                     : "";
             io.err()
                     .println(

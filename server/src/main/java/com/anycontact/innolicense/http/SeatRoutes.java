@@ -50,7 +50,12 @@ final class SeatRoutes {
 
     /** What a force-release did. */
     record ForceReleaseView(
-            String agentId, boolean released, String releasedAt, String releasedBy, String reason, String blockedUntil) {}
+            String agentId,
+            boolean released,
+            String releasedAt,
+            String releasedBy,
+            String reason,
+            String blockedUntil) {}
 
     /** A block in force. */
     record BlockView(String agentId, String releasedAt, String releasedBy, String reason, String blockedUntil) {}
@@ -196,13 +201,15 @@ final class SeatRoutes {
             case SeatReleases.Refusal.Blocked blocked -> {
                 long seconds = Math.max(
                         1,
-                        java.time.Duration.between(clock.instant(), release.blockedUntil().orElseThrow())
+                        java.time.Duration.between(
+                                        clock.instant(), release.blockedUntil().orElseThrow())
                                 .toSeconds());
                 members.put("retryAfterSeconds", seconds);
                 yield ProblemType.AGENT_BLOCKED
                         .problem(
                                 "the administrator " + release.releasedBy() + " blocked the claims of agent "
-                                        + release.agent() + " until " + release.blockedUntil().orElseThrow() + reason,
+                                        + release.agent() + " until "
+                                        + release.blockedUntil().orElseThrow() + reason,
                                 members)
                         .withHeader("Retry-After", Long.toString(seconds));
             }
@@ -217,8 +224,7 @@ final class SeatRoutes {
         if (reason.length() > SeatRelease.MAX_REASON || reason.chars().anyMatch(Character::isISOControl)) {
             throw Json.invalid(
                     "reason",
-                    "field 'reason' must be at most " + SeatRelease.MAX_REASON
-                            + " characters on one line; shorten it");
+                    "field 'reason' must be at most " + SeatRelease.MAX_REASON + " characters on one line; shorten it");
         }
         Optional<java.time.Duration> block = Optional.ofNullable(body.blockSeconds())
                 .map(seconds -> {

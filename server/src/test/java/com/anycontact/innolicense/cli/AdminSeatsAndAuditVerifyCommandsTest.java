@@ -169,8 +169,12 @@ class AdminSeatsAndAuditVerifyCommandsTest {
             for (int day = 0; day < 4; day++) {
                 audit.record(NOW.plus(Duration.ofDays(day)), "admin", AuditEvent.Type.LOGIN, "day " + day);
             }
-            first = retention.archiveAudit(NOW.plus(Duration.ofDays(2)), other.resolve("archive")).orElseThrow();
-            second = retention.archiveAudit(NOW.plus(Duration.ofDays(3)), other.resolve("archive")).orElseThrow();
+            first = retention
+                    .archiveAudit(NOW.plus(Duration.ofDays(2)), other.resolve("archive"))
+                    .orElseThrow();
+            second = retention
+                    .archiveAudit(NOW.plus(Duration.ofDays(3)), other.resolve("archive"))
+                    .orElseThrow();
             assertThat(audit.verifyChain().intact()).isTrue();
         }
 

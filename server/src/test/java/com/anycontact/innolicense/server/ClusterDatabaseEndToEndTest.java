@@ -172,9 +172,12 @@ class ClusterDatabaseEndToEndTest {
         assertThat(apiA.claim(acd, "agent-1").problemType())
                 .as("the notice given on node B is not given again on node A")
                 .isEqualTo("agent-blocked");
-        assertThat(apiB.get("/api/v1/seat-blocks", RunningServer.ADMIN_TOKEN).json().path("blocks"))
+        assertThat(apiB.get("/api/v1/seat-blocks", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("blocks"))
                 .hasSize(1);
-        JsonNode chain = apiB.get("/api/v1/audit/verify", RunningServer.ADMIN_TOKEN).json();
+        JsonNode chain =
+                apiB.get("/api/v1/audit/verify", RunningServer.ADMIN_TOKEN).json();
         assertThat(chain.path("intact").asBoolean()).as(chain.toString()).isTrue();
     }
 

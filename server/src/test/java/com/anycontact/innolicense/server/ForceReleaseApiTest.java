@@ -56,7 +56,10 @@ class ForceReleaseApiTest {
         assertThat(released.json().path("released").asBoolean()).isTrue();
         assertThat(released.json().path("reason").asText()).isEqualTo("PC hung");
         assertThat(released.json().path("blockedUntil").isNull()).isTrue();
-        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("inUse").asInt())
+        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("inUse")
+                        .asInt())
                 .isZero();
         double before = fastAnswers();
         Api.Reply renewal = api.claim(acd, "agent-1");
@@ -66,13 +69,18 @@ class ForceReleaseApiTest {
         assertThat(renewal.json().path("reason").asText()).isEqualTo("PC hung");
         assertThat(renewal.json().path("releasedBy").asText()).isNotBlank();
         assertThat(renewal.json().path("detail").asText()).contains("released by the administrator", "PC hung");
-        assertThat(api.claim(acd, "agent-1").status()).as("told once; a new login claims").isEqualTo(201);
+        assertThat(api.claim(acd, "agent-1").status())
+                .as("told once; a new login claims")
+                .isEqualTo(201);
         assertThat(running.audited(AuditEvent.Type.SEAT_FORCE_RELEASED))
                 .singleElement()
                 .satisfies(event -> {
                     assertThat(event.detail()).isEqualTo("agent agent-1: seat released; reason: PC hung");
-                    assertThat(event.actor()).isEqualTo(released.json().path("releasedBy").asText());
-                    assertThat(event.at()).isEqualTo(Instant.parse(released.json().path("releasedAt").asText()));
+                    assertThat(event.actor())
+                            .isEqualTo(released.json().path("releasedBy").asText());
+                    assertThat(event.at())
+                            .isEqualTo(Instant.parse(
+                                    released.json().path("releasedAt").asText()));
                 });
     }
 
@@ -109,16 +117,21 @@ class ForceReleaseApiTest {
         assertThat(blocked.problemType()).isEqualTo("agent-blocked");
         assertThat(blocked.json().path("blockedUntil").asText()).isEqualTo(until.toString());
         assertThat(blocked.headers().get("retry-after")).isEqualTo("180");
-        JsonNode blocks = api.get("/api/v1/seat-blocks", RunningServer.ADMIN_TOKEN).json().path("blocks");
+        JsonNode blocks =
+                api.get("/api/v1/seat-blocks", RunningServer.ADMIN_TOKEN).json().path("blocks");
         assertThat(blocks).hasSize(1);
         assertThat(blocks.get(0).path("agentId").asText()).isEqualTo("agent-1");
         assertThat(blocks.get(0).path("reason").asText()).isEqualTo("hung client");
-        assertThat(api.claim(acd, "agent-2").status()).as("others claim as ever").isEqualTo(201);
+        assertThat(api.claim(acd, "agent-2").status())
+                .as("others claim as ever")
+                .isEqualTo(201);
 
         running.clock.advance(Duration.ofMinutes(3));
 
         assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
-        assertThat(api.get("/api/v1/seat-blocks", RunningServer.ADMIN_TOKEN).json().path("blocks"))
+        assertThat(api.get("/api/v1/seat-blocks", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("blocks"))
                 .isEmpty();
     }
 
@@ -131,7 +144,8 @@ class ForceReleaseApiTest {
 
         assertThat(lifted.status()).isEqualTo(204);
         assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
-        assertThat(api.delete("/api/v1/seat-blocks/agent-1", RunningServer.ADMIN_TOKEN).problemType())
+        assertThat(api.delete("/api/v1/seat-blocks/agent-1", RunningServer.ADMIN_TOKEN)
+                        .problemType())
                 .isEqualTo("block-not-found");
         assertThat(running.audited(AuditEvent.Type.AGENT_UNBLOCKED))
                 .singleElement()
@@ -162,10 +176,13 @@ class ForceReleaseApiTest {
 
         assertThat(blocked.status()).isEqualTo(200);
         assertThat(blocked.json().path("released").asBoolean()).isFalse();
-        assertThat(api.claim(acd, "agent-9").problemType()).as("no notice: it held no seat").isEqualTo("agent-blocked");
+        assertThat(api.claim(acd, "agent-9").problemType())
+                .as("no notice: it held no seat")
+                .isEqualTo("agent-blocked");
         assertThat(running.audited(AuditEvent.Type.SEAT_FORCE_RELEASED))
                 .singleElement()
-                .satisfies(event -> assertThat(event.detail()).startsWith("agent agent-9: held no seat; no reason given"));
+                .satisfies(
+                        event -> assertThat(event.detail()).startsWith("agent agent-9: held no seat; no reason given"));
     }
 
     @Test
@@ -182,7 +199,10 @@ class ForceReleaseApiTest {
         assertThat(long8Days.json().path("field").asText()).isEqualTo("blockSeconds");
         assertThat(multiLine.json().path("field").asText()).isEqualTo("reason");
         assertThat(unknown.problemType()).isEqualTo("invalid-body");
-        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("inUse").asInt())
+        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("inUse")
+                        .asInt())
                 .isEqualTo(1);
     }
 
@@ -191,10 +211,14 @@ class ForceReleaseApiTest {
         String supervisor = running.token("SUPERVISOR");
         api.claim(acd, "agent-1");
 
-        assertThat(api.postJson("/api/v1/seats/agent-1/release", supervisor, "{}").status()).isEqualTo(403);
-        assertThat(api.postJson("/api/v1/seats/agent-1/release", acd, "{}").status()).isEqualTo(403);
+        assertThat(api.postJson("/api/v1/seats/agent-1/release", supervisor, "{}")
+                        .status())
+                .isEqualTo(403);
+        assertThat(api.postJson("/api/v1/seats/agent-1/release", acd, "{}").status())
+                .isEqualTo(403);
         assertThat(api.get("/api/v1/seat-blocks", supervisor).status()).isEqualTo(200);
-        assertThat(api.delete("/api/v1/seat-blocks/agent-1", supervisor).status()).isEqualTo(403);
+        assertThat(api.delete("/api/v1/seat-blocks/agent-1", supervisor).status())
+                .isEqualTo(403);
     }
 
     @Test
@@ -205,7 +229,9 @@ class ForceReleaseApiTest {
         Api.Reply verified = api.get("/api/v1/audit/verify", RunningServer.ADMIN_TOKEN);
 
         assertThat(verified.status()).isEqualTo(200);
-        assertThat(verified.json().path("intact").asBoolean()).as(verified.body()).isTrue();
+        assertThat(verified.json().path("intact").asBoolean())
+                .as(verified.body())
+                .isTrue();
         assertThat(verified.json().path("entries").asLong()).isGreaterThan(3);
         assertThat(verified.json().path("firstBreak").isNull()).isTrue();
         assertThat(verified.json().path("lastHash").asText()).hasSize(64);

@@ -67,7 +67,11 @@ class ForceReleaseBrowserIT {
         running.api.postText(
                 "/api/v1/license",
                 RunningServer.ADMIN_TOKEN,
-                TestVendor.key(running.installation(), 1, 50, LocalDate.now(TestVendor.ZONE).minusDays(30)));
+                TestVendor.key(
+                        running.installation(),
+                        1,
+                        50,
+                        LocalDate.now(TestVendor.ZONE).minusDays(30)));
         running.tick();
         browser.manage().deleteAllCookies();
         browser.get("about:blank");
@@ -117,7 +121,8 @@ class ForceReleaseBrowserIT {
         assertThat(visible(By.id("release-status")).getText()).startsWith("Released the seat of agent-7.");
         WebElement blocked = visible(By.cssSelector("tr[data-blocked='agent-7']"));
         assertThat(blocked.getText()).contains("PC hung");
-        assertThat(browser.findElements(By.cssSelector("tr[data-agent='agent-8']"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("tr[data-agent='agent-8']")))
+                .hasSize(1);
         Api.Reply renewal = running.api.putJson("/api/v1/seats/agent-7", acd, null);
         assertThat(renewal.problemType()).isEqualTo("released-by-administrator");
         assertThat(renewal.json().path("reason").asText()).isEqualTo("PC hung");
@@ -126,7 +131,8 @@ class ForceReleaseBrowserIT {
         blocked.findElement(By.tagName("button")).click();
 
         waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("blocks")));
-        assertThat(running.api.putJson("/api/v1/seats/agent-7", acd, null).status()).isEqualTo(201);
+        assertThat(running.api.putJson("/api/v1/seats/agent-7", acd, null).status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -138,7 +144,11 @@ class ForceReleaseBrowserIT {
         visible(By.id("release-cancel")).click();
 
         waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("release-dialog")));
-        assertThat(running.api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("inUse").asInt())
+        assertThat(running.api
+                        .get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("inUse")
+                        .asInt())
                 .isEqualTo(1);
     }
 

@@ -339,8 +339,8 @@ public abstract class AuditLogContract {
         recordEvents(3);
         long next = newestId() + 1;
 
-        editByHand("INSERT INTO audit_event (id, at, actor, type, detail) VALUES (" + next + ", "
-                + T0.toEpochMilli() + ", 'admin', 'LOGIN', 'never happened')");
+        editByHand("INSERT INTO audit_event (id, at, actor, type, detail) VALUES (" + next + ", " + T0.toEpochMilli()
+                + ", 'admin', 'LOGIN', 'never happened')");
 
         assertBreak(next, "carries no hash");
     }
@@ -350,8 +350,7 @@ public abstract class AuditLogContract {
         recordEvents(3);
         AuditChainReport before = log.verifyChain();
         long next = before.lastId() + 1;
-        String forged =
-                AuditChain.hash(next, T0.toEpochMilli(), "admin", "LOGIN", "never happened", before.lastHash());
+        String forged = AuditChain.hash(next, T0.toEpochMilli(), "admin", "LOGIN", "never happened", before.lastHash());
 
         editByHand("INSERT INTO audit_event (id, at, actor, type, detail, prev_hash, hash) VALUES (" + next + ", "
                 + T0.toEpochMilli() + ", 'admin', 'LOGIN', 'never happened', '" + before.lastHash() + "', '"

@@ -44,13 +44,21 @@ public final class PostgresSeatReleaseStore implements SeatReleaseStore {
         Objects.requireNonNull(release, "release");
         database.autoCommit(sql -> {
             try (PreparedStatement save = sql.prepareStatement(SAVE)) {
-            save.setString(1, release.agent().value());
-            save.setLong(2, release.releasedAt().toEpochMilli());
-            save.setString(3, release.releasedBy());
-            save.setString(4, release.reason());
-            save.setObject(5, release.noticeUntil().map(PostgresDatabase::ceilingMillis).orElse(null));
-            save.setObject(6, release.blockedUntil().map(PostgresDatabase::ceilingMillis).orElse(null));
-            return save.executeUpdate();
+                save.setString(1, release.agent().value());
+                save.setLong(2, release.releasedAt().toEpochMilli());
+                save.setString(3, release.releasedBy());
+                save.setString(4, release.reason());
+                save.setObject(
+                        5,
+                        release.noticeUntil()
+                                .map(PostgresDatabase::ceilingMillis)
+                                .orElse(null));
+                save.setObject(
+                        6,
+                        release.blockedUntil()
+                                .map(PostgresDatabase::ceilingMillis)
+                                .orElse(null));
+                return save.executeUpdate();
             }
         });
     }
@@ -73,9 +81,9 @@ public final class PostgresSeatReleaseStore implements SeatReleaseStore {
     public void noticeGiven(AgentId agent, Instant releasedAt) {
         database.autoCommit(sql -> {
             try (PreparedStatement update = sql.prepareStatement(NOTICE_GIVEN)) {
-            update.setString(1, agent.value());
-            update.setLong(2, releasedAt.toEpochMilli());
-            return update.executeUpdate();
+                update.setString(1, agent.value());
+                update.setLong(2, releasedAt.toEpochMilli());
+                return update.executeUpdate();
             }
         });
     }
@@ -84,9 +92,9 @@ public final class PostgresSeatReleaseStore implements SeatReleaseStore {
     public boolean unblock(AgentId agent, Instant now) {
         return database.autoCommit(sql -> {
             try (PreparedStatement update = sql.prepareStatement(UNBLOCK)) {
-            update.setString(1, agent.value());
-            update.setLong(2, now.toEpochMilli());
-            return update.executeUpdate() > 0;
+                update.setString(1, agent.value());
+                update.setLong(2, now.toEpochMilli());
+                return update.executeUpdate() > 0;
             }
         });
     }
@@ -95,9 +103,9 @@ public final class PostgresSeatReleaseStore implements SeatReleaseStore {
     public int prune(Instant now) {
         return database.autoCommit(sql -> {
             try (PreparedStatement delete = sql.prepareStatement(PRUNE)) {
-            delete.setLong(1, now.toEpochMilli());
-            delete.setLong(2, now.toEpochMilli());
-            return delete.executeUpdate();
+                delete.setLong(1, now.toEpochMilli());
+                delete.setLong(2, now.toEpochMilli());
+                return delete.executeUpdate();
             }
         });
     }

@@ -39,9 +39,10 @@ class PostgresAuditLogTest extends AuditLogContract {
     protected void editByHand(String sql) throws SQLException {
         schema.execute("ALTER TABLE audit_event DISABLE TRIGGER USER");
         try {
-            schema.execute(sql.startsWith("INSERT INTO audit_event")
-                    ? sql.replace(") VALUES (", ") OVERRIDING SYSTEM VALUE VALUES (")
-                    : sql);
+            schema.execute(
+                    sql.startsWith("INSERT INTO audit_event")
+                            ? sql.replace(") VALUES (", ") OVERRIDING SYSTEM VALUE VALUES (")
+                            : sql);
         } finally {
             schema.execute("ALTER TABLE audit_event ENABLE TRIGGER USER");
         }
@@ -81,7 +82,8 @@ class PostgresAuditLogTest extends AuditLogContract {
         AuditChainReport chain = node2.verifyChain();
         assertThat(chain.intact()).as("%s", chain.firstBreak()).isTrue();
         assertThat(chain.entries()).isEqualTo(nodes.size() * threadsPerNode * perThread);
-        assertThat(chain.lastId()).isEqualTo(log.find(AuditQuery.newest(1)).getFirst().id());
+        assertThat(chain.lastId())
+                .isEqualTo(log.find(AuditQuery.newest(1)).getFirst().id());
     }
 
     @Test
@@ -90,7 +92,10 @@ class PostgresAuditLogTest extends AuditLogContract {
         try {
             PostgresUrl url = older.url();
             Flyway.configure()
-                    .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
+                    .dataSource(
+                            url.jdbcUrl(),
+                            url.user().orElse(null),
+                            url.password().orElse(null))
                     .locations(PostgresDatabase.MIGRATIONS)
                     .target("3")
                     .load()

@@ -48,8 +48,10 @@ public final class SqliteSeatReleaseStore implements SeatReleaseStore {
             save.setLong(2, release.releasedAt().toEpochMilli());
             save.setString(3, release.releasedBy());
             save.setString(4, release.reason());
-            save.setObject(5, release.noticeUntil().map(SqliteDatabase::ceilingMillis).orElse(null));
-            save.setObject(6, release.blockedUntil().map(SqliteDatabase::ceilingMillis).orElse(null));
+            save.setObject(
+                    5, release.noticeUntil().map(SqliteDatabase::ceilingMillis).orElse(null));
+            save.setObject(
+                    6, release.blockedUntil().map(SqliteDatabase::ceilingMillis).orElse(null));
             return save.executeUpdate();
         });
     }

@@ -85,7 +85,8 @@ class SqliteRetentionTest {
         assertThat(lines)
                 .containsExactly(
                         "{\"id\":1,\"at\":\"2026-03-01T08:00:00Z\",\"actor\":\"admin\",\"type\":\"SERVER_STARTED\","
-                                + "\"detail\":\"first \\\"start\\\"\\\\u000aline two\",\"prevHash\":\"" + AuditChain.GENESIS
+                                + "\"detail\":\"first \\\"start\\\"\\\\u000aline two\",\"prevHash\":\""
+                                + AuditChain.GENESIS
                                 + "\",\"hash\":\"" + first + "\"}",
                         "{\"id\":2,\"at\":\"2026-03-02T08:00:00Z\",\"actor\":\"admin\",\"type\":\"SERVER_STARTED\","
                                 + "\"detail\":\"second\",\"prevHash\":\"" + first + "\",\"hash\":\"" + second + "\"}");
