@@ -34,7 +34,8 @@ final class ExitCode {
     static final Map<String, String> ADMIN_HELP = codes(
             "done; for status --wait: the server became ready in time",
             "refused by the server: license key rejected (with its reason code), no token or user with that"
-                    + " ID or name, a user that exists already, the last admin user",
+                    + " ID or name, a user that exists already, the last admin user; for audit verify: the hash"
+                    + " chain or an archive is broken",
             "usage error: unknown option, missing or invalid value, a server URL that is not one",
             "could not run: server not reachable (or not ready within --wait), no or a refused API token, a token"
                     + " without the role, an unexpected answer; for recover: data directory without a database,"

@@ -155,6 +155,12 @@ final class HttpLicenseClient implements LicenseClient {
             throw new SeatDeniedException(
                     agentId, problem.intMember("capacity"), problem.intMember("inUse"), problem.detail());
         }
+        if (status == 409 && (problem.is("released-by-administrator") || problem.is("agent-blocked"))) {
+            RenewingLease known = leases.get(agentId);
+            if (known != null) {
+                known.lose(new LeaseLoss(LeaseLoss.Reason.RELEASED_BY_ADMINISTRATOR, problem.detail()));
+            }
+        }
         throw new LicenseServerException(
                 "could not claim a seat for " + agentId + ": " + problem.describe()
                         + (settings.servers().size() > 1 ? " (from " + serverOf(response) + ")" : ""),

@@ -28,8 +28,14 @@ public record LeaseLoss(Reason reason, String detail) {
          * lease was among the last claimed, so the server refused to renew it and released it.
          */
         CAPACITY_REDUCED,
-        /** The server no longer knows the lease, for example because an administrator released it. */
+        /** The server no longer knows the lease (404 at a renewal). */
         RELEASED,
+        /**
+         * An administrator released the agent's seat (force-release in AC Agent Dashboard, the API or the CLI);
+         * the detail carries who, when and the reason given, and when the agent's claims are refused until, if
+         * they are. Log the agent out and tell them; do not claim again at once.
+         */
+        RELEASED_BY_ADMINISTRATOR,
         /** No renewal reached the server (network failures, 5xx, 429) until the lease had expired. */
         SERVER_UNREACHABLE,
         /** The server refused the ACD token (401 or 403): it was revoked or lost its role. */

@@ -313,6 +313,9 @@ final class RenewingLease implements Lease {
         if (status == 409 && problem.is("capacity-reduced")) {
             return new Outcome.Lost(new LeaseLoss(LeaseLoss.Reason.CAPACITY_REDUCED, problem.detail()));
         }
+        if (status == 409 && (problem.is("released-by-administrator") || problem.is("agent-blocked"))) {
+            return new Outcome.Lost(new LeaseLoss(LeaseLoss.Reason.RELEASED_BY_ADMINISTRATOR, problem.detail()));
+        }
         if (status == 409 && problem.is("seat-limit-reached")) {
             return new Outcome.Lost(new LeaseLoss(
                     LeaseLoss.Reason.EXPIRED,

@@ -115,6 +115,34 @@ class LeaseRenewalTest {
     }
 
     @Test
+    void renewal_answeredReleasedByAdministrator_isReportedAsSuch_withTheServersDetail() throws Exception {
+        Lease lease = client().claim("agent-1");
+        String detail = "the seat of agent agent-1 was released by the administrator admin at"
+                + " 2026-03-02T08:00:01Z (PC hung)";
+        server.script(exchange -> exchange.method().equals("PUT")
+                ? FakeSeatServer.problem(409, "released-by-administrator", detail, Map.of())
+                : null);
+
+        RecordingListener.Told told = listener.next(WAIT);
+
+        assertThat(told.loss()).isEqualTo(new LeaseLoss(LeaseLoss.Reason.RELEASED_BY_ADMINISTRATOR, detail));
+        assertThat(lease.isHeld()).isFalse();
+    }
+
+    @Test
+    void renewal_answeredAgentBlocked_isReportedAsReleasedByAnAdministrator() throws Exception {
+        Lease lease = client().claim("agent-1");
+        server.script(exchange -> exchange.method().equals("PUT")
+                ? FakeSeatServer.problem(409, "agent-blocked", "blocked until 2026-03-02T08:05:00Z", Map.of())
+                : null);
+
+        RecordingListener.Told told = listener.next(WAIT);
+
+        assertThat(told.loss().reason()).isEqualTo(LeaseLoss.Reason.RELEASED_BY_ADMINISTRATOR);
+        assertThat(lease.isHeld()).isFalse();
+    }
+
+    @Test
     void renewal_afterTheServerDroppedTheLeaseAndNoSeatIsFree_isReportedAsExpired() throws Exception {
         server.seats().capacity(1);
         Lease lease = client().claim("agent-1");

@@ -77,6 +77,10 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
         /** A stored license did not verify when loaded (forged, altered, or its key no longer trusted). */
         LICENSE_IGNORED,
         /** The server started on development trust: keys given with --development-trust are accepted. */
-        DEVELOPMENT_TRUST
+        DEVELOPMENT_TRUST,
+        /** An administrator released an agent's seat, with the reason given and how long claims are refused. */
+        SEAT_FORCE_RELEASED,
+        /** An administrator lifted the block on an agent's claims before it ended. */
+        AGENT_UNBLOCKED
     }
 }

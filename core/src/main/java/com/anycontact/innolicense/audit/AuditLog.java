@@ -26,4 +26,14 @@ public interface AuditLog {
      * Page backwards by passing the ID of the last event returned as {@link AuditQuery#beforeId()}.
      */
     List<AuditEvent> find(AuditQuery query);
+
+    /**
+     * Checks the whole hash chain ({@link AuditChain}) from the archive anchor to the head and names the first
+     * entry that does not fit. Logs that keep no chain (test fakes) do not override it.
+     *
+     * @throws UnsupportedOperationException when this log keeps no chain
+     */
+    default AuditChainReport verifyChain() {
+        throw new UnsupportedOperationException("this audit log keeps no hash chain");
+    }
 }

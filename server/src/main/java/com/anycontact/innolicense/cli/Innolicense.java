@@ -64,7 +64,11 @@ public final class Innolicense {
                                 .addSubcommand(new AdminUser.List(io))
                                 .addSubcommand(new AdminUser.Delete(io))
                                 .addSubcommand(new AdminUser.Password(io)))
-                        .addSubcommand(new AdminAudit(io))
+                        .addSubcommand(new CommandLine(new AdminAudit(io)).addSubcommand(new AdminAuditVerify(io)))
+                        .addSubcommand(new CommandLine(new AdminSeats())
+                                .addSubcommand(new AdminSeats.Release(io))
+                                .addSubcommand(new AdminSeats.Blocks(io))
+                                .addSubcommand(new AdminSeats.Unblock(io)))
                         .addSubcommand(new AdminRecover(io))
                         .addSubcommand(new AdminMigrate(io))
                         .addSubcommand(new AdminUnlock(io)));

@@ -7,6 +7,7 @@ import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatReleases;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -45,7 +46,8 @@ public record ApiServices(
         UsageTracker usage,
         LiveEvents events,
         Cluster cluster,
-        boolean clustered) {
+        boolean clustered,
+        SeatReleases releases) {
 
     /** Requires every service; copies the checks. */
     public ApiServices {
@@ -61,5 +63,6 @@ public record ApiServices(
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(releases, "releases");
     }
 }

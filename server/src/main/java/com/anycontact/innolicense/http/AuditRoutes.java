@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.http;
 
+import com.anycontact.innolicense.audit.AuditChainReport;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.audit.AuditQuery;
@@ -43,6 +44,37 @@ final class AuditRoutes {
     AuditRoutes(AuditLog audit, Json json) {
         this.audit = audit;
         this.json = json;
+    }
+
+    /** What checking the hash chain found; {@code firstBreak} is {@code null} when the chain is intact. */
+    record ChainView(
+            boolean intact,
+            long entries,
+            long anchorId,
+            String anchorHash,
+            long lastId,
+            String lastHash,
+            BreakView firstBreak) {}
+
+    /** The first entry that does not fit. */
+    record BreakView(long id, String problem) {}
+
+    /** {@code GET /audit/verify}: checks the whole hash chain. */
+    void verify(Context ctx) {
+        AuditChainReport report = audit.verifyChain();
+        json.write(
+                ctx,
+                200,
+                new ChainView(
+                        report.intact(),
+                        report.entries(),
+                        report.anchorId(),
+                        report.anchorHash(),
+                        report.lastId(),
+                        report.lastHash(),
+                        report.firstBreak()
+                                .map(found -> new BreakView(found.id(), found.problem()))
+                                .orElse(null)));
     }
 
     void find(Context ctx) {

@@ -78,7 +78,8 @@ public final class HttpApi {
         this.authenticator = new Authenticator(services.access(), services.sessions(), cookie);
         LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), services.clock(), json);
         this.services = services;
-        this.seats = new SeatRoutes(services.seats(), services.access(), services.audit(), services.clock(), json);
+        this.seats = new SeatRoutes(
+                services.seats(), services.releases(), services.access(), services.audit(), services.clock(), json);
         SessionRoutes session = new SessionRoutes(services, json, cookie);
         TokenRoutes tokens = new TokenRoutes(services.access(), json);
         AuditRoutes audit = new AuditRoutes(services.audit(), json);
@@ -104,6 +105,9 @@ public final class HttpApi {
                 route(HandlerType.PUT, "/seats/{agentId}", seats::claim, ApiRole.ACD),
                 route(HandlerType.DELETE, "/seats/{agentId}", seats::release, ApiRole.ACD),
                 route(HandlerType.GET, "/seats", seats::list, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.POST, "/seats/{agentId}/release", seats::forceRelease, ApiRole.ADMIN),
+                route(HandlerType.GET, "/seat-blocks", seats::blocks, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.DELETE, "/seat-blocks/{agentId}", seats::unblock, ApiRole.ADMIN),
                 route(HandlerType.GET, "/usage", usage::usage, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.GET, "/cluster", cluster::nodes, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.GET, "/events", events::handle, ApiRole.SUPERVISOR, ApiRole.ADMIN),
@@ -111,6 +115,7 @@ public final class HttpApi {
                 route(HandlerType.GET, "/tokens", tokens::list, ApiRole.ADMIN),
                 route(HandlerType.DELETE, "/tokens/{id}", tokens::revoke, ApiRole.ADMIN),
                 route(HandlerType.GET, "/audit", audit::find, ApiRole.ADMIN),
+                route(HandlerType.GET, "/audit/verify", audit::verify, ApiRole.ADMIN),
                 route(HandlerType.GET, "/users", users::list, ApiRole.ADMIN),
                 route(HandlerType.POST, "/users", users::create, ApiRole.ADMIN),
                 route(HandlerType.DELETE, "/users/{username}", users::delete, ApiRole.ADMIN),

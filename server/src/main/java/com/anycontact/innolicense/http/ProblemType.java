@@ -49,6 +49,15 @@ public enum ProblemType {
     SEAT_LIMIT_REACHED("seat-limit-reached", 409, "Seat limit reached"),
     /** A renewal was refused because capacity dropped and the lease ranks beyond it; the lease is released. */
     CAPACITY_REDUCED("capacity-reduced", 409, "Capacity reduced"),
+    /**
+     * A claim or renewal of an agent whose seat an administrator released: told once, at the next call after the
+     * release; {@code reason}, {@code releasedBy}, {@code releasedAt} and {@code blockedUntil} say more.
+     */
+    RELEASED_BY_ADMINISTRATOR("released-by-administrator", 409, "Released by an administrator"),
+    /** A claim of an agent whose claims an administrator blocked; {@code blockedUntil} says until when. */
+    AGENT_BLOCKED("agent-blocked", 409, "Agent blocked"),
+    /** An unblock of an agent whose claims are not blocked. */
+    BLOCK_NOT_FOUND("block-not-found", 404, "No block in force"),
     /** A user with this username exists already (usernames are compared ignoring ASCII case). */
     USERNAME_TAKEN("username-taken", 409, "Username taken"),
     /** The user is the last administrator, kept so that someone can still administer. */

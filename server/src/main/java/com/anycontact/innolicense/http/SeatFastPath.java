@@ -8,11 +8,13 @@ import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.store.DatabaseUnreachableException;
+import com.anycontact.innolicense.seat.SeatReleases;
 import com.anycontact.innolicense.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -52,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * Javalin route, whose answers, errors included, are the API's reference; the body, if read, is handed on
  * unchanged. The answers here are the same: same status, same JSON, the same problem types; a denial or a
  * refused renewal is recorded in the audit log as the route does, on a virtual thread, since that is a
- * write. Every request is timed in {@code http.server.requests} under the route's template.
+ * write. A claim or renewal of an agent an administrator released or blocked ({@link SeatReleases}) is refused
+ * here too, before the ledger is asked, after one look at a map in memory. Every request is timed in {@code http.server.requests} under the route's template.
  */
 final class SeatFastPath extends Handler.Wrapper {
 
@@ -217,6 +220,15 @@ final class SeatFastPath extends Handler.Wrapper {
     }
 
     private void claim(ClaimRequest request, Principal caller, Response response, Callback callback, long started) {
+        Optional<SeatReleases.Refusal> refusal = routes.adminRefusal(request.agent());
+        if (refusal.isPresent()) {
+            // released or blocked by an administrator: answered as the route does; telling the notice is a write
+            offload(
+                    response,
+                    callback,
+                    () -> problem("PUT", routes.refusedByAdministrator(refusal.get()), response, callback, started));
+            return;
+        }
         decided(() -> ledger.claimAsync(request)).whenComplete((result, failure) -> {
             if (failure != null) {
                 failed("PUT", failure, response, callback, started);

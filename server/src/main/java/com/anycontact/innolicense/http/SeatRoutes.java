@@ -9,6 +9,8 @@ import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatRelease;
+import com.anycontact.innolicense.seat.SeatReleases;
 import io.javalin.http.Context;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -16,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The ACD's seat API: claim or renew, release, and the supervisors' list of leases. */
+/**
+ * The ACD's seat API: claim or renew, release, and the supervisors' list of leases; and the administrators'
+ * force-release with its blocks.
+ */
 final class SeatRoutes {
 
     /** The optional body of a claim: where the agent logged in. */
@@ -40,14 +45,40 @@ final class SeatRoutes {
     /** The supervisors' list. */
     record SeatsView(int capacity, int inUse, List<LeaseView> leases) {}
 
+    /** An administrator's release: why, and for how long the agent's claims are refused (seconds). */
+    record ForceReleaseBody(String reason, Long blockSeconds) {}
+
+    /** What a force-release did. */
+    record ForceReleaseView(
+            String agentId,
+            boolean released,
+            String releasedAt,
+            String releasedBy,
+            String reason,
+            String blockedUntil) {}
+
+    /** A block in force. */
+    record BlockView(String agentId, String releasedAt, String releasedBy, String reason, String blockedUntil) {}
+
+    /** The blocks in force. */
+    record BlocksView(List<BlockView> blocks) {}
+
     private final SeatLedger ledger;
+    private final SeatReleases releases;
     private final AccessService access;
     private final AuditLog audit;
     private final InstantSource clock;
     private final Json json;
 
-    SeatRoutes(SeatLedger ledger, AccessService access, AuditLog audit, InstantSource clock, Json json) {
+    SeatRoutes(
+            SeatLedger ledger,
+            SeatReleases releases,
+            AccessService access,
+            AuditLog audit,
+            InstantSource clock,
+            Json json) {
         this.ledger = ledger;
+        this.releases = releases;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
@@ -61,6 +92,10 @@ final class SeatRoutes {
         requireLabel("station", body.station());
         Principal caller = Authenticator.principal(ctx);
         String node = node(caller, body.node());
+        Optional<SeatReleases.Refusal> refusal = releases.refusal(agent);
+        if (refusal.isPresent()) {
+            throw refusedByAdministrator(refusal.get());
+        }
         ClaimResult result = ledger.claim(new ClaimRequest(agent, node, body.station()));
         switch (result) {
             case ClaimResult.Claimed claimed -> {
@@ -132,6 +167,116 @@ final class SeatRoutes {
             case ClaimResult.Claimed claimed -> throw new IllegalArgumentException("a claim granted is not refused");
             case ClaimResult.Renewed renewed -> throw new IllegalArgumentException("a renewal is not refused");
         };
+    }
+
+    /** Why an agent's claims are refused after a force-release, if they are; a read of memory, for the fast path. */
+    Optional<SeatReleases.Refusal> adminRefusal(AgentId agent) {
+        return releases.refusal(agent);
+    }
+
+    /**
+     * The answer to a claim or renewal refused after a force-release; a notice is marked given (a write), so that
+     * the agent is told once.
+     */
+    ProblemException refusedByAdministrator(SeatReleases.Refusal refusal) {
+        SeatRelease release = refusal.release();
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("agentId", release.agent().value());
+        members.put("releasedAt", release.releasedAt().toString());
+        members.put("releasedBy", release.releasedBy());
+        members.put("reason", release.reason());
+        members.put("blockedUntil", release.blockedUntil().map(Object::toString).orElse(null));
+        String reason = release.reason().isBlank() ? "" : " (" + release.reason() + ")";
+        return switch (refusal) {
+            case SeatReleases.Refusal.Notice notice -> {
+                releases.noticeGiven(release);
+                yield ProblemType.RELEASED_BY_ADMINISTRATOR.problem(
+                        "the seat of agent " + release.agent() + " was released by the administrator "
+                                + release.releasedBy() + " at " + release.releasedAt() + reason
+                                + release.blockedUntil()
+                                        .map(until -> "; claims are refused until " + until)
+                                        .orElse(""),
+                        members);
+            }
+            case SeatReleases.Refusal.Blocked blocked -> {
+                long seconds = Math.max(
+                        1,
+                        java.time.Duration.between(
+                                        clock.instant(), release.blockedUntil().orElseThrow())
+                                .toSeconds());
+                members.put("retryAfterSeconds", seconds);
+                yield ProblemType.AGENT_BLOCKED
+                        .problem(
+                                "the administrator " + release.releasedBy() + " blocked the claims of agent "
+                                        + release.agent() + " until "
+                                        + release.blockedUntil().orElseThrow() + reason,
+                                members)
+                        .withHeader("Retry-After", Long.toString(seconds));
+            }
+        };
+    }
+
+    /** {@code POST /seats/{agentId}/release}: an administrator releases the agent's seat. */
+    void forceRelease(Context ctx) {
+        AgentId agent = agentId(ctx);
+        ForceReleaseBody body = json.readOptional(ctx, ForceReleaseBody.class).orElse(new ForceReleaseBody(null, null));
+        String reason = body.reason() == null ? "" : body.reason().strip();
+        if (reason.length() > SeatRelease.MAX_REASON || reason.chars().anyMatch(Character::isISOControl)) {
+            throw Json.invalid(
+                    "reason",
+                    "field 'reason' must be at most " + SeatRelease.MAX_REASON + " characters on one line; shorten it");
+        }
+        Optional<java.time.Duration> block = Optional.ofNullable(body.blockSeconds())
+                .map(seconds -> {
+                    if (seconds < 1 || seconds > SeatReleases.MAX_BLOCK.toSeconds()) {
+                        throw Json.invalid(
+                                "blockSeconds",
+                                "field 'blockSeconds' must be from 1 to " + SeatReleases.MAX_BLOCK.toSeconds()
+                                        + " (7 days), was " + seconds);
+                    }
+                    return java.time.Duration.ofSeconds(seconds);
+                });
+        SeatReleases.Outcome outcome =
+                releases.release(agent, Authenticator.principal(ctx).auditName(), reason, block);
+        if (outcome.release().isEmpty()) {
+            throw notHeld(agent);
+        }
+        SeatRelease release = outcome.release().get();
+        json.write(
+                ctx,
+                200,
+                new ForceReleaseView(
+                        agent.value(),
+                        outcome.released(),
+                        release.releasedAt().toString(),
+                        release.releasedBy(),
+                        release.reason(),
+                        release.blockedUntil().map(Object::toString).orElse(null)));
+    }
+
+    /** {@code GET /seat-blocks}: the blocks in force. */
+    void blocks(Context ctx) {
+        json.write(
+                ctx,
+                200,
+                new BlocksView(releases.blocks().stream()
+                        .map(release -> new BlockView(
+                                release.agent().value(),
+                                release.releasedAt().toString(),
+                                release.releasedBy(),
+                                release.reason(),
+                                release.blockedUntil().orElseThrow().toString()))
+                        .toList()));
+    }
+
+    /** {@code DELETE /seat-blocks/{agentId}}: lifts a block. */
+    void unblock(Context ctx) {
+        AgentId agent = agentId(ctx);
+        if (!releases.unblock(agent, Authenticator.principal(ctx).auditName())) {
+            throw ProblemType.BLOCK_NOT_FOUND.problem(
+                    "the claims of agent " + agent + " are not blocked", Map.of("agentId", agent.value()));
+        }
+        ctx.status(204);
     }
 
     void release(Context ctx) {

@@ -37,6 +37,7 @@ import com.anycontact.innolicense.seat.ObservedSeatStore;
 import com.anycontact.innolicense.seat.Reaper;
 import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.seat.SeatReleases;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.PrivateFiles;
@@ -132,6 +133,7 @@ public final class LicenseServer implements AutoCloseable {
     private final SteadyClock steadyClock;
     private final LicenseService licenses;
     private final SeatLedger ledger;
+    private final SeatReleases releases;
     private final Reaper reaper;
     private final LifecycleWatcher watcher;
     private final Sessions sessions;
@@ -224,6 +226,12 @@ public final class LicenseServer implements AutoCloseable {
             }
             metrics.gauges(licenses, ledger);
             metrics.cluster(cluster, clustered);
+            this.releases = new SeatReleases(
+                    stores.seatReleases(),
+                    ledger,
+                    (at, actor, type, detail) -> audit.record(at, actor, AuditEvent.Type.valueOf(type), detail),
+                    trustedTime);
+            releases.refresh();
             this.reaper = new Reaper(ledger, this::audited);
             this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
             this.loginThrottle = stores.loginThrottle(steadyClock, trustedTime);
@@ -278,7 +286,8 @@ public final class LicenseServer implements AutoCloseable {
                             usage,
                             events,
                             cluster,
-                            clustered),
+                            clustered,
+                            releases),
                     limits);
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -492,6 +501,11 @@ public final class LicenseServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("reading the live leases failed; will try again in a second: {}", e.getMessage());
             }
+        }
+        try {
+            releases.refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("reading the force-releases in force failed; will try again in a second", e);
         }
         try {
             usage.flush();

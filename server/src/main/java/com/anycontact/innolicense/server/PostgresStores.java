@@ -8,6 +8,7 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.postgres.PostgresAuditLog;
 import com.anycontact.innolicense.store.postgres.PostgresClusterBus;
@@ -18,6 +19,7 @@ import com.anycontact.innolicense.store.postgres.PostgresLicenseStore;
 import com.anycontact.innolicense.store.postgres.PostgresLoginThrottleStore;
 import com.anycontact.innolicense.store.postgres.PostgresNodeRegistry;
 import com.anycontact.innolicense.store.postgres.PostgresRetention;
+import com.anycontact.innolicense.store.postgres.PostgresSeatReleaseStore;
 import com.anycontact.innolicense.store.postgres.PostgresSeatStore;
 import com.anycontact.innolicense.store.postgres.PostgresSessionStore;
 import com.anycontact.innolicense.store.postgres.PostgresTokenStore;
@@ -72,6 +74,11 @@ final class PostgresStores implements Stores {
     @Override
     public UserStore users() {
         return new PostgresUserStore(database);
+    }
+
+    @Override
+    public SeatReleaseStore seatReleases() {
+        return new PostgresSeatReleaseStore(database);
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
@@ -16,6 +17,7 @@ import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import com.anycontact.innolicense.store.sqlite.SqliteLicenseStore;
 import com.anycontact.innolicense.store.sqlite.SqliteRetention;
+import com.anycontact.innolicense.store.sqlite.SqliteSeatReleaseStore;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUsageStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
@@ -69,6 +71,11 @@ final class SqliteStores implements Stores {
     @Override
     public UserStore users() {
         return new SqliteUserStore(database);
+    }
+
+    @Override
+    public SeatReleaseStore seatReleases() {
+        return new SqliteSeatReleaseStore(database);
     }
 
     @Override

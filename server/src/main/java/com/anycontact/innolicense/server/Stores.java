@@ -11,6 +11,7 @@ import com.anycontact.innolicense.cluster.LeaderLock;
 import com.anycontact.innolicense.cluster.NodeRegistry;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
@@ -58,6 +59,9 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
 
     /** The API tokens. */
     TokenStore tokens();
+
+    /** The force-releases and blocks of agents' seats. */
+    SeatReleaseStore seatReleases();
 
     /**
      * The browser sessions: in memory on the steady clock for the embedded server; in the database on the trusted

@@ -128,6 +128,9 @@ class AdminMigrateEndToEndTest {
                 .last()
                 .isEqualTo(leasesBefore.getLast().claimSequence() + 1);
         assertThat(clusterNode.audit().find(AuditQuery.newest(1000)).size()).isGreaterThan(auditBefore);
+        assertThat(clusterNode.audit().verifyChain().intact())
+                .as("the copied hash chain goes on on the cluster node")
+                .isTrue();
         assertThat(clusterNode.audit().find(AuditQuery.newest(10).withType(AuditEvent.Type.KEY_APPLIED)))
                 .hasSize(1);
         try (PostgresDatabase cluster = PostgresDatabase.open(database.url(), 1)) {

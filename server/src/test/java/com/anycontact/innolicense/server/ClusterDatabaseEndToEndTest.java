@@ -145,6 +145,42 @@ class ClusterDatabaseEndToEndTest {
         assertThat(leasedAgents(new Api(port(nodeB)))).isEqualTo(seenByA);
     }
 
+    /**
+     * A force-release with a block made through one node is honoured by the other once it has refreshed (each
+     * node does every second), and the audit chain both nodes appended to verifies.
+     */
+    @Test
+    void aForceReleaseThroughOneNode_isHonouredByTheOther_andTheSharedAuditChainVerifies() {
+        LicenseServer nodeA = startNode();
+        LicenseServer nodeB = startNode();
+        Api apiA = new Api(port(nodeA));
+        Api apiB = new Api(port(nodeB));
+        Api.Reply created =
+                apiB.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
+        String acd = created.json().path("token").asText();
+        assertThat(apiB.claim(acd, "agent-1").status()).isEqualTo(201);
+
+        Api.Reply released = apiA.postJson(
+                "/api/v1/seats/agent-1/release",
+                RunningServer.ADMIN_TOKEN,
+                "{\"reason\": \"hung\", \"blockSeconds\": 300}");
+        nodeB.tick();
+
+        assertThat(released.status()).as(released.body()).isEqualTo(200);
+        assertThat(apiB.claim(acd, "agent-1").problemType()).isEqualTo("released-by-administrator");
+        nodeA.tick();
+        assertThat(apiA.claim(acd, "agent-1").problemType())
+                .as("the notice given on node B is not given again on node A")
+                .isEqualTo("agent-blocked");
+        assertThat(apiB.get("/api/v1/seat-blocks", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("blocks"))
+                .hasSize(1);
+        JsonNode chain =
+                apiB.get("/api/v1/audit/verify", RunningServer.ADMIN_TOKEN).json();
+        assertThat(chain.path("intact").asBoolean()).as(chain.toString()).isTrue();
+    }
+
     private LicenseServer startNode() {
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
                 .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))

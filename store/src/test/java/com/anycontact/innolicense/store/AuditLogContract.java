@@ -3,6 +3,8 @@ package com.anycontact.innolicense.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import com.anycontact.innolicense.audit.AuditChain;
+import com.anycontact.innolicense.audit.AuditChainReport;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditEvent.Type;
 import com.anycontact.innolicense.audit.AuditLog;
@@ -39,6 +41,12 @@ public abstract class AuditLogContract {
      * would.
      */
     protected abstract AuditLog reopenLog() throws Exception;
+
+    /**
+     * Runs one SQL statement on the log's database as someone editing it by hand would: with the append-only
+     * triggers out of the way, outside the log. Statements name the columns of {@code audit_event}.
+     */
+    protected abstract void editByHand(String sql) throws Exception;
 
     @BeforeEach
     final void openFreshLog() throws Exception {
@@ -259,6 +267,130 @@ public abstract class AuditLogContract {
                 .extracting(AuditEvent::detail)
                 .startsWith("node-3 49", "node-3 48")
                 .hasSize(perThread);
+        AuditChainReport chain = log.verifyChain();
+        assertThat(chain.intact()).as("%s", chain.firstBreak()).isTrue();
+        assertThat(chain.entries()).isEqualTo(threads * perThread);
+    }
+
+    @Test
+    void verifyChain_onAnEmptyLog_isIntactAtTheGenesis() {
+        AuditChainReport chain = log.verifyChain();
+
+        assertThat(chain.intact()).isTrue();
+        assertThat(chain.entries()).isZero();
+        assertThat(chain.lastHash()).isEqualTo(AuditChain.GENESIS);
+    }
+
+    @Test
+    void verifyChain_afterRecording_isIntactAndEndsAtTheNewestEvent() throws Exception {
+        recordEvents(5);
+        log = reopenLog();
+        log.record(T0.plusSeconds(10), "admin", Type.LOGIN, "after a restart");
+
+        AuditChainReport chain = log.verifyChain();
+
+        assertThat(chain.intact()).as("%s", chain.firstBreak()).isTrue();
+        assertThat(chain.entries()).isEqualTo(6);
+        assertThat(chain.lastId()).isEqualTo(newestId());
+    }
+
+    @Test
+    void verifyChain_afterAnEventWasChangedByHand_namesThatEvent() throws Exception {
+        recordEvents(5);
+        long third = idOf("event 2");
+
+        editByHand("UPDATE audit_event SET detail = 'event 2, edited' WHERE id = " + third);
+
+        assertBreak(third, "was altered");
+    }
+
+    @Test
+    void verifyChain_afterAnEventsTimeWasChangedByHand_namesThatEvent() throws Exception {
+        recordEvents(5);
+        long second = idOf("event 1");
+
+        editByHand("UPDATE audit_event SET at = at + 1000 WHERE id = " + second);
+
+        assertBreak(second, "was altered");
+    }
+
+    @Test
+    void verifyChain_afterAnEventWasDeletedByHand_namesTheOneAfterIt() throws Exception {
+        recordEvents(5);
+        long third = idOf("event 2");
+
+        editByHand("DELETE FROM audit_event WHERE id = " + third);
+
+        assertBreak(idOf("event 3"), "does not follow entry " + idOf("event 1"));
+    }
+
+    @Test
+    void verifyChain_afterTheNewestEventsWereDeletedByHand_saysEntriesAtTheEndWereRemoved() throws Exception {
+        recordEvents(5);
+        long fourth = idOf("event 3");
+
+        editByHand("DELETE FROM audit_event WHERE id >= " + fourth);
+
+        assertBreak(fourth, "entries at the end were removed");
+    }
+
+    @Test
+    void verifyChain_afterAnEventWasInsertedByHandWithoutAHash_namesIt() throws Exception {
+        recordEvents(3);
+        long next = newestId() + 1;
+
+        editByHand("INSERT INTO audit_event (id, at, actor, type, detail) VALUES (" + next + ", " + T0.toEpochMilli()
+                + ", 'admin', 'LOGIN', 'never happened')");
+
+        assertBreak(next, "carries no hash");
+    }
+
+    @Test
+    void verifyChain_afterAnEventWasInsertedByHandWithAForgedHash_namesIt() throws Exception {
+        recordEvents(3);
+        AuditChainReport before = log.verifyChain();
+        long next = before.lastId() + 1;
+        String forged = AuditChain.hash(next, T0.toEpochMilli(), "admin", "LOGIN", "never happened", before.lastHash());
+
+        editByHand("INSERT INTO audit_event (id, at, actor, type, detail, prev_hash, hash) VALUES (" + next + ", "
+                + T0.toEpochMilli() + ", 'admin', 'LOGIN', 'never happened', '" + before.lastHash() + "', '"
+                + forged + "')");
+
+        assertBreak(next, "entries were added outside the audit log");
+    }
+
+    @Test
+    void verifyChain_afterAnEventWasInsertedByHandBetweenTwo_namesTheInsertedOne() throws Exception {
+        recordEvents(3);
+        long second = idOf("event 1");
+        editByHand("DELETE FROM audit_event WHERE id = " + second);
+
+        editByHand("INSERT INTO audit_event (id, at, actor, type, detail, prev_hash, hash) VALUES (" + second + ", "
+                + T0.toEpochMilli() + ", 'admin', 'LOGIN', 'never happened', '" + AuditChain.GENESIS + "', '"
+                + AuditChain.GENESIS + "')");
+
+        assertBreak(second, "entry " + second);
+    }
+
+    private void assertBreak(long id, String problem) {
+        AuditChainReport chain = log.verifyChain();
+        assertThat(chain.intact()).isFalse();
+        assertThat(chain.firstBreak()).hasValueSatisfying(found -> {
+            assertThat(found.id()).isEqualTo(id);
+            assertThat(found.problem()).contains(problem);
+        });
+    }
+
+    private long idOf(String detail) {
+        return log.find(AuditQuery.newest(AuditQuery.MAX_LIMIT)).stream()
+                .filter(event -> event.detail().equals(detail))
+                .findFirst()
+                .orElseThrow()
+                .id();
+    }
+
+    private long newestId() {
+        return log.find(AuditQuery.newest(1)).getFirst().id();
     }
 
     @Test

@@ -65,7 +65,7 @@ public final class SqliteImport {
                 "id, name, role, secret_digest, created_at, created_by, revoked_at, expires_at, node",
                 "created_at, rowid",
                 false),
-        new Table("audit_event", "id, at, actor, type, detail", "id", true),
+        new Table("audit_event", "id, at, actor, type, detail, prev_hash, hash", "id", true),
         new Table("usage_minute", "minute, max_in_use, capacity, claims, denials", "minute", false),
         new Table(
                 "lease", "agent_id, node, station, claimed_at, renewed_at, expires_at, claim_seq", "claim_seq", false),
@@ -108,7 +108,7 @@ public final class SqliteImport {
         return target.transaction(connection -> {
             try (Statement lock = connection.createStatement()) {
                 lock.execute("LOCK TABLE installation, applied_license, app_user, api_token, audit_event, usage_minute,"
-                        + " lease, denial, seat_counter IN EXCLUSIVE MODE");
+                        + " lease, denial, seat_counter, audit_chain IN EXCLUSIVE MODE");
             }
             try (Statement check = connection.createStatement();
                     ResultSet row = check.executeQuery(TARGET_CONTENTS)) {
@@ -132,6 +132,8 @@ public final class SqliteImport {
             }
             copySeatCounter(source, sourceName, connection);
             progress.accept("seat_counter: claim sequence and denial count");
+            copyAuditChain(source, sourceName, connection);
+            progress.accept("audit_chain: the hash chain's anchor and head");
             return new Result.Imported(installationId, rows);
         });
     }
@@ -191,6 +193,24 @@ public final class SqliteImport {
                     "cannot read table " + table.name() + " of the embedded database " + sourceName + ": "
                             + e.getMessage(),
                     e);
+        }
+    }
+
+    /** The audit log's chain head and archive anchor, so that the copied chain verifies where it left off. */
+    private static void copyAuditChain(Connection source, String sourceName, Connection target) throws SQLException {
+        try (Statement select = source.createStatement();
+                ResultSet row = select.executeQuery(
+                        "SELECT anchor_id, anchor_hash, head_id, head_hash FROM audit_chain WHERE id = 1");
+                PreparedStatement update = target.prepareStatement(
+                        "UPDATE audit_chain SET anchor_id = ?, anchor_hash = ?, head_id = ?, head_hash = ? WHERE id = 1")) {
+            if (!row.next()) {
+                throw new StoreException("the embedded database " + sourceName + " has no audit_chain row", null);
+            }
+            update.setLong(1, row.getLong(1));
+            update.setString(2, row.getString(2));
+            update.setLong(3, row.getLong(3));
+            update.setString(4, row.getString(4));
+            update.executeUpdate();
         }
     }
 

@@ -1,5 +1,7 @@
 package com.anycontact.innolicense.store.sqlite;
 
+import com.anycontact.innolicense.audit.AuditChain;
+import com.anycontact.innolicense.audit.AuditChainReport;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.audit.AuditQuery;
@@ -29,12 +31,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * events get IDs in the order they were queued. A burst of denials at a shift start (each one audited)
  * then costs a transaction per burst instead of one per denial on the database's single writer.
  *
+ * <p>Hash chain ({@link AuditChain}): the transaction of a batch reads the chain head ({@code audit_chain}), gives
+ * each event the next ID, the head's hash as its previous hash and its own hash, and moves the head to the last,
+ * all in one transaction; SQLite's single writer orders batches, so the chain is the order of IDs.
+ *
  * <p>Actor and detail are stored escaped ({@link SafeText#escape}), so that not even a raw look at the file
  * shows a control character or a bidi override that came in with a rejected key or a typed username.
  */
 public final class SqliteAuditLog implements AuditLog {
 
-    private static final String RECORD = "INSERT INTO audit_event (at, actor, type, detail) VALUES (?, ?, ?, ?)";
+    private static final String RECORD =
+            "INSERT INTO audit_event (id, at, actor, type, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String HEAD = "SELECT head_id, head_hash FROM audit_chain WHERE id = 1";
+    private static final String ANCHOR = "SELECT anchor_id, anchor_hash FROM audit_chain WHERE id = 1";
+    private static final String MOVE_HEAD = "UPDATE audit_chain SET head_id = ?, head_hash = ? WHERE id = 1";
+    private static final String CHAINED = """
+            SELECT id, at, actor, type, detail, prev_hash, hash FROM audit_event WHERE id > ? ORDER BY id LIMIT ?""";
 
     private final SqliteDatabase database;
     private final ReentrantLock queue = new ReentrantLock();
@@ -92,15 +104,33 @@ public final class SqliteAuditLog implements AuditLog {
         queue.unlock();
         try {
             database.write(sql -> {
+                AuditChain.Link head;
+                try (ResultSet row = sql.prepare(HEAD).executeQuery()) {
+                    row.next();
+                    head = new AuditChain.Link(row.getLong(1), row.getString(2));
+                }
+                long id = head.id();
+                String previous = head.hash();
                 PreparedStatement insert = sql.prepare(RECORD);
                 for (Pending event : batch.events) {
-                    insert.setLong(1, event.atMillis());
-                    insert.setString(2, event.actor());
-                    insert.setString(3, event.type());
-                    insert.setString(4, event.detail());
+                    id++;
+                    String hash = AuditChain.hash(
+                            id, event.atMillis(), event.actor(), event.type(), event.detail(), previous);
+                    insert.setLong(1, id);
+                    insert.setLong(2, event.atMillis());
+                    insert.setString(3, event.actor());
+                    insert.setString(4, event.type());
+                    insert.setString(5, event.detail());
+                    insert.setString(6, previous);
+                    insert.setString(7, hash);
                     insert.addBatch();
+                    previous = hash;
                 }
                 insert.executeBatch();
+                PreparedStatement move = sql.prepare(MOVE_HEAD);
+                move.setLong(1, id);
+                move.setString(2, previous);
+                move.executeUpdate();
                 return null;
             });
             transactions.incrementAndGet();
@@ -138,6 +168,57 @@ public final class SqliteAuditLog implements AuditLog {
         final List<Pending> events = new ArrayList<>();
         boolean done;
         RuntimeException failure;
+    }
+
+    /**
+     * Checks the hash chain from the archive anchor to the head. Reads page by page on the reading connections,
+     * so that recording goes on meanwhile; see {@link AuditChain#verify}.
+     */
+    @Override
+    public AuditChainReport verifyChain() {
+        return AuditChain.verify(new AuditChain.Source() {
+            @Override
+            public AuditChain.Link anchor() {
+                return link(ANCHOR);
+            }
+
+            @Override
+            public AuditChain.Link head() {
+                return link(HEAD);
+            }
+
+            @Override
+            public List<AuditChain.Entry> after(long afterId, int limit) {
+                return database.read(sql -> {
+                    PreparedStatement select = sql.prepare(CHAINED);
+                    select.setLong(1, afterId);
+                    select.setInt(2, limit);
+                    List<AuditChain.Entry> entries = new ArrayList<>();
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            entries.add(new AuditChain.Entry(
+                                    rows.getLong(1),
+                                    rows.getLong(2),
+                                    rows.getString(3),
+                                    rows.getString(4),
+                                    rows.getString(5),
+                                    rows.getString(6),
+                                    rows.getString(7)));
+                        }
+                    }
+                    return entries;
+                });
+            }
+        });
+    }
+
+    private AuditChain.Link link(String query) {
+        return database.read(sql -> {
+            try (ResultSet row = sql.prepare(query).executeQuery()) {
+                row.next();
+                return new AuditChain.Link(row.getLong(1), row.getString(2));
+            }
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.store.sqlite;
 
+import com.anycontact.innolicense.audit.AuditChain;
 import com.anycontact.innolicense.store.StoreException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -29,6 +30,11 @@ import java.util.Optional;
  * audit_archive.archived_through} to the last id archived; the database refuses to delete any event beyond it
  * (migration V11). A crash between the file and the deletion archives the same events again, to the same file
  * name, at the next run.
+ *
+ * <p>Each line of an archive carries the event's {@code prevHash} and {@code hash} (docs/audit-log.md), so the file
+ * can be verified on its own; the transaction that deletes the events moves the chain's anchor ({@code
+ * audit_chain.anchor_id} and {@code anchor_hash}) to the last event archived, where the chain left in the
+ * database starts.
  */
 public final class SqliteRetention {
 
@@ -40,7 +46,9 @@ public final class SqliteRetention {
     private static final String ARCHIVED_THROUGH = "SELECT archived_through FROM audit_archive WHERE id = 1";
     private static final String LAST_OLD_EVENT = "SELECT max(id) FROM audit_event WHERE at < ? AND id > ?";
     private static final String EVENTS =
-            "SELECT id, at, actor, type, detail FROM audit_event WHERE id > ? AND id <= ? ORDER BY id";
+            "SELECT id, at, actor, type, detail, prev_hash, hash FROM audit_event WHERE id > ? AND id <= ? ORDER BY id";
+    private static final String MOVE_ANCHOR =
+            "UPDATE audit_chain SET anchor_id = ?, anchor_hash = ? WHERE id = 1 AND anchor_id <= ?";
     private static final String MARK_ARCHIVED =
             "UPDATE audit_archive SET archived_through = ? WHERE id = 1 AND archived_through = ?";
     private static final String DELETE_ARCHIVED = "DELETE FROM audit_event WHERE id > ? AND id <= ?";
@@ -105,7 +113,7 @@ public final class SqliteRetention {
             return Optional.empty();
         }
         Path file = archiveDirectory.resolve("audit-" + (range[0] + 1) + "-" + range[1] + ".jsonl");
-        writeArchive(range[0], range[1], file);
+        String lastHash = writeArchive(range[0], range[1], file);
         database.write(sql -> {
             PreparedStatement mark = sql.prepare(MARK_ARCHIVED);
             mark.setLong(1, range[1]);
@@ -117,12 +125,19 @@ public final class SqliteRetention {
             delete.setLong(1, range[0]);
             delete.setLong(2, range[1]);
             delete.executeUpdate();
+            PreparedStatement anchor = sql.prepare(MOVE_ANCHOR);
+            anchor.setLong(1, range[1]);
+            anchor.setString(2, lastHash);
+            anchor.setLong(3, range[1]);
+            anchor.executeUpdate();
             return null;
         });
         return Optional.of(file);
     }
 
-    private void writeArchive(long after, long through, Path file) {
+    /** Writes the events to the file; returns the hash of the last, the anchor of the chain that remains. */
+    private String writeArchive(long after, long through, Path file) {
+        String[] last = {null};
         try {
             Files.createDirectories(file.getParent());
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
@@ -138,7 +153,10 @@ public final class SqliteRetention {
                                     + json(Instant.ofEpochMilli(rows.getLong(2)).toString())
                                     + ",\"actor\":" + json(rows.getString(3))
                                     + ",\"type\":" + json(rows.getString(4))
-                                    + ",\"detail\":" + json(rows.getString(5)) + "}\n");
+                                    + ",\"detail\":" + json(rows.getString(5))
+                                    + ",\"prevHash\":" + jsonOrNull(rows.getString(6))
+                                    + ",\"hash\":" + jsonOrNull(rows.getString(7)) + "}\n");
+                            last[0] = rows.getString(7);
                         }
                     } catch (IOException e) {
                         throw new StoreException("cannot write the audit archive " + file, e);
@@ -153,6 +171,11 @@ public final class SqliteRetention {
         } catch (IOException e) {
             throw new StoreException("cannot write the audit archive " + file, e);
         }
+        return last[0] == null ? AuditChain.GENESIS : last[0];
+    }
+
+    private static String jsonOrNull(String text) {
+        return text == null ? "null" : json(text);
     }
 
     /** A JSON string literal. */

@@ -3,6 +3,8 @@ package com.anycontact.innolicense.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.anycontact.innolicense.audit.AuditChain;
+import com.anycontact.innolicense.audit.AuditChainReport;
 import com.anycontact.innolicense.audit.AuditEvent.Type;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.audit.AuditQuery;
@@ -42,6 +44,44 @@ class SqliteAuditLogTest extends AuditLogContract {
     protected AuditLog reopenLog() {
         database.close();
         return createLog();
+    }
+
+    @Override
+    protected void editByHand(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database.file());
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP TRIGGER IF EXISTS audit_event_not_updated");
+            statement.execute("DROP TRIGGER IF EXISTS audit_event_not_deleted");
+            statement.execute(sql);
+        }
+    }
+
+    @Test
+    void migration_chainsTheEventsRecordedBeforeIt(@TempDir Path older) throws SQLException {
+        String url = "jdbc:sqlite:" + older.resolve(SqliteDatabase.FILE_NAME);
+        org.flywaydb.core.Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration/sqlite")
+                .target("13")
+                .load()
+                .migrate();
+        try (Connection connection = DriverManager.getConnection(url);
+                Statement statement = connection.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                statement.execute("INSERT INTO audit_event (at, actor, type, detail) VALUES (" + i
+                        + ", 'admin', 'LOGIN', 'before the chain " + i + "')");
+            }
+        }
+
+        try (SqliteDatabase upgraded = SqliteDatabase.open(older)) {
+            SqliteAuditLog chained = new SqliteAuditLog(upgraded);
+            chained.record(T0, "admin", Type.LOGOUT, "after the chain");
+
+            AuditChainReport chain = chained.verifyChain();
+            assertThat(chain.intact()).as("%s", chain.firstBreak()).isTrue();
+            assertThat(chain.entries()).isEqualTo(4);
+            assertThat(chain.anchorHash()).isEqualTo(AuditChain.GENESIS);
+        }
     }
 
     @AfterEach
