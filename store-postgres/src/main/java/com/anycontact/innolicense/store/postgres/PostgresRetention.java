@@ -33,7 +33,9 @@ public final class PostgresRetention {
     private static final String ARCHIVED_THROUGH = "SELECT archived_through FROM audit_archive WHERE id = 1";
     private static final String LAST_OLD_EVENT = "SELECT max(id) FROM audit_event WHERE at < ? AND id > ?";
     private static final String EVENTS =
-            "SELECT id, at, actor, type, detail FROM audit_event WHERE id > ? AND id <= ? ORDER BY id";
+            "SELECT id, at, actor, type, detail, prev_hash, hash FROM audit_event WHERE id > ? AND id <= ? ORDER BY id";
+    private static final String MOVE_ANCHOR =
+            "UPDATE audit_chain SET anchor_id = ?, anchor_hash = ? WHERE id = 1 AND anchor_id <= ?";
     private static final String MARK_ARCHIVED =
             "UPDATE audit_archive SET archived_through = ? WHERE id = 1 AND archived_through = ?";
     private static final String DELETE_ARCHIVED = "DELETE FROM audit_event WHERE id > ? AND id <= ?";
@@ -101,7 +103,7 @@ public final class PostgresRetention {
             return Optional.empty();
         }
         Path file = archiveDirectory.resolve("audit-" + (range[0] + 1) + "-" + range[1] + ".jsonl");
-        writeArchive(range[0], range[1], file);
+        String lastHash = writeArchive(range[0], range[1], file);
         database.transaction(connection -> {
             try (PreparedStatement mark = connection.prepareStatement(MARK_ARCHIVED)) {
                 mark.setLong(1, range[1]);
@@ -115,12 +117,20 @@ public final class PostgresRetention {
                 delete.setLong(2, range[1]);
                 delete.executeUpdate();
             }
+            try (PreparedStatement anchor = connection.prepareStatement(MOVE_ANCHOR)) {
+                anchor.setLong(1, range[1]);
+                anchor.setString(2, lastHash);
+                anchor.setLong(3, range[1]);
+                anchor.executeUpdate();
+            }
             return null;
         });
         return Optional.of(file);
     }
 
-    private void writeArchive(long after, long through, Path file) {
+    /** Writes the events to the file; returns the hash of the last, the anchor of the chain that remains. */
+    private String writeArchive(long after, long through, Path file) {
+        String[] last = {null};
         try {
             Files.createDirectories(file.getParent());
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
@@ -137,7 +147,10 @@ public final class PostgresRetention {
                                                 .toString())
                                         + ",\"actor\":" + json(rows.getString(3))
                                         + ",\"type\":" + json(rows.getString(4))
-                                        + ",\"detail\":" + json(rows.getString(5)) + "}\n");
+                                        + ",\"detail\":" + json(rows.getString(5))
+                                        + ",\"prevHash\":" + jsonOrNull(rows.getString(6))
+                                        + ",\"hash\":" + jsonOrNull(rows.getString(7)) + "}\n");
+                                last[0] = rows.getString(7);
                             }
                         } catch (IOException e) {
                             throw new StoreException("cannot write the audit archive " + file, e);
@@ -153,6 +166,11 @@ public final class PostgresRetention {
         } catch (IOException e) {
             throw new StoreException("cannot write the audit archive " + file, e);
         }
+        return last[0];
+    }
+
+    private static String jsonOrNull(String text) {
+        return text == null ? "null" : json(text);
     }
 
     /** A JSON string literal. */

@@ -3,6 +3,8 @@ package com.anycontact.innolicense.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.anycontact.innolicense.audit.AuditChain;
+import com.anycontact.innolicense.audit.AuditChainReport;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditQuery;
 import com.anycontact.innolicense.seat.AgentId;
@@ -78,12 +80,22 @@ class PostgresRetentionTest {
 
         assertThat(file.getFileName()).hasToString("audit-1-2.jsonl");
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String first =
+                AuditChain.hash(1, T0.toEpochMilli(), "admin", "SERVER_STARTED", "first \"start\"", AuditChain.GENESIS);
+        String second = AuditChain.hash(
+                2, T0.plus(Duration.ofDays(1)).toEpochMilli(), "admin", "SERVER_STARTED", "second", first);
         assertThat(lines)
                 .containsExactly(
                         "{\"id\":1,\"at\":\"2026-03-01T08:00:00Z\",\"actor\":\"admin\",\"type\":\"SERVER_STARTED\","
-                                + "\"detail\":\"first \\\"start\\\"\"}",
+                                + "\"detail\":\"first \\\"start\\\"\",\"prevHash\":\"" + AuditChain.GENESIS
+                                + "\",\"hash\":\"" + first + "\"}",
                         "{\"id\":2,\"at\":\"2026-03-02T08:00:00Z\",\"actor\":\"admin\",\"type\":\"SERVER_STARTED\","
-                                + "\"detail\":\"second\"}");
+                                + "\"detail\":\"second\",\"prevHash\":\"" + first + "\",\"hash\":\"" + second + "\"}");
+        AuditChainReport chain = audit.verifyChain();
+        assertThat(chain.intact()).as("%s", chain.firstBreak()).isTrue();
+        assertThat(chain.anchorId()).isEqualTo(2);
+        assertThat(chain.anchorHash()).as("anchored to the archive's last hash").isEqualTo(second);
+        assertThat(chain.entries()).isEqualTo(1);
         assertThat(audit.find(AuditQuery.newest(10)))
                 .extracting(AuditEvent::detail)
                 .containsExactly("third");
