@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * <p>{@link #run()} is cheap when there is nothing to do (it compares the clock with the next day's end), so
  * the server calls it every second; the first run, and the first after a change of zone, look for every day
  * within the minute retention that has minutes but no stored day, so a server that was stopped at midnight
- * catches up. Days and months older than their retention are dropped by the same writes. Rolling up the same
- * day twice (two nodes) stores the same row twice.
+ * catches up; a month is rolled up before its oldest days are dropped. Days and months older than their
+ * retention are dropped after the roll-up. Rolling up the same day twice (two nodes) stores the same row
+ * twice.
  */
 public final class UsageRollup {
 
@@ -63,6 +64,13 @@ public final class UsageRollup {
         LocalDate today = LocalDate.ofInstant(now.minus(SETTLE), dayZone);
         rollDays(now, dayZone, today);
         rollMonths(now, dayZone, today);
+        store.saveAggregates(
+                UsageAggregate.Level.DAY, List.of(), LocalDate.ofInstant(now.minus(retention.days()), dayZone));
+        store.saveAggregates(
+                UsageAggregate.Level.MONTH,
+                List.of(),
+                YearMonth.from(LocalDate.ofInstant(now.minus(retention.months()), dayZone))
+                        .atDay(1));
         store.dropAgents(YearMonth.from(today).minusMonths(1).atDay(1));
         lastZone = dayZone;
         nextRun = today.plusDays(1).atStartOfDay(dayZone).toInstant().plus(SETTLE);
@@ -89,13 +97,13 @@ public final class UsageRollup {
                     store.hasAgents(day, day.plusDays(1)) ? store.distinctAgents(day, day.plusDays(1)) : null;
             rolled.add(UsageAggregate.ofMinutes(day, dayZone, minutes, agents));
         }
-        LocalDate dropBefore = LocalDate.ofInstant(now.minus(retention.days()), dayZone);
-        store.saveAggregates(UsageAggregate.Level.DAY, rolled, dropBefore);
+        store.saveAggregates(UsageAggregate.Level.DAY, rolled, LocalDate.EPOCH);
     }
 
     private void rollMonths(Instant now, ZoneId dayZone, LocalDate today) {
         YearMonth thisMonth = YearMonth.from(today);
-        YearMonth firstMonth = YearMonth.from(LocalDate.ofInstant(now.minus(retention.minutes()), dayZone));
+        YearMonth firstMonth = YearMonth.from(LocalDate.ofInstant(now.minus(retention.days()), dayZone))
+                .minusMonths(1);
         Set<LocalDate> stored = new HashSet<>();
         for (UsageAggregate month :
                 store.aggregates(UsageAggregate.Level.MONTH, firstMonth.atDay(1), thisMonth.atDay(1))) {
@@ -115,8 +123,6 @@ public final class UsageRollup {
             Integer agents = store.hasAgents(start, end) ? store.distinctAgents(start, end) : null;
             rolled.add(UsageAggregate.ofDays(start, dayZone, days, agents));
         }
-        LocalDate dropBefore = YearMonth.from(LocalDate.ofInstant(now.minus(retention.months()), dayZone))
-                .atDay(1);
-        store.saveAggregates(UsageAggregate.Level.MONTH, rolled, dropBefore);
+        store.saveAggregates(UsageAggregate.Level.MONTH, rolled, LocalDate.EPOCH);
     }
 }
