@@ -231,6 +231,11 @@ public final class UsageTracker {
         return retention;
     }
 
+    /** The zone whose calendar days count now: the license's. */
+    public ZoneId zone() {
+        return Objects.requireNonNull(zone.get(), "zone");
+    }
+
     /** Use now, with today's peak and denials; from memory, never the store. */
     public synchronized LiveUsage live() {
         roll(clock.instant());

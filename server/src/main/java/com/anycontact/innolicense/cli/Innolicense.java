@@ -65,6 +65,7 @@ public final class Innolicense {
                                 .addSubcommand(new AdminUser.Delete(io))
                                 .addSubcommand(new AdminUser.Password(io)))
                         .addSubcommand(new AdminAudit(io))
+                        .addSubcommand(new AdminReport(io))
                         .addSubcommand(new AdminRecover(io))
                         .addSubcommand(new AdminMigrate(io))
                         .addSubcommand(new AdminUnlock(io)));

@@ -6,6 +6,7 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.seat.SeatLedger;
+import com.anycontact.innolicense.usage.UsageReports;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param metrics the meters, scraped by {@code GET /metrics}; the API adds its request timer
  * @param readiness what {@code GET /health/ready} checks
  * @param usage seat use now, its peaks and history
+ * @param reports the usage reports: days, months, heatmap, right-size advice
  * @param events the live events streamed to the dashboard
  */
 public record ApiServices(
@@ -40,6 +42,7 @@ public record ApiServices(
         PrometheusMeterRegistry metrics,
         List<HealthCheck> readiness,
         UsageTracker usage,
+        UsageReports reports,
         LiveEvents events) {
 
     /** Requires every service; copies the checks. */
@@ -54,6 +57,7 @@ public record ApiServices(
         Objects.requireNonNull(metrics, "metrics");
         readiness = List.copyOf(readiness);
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(reports, "reports");
         Objects.requireNonNull(events, "events");
     }
 }

@@ -36,6 +36,8 @@ import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.time.SteadyClock;
 import com.anycontact.innolicense.time.Ticker;
+import com.anycontact.innolicense.usage.UsageReports;
+import com.anycontact.innolicense.usage.UsageRollup;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -121,6 +123,7 @@ public final class LicenseServer implements AutoCloseable {
     private final HttpApi api;
     private final AccessService access;
     private final UsageTracker usage;
+    private final UsageRollup rollup;
     private final LiveEvents events;
     private final Javalin javalin;
     private final ScheduledExecutorService scheduler;
@@ -171,7 +174,10 @@ public final class LicenseServer implements AutoCloseable {
                     trustedTime,
                     this::licenseZone,
                     seatStore.inUse(steadyClock.instant()),
-                    licenses.status().capacity());
+                    licenses.status().capacity(),
+                    config.retention().usage().minutes());
+            this.rollup =
+                    new UsageRollup(stores.usage(), trustedTime, this::licenseZone, config.retention().usage());
             this.ledger = new SeatLedger(
                     new ObservedSeatStore(seatStoreSeam.apply(metrics.metered(seatStore)), this::seatChanged),
                     steadyClock,
@@ -216,6 +222,7 @@ public final class LicenseServer implements AutoCloseable {
                                                     .isZero()),
                                     HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
                             usage,
+                            new UsageReports(usage, stores.usage(), trustedTime),
                             events),
                     limits);
             this.javalin = api.create(config.host(), config.port());
@@ -405,6 +412,11 @@ public final class LicenseServer implements AutoCloseable {
             LOG.warn("saving the usage of the last minute failed; will try again in a second", e);
         }
         try {
+            rollup.run();
+        } catch (RuntimeException e) {
+            LOG.warn("rolling up the usage of the last day failed; will try again in a second", e);
+        }
+        try {
             events.recheck();
         } catch (RuntimeException e) {
             LOG.warn("checking the live-event streams' access failed; will try again in a second", e);
@@ -577,8 +589,9 @@ public final class LicenseServer implements AutoCloseable {
 
     private void seatChanged(SeatChange change) {
         switch (change) {
-            case SeatChange.Claimed claimed -> usage.claimed(claimed.inUse(), claimed.capacity());
-            case SeatChange.Denied denied -> usage.denied(denied.inUse(), denied.capacity());
+            case SeatChange.Claimed claimed ->
+                usage.claimed(claimed.lease().agent().value(), claimed.inUse(), claimed.capacity());
+            case SeatChange.Denied denied -> usage.denied(denied.agent().value(), denied.inUse(), denied.capacity());
             case SeatChange.CapacityReduced reduced -> usage.changed(reduced.inUse(), reduced.capacity());
             case SeatChange.Released released ->
                 usage.changed(released.inUse(), licenses.status().capacity());
