@@ -10,6 +10,7 @@ import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.anycontact.innolicense.usage.UsageRetention;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -233,6 +234,37 @@ class ServerConfigLoaderTest {
                                 + ": no such file",
                         "bootstrap-token: both INNOLICENSE_BOOTSTRAP_TOKEN and INNOLICENSE_BOOTSTRAP_TOKEN_FILE are"
                                 + " set; set only one");
+    }
+
+    @Test
+    void usageRetention_defaultsTo90DaysOfMinutesAnd3YearsOfDays_andIsReadFromFlagVariableAndFile()
+            throws IOException {
+        ServerConfig defaults = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()));
+        assertThat(defaults.retention().usage()).isEqualTo(UsageRetention.DEFAULT);
+        assertThat(UsageRetention.DEFAULT.days()).isGreaterThanOrEqualTo(Duration.ofDays(3 * 366));
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(Setting.USAGE_MINUTE_RETENTION, List.of("30d")),
+                Map.of("INNOLICENSE_USAGE_DAY_RETENTION", "400d"),
+                Optional.of(file("usage-month-retention=P2000D\n"))));
+
+        assertThat(config.retention().usage())
+                .isEqualTo(new UsageRetention(Duration.ofDays(30), Duration.ofDays(400), Duration.ofDays(2000)));
+    }
+
+    @Test
+    void usageRetention_ofDaysShorterThanTheMinutes_isRefusedNamingBoth() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.USAGE_MINUTE_RETENTION, List.of("120d"), Setting.USAGE_DAY_RETENTION, List.of("60d")),
+                Map.of(),
+                Optional.empty()));
+
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("usage-day-retention")
+                .contains("usage-minute-retention")
+                .contains("at least");
     }
 
     @Test
