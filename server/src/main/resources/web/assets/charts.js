@@ -21,7 +21,7 @@ function niceMax(value) {
     return 5;
   }
   const step = Math.pow(10, Math.floor(Math.log10(value)));
-  for (const factor of [1, 2, 2.5, 5, 10]) {
+  for (const factor of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
     if (value <= step * factor) {
       return step * factor;
     }
@@ -43,7 +43,7 @@ export function barChart(container, items, options = {}) {
   const plotWidth = width - left - right;
   const plotHeight = height - top - bottom;
   const values = items.flatMap((item) => [item.value || 0, item.line || 0]);
-  const max = niceMax(Math.max(1, ...values));
+  const max = niceMax(Math.max(1, ...values) * 1.1);
   const svg = node('svg', {
     viewBox: `0 0 ${width} ${height}`,
     preserveAspectRatio: 'xMidYMid meet',

@@ -11,6 +11,23 @@ const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'
 
 const state = { from: null, to: null, zone: null, level: '99.9' };
 
+/** The calendar date of an instant in a zone, e.g. "2027-01-15". */
+function dateIn(instant, zone) {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      new Date(instant),
+    );
+  } catch {
+    return instant.substring(0, 10);
+  }
+}
+
+/** The first day the minutes of a report cover: the period's start, or later when the minutes end before. */
+function coveredDay(report) {
+  const covered = dateIn(report.coveredFrom, report.zone);
+  return covered > report.from ? covered : report.from;
+}
+
 function query(extra = {}) {
   const params = new URLSearchParams();
   if (state.from) params.set('from', state.from);
@@ -114,7 +131,7 @@ function renderHeatmap(report, capacity) {
   );
   const table = el('table', { class: 'heatmap', id: 'heatmap-table', 'aria-label': 'Peak seats in use by hour of the week' }, el('thead', {}, head), el('tbody', {}, ...body));
   document.getElementById('heatmap').replaceChildren(table);
-  const since = report.coveredFrom.substring(0, 10);
+  const since = coveredDay(report);
   document.getElementById('heatmap-caption').textContent =
     `Each cell: the most seats in use at once in that hour of the week, from ${since} to ${report.to}` +
     ` (${report.zone}); outlined where every seat was taken. Made of the per-minute record, which reaches back` +
@@ -128,7 +145,7 @@ function renderRightSize(advice) {
   document.getElementById('right-size-caption').textContent =
     `Demand of a minute = the most seats in use + the agents denied in it; a working minute has demand above 0.` +
     ` ${count(advice.workingMinutes)} working minutes of ${count(advice.minutesRecorded)} recorded since` +
-    ` ${advice.coveredFrom.substring(0, 10)}. Bars: minutes that would have had a denial with that many seats.`;
+    ` ${coveredDay(advice)}. Bars: minutes that would have had a denial with that many seats.`;
   barChart(
     document.getElementById('right-size-chart'),
     advice.rows.map((row) => ({

@@ -123,19 +123,20 @@ public record RightSizeAdvice(
 
     /**
      * The advice in one sentence, e.g. "With 42 seats instead of 50 you would have been full for 37 minutes in the
-     * last 90 days, on 6 days." {@code period} completes "in …", e.g. "the last 90 days".
+     * last 90 days, on 6 days." {@code period} says when, e.g. "in the last 90 days" or "from 2027-01-01 to
+     * 2027-01-31".
      */
     public String summary(String period) {
         if (workingMinutes == 0) {
-            return "No seat was in use or wanted in " + period + ": there is nothing to size by.";
+            return "No seat was in use or wanted " + period + ": there is nothing to size by.";
         }
         Row at = row(recommendedSeats).orElseThrow();
         String seats = recommendedSeats == currentSeats
                 ? "With the " + currentSeats + " seats you have,"
                 : "With " + recommendedSeats + " seats instead of " + currentSeats;
         String outcome = at.minutesWithDenial() == 0
-                ? " no agent would have been refused in " + period
-                : " you would have been full for " + count(at.minutesWithDenial(), "minute") + " in " + period
+                ? " no agent would have been refused " + period
+                : " you would have been full for " + count(at.minutesWithDenial(), "minute") + " " + period
                         + ", on " + count(at.daysWithDenial(), "day") + " (" + count(at.refusedAgentMinutes(), "agent-minute")
                         + " refused)";
         return seats + outcome + "; " + recommendedSeats + " is the fewest seats with no denial in "

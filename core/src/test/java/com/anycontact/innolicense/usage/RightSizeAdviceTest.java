@@ -72,14 +72,14 @@ class RightSizeAdviceTest {
 
     @Test
     void theSummary_saysTheSeatsTheMinutesAndTheDays() {
-        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 5, 0.75).summary("the last 90 days"))
+        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 5, 0.75).summary("in the last 90 days"))
                 .isEqualTo("With 6 seats instead of 5 you would have been full for 1 minute in the last 90 days,"
                         + " on 1 day (1 agent-minute refused); 6 is the fewest seats with no denial in 75 % of"
                         + " working minutes (peak demand 7).");
-        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 7, 1.0).summary("January 2027"))
+        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 7, 1.0).summary("in January 2027"))
                 .isEqualTo("With the 7 seats you have, no agent would have been refused in January 2027; 7 is the"
                         + " fewest seats with no denial in 100 % of working minutes (peak demand 7).");
-        assertThat(RightSizeAdvice.of(List.of(), BERLIN, 7, 1.0).summary("January 2027"))
+        assertThat(RightSizeAdvice.of(List.of(), BERLIN, 7, 1.0).summary("in January 2027"))
                 .isEqualTo("No seat was in use or wanted in January 2027: there is nothing to size by.");
     }
 

@@ -171,7 +171,9 @@ final class ReportRoutes {
         RightSizeAdvice advice = reports.rightSize(
                 from, to, zone, current, level.movePointLeft(2).doubleValue());
         long days = ChronoUnit.DAYS.between(from, to) + 1;
-        String period = to.equals(today) ? "the last " + days + (days == 1 ? " day" : " days") : from + " to " + to;
+        String period = to.equals(today)
+                ? "in the last " + days + (days == 1 ? " day" : " days")
+                : "from " + from + " to " + to;
         List<SeatsView> rows = advice.rows().stream()
                 .map(row -> new SeatsView(
                         row.seats(),
