@@ -50,7 +50,8 @@ public record RightSizeAdvice(
      * @param daysWithDenial the calendar days with at least one such minute
      * @param serviceLevel the share of working minutes without a denial, 1 when there is no working minute
      */
-    public record Row(int seats, long minutesWithDenial, long refusedAgentMinutes, int daysWithDenial, double serviceLevel) {}
+    public record Row(
+            int seats, long minutesWithDenial, long refusedAgentMinutes, int daysWithDenial, double serviceLevel) {}
 
     /** Copies the rows. */
     public RightSizeAdvice {
@@ -137,10 +138,11 @@ public record RightSizeAdvice(
         String outcome = at.minutesWithDenial() == 0
                 ? " no agent would have been refused " + period
                 : " you would have been full for " + count(at.minutesWithDenial(), "minute") + " " + period
-                        + ", on " + count(at.daysWithDenial(), "day") + " (" + count(at.refusedAgentMinutes(), "agent-minute")
+                        + ", on " + count(at.daysWithDenial(), "day") + " ("
+                        + count(at.refusedAgentMinutes(), "agent-minute")
                         + " refused)";
-        return seats + outcome + "; " + recommendedSeats + " is the fewest seats with no denial in "
-                + percent(target) + " of working minutes (peak demand " + peakDemand + ").";
+        return seats + outcome + "; " + recommendedSeats + " is the fewest seats with no denial in " + percent(target)
+                + " of working minutes (peak demand " + peakDemand + ").";
     }
 
     /** The index of the first demand above {@code seats} in ascending demands, or their length. */
@@ -168,9 +170,8 @@ public record RightSizeAdvice(
     }
 
     private static String percent(double share) {
-        String text = java.math.BigDecimal.valueOf(share * 100)
-                .stripTrailingZeros()
-                .toPlainString();
+        String text =
+                java.math.BigDecimal.valueOf(share * 100).stripTrailingZeros().toPlainString();
         return text + " %";
     }
 

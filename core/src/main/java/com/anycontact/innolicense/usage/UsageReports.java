@@ -111,8 +111,8 @@ public final class UsageReports {
             return months;
         }
         Map<LocalDate, UsageAggregate> stored = new HashMap<>();
-        for (UsageAggregate month :
-                store.aggregates(UsageAggregate.Level.MONTH, from.atDay(1), last.plusMonths(1).atDay(1))) {
+        for (UsageAggregate month : store.aggregates(
+                UsageAggregate.Level.MONTH, from.atDay(1), last.plusMonths(1).atDay(1))) {
             stored.put(month.first(), month);
         }
         List<UsageAggregate> days = daily(from.atDay(1), last.atEndOfMonth(), zone);

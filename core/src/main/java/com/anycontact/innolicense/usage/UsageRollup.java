@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -93,8 +93,7 @@ public final class UsageRollup {
             if (minutes.isEmpty()) {
                 continue;
             }
-            Integer agents =
-                    store.hasAgents(day, day.plusDays(1)) ? store.distinctAgents(day, day.plusDays(1)) : null;
+            Integer agents = store.hasAgents(day, day.plusDays(1)) ? store.distinctAgents(day, day.plusDays(1)) : null;
             rolled.add(UsageAggregate.ofMinutes(day, dayZone, minutes, agents));
         }
         store.saveAggregates(UsageAggregate.Level.DAY, rolled, LocalDate.EPOCH);

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -94,12 +94,7 @@ public final class UsageTracker {
      * @param retention how long minutes are kept, at least a day
      */
     public UsageTracker(
-            UsageStore store,
-            InstantSource clock,
-            Supplier<ZoneId> zone,
-            int inUse,
-            int capacity,
-            Duration retention) {
+            UsageStore store, InstantSource clock, Supplier<ZoneId> zone, int inUse, int capacity, Duration retention) {
         this.store = Objects.requireNonNull(store, "store");
         this.retention = Objects.requireNonNull(retention, "retention");
         if (retention.compareTo(Duration.ofDays(1)) < 0) {

@@ -55,10 +55,8 @@ final class InMemoryUsageStore implements UsageStore {
 
     @Override
     public synchronized List<UsageAggregate> aggregates(UsageAggregate.Level level, LocalDate from, LocalDate to) {
-        return new ArrayList<>(aggregates
-                .getOrDefault(level, new TreeMap<>())
-                .subMap(from, to)
-                .values());
+        return new ArrayList<>(
+                aggregates.getOrDefault(level, new TreeMap<>()).subMap(from, to).values());
     }
 
     @Override

@@ -47,14 +47,20 @@ class RightSizeAdviceTest {
         assertThat(advice.row(5)).contains(new RightSizeAdvice.Row(5, 2, 3, 2, 0.5));
         assertThat(advice.row(6)).contains(new RightSizeAdvice.Row(6, 1, 1, 1, 0.75));
         assertThat(advice.row(7)).contains(new RightSizeAdvice.Row(7, 0, 0, 0, 1.0));
-        assertThat(advice.rows()).extracting(RightSizeAdvice.Row::seats).startsWith(0).endsWith(11);
+        assertThat(advice.rows())
+                .extracting(RightSizeAdvice.Row::seats)
+                .startsWith(0)
+                .endsWith(11);
     }
 
     @Test
     void theRecommendation_isTheFewestSeatsReachingTheServiceLevel() {
-        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 5, 1.0).recommendedSeats()).isEqualTo(7);
-        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 5, 0.5).recommendedSeats()).isEqualTo(4);
-        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 5, 0.25).recommendedSeats()).isEqualTo(3);
+        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 5, 1.0).recommendedSeats())
+                .isEqualTo(7);
+        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 5, 0.5).recommendedSeats())
+                .isEqualTo(4);
+        assertThat(RightSizeAdvice.of(EXAMPLE, BERLIN, 5, 0.25).recommendedSeats())
+                .isEqualTo(3);
     }
 
     @Test
@@ -100,7 +106,8 @@ class RightSizeAdviceTest {
         List<UsageMinute> minutes = new ArrayList<>();
         for (int i = 0; i < inUse.size(); i++) {
             int refused = i < denied.size() ? denied.get(i) : 0;
-            minutes.add(new UsageMinute(DAY_1.plus(Duration.ofMinutes(37L * i)), inUse.get(i), 30, 0, refused, refused));
+            minutes.add(
+                    new UsageMinute(DAY_1.plus(Duration.ofMinutes(37L * i)), inUse.get(i), 30, 0, refused, refused));
         }
         double target = percent / 100.0;
 
@@ -120,7 +127,8 @@ class RightSizeAdviceTest {
         assertThat((working - advice.row(seats).orElseThrow().minutesWithDenial()) * 100)
                 .isGreaterThanOrEqualTo(percent * working);
         if (seats > 0) {
-            long aboveFewer = minutes.stream().filter(m -> m.demand() > seats - 1).count();
+            long aboveFewer =
+                    minutes.stream().filter(m -> m.demand() > seats - 1).count();
             assertThat((working - aboveFewer) * 100).isLessThan(percent * working);
         }
         assertThat(seats).isLessThanOrEqualTo(advice.peakDemand());

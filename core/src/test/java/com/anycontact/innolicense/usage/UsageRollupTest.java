@@ -14,6 +14,7 @@ class UsageRollupTest {
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     /** 2027-01-30 23:00 in Berlin. */
     private static final Instant LATE = Instant.parse("2027-01-30T22:00:00Z");
+
     private static final LocalDate JAN_30 = LocalDate.parse("2027-01-30");
     private static final LocalDate JAN_31 = LocalDate.parse("2027-01-31");
 
@@ -71,12 +72,14 @@ class UsageRollupTest {
         assertThat(store.aggregates(UsageAggregate.Level.DAY, JAN_30, LocalDate.parse("2027-02-01")))
                 .extracting(UsageAggregate::distinctAgents)
                 .containsExactly(1, 2);
-        assertThat(store.hasAgents(LocalDate.parse("2026-12-01"), LocalDate.parse("2027-02-01"))).isTrue();
+        assertThat(store.hasAgents(LocalDate.parse("2026-12-01"), LocalDate.parse("2027-02-01")))
+                .isTrue();
 
         clock.set(Instant.parse("2027-03-01T12:00:00Z"));
         rollup.run();
 
-        assertThat(store.hasAgents(LocalDate.parse("2026-12-01"), LocalDate.parse("2027-02-01"))).isFalse();
+        assertThat(store.hasAgents(LocalDate.parse("2026-12-01"), LocalDate.parse("2027-02-01")))
+                .isFalse();
         assertThat(store.aggregates(UsageAggregate.Level.DAY, JAN_30, JAN_31)).hasSize(1);
     }
 

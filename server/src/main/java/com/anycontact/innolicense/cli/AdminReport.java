@@ -126,8 +126,10 @@ final class AdminReport implements Callable<Integer> {
             io.out().println(report.path("summary").asText());
             io.out().println();
         } else {
-            io.out().println("Zone " + report.path("zone").asText() + ", " + report.path("from").asText() + " to "
-                    + report.path("to").asText());
+            io.out()
+                    .println("Zone " + report.path("zone").asText() + ", "
+                            + report.path("from").asText() + " to "
+                            + report.path("to").asText());
         }
         JsonNode rows = report.path("rows");
         if (kind == Kind.heatmap) {
@@ -135,8 +137,7 @@ final class AdminReport implements Callable<Integer> {
             return;
         }
         List<String> header = fieldNames(rows);
-        Table table = Table.withHeader(
-                header.stream().map(AdminReport::label).toArray(String[]::new));
+        Table table = Table.withHeader(header.stream().map(AdminReport::label).toArray(String[]::new));
         for (JsonNode row : rows) {
             table.row(header.stream().map(name -> cell(row.path(name))).toArray(String[]::new));
         }

@@ -143,15 +143,17 @@ final class ReportRoutes {
                         cell.hour(),
                         cell.minutesRecorded(),
                         cell.peakInUse(),
-                        cell.averageInUse() == null
-                                ? null
-                                : Math.round(cell.averageInUse() * 100) / 100.0,
+                        cell.averageInUse() == null ? null : Math.round(cell.averageInUse() * 100) / 100.0,
                         cell.minutesAtCapacity()))
                 .toList();
         answer(
                 ctx,
                 new HeatmapView(
-                        zone.getId(), from.toString(), to.toString(), heatmap.coveredFrom().toString(), rows),
+                        zone.getId(),
+                        from.toString(),
+                        to.toString(),
+                        heatmap.coveredFrom().toString(),
+                        rows),
                 CellView.class,
                 rows,
                 "usage-heatmap-" + from + "-" + to);
@@ -202,8 +204,7 @@ final class ReportRoutes {
                 "usage-right-size-" + from + "-" + to);
     }
 
-    private <R extends Record> void answer(
-            Context ctx, Object report, Class<R> rowType, List<R> rows, String name) {
+    private <R extends Record> void answer(Context ctx, Object report, Class<R> rowType, List<R> rows, String name) {
         if (wantsCsv(ctx)) {
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
             ctx.contentType("text/csv; charset=utf-8").result(Csv.of(rowType, rows));
@@ -248,8 +249,8 @@ final class ReportRoutes {
         try {
             return ZoneId.of(text.strip());
         } catch (DateTimeException e) {
-            throw invalid("zone", "parameter 'zone' must be a time zone ID such as Europe/Berlin or UTC, was '"
-                    + text + "'");
+            throw invalid(
+                    "zone", "parameter 'zone' must be a time zone ID such as Europe/Berlin or UTC, was '" + text + "'");
         }
     }
 
@@ -278,8 +279,10 @@ final class ReportRoutes {
             throw invalid("from", "parameter 'from' (" + from + ") must not be after 'to' (" + to + ")");
         }
         if (length > max) {
-            throw invalid("from", "the period from " + from + " to " + to + " is " + length + " " + unit
-                    + "; ask for at most " + max + " " + unit + " at once");
+            throw invalid(
+                    "from",
+                    "the period from " + from + " to " + to + " is " + length + " " + unit + "; ask for at most " + max
+                            + " " + unit + " at once");
         }
     }
 

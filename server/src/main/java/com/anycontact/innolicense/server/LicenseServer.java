@@ -176,8 +176,11 @@ public final class LicenseServer implements AutoCloseable {
                     seatStore.inUse(steadyClock.instant()),
                     licenses.status().capacity(),
                     config.retention().usage().minutes());
-            this.rollup =
-                    new UsageRollup(stores.usage(), trustedTime, this::licenseZone, config.retention().usage());
+            this.rollup = new UsageRollup(
+                    stores.usage(),
+                    trustedTime,
+                    this::licenseZone,
+                    config.retention().usage());
             this.ledger = new SeatLedger(
                     new ObservedSeatStore(seatStoreSeam.apply(metrics.metered(seatStore)), this::seatChanged),
                     steadyClock,

@@ -236,7 +236,8 @@ class ReportsApiTest {
                 .startsWith("seats,minutesWithDenial,refusedAgentMinutes,daysWithDenial,serviceLevel\r\n")
                 .contains("\r\n3,1,2,1,75\r\n");
         for (String report : new String[] {"monthly", "heatmap"}) {
-            assertThat(api.get("/api/v1/reports/" + report + "?format=csv", supervisor).contentType())
+            assertThat(api.get("/api/v1/reports/" + report + "?format=csv", supervisor)
+                            .contentType())
                     .startsWith("text/csv");
         }
     }
@@ -282,13 +283,35 @@ class ReportsApiTest {
         start(RunningServer.config(dataDirectory));
         String server = "http://127.0.0.1:" + running.server.start();
 
-        Result csv = cli("admin", "report", "daily", "--from", DAY, "--to", DAY, "--format", "csv", "--server",
-                server, "--token", supervisor);
-        Result json = cli("admin", "report", "right-size", "--service-level", "100", "--format", "json", "--server",
-                server, "--token", supervisor);
+        Result csv = cli(
+                "admin",
+                "report",
+                "daily",
+                "--from",
+                DAY,
+                "--to",
+                DAY,
+                "--format",
+                "csv",
+                "--server",
+                server,
+                "--token",
+                supervisor);
+        Result json = cli(
+                "admin",
+                "report",
+                "right-size",
+                "--service-level",
+                "100",
+                "--format",
+                "json",
+                "--server",
+                server,
+                "--token",
+                supervisor);
         Result table = cli("admin", "report", "right-size", "--server", server, "--token", supervisor);
-        Result heatmap = cli("admin", "report", "heatmap", "--from", DAY, "--to", DAY, "--server", server,
-                "--token", supervisor);
+        Result heatmap = cli(
+                "admin", "report", "heatmap", "--from", DAY, "--to", DAY, "--server", server, "--token", supervisor);
         Result wrong = cli("admin", "report", "weekly", "--server", server, "--token", supervisor);
         Result badZone = cli("admin", "report", "daily", "--zone", "Mars", "--server", server, "--token", supervisor);
 
@@ -306,9 +329,10 @@ class ReportsApiTest {
                 .contains("SEATS  MINUTES WITH DENIAL  REFUSED AGENT MINUTES  DAYS WITH DENIAL  SERVICE LEVEL");
         assertThat(heatmap.out.lines().filter(line -> line.startsWith("Fri ")))
                 .singleElement()
-                .satisfies(line -> assertThat(line.split("\\s+")).containsExactly(
-                        "Fri", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "3", "-", "-", "-", "-", "-", "-", "-",
-                        "-", "-", "-", "-", "-", "-"));
+                .satisfies(line -> assertThat(line.split("\\s+"))
+                        .containsExactly(
+                                "Fri", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "3", "-", "-", "-", "-", "-",
+                                "-", "-", "-", "-", "-", "-", "-", "-"));
         assertThat(wrong.code).isEqualTo(2);
         assertThat(wrong.err).contains("'weekly' is not a report; use daily, monthly, heatmap or right-size");
         assertThat(badZone.code).isEqualTo(1);

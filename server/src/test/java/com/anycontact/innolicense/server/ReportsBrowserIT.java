@@ -93,7 +93,10 @@ class ReportsBrowserIT {
                 "/api/v1/license",
                 RunningServer.ADMIN_TOKEN,
                 TestVendor.key(
-                        running.installation(), 1, SEATS, LocalDate.now(TestVendor.ZONE).minusDays(60)));
+                        running.installation(),
+                        1,
+                        SEATS,
+                        LocalDate.now(TestVendor.ZONE).minusDays(60)));
         running.tick();
     }
 
@@ -185,12 +188,18 @@ class ReportsBrowserIT {
         signIn("/reports?from=" + from + "&to=" + to);
         waitUntilLoaded();
 
-        assertThat(browser.findElements(By.cssSelector("#peaks-chart rect.bar"))).hasSize(DAYS);
-        assertThat(browser.findElements(By.cssSelector("#peaks-chart rect.bar.full"))).isNotEmpty();
-        assertThat(browser.findElements(By.cssSelector("#peaks-chart polyline.capacity"))).isNotEmpty();
-        assertThat(browser.findElements(By.cssSelector("#denials-chart rect.bar"))).hasSize(DAYS);
-        assertThat(browser.findElements(By.cssSelector("#heatmap-table tbody tr"))).hasSize(7);
-        assertThat(browser.findElements(By.cssSelector("#heatmap-table tbody td"))).hasSize(7 * 24);
+        assertThat(browser.findElements(By.cssSelector("#peaks-chart rect.bar")))
+                .hasSize(DAYS);
+        assertThat(browser.findElements(By.cssSelector("#peaks-chart rect.bar.full")))
+                .isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#peaks-chart polyline.capacity")))
+                .isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#denials-chart rect.bar")))
+                .hasSize(DAYS);
+        assertThat(browser.findElements(By.cssSelector("#heatmap-table tbody tr")))
+                .hasSize(7);
+        assertThat(browser.findElements(By.cssSelector("#heatmap-table tbody td")))
+                .hasSize(7 * 24);
         assertThat(browser.findElement(By.cssSelector("#heatmap-table td[data-day='MONDAY'][data-hour='3']"))
                         .getText())
                 .isEmpty();
@@ -198,21 +207,26 @@ class ReportsBrowserIT {
                         .getText())
                 .isNotEmpty();
         assertThat(visible("right-size-summary").getText()).matches("With \\d+ seats instead of 60 .*\\.");
-        assertThat(browser.findElements(By.cssSelector("#right-size-chart rect.bar.recommended"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#right-size-chart rect.bar.recommended")))
+                .hasSize(1);
         assertThat(browser.findElement(By.id("peaks-caption")).getText()).contains("Days in Europe/Berlin");
 
         String csvLink = browser.findElement(By.id("export-daily-csv")).getAttribute("href");
         String jsonLink = browser.findElement(By.id("export-right-size-json")).getAttribute("href");
-        assertThat(csvLink).contains("/api/v1/reports/daily?").contains("format=csv").contains("from=" + from);
+        assertThat(csvLink)
+                .contains("/api/v1/reports/daily?")
+                .contains("format=csv")
+                .contains("from=" + from);
         assertThat(fetchText(csvLink)).startsWith("period,zone,minutesRecorded,peakInUse");
         assertThat(fetchText(jsonLink)).contains("\"recommendedSeats\"").contains("\"serviceLevel\":99.9");
         Path reports = screenshot("reports.png", null);
 
         String before = browser.findElement(By.id("right-size-summary")).getText();
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("service-level")))
-                .selectByValue("95");
-        waiting(PAGE).until(driver ->
-                !driver.findElement(By.id("right-size-summary")).getText().equals(before));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("service-level"))).selectByValue("95");
+        waiting(PAGE)
+                .until(driver -> !driver.findElement(By.id("right-size-summary"))
+                        .getText()
+                        .equals(before));
         assertThat(browser.findElement(By.id("right-size-summary")).getText()).contains("95 %");
         assertThat(browser.getCurrentUrl()).contains("serviceLevel=95");
         Path rightSize = screenshot("right-size.png", browser.findElement(By.id("right-size")));
@@ -237,7 +251,8 @@ class ReportsBrowserIT {
         Instant now = Instant.now();
         writeShifts(now);
         startServer(now);
-        YearMonth month = YearMonth.from(LocalDate.ofInstant(now, TestVendor.ZONE).minusDays(10));
+        YearMonth month =
+                YearMonth.from(LocalDate.ofInstant(now, TestVendor.ZONE).minusDays(10));
 
         signIn("/reports/month?month=" + month);
         waitUntilLoaded();
@@ -248,7 +263,8 @@ class ReportsBrowserIT {
         assertThat(browser.findElement(By.id("month-facts")).getText()).contains("Peak concurrent use\n60 of 60 seats");
         browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
         try {
-            assertThat(browser.findElement(By.cssSelector(".app-header")).isDisplayed()).isFalse();
+            assertThat(browser.findElement(By.cssSelector(".app-header")).isDisplayed())
+                    .isFalse();
             assertThat(browser.findElement(By.id("month-form")).isDisplayed()).isFalse();
             assertThat(browser.findElement(By.id("month-report")).isDisplayed()).isTrue();
         } finally {
@@ -270,11 +286,10 @@ class ReportsBrowserIT {
         waiting(PAGE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
 
         long blue = waiting(PAGE).until(driver -> {
-            Number pixels = (Number) script(
-                    "const canvas = document.querySelector('#chart canvas');"
-                            + " const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)"
-                            + ".data; let n = 0; for (let i = 0; i < data.length; i += 4) {"
-                            + " if (data[i] === 11 && data[i + 1] === 87 && data[i + 2] === 164) n++; } return n;");
+            Number pixels = (Number) script("const canvas = document.querySelector('#chart canvas');"
+                    + " const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)"
+                    + ".data; let n = 0; for (let i = 0; i < data.length; i += 4) {"
+                    + " if (data[i] === 11 && data[i + 1] === 87 && data[i + 2] === 164) n++; } return n;");
             return pixels.longValue() > 0 ? pixels.longValue() : null;
         });
         assertThat(blue).isPositive();
@@ -285,7 +300,9 @@ class ReportsBrowserIT {
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
                 .filter(entry -> !entry.getMessage().contains("Failed to load resource"))
                 .toList();
-        assertThat(errors).as("script errors and policy violations in the browser console").isEmpty();
+        assertThat(errors)
+                .as("script errors and policy violations in the browser console")
+                .isEmpty();
     }
 
     private Path screenshot(String name, WebElement element) throws IOException {

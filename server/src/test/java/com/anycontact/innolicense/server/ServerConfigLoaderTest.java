@@ -7,10 +7,10 @@ import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.server.ServerConfigLoader.Result;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
+import com.anycontact.innolicense.usage.UsageRetention;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.anycontact.innolicense.usage.UsageRetention;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -237,8 +237,7 @@ class ServerConfigLoaderTest {
     }
 
     @Test
-    void usageRetention_defaultsTo90DaysOfMinutesAnd3YearsOfDays_andIsReadFromFlagVariableAndFile()
-            throws IOException {
+    void usageRetention_defaultsTo90DaysOfMinutesAnd3YearsOfDays_andIsReadFromFlagVariableAndFile() throws IOException {
         ServerConfig defaults = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()));
         assertThat(defaults.retention().usage()).isEqualTo(UsageRetention.DEFAULT);
         assertThat(UsageRetention.DEFAULT.days()).isGreaterThanOrEqualTo(Duration.ofDays(3 * 366));

@@ -106,8 +106,7 @@ public abstract class UsageStoreContract {
         store.save(List.of(new UsageMinute(minute(0), 50, 50, 0, 5, 2)), LONG_AGO);
         store.save(List.of(new UsageMinute(minute(0), 50, 50, 0, 3, 3)), LONG_AGO);
 
-        assertThat(store.minutes(minute(0), minute(1)))
-                .containsExactly(new UsageMinute(minute(0), 50, 50, 0, 8, 5));
+        assertThat(store.minutes(minute(0), minute(1))).containsExactly(new UsageMinute(minute(0), 50, 50, 0, 8, 5));
     }
 
     @Test
@@ -134,7 +133,9 @@ public abstract class UsageStoreContract {
     void aggregates_unknownDistinctAgents_staysUnknown() {
         store.saveAggregates(UsageAggregate.Level.DAY, List.of(day(DAY, 8, null)), LocalDate.parse("2000-01-01"));
 
-        assertThat(store.aggregates(UsageAggregate.Level.DAY, DAY, DAY.plusDays(1)).get(0).distinctAgents())
+        assertThat(store.aggregates(UsageAggregate.Level.DAY, DAY, DAY.plusDays(1))
+                        .get(0)
+                        .distinctAgents())
                 .isNull();
     }
 

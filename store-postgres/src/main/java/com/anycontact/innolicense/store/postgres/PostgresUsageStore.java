@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.store.postgres;
 
+import com.anycontact.innolicense.usage.UsageAggregate;
 import com.anycontact.innolicense.usage.UsageMinute;
 import com.anycontact.innolicense.usage.UsageStore;
 import com.anycontact.innolicense.usage.UsageTotals;
@@ -8,9 +9,8 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.Collection;
-import com.anycontact.innolicense.usage.UsageAggregate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -44,17 +44,16 @@ public final class PostgresUsageStore implements UsageStore {
             SELECT coalesce(max(max_in_use), 0), coalesce(sum(claims), 0), coalesce(sum(denials), 0)
             FROM usage_minute WHERE minute >= ? AND minute < ?""";
 
-
     private static final String AGGREGATE_COLUMNS = "day_start, zone, minutes_recorded, peak_in_use, minutes_at_peak,"
             + " minutes_at_capacity, capacity, claims, denials, distinct_agents";
 
-    private static final String SAVE_AGENT = "INSERT INTO usage_agent (day_start, agent_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
+    private static final String SAVE_AGENT =
+            "INSERT INTO usage_agent (day_start, agent_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
 
     private static final String DISTINCT_AGENTS =
             "SELECT count(DISTINCT agent_id) FROM usage_agent WHERE day_start >= ? AND day_start < ?";
 
-    private static final String ANY_AGENT =
-            "SELECT 1 FROM usage_agent WHERE day_start >= ? AND day_start < ? LIMIT 1";
+    private static final String ANY_AGENT = "SELECT 1 FROM usage_agent WHERE day_start >= ? AND day_start < ? LIMIT 1";
 
     private static final String DROP_AGENTS = "DELETE FROM usage_agent WHERE day_start < ?";
 
@@ -78,7 +77,7 @@ public final class PostgresUsageStore implements UsageStore {
                     upsert.setInt(4, minute.claims());
                     upsert.setInt(5, minute.denials());
                     upsert.setInt(6, minute.deniedAgents());
-                upsert.setInt(6, minute.deniedAgents());
+                    upsert.setInt(6, minute.deniedAgents());
                     upsert.executeUpdate();
                 }
             }
@@ -162,8 +161,8 @@ public final class PostgresUsageStore implements UsageStore {
         String table = table(level);
         return database.autoCommit(connection -> {
             List<UsageAggregate> aggregates = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT " + AGGREGATE_COLUMNS + " FROM "
-                    + table + " WHERE day_start >= ? AND day_start < ? ORDER BY day_start")) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + AGGREGATE_COLUMNS + " FROM " + table
+                    + " WHERE day_start >= ? AND day_start < ? ORDER BY day_start")) {
                 select.setString(1, from.toString());
                 select.setString(2, to.toString());
                 try (ResultSet rows = select.executeQuery()) {

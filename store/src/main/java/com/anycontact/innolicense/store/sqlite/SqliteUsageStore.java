@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.store.sqlite;
 
+import com.anycontact.innolicense.usage.UsageAggregate;
 import com.anycontact.innolicense.usage.UsageMinute;
 import com.anycontact.innolicense.usage.UsageStore;
 import com.anycontact.innolicense.usage.UsageTotals;
@@ -8,9 +9,8 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.Collection;
-import com.anycontact.innolicense.usage.UsageAggregate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,7 +41,6 @@ public final class SqliteUsageStore implements UsageStore {
             SELECT coalesce(max(max_in_use), 0), coalesce(sum(claims), 0), coalesce(sum(denials), 0)
             FROM usage_minute WHERE minute >= ? AND minute < ?""";
 
-
     private static final String AGGREGATE_COLUMNS = "day_start, zone, minutes_recorded, peak_in_use, minutes_at_peak,"
             + " minutes_at_capacity, capacity, claims, denials, distinct_agents";
 
@@ -50,8 +49,7 @@ public final class SqliteUsageStore implements UsageStore {
     private static final String DISTINCT_AGENTS =
             "SELECT count(DISTINCT agent_id) FROM usage_agent WHERE day_start >= ? AND day_start < ?";
 
-    private static final String ANY_AGENT =
-            "SELECT 1 FROM usage_agent WHERE day_start >= ? AND day_start < ? LIMIT 1";
+    private static final String ANY_AGENT = "SELECT 1 FROM usage_agent WHERE day_start >= ? AND day_start < ? LIMIT 1";
 
     private static final String DROP_AGENTS = "DELETE FROM usage_agent WHERE day_start < ?";
 
