@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -75,6 +76,9 @@ final class ReportRoutes {
             String summary,
             List<SeatsView> rows) {}
 
+    private static final Set<String> PERIOD = Set.of("from", "to", "zone", "format");
+    private static final Set<String> RIGHT_SIZE = Set.of("from", "to", "zone", "format", "serviceLevel", "seats");
+
     private final UsageReports reports;
     private final UsageTracker usage;
     private final LicenseService licenses;
@@ -88,6 +92,7 @@ final class ReportRoutes {
     }
 
     void daily(Context ctx) {
+        requireOnly(ctx, PERIOD);
         ZoneId zone = zone(ctx);
         LocalDate to = date(ctx, "to").orElse(reports.today(zone));
         LocalDate from = date(ctx, "from").orElse(to.minusDays(29));
@@ -110,6 +115,7 @@ final class ReportRoutes {
     }
 
     void monthly(Context ctx) {
+        requireOnly(ctx, PERIOD);
         ZoneId zone = zone(ctx);
         YearMonth to = month(ctx, "to").orElse(YearMonth.from(reports.today(zone)));
         YearMonth from = month(ctx, "from").orElse(to.minusMonths(11));
@@ -132,6 +138,7 @@ final class ReportRoutes {
     }
 
     void heatmap(Context ctx) {
+        requireOnly(ctx, PERIOD);
         ZoneId zone = zone(ctx);
         LocalDate to = date(ctx, "to").orElse(reports.today(zone));
         LocalDate from = date(ctx, "from").orElse(to.minusDays(27));
@@ -160,6 +167,7 @@ final class ReportRoutes {
     }
 
     void rightSize(Context ctx) {
+        requireOnly(ctx, RIGHT_SIZE);
         ZoneId zone = zone(ctx);
         LocalDate today = reports.today(zone);
         LocalDate to = date(ctx, "to").orElse(today);
@@ -321,6 +329,22 @@ final class ReportRoutes {
     /** The number without trailing zeros and never in exponent form (100, not 1E+2). */
     private static BigDecimal plain(BigDecimal number) {
         return new BigDecimal(number.stripTrailingZeros().toPlainString());
+    }
+
+    /** Refuses a parameter the report does not know, or one given twice. */
+    private static void requireOnly(Context ctx, Set<String> known) {
+        for (Map.Entry<String, List<String>> parameter : ctx.queryParamMap().entrySet()) {
+            String name = parameter.getKey();
+            if (!known.contains(name)) {
+                throw invalid(
+                        name,
+                        "parameter '" + name + "' is not known here; use "
+                                + String.join(", ", known.stream().sorted().toList()));
+            }
+            if (parameter.getValue().size() > 1) {
+                throw invalid(name, "parameter '" + name + "' is given more than once; give it once");
+            }
+        }
     }
 
     private static ProblemException invalid(String parameter, String detail) {

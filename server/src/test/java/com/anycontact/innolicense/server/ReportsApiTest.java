@@ -255,6 +255,8 @@ class ReportsApiTest {
         assertInvalid("/api/v1/reports/right-size?serviceLevel=100.5", "serviceLevel");
         assertInvalid("/api/v1/reports/right-size?seats=-1", "seats");
         assertInvalid("/api/v1/reports/heatmap?format=xml", "format");
+        assertInvalid("/api/v1/reports/daily?month=2027-01", "month");
+        assertInvalid("/api/v1/reports/daily?zone=UTC&zone=Europe/Berlin", "zone");
     }
 
     private void assertInvalid(String path, String parameter) {
