@@ -123,6 +123,20 @@ function chartData(points) {
   return [times, inUse, capacity];
 }
 
+// A value with no value on either side draws no line: the current minute of a fresh server, or the first minute
+// after a pause. Such points are drawn as dots, so the chart shows the current minute live from the start.
+function lonePoints(chart, seriesIndex) {
+  const values = chart.data[seriesIndex];
+  const lone = [];
+  for (let i = 0; i < values.length; i++) {
+    const alone = values[i] !== null && values[i] !== undefined;
+    if (alone && (i === 0 || values[i - 1] === null) && (i === values.length - 1 || values[i + 1] === null)) {
+      lone.push(i);
+    }
+  }
+  return lone.length > 0 ? lone : null;
+}
+
 function renderChart() {
   const container = document.getElementById('chart');
   if (!state.usage || !state.usage.history || typeof uPlot === 'undefined') {
@@ -151,9 +165,16 @@ function renderChart() {
         width: 2,
         fill: 'rgba(11, 87, 164, 0.14)',
         spanGaps: false,
-        points: { show: false },
+        points: { show: false, filter: lonePoints, size: 7, fill: '#0b57a4' },
       },
-      { label: 'Capacity', stroke: '#b42318', width: 2, dash: [6, 4], spanGaps: false, points: { show: false } },
+      {
+        label: 'Capacity',
+        stroke: '#b42318',
+        width: 2,
+        dash: [6, 4],
+        spanGaps: false,
+        points: { show: false, filter: lonePoints, size: 5 },
+      },
     ],
     axes: [
       {

@@ -7,9 +7,12 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -25,7 +28,7 @@ import java.util.function.Supplier;
  * the server flushes every second, so there is one write per minute however many claims there are, and a
  * row for every minute the server ran. {@link #close()} writes the minute in progress (holding both locks: it
  * runs at shutdown, when no claim should wait on it); the store merges it with the rest of that minute
- * written after a restart. Minutes older than {@link #RETENTION} are dropped in
+ * written after a restart. Minutes older than the retention ({@link #RETENTION} by default) are dropped in
  * the same write.
  *
  * <p>Days: "today" is the calendar day in the zone the {@code zone} supplier gives (the license's), read at
@@ -39,7 +42,7 @@ import java.util.function.Supplier;
  */
 public final class UsageTracker {
 
-    /** How long minutes are kept in the store. */
+    /** How long minutes are kept in the store unless configured otherwise. */
     public static final Duration RETENTION = Duration.ofDays(90);
 
     /** The span of one point of the last day's history. */
@@ -52,6 +55,7 @@ public final class UsageTracker {
     private final UsageStore store;
     private final InstantSource clock;
     private final Supplier<ZoneId> zone;
+    private final Duration retention;
     private final Object storeLock = new Object();
     private volatile BooleanSupplier recordsPeaks = () -> true;
 
@@ -64,6 +68,8 @@ public final class UsageTracker {
     private Instant nextDayStart;
     private int peakToday;
     private long denialsToday;
+    private final Set<String> agentsToday = new HashSet<>();
+    private final Map<LocalDate, Set<String>> unsavedAgents = new LinkedHashMap<>();
 
     /**
      * Creates a tracker and reads today's peak and denials from the store.
@@ -75,7 +81,27 @@ public final class UsageTracker {
      * @param capacity the seats usable now
      */
     public UsageTracker(UsageStore store, InstantSource clock, Supplier<ZoneId> zone, int inUse, int capacity) {
+        this(store, clock, zone, inUse, capacity, RETENTION);
+    }
+
+    /**
+     * Creates a tracker that keeps minutes for {@code retention}, and reads today's peak and denials from the
+     * store.
+     *
+     * @param store where the minutes are kept
+     * @param clock the trusted time
+     * @param zone the zone of the license in force, whose calendar days count; asked at every flush
+     * @param inUse the live leases now
+     * @param capacity the seats usable now
+     * @param retention how long minutes are kept, at least a day
+     */
+    public UsageTracker(
+            UsageStore store, InstantSource clock, Supplier<ZoneId> zone, int inUse, int capacity, Duration retention) {
         this.store = Objects.requireNonNull(store, "store");
+        this.retention = Objects.requireNonNull(retention, "retention");
+        if (retention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("the minute retention must be at least a day, was " + retention);
+        }
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
         requireCounts(inUse, capacity);
@@ -121,6 +147,23 @@ public final class UsageTracker {
     }
 
     /**
+     * Reports a claim that granted a new lease to an agent, who then counts among the distinct agents of today.
+     *
+     * @param agent who was granted the seat
+     * @param inUse the live leases right after it
+     * @param capacity the capacity it was granted against
+     */
+    public synchronized void claimed(String agent, int inUse, int capacity) {
+        Objects.requireNonNull(agent, "agent");
+        claimed(inUse, capacity);
+        if (agentsToday.add(agent)) {
+            unsavedAgents
+                    .computeIfAbsent(LocalDate.ofInstant(dayStart, dayZone), day -> new HashSet<>())
+                    .add(agent);
+        }
+    }
+
+    /**
      * Reports any other change of the live leases or of the capacity: a release, a reap, a lease released for
      * reduced capacity, a new license.
      *
@@ -142,6 +185,7 @@ public final class UsageTracker {
         requireCounts(inUse, capacity);
         Bucket bucket = roll(clock.instant());
         bucket.denials++;
+        bucket.unnamedDenials++;
         denialsToday++;
         record(bucket, inUse, capacity);
     }
@@ -158,6 +202,60 @@ public final class UsageTracker {
         Bucket bucket = roll(clock.instant());
         denialsToday++;
         record(bucket, inUse, capacity);
+    }
+
+    /**
+     * Reports a claim of an agent denied because no seat was free; an agent denied again in the same minute
+     * counts once among the minute's denied agents.
+     *
+     * @param agent who was refused
+     * @param inUse the live leases when it was denied
+     * @param capacity the capacity it was checked against
+     */
+    public synchronized void denied(String agent, int inUse, int capacity) {
+        Objects.requireNonNull(agent, "agent");
+        requireCounts(inUse, capacity);
+        Bucket bucket = roll(clock.instant());
+        bucket.denials++;
+        bucket.deniedAgents.add(agent);
+        denialsToday++;
+        record(bucket, inUse, capacity);
+    }
+
+    /**
+     * The minutes that start at or after {@code from} and before {@code to}, stored or still in memory (the
+     * minute in progress included), earliest first: what the reports read.
+     */
+    public List<UsageMinute> minutes(Instant from, Instant to) {
+        synchronized (storeLock) {
+            List<UsageMinute> stored = store.minutes(from, to);
+            List<UsageMinute> memory;
+            synchronized (this) {
+                roll(clock.instant());
+                memory = new ArrayList<>(unsaved);
+                memory.add(current.toMinute());
+            }
+            TreeMap<Instant, UsageMinute> minutes = new TreeMap<>();
+            for (UsageMinute minute : stored) {
+                minutes.merge(minute.start(), minute, UsageMinute::merge);
+            }
+            for (UsageMinute minute : memory) {
+                if (!minute.start().isBefore(from) && minute.start().isBefore(to)) {
+                    minutes.merge(minute.start(), minute, UsageMinute::merge);
+                }
+            }
+            return new ArrayList<>(minutes.values());
+        }
+    }
+
+    /** How long minutes are kept. */
+    public Duration retention() {
+        return retention;
+    }
+
+    /** The zone whose calendar days count now: the license's. */
+    public ZoneId zone() {
+        return Objects.requireNonNull(zone.get(), "zone");
     }
 
     /** Use now, with today's peak and denials; from memory, never the store. */
@@ -184,8 +282,10 @@ public final class UsageTracker {
                 roll(clock.instant());
                 List<UsageMinute> toSave = new ArrayList<>(unsaved);
                 toSave.add(current.toMinute());
-                store.save(written(toSave), minuteOf(clock.instant()).minus(RETENTION));
+                store.save(written(toSave), minuteOf(clock.instant()).minus(retention));
                 unsaved.clear();
+                unsavedAgents.forEach(store::saveAgents);
+                unsavedAgents.clear();
                 current = new Bucket(current.start, level, capacity);
             }
         }
@@ -242,17 +342,33 @@ public final class UsageTracker {
 
     private void saveEnded() {
         List<UsageMinute> toSave;
+        Map<LocalDate, Set<String>> agents;
         Instant now = clock.instant();
         synchronized (this) {
             roll(now);
             toSave = new ArrayList<>(unsaved);
+            agents = new LinkedHashMap<>();
+            unsavedAgents.forEach((day, names) -> agents.put(day, Set.copyOf(names)));
         }
-        if (toSave.isEmpty()) {
-            return;
+        if (!toSave.isEmpty()) {
+            store.save(written(toSave), minuteOf(now).minus(retention));
+            synchronized (this) {
+                unsaved.subList(0, toSave.size()).clear();
+            }
         }
-        store.save(written(toSave), minuteOf(now).minus(RETENTION));
-        synchronized (this) {
-            unsaved.subList(0, toSave.size()).clear();
+        if (!agents.isEmpty()) {
+            agents.forEach(store::saveAgents);
+            synchronized (this) {
+                agents.forEach((day, names) -> {
+                    Set<String> left = unsavedAgents.get(day);
+                    if (left != null) {
+                        left.removeAll(names);
+                        if (left.isEmpty()) {
+                            unsavedAgents.remove(day);
+                        }
+                    }
+                });
+            }
         }
     }
 
@@ -261,7 +377,8 @@ public final class UsageTracker {
         return recordsPeaks.getAsBoolean()
                 ? minutes
                 : minutes.stream()
-                        .map(minute -> new UsageMinute(minute.start(), 0, 0, minute.claims(), minute.denials()))
+                        .map(minute -> new UsageMinute(
+                                minute.start(), 0, 0, minute.claims(), minute.denials(), minute.deniedAgents()))
                         .toList();
     }
 
@@ -293,6 +410,7 @@ public final class UsageTracker {
                 total = total.plus(current.toMinute());
             }
             setDay(newZone, start);
+            agentsToday.clear();
             peakToday = Math.max(total.peakInUse(), level);
             denialsToday = total.denials();
         }
@@ -308,6 +426,7 @@ public final class UsageTracker {
             setDay(dayZone, startOfDay(now, dayZone));
             peakToday = level;
             denialsToday = 0;
+            agentsToday.clear();
         }
         return current;
     }
@@ -394,6 +513,8 @@ public final class UsageTracker {
         private int capacity;
         private int claims;
         private int denials;
+        private int unnamedDenials;
+        private final Set<String> deniedAgents = new HashSet<>();
 
         Bucket(Instant start, int level, int capacity) {
             this.start = start;
@@ -402,7 +523,7 @@ public final class UsageTracker {
         }
 
         UsageMinute toMinute() {
-            return new UsageMinute(start, maxInUse, capacity, claims, denials);
+            return new UsageMinute(start, maxInUse, capacity, claims, denials, deniedAgents.size() + unnamedDenials);
         }
     }
 }

@@ -69,6 +69,7 @@ public final class Innolicense {
                                 .addSubcommand(new AdminSeats.Release(io))
                                 .addSubcommand(new AdminSeats.Blocks(io))
                                 .addSubcommand(new AdminSeats.Unblock(io)))
+                        .addSubcommand(new AdminReport(io))
                         .addSubcommand(new AdminRecover(io))
                         .addSubcommand(new AdminMigrate(io))
                         .addSubcommand(new AdminUnlock(io)));

@@ -8,6 +8,7 @@ import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatReleases;
+import com.anycontact.innolicense.usage.UsageReports;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param metrics the meters, scraped by {@code GET /metrics}; the API adds its request timer
  * @param readiness what {@code GET /health/ready} checks
  * @param usage seat use now, its peaks and history
+ * @param reports the usage reports: days, months, heatmap, right-size advice
  * @param events the live events streamed to the dashboard
  * @param cluster this node among the cluster's nodes (a cluster of one when embedded)
  * @param clustered whether the node is on the cluster database: {@code /health/ready} then lists the nodes
@@ -44,6 +46,7 @@ public record ApiServices(
         PrometheusMeterRegistry metrics,
         List<HealthCheck> readiness,
         UsageTracker usage,
+        UsageReports reports,
         LiveEvents events,
         Cluster cluster,
         boolean clustered,
@@ -61,6 +64,7 @@ public record ApiServices(
         Objects.requireNonNull(metrics, "metrics");
         readiness = List.copyOf(readiness);
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(reports, "reports");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(releases, "releases");

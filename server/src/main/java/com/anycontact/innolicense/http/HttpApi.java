@@ -92,6 +92,7 @@ public final class HttpApi {
                 new HealthRoutes(services.readiness(), json, services.clustered() ? cluster::view : () -> null);
         this.requestTimer = new RequestTimer(services.metrics());
         UsageRoutes usage = new UsageRoutes(services.usage(), services.licenses(), services.seats(), json);
+        ReportRoutes reports = new ReportRoutes(services.reports(), services.usage(), services.licenses(), json);
         LiveEvents events = services.events();
         this.webUi = new WebUi(services.sessions(), cookie);
         this.routes = List.of(
@@ -110,6 +111,10 @@ public final class HttpApi {
                 route(HandlerType.DELETE, "/seat-blocks/{agentId}", seats::unblock, ApiRole.ADMIN),
                 route(HandlerType.GET, "/usage", usage::usage, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.GET, "/cluster", cluster::nodes, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/reports/daily", reports::daily, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/reports/monthly", reports::monthly, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/reports/heatmap", reports::heatmap, ApiRole.SUPERVISOR, ApiRole.ADMIN),
+                route(HandlerType.GET, "/reports/right-size", reports::rightSize, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.GET, "/events", events::handle, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 route(HandlerType.POST, "/tokens", tokens::create, ApiRole.ADMIN),
                 route(HandlerType.GET, "/tokens", tokens::list, ApiRole.ADMIN),

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The web UI, served from the jar: the pages {@code /login}, {@code /dashboard} (AC Agent Dashboard) and
+ * The web UI, served from the jar: the pages {@code /login}, {@code /dashboard} (AC Agent Dashboard),
+ * {@code /reports} and {@code /reports/month} (usage reports, the printable monthly report) and
  * {@code /admin} (AC Admin), their scripts and styles under {@code /assets}, and uPlot from its WebJar under
  * {@code /webjars}. Nothing is fetched from anywhere else. {@code /} sends a signed-in browser to the
  * dashboard and any other to the login page; {@code /login} with a {@code next} that leaves this server
@@ -36,6 +37,8 @@ final class WebUi {
     private static final Map<String, String> PAGES = Map.of(
             "/login", "login.html",
             "/dashboard", "dashboard.html",
+            "/reports", "reports.html",
+            "/reports/month", "month-report.html",
             "/admin", "admin.html");
 
     private final Sessions sessions;

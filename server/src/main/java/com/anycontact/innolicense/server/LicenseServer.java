@@ -43,6 +43,8 @@ import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.time.SteadyClock;
 import com.anycontact.innolicense.time.Ticker;
+import com.anycontact.innolicense.usage.UsageReports;
+import com.anycontact.innolicense.usage.UsageRollup;
 import com.anycontact.innolicense.usage.UsageTracker;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -142,6 +144,7 @@ public final class LicenseServer implements AutoCloseable {
     private final HttpApi api;
     private final AccessService access;
     private final UsageTracker usage;
+    private final UsageRollup rollup;
     private final LiveEvents events;
     private final ClusterBus bus;
     /** What this node tells the others and hears from them; null on the embedded database, which has no others. */
@@ -213,7 +216,13 @@ public final class LicenseServer implements AutoCloseable {
                     trustedTime,
                     this::licenseZone,
                     seatStore.inUse(steadyClock.instant()),
-                    licenses.status().capacity());
+                    licenses.status().capacity(),
+                    config.retention().usage().minutes());
+            this.rollup = new UsageRollup(
+                    stores.usage(),
+                    trustedTime,
+                    this::licenseZone,
+                    config.retention().usage());
             SeatStore deciding = seatStoreSeam.apply(metrics.metered(seatStore));
             this.ledger = new SeatLedger(
                     new ObservedSeatStore(
@@ -284,6 +293,7 @@ public final class LicenseServer implements AutoCloseable {
                                                     .isZero()),
                                     HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
                             usage,
+                            new UsageReports(usage, stores.usage(), trustedTime),
                             events,
                             cluster,
                             clustered,
@@ -505,12 +515,19 @@ public final class LicenseServer implements AutoCloseable {
         try {
             releases.refresh();
         } catch (RuntimeException e) {
-            LOG.warn("reading the force-releases in force failed; will try again in a second", e);
+            warnUnlessDatabaseDown("reading the force-releases in force failed; will try again in a second", e);
         }
         try {
             usage.flush();
         } catch (RuntimeException e) {
             warnUnlessDatabaseDown("saving the usage of the last minute failed; will try again in a second", e);
+        }
+        if (leads) {
+            try {
+                rollup.run();
+            } catch (RuntimeException e) {
+                warnUnlessDatabaseDown("rolling up the usage of the last day failed; will try again in a second", e);
+            }
         }
         try {
             events.recheck();
@@ -769,8 +786,9 @@ public final class LicenseServer implements AutoCloseable {
 
     private void seatChanged(SeatChange change) {
         switch (change) {
-            case SeatChange.Claimed claimed -> usage.claimed(claimed.inUse(), claimed.capacity());
-            case SeatChange.Denied denied -> usage.denied(denied.inUse(), denied.capacity());
+            case SeatChange.Claimed claimed ->
+                usage.claimed(claimed.lease().agent().value(), claimed.inUse(), claimed.capacity());
+            case SeatChange.Denied denied -> usage.denied(denied.agent().value(), denied.inUse(), denied.capacity());
             case SeatChange.CapacityReduced reduced -> usage.changed(reduced.inUse(), reduced.capacity());
             case SeatChange.Released released ->
                 usage.changed(released.inUse(), licenses.status().capacity());

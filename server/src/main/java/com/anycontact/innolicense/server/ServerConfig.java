@@ -4,6 +4,7 @@ import com.anycontact.innolicense.http.HttpLimits;
 import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
+import com.anycontact.innolicense.usage.UsageRetention;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,8 +67,9 @@ public record ServerConfig(
      * @param denials how long a recorded denial is kept (default {@link #DEFAULT_DENIALS})
      * @param audit how long an audit event stays in the database before it is archived to a JSON-lines file in
      *     the data directory and removed; empty (the default) keeps every event in the database
+     * @param usage how long the usage minutes, days and months are kept (docs/reports.md)
      */
-    public record Retention(Duration denials, Optional<Duration> audit) {
+    public record Retention(Duration denials, Optional<Duration> audit, UsageRetention usage) {
 
         /** The default denial retention: 400 days, a year of history with a margin. */
         public static final Duration DEFAULT_DENIALS = Duration.ofDays(400);
@@ -76,10 +78,16 @@ public record ServerConfig(
         /** The defaults: denials 400 days, audit events kept in the database. */
         public static final Retention DEFAULT = new Retention(DEFAULT_DENIALS, Optional.empty());
 
+        /** Denials and audit events as given, usage as by default. */
+        public Retention(Duration denials, Optional<Duration> audit) {
+            this(denials, audit, UsageRetention.DEFAULT);
+        }
+
         /** Requires at least a day each. */
         public Retention {
             Objects.requireNonNull(denials, "denials");
             Objects.requireNonNull(audit, "audit");
+            Objects.requireNonNull(usage, "usage");
             if (denials.compareTo(MINIMUM) < 0
                     || audit.map(a -> a.compareTo(MINIMUM) < 0).orElse(false)) {
                 throw new IllegalArgumentException("a retention must be at least 1 day");

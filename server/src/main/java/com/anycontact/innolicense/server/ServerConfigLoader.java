@@ -5,6 +5,7 @@ import com.anycontact.innolicense.http.TrustedProxies;
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
+import com.anycontact.innolicense.usage.UsageRetention;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -60,6 +61,12 @@ public final class ServerConfigLoader {
         DENIAL_RETENTION("denial-retention", true),
         /** How long audit events stay in the database before they are archived, or {@code off}. */
         AUDIT_RETENTION("audit-retention", true),
+        /** How long the per-minute usage record is kept. */
+        USAGE_MINUTE_RETENTION("usage-minute-retention", true),
+        /** How long the daily usage aggregates are kept. */
+        USAGE_DAY_RETENTION("usage-day-retention", true),
+        /** How long the monthly usage aggregates are kept. */
+        USAGE_MONTH_RETENTION("usage-month-retention", true),
         /** The format of log lines: {@code text} or {@code json}. */
         LOG_FORMAT("log-format", true),
         /** A file to log to instead of standard error (rotated). */
@@ -213,6 +220,7 @@ public final class ServerConfigLoader {
         Optional<Duration> auditRetention = value(Setting.AUDIT_RETENTION)
                 .filter(v -> !v.text().equalsIgnoreCase("off"))
                 .map(v -> retention(Setting.AUDIT_RETENTION, v));
+        UsageRetention usageRetention = usageRetention();
         Optional<String> databasePassword =
                 value(Setting.DATABASE_PASSWORD).map(v -> secret(Setting.DATABASE_PASSWORD, v));
         Optional<PostgresUrl> database = value(Setting.DATABASE).flatMap(v -> database(v, databasePassword));
@@ -243,7 +251,7 @@ public final class ServerConfigLoader {
                         adminPassword,
                         bootstrapToken,
                         secureCookies,
-                        new ServerConfig.Retention(denialRetention, auditRetention),
+                        new ServerConfig.Retention(denialRetention, auditRetention, usageRetention),
                         database,
                         proxies,
                         limits,
@@ -434,6 +442,26 @@ public final class ServerConfigLoader {
             return ServerConfig.Retention.DEFAULT_DENIALS;
         }
         return retention.get();
+    }
+
+    private UsageRetention usageRetention() {
+        Duration minutes = value(Setting.USAGE_MINUTE_RETENTION)
+                .map(v -> retention(Setting.USAGE_MINUTE_RETENTION, v))
+                .orElse(UsageRetention.DEFAULT_MINUTES);
+        Duration days = value(Setting.USAGE_DAY_RETENTION)
+                .map(v -> retention(Setting.USAGE_DAY_RETENTION, v))
+                .orElse(UsageRetention.DEFAULT_DAYS);
+        Duration months = value(Setting.USAGE_MONTH_RETENTION)
+                .map(v -> retention(Setting.USAGE_MONTH_RETENTION, v))
+                .orElse(UsageRetention.DEFAULT_MONTHS);
+        if (days.compareTo(minutes) < 0 || months.compareTo(minutes) < 0) {
+            problems.add(Setting.USAGE_DAY_RETENTION.fileKey() + " and " + Setting.USAGE_MONTH_RETENTION.fileKey()
+                    + " must be at least " + Setting.USAGE_MINUTE_RETENTION.fileKey() + " ("
+                    + Durations.format(minutes) + "): days and months are rolled up from the minutes; keep them"
+                    + " longer, e.g. 1110d and 3660d");
+            return UsageRetention.DEFAULT;
+        }
+        return new UsageRetention(minutes, days, months);
     }
 
     private String secret(Setting setting, Value value) {

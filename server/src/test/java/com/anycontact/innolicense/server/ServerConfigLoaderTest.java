@@ -7,6 +7,7 @@ import com.anycontact.innolicense.license.VendorPublicKey;
 import com.anycontact.innolicense.server.ServerConfigLoader.Result;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
+import com.anycontact.innolicense.usage.UsageRetention;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -314,6 +315,36 @@ class ServerConfigLoaderTest {
                         "max-event-streams (100) must be below max-requests-in-flight (50): each open stream holds"
                                 + " one of the requests in flight; lower max-event-streams or raise"
                                 + " max-requests-in-flight");
+    }
+
+    @Test
+    void usageRetention_defaultsTo90DaysOfMinutesAnd3YearsOfDays_andIsReadFromFlagVariableAndFile() throws IOException {
+        ServerConfig defaults = loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()));
+        assertThat(defaults.retention().usage()).isEqualTo(UsageRetention.DEFAULT);
+        assertThat(UsageRetention.DEFAULT.days()).isGreaterThanOrEqualTo(Duration.ofDays(3 * 366));
+
+        ServerConfig config = loaded(ServerConfigLoader.load(
+                Map.of(Setting.USAGE_MINUTE_RETENTION, List.of("30d")),
+                Map.of("INNOLICENSE_USAGE_DAY_RETENTION", "400d"),
+                Optional.of(file("usage-month-retention=P2000D\n"))));
+
+        assertThat(config.retention().usage())
+                .isEqualTo(new UsageRetention(Duration.ofDays(30), Duration.ofDays(400), Duration.ofDays(2000)));
+    }
+
+    @Test
+    void usageRetention_ofDaysShorterThanTheMinutes_isRefusedNamingBoth() {
+        List<String> problems = problems(ServerConfigLoader.load(
+                Map.of(Setting.USAGE_MINUTE_RETENTION, List.of("120d"), Setting.USAGE_DAY_RETENTION, List.of("60d")),
+                Map.of(),
+                Optional.empty()));
+
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("usage-day-retention")
+                .contains("usage-minute-retention")
+                .contains("at least");
     }
 
     @Test

@@ -56,6 +56,9 @@ public final class SqliteImport {
     /** A table copied: its name, the columns, and the order rows are read in. */
     private record Table(String name, String columns, String order, boolean identity) {}
 
+    private static final String USAGE_AGGREGATE_COLUMNS = "day_start, zone, minutes_recorded, peak_in_use,"
+            + " minutes_at_peak, minutes_at_capacity, capacity, claims, denials, distinct_agents";
+
     private static final Table[] TABLES = {
         new Table("installation", "id, installation_id, trusted_time_mark", "id", false),
         new Table("applied_license", "serial, license_id, key_text, applied_at, applied_by", "serial", false),
@@ -66,7 +69,10 @@ public final class SqliteImport {
                 "created_at, rowid",
                 false),
         new Table("audit_event", "id, at, actor, type, detail, prev_hash, hash", "id", true),
-        new Table("usage_minute", "minute, max_in_use, capacity, claims, denials", "minute", false),
+        new Table("usage_minute", "minute, max_in_use, capacity, claims, denials, denied_agents", "minute", false),
+        new Table("usage_day", USAGE_AGGREGATE_COLUMNS, "day_start", false),
+        new Table("usage_month", USAGE_AGGREGATE_COLUMNS, "day_start", false),
+        new Table("usage_agent", "day_start, agent_id", "day_start, agent_id", false),
         new Table(
                 "lease", "agent_id, node, station, claimed_at, renewed_at, expires_at, claim_seq", "claim_seq", false),
         new Table("denial", "id, agent_id, denied_at, capacity, in_use", "id", true),
