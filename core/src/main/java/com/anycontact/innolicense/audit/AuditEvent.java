@@ -77,6 +77,8 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
         /** A stored license did not verify when loaded (forged, altered, or its key no longer trusted). */
         LICENSE_IGNORED,
         /** The server started on development trust: keys given with --development-trust are accepted. */
-        DEVELOPMENT_TRUST
+        DEVELOPMENT_TRUST,
+        /** An administrator changed the alerts: a rule, a subscription or the SMTP server (never a secret). */
+        ALERT_SETTINGS_CHANGED
     }
 }
