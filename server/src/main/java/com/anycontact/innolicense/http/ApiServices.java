@@ -2,6 +2,7 @@ package com.anycontact.innolicense.http;
 
 import com.anycontact.innolicense.access.AccessService;
 import com.anycontact.innolicense.access.Sessions;
+import com.anycontact.innolicense.alert.AlertService;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.LicenseService;
 import com.anycontact.innolicense.license.TrustedClock;
@@ -27,6 +28,7 @@ import java.util.Objects;
  * @param readiness what {@code GET /health/ready} checks
  * @param usage seat use now, its peaks and history
  * @param events the live events streamed to the dashboard
+ * @param alerts alert rules, subscriptions and deliveries
  */
 public record ApiServices(
         LicenseService licenses,
@@ -40,7 +42,8 @@ public record ApiServices(
         PrometheusMeterRegistry metrics,
         List<HealthCheck> readiness,
         UsageTracker usage,
-        LiveEvents events) {
+        LiveEvents events,
+        AlertService alerts) {
 
     /** Requires every service; copies the checks. */
     public ApiServices {
@@ -55,5 +58,6 @@ public record ApiServices(
         readiness = List.copyOf(readiness);
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(alerts, "alerts");
     }
 }

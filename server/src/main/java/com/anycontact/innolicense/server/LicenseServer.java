@@ -6,6 +6,7 @@ import com.anycontact.innolicense.access.AuditSink;
 import com.anycontact.innolicense.access.Bootstrap;
 import com.anycontact.innolicense.access.InvalidInput;
 import com.anycontact.innolicense.access.Sessions;
+import com.anycontact.innolicense.alert.AlertingAuditLog;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.http.ApiServices;
@@ -122,6 +123,7 @@ public final class LicenseServer implements AutoCloseable {
     private final AccessService access;
     private final UsageTracker usage;
     private final LiveEvents events;
+    private final ServerAlerts alerts;
     private final Javalin javalin;
     private final ScheduledExecutorService scheduler;
     private ScheduledExecutorService retentionRunner;
@@ -144,7 +146,8 @@ public final class LicenseServer implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("innolicense-scheduler").daemon(true).factory());
         try {
-            this.audit = stores.audit();
+            AlertingAuditLog alertingAudit = new AlertingAuditLog(stores.audit());
+            this.audit = alertingAudit;
             this.retention = stores.retention();
             InstallationStore installations = stores.installation();
             LicenseStore licenseStore = stores.licenses();
@@ -165,6 +168,7 @@ public final class LicenseServer implements AutoCloseable {
                     licenseStore,
                     trustedTime,
                     audit);
+            this.alerts = ServerAlerts.wire(stores.alerts(), alertingAudit, trustedClock, installationId);
             SeatStore seatStore = stores.openSeats(steadyClock.instant(), config.leaseTtl());
             this.usage = new UsageTracker(
                     stores.usage(),
@@ -216,7 +220,8 @@ public final class LicenseServer implements AutoCloseable {
                                                     .isZero()),
                                     HealthCheck.liveness("seat-writes-within-bound", this::seatWritesWithinBound)),
                             usage,
-                            events),
+                            events,
+                            alerts.service()),
                     limits);
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -322,6 +327,7 @@ public final class LicenseServer implements AutoCloseable {
         }
         tick();
         events.start();
+        alerts.start();
         javalin.start();
         port = javalin.port();
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -400,6 +406,11 @@ public final class LicenseServer implements AutoCloseable {
         }
         reaper.run();
         try {
+            alerts.tick(licenses.status(), ledger.inUse());
+        } catch (RuntimeException e) {
+            LOG.warn("checking the alert rules failed; will try again in a second", e);
+        }
+        try {
             usage.flush();
         } catch (RuntimeException e) {
             LOG.warn("saving the usage of the last minute failed; will try again in a second", e);
@@ -456,6 +467,11 @@ public final class LicenseServer implements AutoCloseable {
     /** Access control, for tests. */
     AccessService access() {
         return access;
+    }
+
+    /** Sends the alert deliveries due now, on the calling thread, for tests. */
+    int deliverAlerts() {
+        return alerts.deliverDue();
     }
 
     /** The live events, for tests. */
@@ -516,6 +532,7 @@ public final class LicenseServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             events.close();
+            alerts.close();
             try {
                 usage.close();
             } catch (RuntimeException e) {
@@ -578,7 +595,10 @@ public final class LicenseServer implements AutoCloseable {
     private void seatChanged(SeatChange change) {
         switch (change) {
             case SeatChange.Claimed claimed -> usage.claimed(claimed.inUse(), claimed.capacity());
-            case SeatChange.Denied denied -> usage.denied(denied.inUse(), denied.capacity());
+            case SeatChange.Denied denied -> {
+                usage.denied(denied.inUse(), denied.capacity());
+                alerts.denied(denied);
+            }
             case SeatChange.CapacityReduced reduced -> usage.changed(reduced.inUse(), reduced.capacity());
             case SeatChange.Released released ->
                 usage.changed(released.inUse(), licenses.status().capacity());

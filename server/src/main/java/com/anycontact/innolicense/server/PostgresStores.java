@@ -2,10 +2,12 @@ package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.postgres.PostgresAlertStore;
 import com.anycontact.innolicense.store.postgres.PostgresAuditLog;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
@@ -67,6 +69,11 @@ final class PostgresStores implements Stores {
     @Override
     public TokenStore tokens() {
         return new PostgresTokenStore(database);
+    }
+
+    @Override
+    public AlertStore alerts() {
+        return new PostgresAlertStore(database);
     }
 
     @Override

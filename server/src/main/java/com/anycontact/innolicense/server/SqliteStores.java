@@ -2,11 +2,13 @@ package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
+import com.anycontact.innolicense.store.sqlite.SqliteAlertStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
@@ -69,6 +71,11 @@ final class SqliteStores implements Stores {
     @Override
     public TokenStore tokens() {
         return new SqliteTokenStore(database);
+    }
+
+    @Override
+    public AlertStore alerts() {
+        return new SqliteAlertStore(database);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.access.TokenStore;
+import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.InstallationStore;
@@ -51,6 +52,9 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
 
     /** The API tokens. */
     TokenStore tokens();
+
+    /** The alerts: rules, subscriptions, deliveries. */
+    AlertStore alerts();
 
     /**
      * Opens the seat store; called once, after the trusted clock is known.
