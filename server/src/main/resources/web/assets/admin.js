@@ -2,6 +2,7 @@
 // audit log, users and API tokens. For administrators; anyone else is told so and shown the way back.
 
 import { ApiError, api } from './api.js';
+import { loadAlerts, setUpAlerts } from './alerts.js';
 import { renderStateBanner, startShell, stateBadge } from './shell.js';
 import { count, days, el, localTime, roleName, zonedTime } from './format.js';
 
@@ -520,6 +521,7 @@ const LOADERS = {
   audit: () => loadAudit(false),
   users: loadUsers,
   tokens: loadTokens,
+  alerts: loadAlerts,
 };
 
 function selectTab() {
@@ -567,6 +569,7 @@ async function main() {
   document.getElementById('audit-more').addEventListener('click', () => loadAudit(true));
   document.getElementById('user-form').addEventListener('submit', createUser);
   document.getElementById('token-form').addEventListener('submit', createToken);
+  setUpAlerts();
   document.getElementById('copy-token').addEventListener('click', (event) =>
     copy(document.getElementById('new-token-value').value, event.target),
   );
