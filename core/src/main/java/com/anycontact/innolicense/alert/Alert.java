@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param summary one sentence for people
  * @param facts the details, in order, by name (e.g. {@code licenseId}, {@code end}); names are ASCII words
  */
-public record Alert(String id, String eventKey, AlertRule rule, Instant firedAt, String summary, Map<String, String> facts) {
+public record Alert(
+        String id, String eventKey, AlertRule rule, Instant firedAt, String summary, Map<String, String> facts) {
 
     /** Requires every field; keeps the facts in their order, unmodifiable. */
     public Alert {

@@ -41,8 +41,7 @@ public final class AlertDispatcher implements Runnable {
      * @param channels how each kind of subscription is sent to; every {@link Subscription.Channel} needs one
      * @param clock trusted time, which dates the attempts and the retries
      */
-    public AlertDispatcher(
-            AlertStore store, Map<Subscription.Channel, AlertChannel> channels, InstantSource clock) {
+    public AlertDispatcher(AlertStore store, Map<Subscription.Channel, AlertChannel> channels, InstantSource clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.channels = new EnumMap<>(channels);
         for (Subscription.Channel channel : Subscription.Channel.values()) {
@@ -135,8 +134,10 @@ public final class AlertDispatcher implements Runnable {
             result = next.isPresent() ? DeliveryAttempt.Outcome.FAILED : DeliveryAttempt.Outcome.GAVE_UP;
             LOG.log(
                     Level.INFO,
-                    "delivering alert " + delivery.alert().id() + " to subscription " + delivery.subscription().id()
-                            + " failed (attempt " + (delivery.attempts() + 1) + "): " + outcome.error().orElse("")
+                    "delivering alert " + delivery.alert().id() + " to subscription "
+                            + delivery.subscription().id()
+                            + " failed (attempt " + (delivery.attempts() + 1) + "): "
+                            + outcome.error().orElse("")
                             + next.map(at -> "; next attempt at " + at).orElse("; giving up"));
         }
         return new DeliveryAttempt(

@@ -122,14 +122,15 @@ public final class AlertMonitor {
 
     private void checkExpiry(LicenseStatus status, Instant now) {
         RuleSetting setting = rules.setting(AlertRule.LICENSE_EXPIRING);
-        if (!setting.enabled() || status.state() != LicenseState.ACTIVE || status.current().isEmpty()) {
+        if (!setting.enabled()
+                || status.state() != LicenseState.ACTIVE
+                || status.current().isEmpty()) {
             return;
         }
         License license = status.current().get();
         Instant end = license.end();
-        boolean renewalLinedUp = status.pending()
-                .filter(next -> !next.start().isAfter(end))
-                .isPresent();
+        boolean renewalLinedUp =
+                status.pending().filter(next -> !next.start().isAfter(end)).isPresent();
         if (renewalLinedUp) {
             return;
         }
@@ -162,7 +163,8 @@ public final class AlertMonitor {
             return;
         }
         License license = status.current().get();
-        if (status.state() == LicenseState.GRACE && rules.setting(AlertRule.GRACE_BEGAN).enabled()) {
+        if (status.state() == LicenseState.GRACE
+                && rules.setting(AlertRule.GRACE_BEGAN).enabled()) {
             Map<String, String> facts = licenseFacts(license);
             facts.put("end", license.end().toString());
             facts.put("graceEnd", license.graceEnd().toString());
@@ -175,7 +177,8 @@ public final class AlertMonitor {
                             + ". Apply a new key before then, or only 2 agents can log in (demo mode).",
                     facts);
         }
-        if (status.state() == LicenseState.DEMO && rules.setting(AlertRule.DEMO_BEGAN).enabled()) {
+        if (status.state() == LicenseState.DEMO
+                && rules.setting(AlertRule.DEMO_BEGAN).enabled()) {
             Map<String, String> facts = licenseFacts(license);
             facts.put("graceEnd", license.graceEnd().toString());
             facts.put("capacity", Integer.toString(status.capacity()));
@@ -294,7 +297,10 @@ public final class AlertMonitor {
         try {
             check.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "checking the alert rule for " + what + " failed; will try again at the next tick", e);
+            LOG.log(
+                    Level.WARNING,
+                    "checking the alert rule for " + what + " failed; will try again at the next tick",
+                    e);
         }
     }
 }

@@ -109,18 +109,19 @@ public final class AlertService {
                             + " characters");
         }
         String trimmed = target.strip();
-        Optional<String> problem = channel == Subscription.Channel.WEBHOOK ? urlProblem(trimmed) : emailProblem(trimmed);
+        Optional<String> problem =
+                channel == Subscription.Channel.WEBHOOK ? urlProblem(trimmed) : emailProblem(trimmed);
         if (problem.isPresent()) {
             return new AlertSettingRefused("target", problem.get());
         }
-        Subscription subscription =
-                new Subscription(newId(), name.strip(), channel, trimmed, clock.instant(), actor);
-        Optional<String> secret = channel == Subscription.Channel.WEBHOOK
-                ? Optional.of(WebhookSignature.newSecret())
-                : Optional.empty();
+        Subscription subscription = new Subscription(newId(), name.strip(), channel, trimmed, clock.instant(), actor);
+        Optional<String> secret =
+                channel == Subscription.Channel.WEBHOOK ? Optional.of(WebhookSignature.newSecret()) : Optional.empty();
         store.createSubscription(subscription, secret);
-        audited(actor, "subscription " + subscription.id() + " '" + subscription.name() + "' added: " + channel
-                + " to " + trimmed);
+        audited(
+                actor,
+                "subscription " + subscription.id() + " '" + subscription.name() + "' added: " + channel + " to "
+                        + trimmed);
         return new SubscriptionCreation.Created(subscription, secret);
     }
 
@@ -201,7 +202,8 @@ public final class AlertService {
                 actor,
                 "SMTP server set to " + settings.host() + ":" + settings.port() + " (" + security + ")"
                         + user.map(name -> " as " + name).orElse(" without authentication") + ", from "
-                        + settings.from() + password.map(value -> value.isEmpty() ? "; password removed" : "; password changed")
+                        + settings.from()
+                        + password.map(value -> value.isEmpty() ? "; password removed" : "; password changed")
                                 .orElse(""));
         return Result.of(store.smtp().orElse(settings));
     }

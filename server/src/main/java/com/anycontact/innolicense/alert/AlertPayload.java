@@ -38,7 +38,8 @@ public final class AlertPayload {
     /** The e-mail subject: {@code [innoACD Licensing] <title> (<installation ID>)}. */
     public static String subject(Alert alert) {
         String installation = alert.facts().getOrDefault("installationId", "");
-        return "[innoACD Licensing] " + alert.rule().title() + (installation.isEmpty() ? "" : " (" + installation + ")");
+        return "[innoACD Licensing] " + alert.rule().title()
+                + (installation.isEmpty() ? "" : " (" + installation + ")");
     }
 
     /** The e-mail text: the summary, then one line per fact, then where it came from. */

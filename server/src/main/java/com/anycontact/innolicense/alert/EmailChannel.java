@@ -66,8 +66,8 @@ public final class EmailChannel implements AlertChannel {
             mailer.sendMail(email).join();
             return Outcome.deliveredWithoutCode();
         } catch (RuntimeException e) {
-            return Outcome.failed(Optional.empty(), "sending to " + smtp.host() + ":" + smtp.port() + " failed: "
-                    + rootMessage(e));
+            return Outcome.failed(
+                    Optional.empty(), "sending to " + smtp.host() + ":" + smtp.port() + " failed: " + rootMessage(e));
         }
     }
 

@@ -53,7 +53,10 @@ final class AdminAlerts {
     }
 
     /** {@code admin alerts rules}. */
-    @Command(name = "rules", mixinStandardHelpOptions = true, description = "Lists the rules, on or off, with thresholds.")
+    @Command(
+            name = "rules",
+            mixinStandardHelpOptions = true,
+            description = "Lists the rules, on or off, with thresholds.")
     static final class Rules implements Callable<Integer> {
         private final CliIo io;
 
@@ -155,8 +158,10 @@ final class AdminAlerts {
                 throw AdminClient.unexpected(answer);
             }
             JsonNode set = answer.json();
-            io.out().println(set.path("rule").asText() + " " + (set.path("enabled").asBoolean() ? "on" : "off")
-                    + threshold(set).transform(text -> text.isEmpty() ? "" : ", " + text));
+            io.out()
+                    .println(set.path("rule").asText() + " "
+                            + (set.path("enabled").asBoolean() ? "on" : "off")
+                            + threshold(set).transform(text -> text.isEmpty() ? "" : ", " + text));
             return ExitCode.OK;
         }
     }
@@ -235,7 +240,9 @@ final class AdminAlerts {
             String id = answer.json().path("id").asText();
             if (webhook) {
                 io.out().println(answer.json().path("secret").asText());
-                io.err().println("Created subscription " + id + "; its signing secret (above) is shown only this once.");
+                io.err()
+                        .println(
+                                "Created subscription " + id + "; its signing secret (above) is shown only this once.");
             } else {
                 io.out().println(id);
                 io.err().println("Created subscription " + id + " to " + target.email + ".");
@@ -330,12 +337,16 @@ final class AdminAlerts {
                 throw AdminClient.unexpected(answer);
             }
             JsonNode attempt = answer.json();
-            String code = attempt.path("statusCode").isNumber() ? " (" + attempt.path("statusCode").asInt() + ")" : "";
+            String code = attempt.path("statusCode").isNumber()
+                    ? " (" + attempt.path("statusCode").asInt() + ")"
+                    : "";
             if (attempt.path("outcome").asText().equals("DELIVERED")) {
                 io.out().println("delivered" + code);
                 return ExitCode.OK;
             }
-            io.out().println("not delivered" + code + ": " + attempt.path("error").asText());
+            io.out()
+                    .println("not delivered" + code + ": "
+                            + attempt.path("error").asText());
             return ExitCode.REFUSED;
         }
     }
@@ -358,10 +369,7 @@ final class AdminAlerts {
         @Option(names = "--port", paramLabel = "PORT", description = "Its port (default 587).")
         Integer port;
 
-        @Option(
-                names = "--security",
-                paramLabel = "MODE",
-                description = "STARTTLS (default), TLS or NONE.")
+        @Option(names = "--security", paramLabel = "MODE", description = "STARTTLS (default), TLS or NONE.")
         String security;
 
         @Option(names = "--username", paramLabel = "USER", description = "Authenticate as this user.")
@@ -426,13 +434,15 @@ final class AdminAlerts {
             } else if (!smtp.path("configured").asBoolean()) {
                 io.out().println("no SMTP server is set; e-mail alerts fail until one is");
             } else {
-                io.out().println(smtp.path("host").asText() + ":" + smtp.path("port").asInt() + " "
-                        + smtp.path("security").asText()
-                        + (smtp.path("username").isTextual()
-                                ? " as " + smtp.path("username").asText()
-                                : " without authentication")
-                        + ", from " + smtp.path("from").asText() + ", password "
-                        + (smtp.path("passwordSet").asBoolean() ? "set" : "not set"));
+                io.out()
+                        .println(smtp.path("host").asText() + ":"
+                                + smtp.path("port").asInt() + " "
+                                + smtp.path("security").asText()
+                                + (smtp.path("username").isTextual()
+                                        ? " as " + smtp.path("username").asText()
+                                        : " without authentication")
+                                + ", from " + smtp.path("from").asText() + ", password "
+                                + (smtp.path("passwordSet").asBoolean() ? "set" : "not set"));
             }
             return ExitCode.OK;
         }
@@ -452,7 +462,8 @@ final class AdminAlerts {
     private static String threshold(JsonNode rule) {
         return switch (rule.path("rule").asText()) {
             case "LICENSE_EXPIRING" -> "days " + rule.path("days").toString().replaceAll("[\\[\\]]", "");
-            case "USAGE_HIGH" -> rule.path("percent").asInt() + " % for " + rule.path("minutes").asInt() + " min";
+            case "USAGE_HIGH" ->
+                rule.path("percent").asInt() + " % for " + rule.path("minutes").asInt() + " min";
             case "DENIAL" -> "at most one per " + rule.path("minutes").asInt() + " min";
             default -> "";
         };

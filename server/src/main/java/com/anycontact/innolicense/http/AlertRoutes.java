@@ -44,13 +44,7 @@ final class AlertRoutes {
 
     /** A new subscription; {@code secret} is a webhook's signing secret, shown only this once. */
     record CreatedView(
-            String id,
-            String name,
-            String channel,
-            String target,
-            String createdAt,
-            String createdBy,
-            String secret) {}
+            String id, String name, String channel, String target, String createdAt, String createdBy, String secret) {}
 
     /** Every subscription. */
     record SubscriptionsView(List<SubscriptionView> subscriptions) {}
@@ -110,12 +104,16 @@ final class AlertRoutes {
         json.write(
                 ctx,
                 200,
-                new AlertsView(
-                        alerts.recent(LIST_LIMIT).stream().map(AlertRoutes::view).toList()));
+                new AlertsView(alerts.recent(LIST_LIMIT).stream()
+                        .map(AlertRoutes::view)
+                        .toList()));
     }
 
     void rules(Context ctx) {
-        json.write(ctx, 200, new RulesView(alerts.rules().stream().map(AlertRoutes::view).toList()));
+        json.write(
+                ctx,
+                200,
+                new RulesView(alerts.rules().stream().map(AlertRoutes::view).toList()));
     }
 
     void setRule(Context ctx) {
@@ -146,7 +144,10 @@ final class AlertRoutes {
     void subscribe(Context ctx) {
         SubscriptionBody body = json.read(ctx, SubscriptionBody.class);
         switch (alerts.subscribe(
-                body.name(), body.channel(), body.target(), Authenticator.principal(ctx).auditName())) {
+                body.name(),
+                body.channel(),
+                body.target(),
+                Authenticator.principal(ctx).auditName())) {
             case SubscriptionCreation.Created created -> {
                 Subscription subscription = created.subscription();
                 json.write(
@@ -179,14 +180,13 @@ final class AlertRoutes {
         json.write(
                 ctx,
                 200,
-                new DeliveriesView(
-                        id, attempts.stream().map(AlertRoutes::view).toList()));
+                new DeliveriesView(id, attempts.stream().map(AlertRoutes::view).toList()));
     }
 
     void test(Context ctx) {
         String id = ctx.pathParam("id");
-        DeliveryAttempt attempt = alerts.test(id, Authenticator.principal(ctx).auditName())
-                .orElseThrow(() -> notFound(id));
+        DeliveryAttempt attempt =
+                alerts.test(id, Authenticator.principal(ctx).auditName()).orElseThrow(() -> notFound(id));
         json.write(ctx, 200, view(attempt));
     }
 

@@ -53,7 +53,8 @@ final class ServerAlerts implements AutoCloseable {
      * @param clock trusted time
      * @param installation this installation's ID, part of every alert
      */
-    static ServerAlerts wire(AlertStore store, AlertingAuditLog audit, TrustedClock clock, InstallationId installation) {
+    static ServerAlerts wire(
+            AlertStore store, AlertingAuditLog audit, TrustedClock clock, InstallationId installation) {
         RuleBook rules = new RuleBook(store, clock);
         AlertMonitor monitor = new AlertMonitor(store, rules, clock, installation.toString());
         AlertDispatcher dispatcher = new AlertDispatcher(

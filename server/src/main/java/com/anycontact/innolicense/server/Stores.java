@@ -1,8 +1,8 @@
 package com.anycontact.innolicense.server;
 
 import com.anycontact.innolicense.access.TokenStore;
-import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;

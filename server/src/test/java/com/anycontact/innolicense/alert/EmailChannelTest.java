@@ -73,7 +73,9 @@ class EmailChannelTest {
         assertThat(received[0].getAllRecipients()[0].toString()).isEqualTo("ops@example.com");
         assertThat(received[0].getFrom()[0].toString()).contains("licensing@example.com");
         assertThat(received[0].getHeader("X-Innolicense-Alert-Id")[0]).isEqualTo("msg_alrt_1_sub_1");
-        assertThat(received[0].getContent().toString()).contains("grace began for L-1").contains("licenseId: L-1");
+        assertThat(received[0].getContent().toString())
+                .contains("grace began for L-1")
+                .contains("licenseId: L-1");
     }
 
     @Test

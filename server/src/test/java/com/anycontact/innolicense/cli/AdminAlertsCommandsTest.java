@@ -74,7 +74,10 @@ class AdminAlertsCommandsTest {
         assertThat(set.exitCode()).as(set.all()).isZero();
         assertThat(set.out()).contains("USAGE_HIGH on, 80 % for 5 min");
         assertThat(off.out()).contains("CLOCK_JUMP off");
-        assertThat(rules.out()).contains("LICENSE_EXPIRING").contains("days 30,14,7,1").contains("CLOCK_JUMP");
+        assertThat(rules.out())
+                .contains("LICENSE_EXPIRING")
+                .contains("days 30,14,7,1")
+                .contains("CLOCK_JUMP");
     }
 
     @Test
@@ -118,7 +121,8 @@ class AdminAlertsCommandsTest {
         ServerSetup smtp = ServerSetupTest.SMTP.dynamicPort();
         smtp.setServerStartupTimeout(30_000);
         GreenMail mail = new GreenMail(smtp)
-                .withConfiguration(GreenMailConfiguration.aConfig().withUser("alerts@example.com", "alerts", SMTP_PASSWORD));
+                .withConfiguration(
+                        GreenMailConfiguration.aConfig().withUser("alerts@example.com", "alerts", SMTP_PASSWORD));
         mail.start();
         try {
             cli.variables.put(AdminAlerts.SMTP_PASSWORD_VARIABLE, SMTP_PASSWORD);

@@ -82,7 +82,8 @@ class AlertRulesTest {
         assertThat(keys("GRACE_BEGAN")).hasSize(1);
         JsonNode demo = alerts("DEMO_BEGAN").get(0);
         assertThat(demo.path("summary").asText()).contains("demo mode").contains("2 agents");
-        assertThat(demo.path("facts").path("installationId").asText()).isEqualTo(running.installation().toString());
+        assertThat(demo.path("facts").path("installationId").asText())
+                .isEqualTo(running.installation().toString());
     }
 
     @Test
@@ -111,14 +112,16 @@ class AlertRulesTest {
         restart();
         running.tick();
 
-        assertThat(alerts("KEY_APPLIED")).singleElement().satisfies(alert -> assertThat(
-                        alert.path("facts").path("appliedBy").asText())
-                .startsWith("token:")
-                .endsWith("(bootstrap)"));
+        assertThat(alerts("KEY_APPLIED"))
+                .singleElement()
+                .satisfies(alert -> assertThat(
+                                alert.path("facts").path("appliedBy").asText())
+                        .startsWith("token:")
+                        .endsWith("(bootstrap)"));
         assertThat(alerts("KEY_APPLIED").get(0).path("summary").asText()).contains("was applied by");
-        assertThat(alerts("KEY_REJECTED")).singleElement().satisfies(alert -> assertThat(
-                        alert.path("summary").asText())
-                .contains("MALFORMED"));
+        assertThat(alerts("KEY_REJECTED"))
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.path("summary").asText()).contains("MALFORMED"));
     }
 
     @Test
@@ -167,7 +170,8 @@ class AlertRulesTest {
         assertThat(running.api.claim(acd, "agent-3").status()).isEqualTo(409);
         running.tick();
         assertThat(keys("DENIAL")).hasSize(1);
-        assertThat(alerts("DENIAL").get(0).path("facts").path("agentId").asText()).isEqualTo("agent-3");
+        assertThat(alerts("DENIAL").get(0).path("facts").path("agentId").asText())
+                .isEqualTo("agent-3");
 
         clock.advance(Duration.ofMinutes(29));
         running.api.claim(acd, "agent-4");
@@ -194,9 +198,9 @@ class AlertRulesTest {
         running.tick();
         running.server.awaitAuditWrites();
 
-        assertThat(alerts("CLOCK_JUMP")).singleElement().satisfies(alert -> assertThat(
-                        alert.path("summary").asText())
-                .contains("3 hours ahead"));
+        assertThat(alerts("CLOCK_JUMP"))
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.path("summary").asText()).contains("3 hours ahead"));
     }
 
     @Test
@@ -218,8 +222,7 @@ class AlertRulesTest {
     void setRule_withAThresholdOutOfRange_isRefusedWithTheField() {
         start();
 
-        Api.Reply reply =
-                running.api.putJson("/api/v1/alerts/rules/USAGE_HIGH", ADMIN_TOKEN, "{\"percent\": 150}");
+        Api.Reply reply = running.api.putJson("/api/v1/alerts/rules/USAGE_HIGH", ADMIN_TOKEN, "{\"percent\": 150}");
         Api.Reply unknown = running.api.putJson("/api/v1/alerts/rules/NOPE", ADMIN_TOKEN, "{\"enabled\": true}");
 
         assertThat(reply.status()).isEqualTo(400);
@@ -261,7 +264,9 @@ class AlertRulesTest {
     }
 
     private List<String> keys(String rule) {
-        return alerts(rule).stream().map(alert -> alert.path("eventKey").asText()).toList();
+        return alerts(rule).stream()
+                .map(alert -> alert.path("eventKey").asText())
+                .toList();
     }
 
     private boolean longLeases;

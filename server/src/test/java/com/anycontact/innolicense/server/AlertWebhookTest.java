@@ -111,7 +111,8 @@ class AlertWebhookTest {
         assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
         assertThat(failed.path("statusCode").asInt()).isEqualTo(503);
         assertThat(failed.path("error").asText()).contains("HTTP 503");
-        assertThat(failed.path("nextAttemptAt").asText()).isEqualTo(first.plusSeconds(30).toString());
+        assertThat(failed.path("nextAttemptAt").asText())
+                .isEqualTo(first.plusSeconds(30).toString());
 
         running.close();
         running = RunningServer.start(data, clock);
@@ -139,7 +140,9 @@ class AlertWebhookTest {
 
         for (Duration offset : RetrySchedule.offsets()) {
             clock.set(first.plus(offset));
-            assertThat(running.server.deliverAlerts()).as("attempt at " + offset).isEqualTo(1);
+            assertThat(running.server.deliverAlerts())
+                    .as("attempt at " + offset)
+                    .isEqualTo(1);
         }
         clock.advance(Duration.ofDays(3));
         assertThat(running.server.deliverAlerts()).isZero();
@@ -147,7 +150,8 @@ class AlertWebhookTest {
         JsonNode log = deliveries(id);
         assertThat(log).hasSize(8);
         assertThat(log.get(0).path("outcome").asText()).isEqualTo("GAVE_UP");
-        assertThat(log.get(0).path("at").asText()).isEqualTo(first.plus(Duration.ofDays(1)).toString());
+        assertThat(log.get(0).path("at").asText())
+                .isEqualTo(first.plus(Duration.ofDays(1)).toString());
         assertThat(outcomes(log).subList(1, 8)).containsOnly("FAILED");
     }
 
@@ -198,7 +202,9 @@ class AlertWebhookTest {
     @Test
     void unsubscribe_stopsDeliveries() {
         String id = subscribe(receiver.url()).json().path("id").asText();
-        assertThat(running.api.delete("/api/v1/alerts/subscriptions/" + id, ADMIN_TOKEN).status())
+        assertThat(running.api
+                        .delete("/api/v1/alerts/subscriptions/" + id, ADMIN_TOKEN)
+                        .status())
                 .isEqualTo(204);
 
         running.apply(1, 10);

@@ -53,7 +53,8 @@ public abstract class AlertStoreContract {
     @Test
     void fire_sameEventKeyTwice_firesOnce() {
         assertThat(store.fire(alert("a1", "grace-began:L-1:1", T0))).isTrue();
-        assertThat(store.fire(alert("a2", "grace-began:L-1:1", T0.plusSeconds(1)))).isFalse();
+        assertThat(store.fire(alert("a2", "grace-began:L-1:1", T0.plusSeconds(1))))
+                .isFalse();
 
         assertThat(store.recent(10)).extracting(Alert::id).containsExactly("a1");
     }
@@ -64,7 +65,8 @@ public abstract class AlertStoreContract {
 
         store = reopenStore();
 
-        assertThat(store.fire(alert("a2", "demo-began:L-1:1", T0.plusSeconds(60)))).isFalse();
+        assertThat(store.fire(alert("a2", "demo-began:L-1:1", T0.plusSeconds(60))))
+                .isFalse();
         assertThat(store.recent(10)).hasSize(1);
     }
 
@@ -208,7 +210,8 @@ public abstract class AlertStoreContract {
         Delivery delivery = store.takeDue(T0, 10, Duration.ofMinutes(5)).get(0);
         store.recordAttempt(
                 attempt(delivery, 1, T0, DeliveryAttempt.Outcome.FAILED, 500, Optional.of(T0.plusSeconds(30))));
-        Delivery retry = store.takeDue(T0.plusSeconds(30), 10, Duration.ofMinutes(5)).get(0);
+        Delivery retry =
+                store.takeDue(T0.plusSeconds(30), 10, Duration.ofMinutes(5)).get(0);
 
         store.recordAttempt(
                 attempt(retry, 2, T0.plusSeconds(30), DeliveryAttempt.Outcome.DELIVERED, 204, Optional.empty()));
@@ -224,7 +227,8 @@ public abstract class AlertStoreContract {
 
     @Test
     void recordAttempt_gaveUp_isNeverDueAgain() {
-        store.createSubscription(subscription("sub_1", Subscription.Channel.EMAIL, "ops@example.com"), Optional.empty());
+        store.createSubscription(
+                subscription("sub_1", Subscription.Channel.EMAIL, "ops@example.com"), Optional.empty());
         store.fire(alert("a1", "k1", T0));
         Delivery delivery = store.takeDue(T0, 10, Duration.ofMinutes(5)).get(0);
 
@@ -250,7 +254,9 @@ public abstract class AlertStoreContract {
                 Optional.empty(),
                 Optional.empty()));
 
-        assertThat(store.attempts("sub_1", 10)).extracting(DeliveryAttempt::rule).containsExactly(AlertRule.TEST);
+        assertThat(store.attempts("sub_1", 10))
+                .extracting(DeliveryAttempt::rule)
+                .containsExactly(AlertRule.TEST);
         assertThat(store.takeDue(T0, 10, Duration.ofMinutes(5))).isEmpty();
     }
 
@@ -258,7 +264,8 @@ public abstract class AlertStoreContract {
     void fireThrottled_letsOneAlertThroughPerGap() throws Exception {
         Duration gap = Duration.ofMinutes(60);
 
-        assertThat(store.fireThrottled(alert("a1", "denial:1", T0), "denial", gap)).isTrue();
+        assertThat(store.fireThrottled(alert("a1", "denial:1", T0), "denial", gap))
+                .isTrue();
         assertThat(store.fireThrottled(alert("a2", "denial:2", T0.plus(Duration.ofMinutes(59))), "denial", gap))
                 .isFalse();
         store = reopenStore();
@@ -359,7 +366,12 @@ public abstract class AlertStoreContract {
     void smtp_keepsThePasswordApart_keepsItWhenNotGiven_andRemovesItWhenEmpty() throws Exception {
         assertThat(store.smtp()).isEmpty();
         SmtpSettings settings = new SmtpSettings(
-                "smtp.example.com", 587, SmtpSettings.Security.STARTTLS, Optional.of("alerts"), "lic@example.com", false);
+                "smtp.example.com",
+                587,
+                SmtpSettings.Security.STARTTLS,
+                Optional.of("alerts"),
+                "lic@example.com",
+                false);
 
         store.saveSmtp(settings, Optional.of("s3cret password"));
         assertThat(store.smtp()).contains(withPassword(settings, true));

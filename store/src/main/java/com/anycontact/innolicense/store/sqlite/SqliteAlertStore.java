@@ -65,8 +65,8 @@ public final class SqliteAlertStore implements AlertStore {
     private static final String DELETE_DELIVERIES = "DELETE FROM alert_delivery WHERE subscription_id = ?";
     private static final String DELETE_ATTEMPTS = "DELETE FROM alert_attempt WHERE subscription_id = ?";
     private static final String DELETE_SUBSCRIPTION = "DELETE FROM alert_subscription WHERE id = ?";
-    private static final String DUE = "SELECT d.id, d.attempts, d.first_due_at, " + ALERT_COLUMNS + ", "
-            + SUBSCRIPTION_COLUMNS + """
+    private static final String DUE =
+            "SELECT d.id, d.attempts, d.first_due_at, " + ALERT_COLUMNS + ", " + SUBSCRIPTION_COLUMNS + """
              FROM alert_delivery d
             JOIN alert a ON a.id = d.alert_id
             JOIN alert_subscription s ON s.id = d.subscription_id
@@ -109,8 +109,7 @@ public final class SqliteAlertStore implements AlertStore {
             List<RuleSetting> settings = new ArrayList<>();
             try (ResultSet rows = sql.prepare(RULES).executeQuery()) {
                 while (rows.next()) {
-                    rule(rows.getString(1))
-                            .ifPresent(rule -> settings.add(setting(rule, rows)));
+                    rule(rows.getString(1)).ifPresent(rule -> settings.add(setting(rule, rows)));
                 }
             }
             return settings;
@@ -414,8 +413,7 @@ public final class SqliteAlertStore implements AlertStore {
 
     private static RuleSetting setting(AlertRule rule, ResultSet row) {
         try {
-            return new RuleSetting(
-                    rule, row.getInt(2) == 1, parseDays(row.getString(3)), row.getInt(4), row.getInt(5));
+            return new RuleSetting(rule, row.getInt(2) == 1, parseDays(row.getString(3)), row.getInt(4), row.getInt(5));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -428,7 +426,10 @@ public final class SqliteAlertStore implements AlertStore {
 
     /** The days the {@code days} column holds. */
     static List<Integer> parseDays(String text) {
-        return Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
+        return Arrays.stream(text.split(","))
+                .map(String::strip)
+                .map(Integer::valueOf)
+                .toList();
     }
 
     private static Optional<Alert> alert(ResultSet row, int first) throws SQLException {
