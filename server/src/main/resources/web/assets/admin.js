@@ -2,6 +2,7 @@
 // audit log, users and API tokens. For administrators; anyone else is told so and shown the way back.
 
 import { ApiError, api } from './api.js';
+import { loadAlerts, setUpAlerts } from './alerts.js';
 import { renderStateBanner, startShell, stateBadge } from './shell.js';
 import { count, days, el, localTime, roleName, zonedTime } from './format.js';
 
@@ -9,6 +10,7 @@ const AUDIT_TYPES = [
   'SERVER_STARTED', 'KEY_APPLIED', 'KEY_REJECTED', 'STATE_CHANGED', 'CAPACITY_REDUCED', 'LEASES_REAPED',
   'CLAIM_DENIED', 'LEASE_CAPACITY_REDUCED', 'LOGIN', 'LOGIN_FAILED', 'LOGOUT', 'TOKEN_CREATED', 'TOKEN_REVOKED',
   'USER_CREATED', 'USER_DELETED', 'PASSWORD_CHANGED', 'CLOCK_JUMP', 'LICENSE_IGNORED', 'DEVELOPMENT_TRUST',
+  'ALERT_SETTINGS_CHANGED',
 ];
 
 const REJECTION_TITLES = {
@@ -568,6 +570,7 @@ const LOADERS = {
   users: loadUsers,
   tokens: loadTokens,
   cluster: loadCluster,
+  alerts: loadAlerts,
 };
 
 function selectTab() {
@@ -615,6 +618,7 @@ async function main() {
   document.getElementById('audit-more').addEventListener('click', () => loadAudit(true));
   document.getElementById('user-form').addEventListener('submit', createUser);
   document.getElementById('token-form').addEventListener('submit', createToken);
+  setUpAlerts();
   document.getElementById('copy-token').addEventListener('click', (event) =>
     copy(document.getElementById('new-token-value').value, event.target),
   );

@@ -81,6 +81,8 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
         /** An administrator released an agent's seat, with the reason given and how long claims are refused. */
         SEAT_FORCE_RELEASED,
         /** An administrator lifted the block on an agent's claims before it ended. */
-        AGENT_UNBLOCKED
+        AGENT_UNBLOCKED,
+        /** An administrator changed the alerts: a rule, a subscription or the SMTP server (never a secret). */
+        ALERT_SETTINGS_CHANGED
     }
 }

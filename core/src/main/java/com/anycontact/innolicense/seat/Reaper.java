@@ -1,6 +1,5 @@
 package com.anycontact.innolicense.seat;
 
-import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
@@ -51,8 +50,6 @@ public final class Reaper implements Runnable {
     public void run() {
         try {
             reap();
-        } catch (DatabaseUnreachableException e) {
-            LOG.log(Level.DEBUG, "reaping waits for the database: {0}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "reaping expired leases failed; will try again at the next run", e);
         }

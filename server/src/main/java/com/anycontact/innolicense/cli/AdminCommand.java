@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         name = "admin",
         mixinStandardHelpOptions = true,
         description = {
-            "Administers a running license server over its HTTP API: license status, applying a key, API tokens,"
+            "Administers a running license server over its HTTP API: license status, applying a key, API tokens, alerts,"
                     + " users, the audit log; and moves an embedded installation into a cluster database (migrate,"
                     + " which works on the databases directly).",
             "The server is --server or INNOLICENSE_SERVER (default http://127.0.0.1:8080); the API token is"

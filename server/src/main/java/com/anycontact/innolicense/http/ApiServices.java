@@ -2,6 +2,7 @@ package com.anycontact.innolicense.http;
 
 import com.anycontact.innolicense.access.AccessService;
 import com.anycontact.innolicense.access.Sessions;
+import com.anycontact.innolicense.alert.AlertService;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.license.LicenseService;
@@ -33,6 +34,7 @@ import java.util.Objects;
  * @param events the live events streamed to the dashboard
  * @param cluster this node among the cluster's nodes (a cluster of one when embedded)
  * @param clustered whether the node is on the cluster database: {@code /health/ready} then lists the nodes
+ * @param alerts alert rules, subscriptions and deliveries
  */
 public record ApiServices(
         LicenseService licenses,
@@ -50,7 +52,8 @@ public record ApiServices(
         LiveEvents events,
         Cluster cluster,
         boolean clustered,
-        SeatReleases releases) {
+        SeatReleases releases,
+        AlertService alerts) {
 
     /** Requires every service; copies the checks. */
     public ApiServices {
@@ -68,5 +71,6 @@ public record ApiServices(
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(releases, "releases");
+        Objects.requireNonNull(alerts, "alerts");
     }
 }

@@ -94,6 +94,7 @@ public final class HttpApi {
         UsageRoutes usage = new UsageRoutes(services.usage(), services.licenses(), services.seats(), json);
         ReportRoutes reports = new ReportRoutes(services.reports(), services.usage(), services.licenses(), json);
         LiveEvents events = services.events();
+        AlertRoutes alerts = new AlertRoutes(services.alerts(), json);
         this.webUi = new WebUi(services.sessions(), cookie);
         this.routes = List.of(
                 route(HandlerType.POST, "/session", session::login, ApiRole.ANYONE),
@@ -126,6 +127,16 @@ public final class HttpApi {
                 route(HandlerType.DELETE, "/users/{username}", users::delete, ApiRole.ADMIN),
                 route(HandlerType.PUT, "/users/{username}/password", users::setPassword, ApiRole.ADMIN),
                 route(HandlerType.DELETE, "/login-throttle/{subject}", throttle::unlock, ApiRole.ADMIN),
+                route(HandlerType.GET, "/alerts", alerts::recent, ApiRole.ADMIN),
+                route(HandlerType.GET, "/alerts/rules", alerts::rules, ApiRole.ADMIN),
+                route(HandlerType.PUT, "/alerts/rules/{rule}", alerts::setRule, ApiRole.ADMIN),
+                route(HandlerType.GET, "/alerts/subscriptions", alerts::subscriptions, ApiRole.ADMIN),
+                route(HandlerType.POST, "/alerts/subscriptions", alerts::subscribe, ApiRole.ADMIN),
+                route(HandlerType.DELETE, "/alerts/subscriptions/{id}", alerts::unsubscribe, ApiRole.ADMIN),
+                route(HandlerType.GET, "/alerts/subscriptions/{id}/deliveries", alerts::deliveries, ApiRole.ADMIN),
+                route(HandlerType.POST, "/alerts/subscriptions/{id}/test", alerts::test, ApiRole.ADMIN),
+                route(HandlerType.GET, "/alerts/smtp", alerts::smtp, ApiRole.ADMIN),
+                route(HandlerType.PUT, "/alerts/smtp", alerts::setSmtp, ApiRole.ADMIN),
                 route(HandlerType.GET, "/openapi.yaml", openApi::document, ApiRole.ANYONE),
                 operations(HandlerType.GET, "/metrics", metrics::scrape, ApiRole.SUPERVISOR, ApiRole.ADMIN),
                 operations(HandlerType.GET, "/health/live", health::live, ApiRole.ANYONE),

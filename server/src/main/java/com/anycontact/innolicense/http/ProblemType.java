@@ -41,6 +41,10 @@ public enum ProblemType {
     TOKEN_NOT_FOUND("token-not-found", 404, "Token not found"),
     /** No user has this username. */
     USER_NOT_FOUND("user-not-found", 404, "User not found"),
+    /** No alert rule has this name. */
+    ALERT_RULE_NOT_FOUND("alert-rule-not-found", 404, "Alert rule not found"),
+    /** No alert subscription has this ID. */
+    SUBSCRIPTION_NOT_FOUND("subscription-not-found", 404, "Subscription not found"),
     /** The route exists but not with this method. */
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     /** The route answers only a media type the request does not accept, e.g. an event stream. */

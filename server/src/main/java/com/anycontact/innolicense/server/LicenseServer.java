@@ -7,6 +7,7 @@ import com.anycontact.innolicense.access.Bootstrap;
 import com.anycontact.innolicense.access.InvalidInput;
 import com.anycontact.innolicense.access.LoginThrottle;
 import com.anycontact.innolicense.access.Sessions;
+import com.anycontact.innolicense.alert.AlertingAuditLog;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClockSkewGuard;
@@ -150,6 +151,7 @@ public final class LicenseServer implements AutoCloseable {
     /** What this node tells the others and hears from them; null on the embedded database, which has no others. */
     private final ClusterEvents clusterEvents;
 
+    private final ServerAlerts alerts;
     private final Javalin javalin;
     private final ScheduledExecutorService scheduler;
     private ScheduledExecutorService retentionRunner;
@@ -174,7 +176,8 @@ public final class LicenseServer implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("innolicense-scheduler").daemon(true).factory());
         try {
-            this.audit = stores.audit();
+            AlertingAuditLog alertingAudit = new AlertingAuditLog(stores.audit());
+            this.audit = alertingAudit;
             this.retention = stores.retention();
             InstallationStore installations = stores.installation();
             LicenseStore licenseStore = stores.licenses();
@@ -210,6 +213,7 @@ public final class LicenseServer implements AutoCloseable {
                     licenseStore,
                     trustedTime,
                     audit);
+            this.alerts = ServerAlerts.wire(stores.alerts(), alertingAudit, trustedClock, installationId);
             SeatStore seatStore = stores.openSeats(steadyClock.instant(), config.leaseTtl());
             this.usage = new UsageTracker(
                     stores.usage(),
@@ -297,7 +301,8 @@ public final class LicenseServer implements AutoCloseable {
                             events,
                             cluster,
                             clustered,
-                            releases),
+                            releases,
+                            alerts.service()),
                     limits);
             this.javalin = api.create(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -406,6 +411,7 @@ public final class LicenseServer implements AutoCloseable {
         if (clusterEvents != null) {
             clusterEvents.start();
         }
+        alerts.start();
         javalin.start();
         port = javalin.port();
         scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -503,7 +509,11 @@ public final class LicenseServer implements AutoCloseable {
             warnUnlessDatabaseDown("the license lifecycle check failed; will try again in a second", e);
         }
         if (leads) {
-            reaper.run();
+            try {
+                reaper.reap();
+            } catch (RuntimeException e) {
+                warnUnlessDatabaseDown("reaping expired leases failed; will try again in a second", e);
+            }
         }
         if (clustered) {
             try {
@@ -516,6 +526,11 @@ public final class LicenseServer implements AutoCloseable {
             releases.refresh();
         } catch (RuntimeException e) {
             warnUnlessDatabaseDown("reading the force-releases in force failed; will try again in a second", e);
+        }
+        try {
+            alerts.tick(licenses.status(), ledger.inUse());
+        } catch (RuntimeException e) {
+            LOG.warn("checking the alert rules failed; will try again in a second", e);
         }
         try {
             usage.flush();
@@ -656,6 +671,11 @@ public final class LicenseServer implements AutoCloseable {
         return access;
     }
 
+    /** Sends the alert deliveries due now, on the calling thread, for tests. */
+    int deliverAlerts() {
+        return alerts.deliverDue();
+    }
+
     /** The live events, for tests. */
     LiveEvents events() {
         return events;
@@ -720,6 +740,7 @@ public final class LicenseServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             events.close();
+            alerts.close();
             try {
                 usage.close();
             } catch (RuntimeException e) {
@@ -788,7 +809,10 @@ public final class LicenseServer implements AutoCloseable {
         switch (change) {
             case SeatChange.Claimed claimed ->
                 usage.claimed(claimed.lease().agent().value(), claimed.inUse(), claimed.capacity());
-            case SeatChange.Denied denied -> usage.denied(denied.agent().value(), denied.inUse(), denied.capacity());
+            case SeatChange.Denied denied -> {
+                usage.denied(denied.agent().value(), denied.inUse(), denied.capacity());
+                alerts.denied(denied);
+            }
             case SeatChange.CapacityReduced reduced -> usage.changed(reduced.inUse(), reduced.capacity());
             case SeatChange.Released released ->
                 usage.changed(released.inUse(), licenses.status().capacity());

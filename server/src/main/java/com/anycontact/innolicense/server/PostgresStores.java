@@ -4,12 +4,14 @@ import com.anycontact.innolicense.access.LoginThrottle;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.postgres.PostgresAlertStore;
 import com.anycontact.innolicense.store.postgres.PostgresAuditLog;
 import com.anycontact.innolicense.store.postgres.PostgresClusterBus;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
@@ -99,6 +101,11 @@ final class PostgresStores implements Stores {
     @Override
     public LoginThrottle loginThrottle(InstantSource steady, InstantSource trusted) {
         return new LoginThrottle(new PostgresLoginThrottleStore(database), trusted);
+    }
+
+    @Override
+    public AlertStore alerts() {
+        return new PostgresAlertStore(database);
     }
 
     @Override

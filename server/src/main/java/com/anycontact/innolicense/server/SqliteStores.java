@@ -5,6 +5,7 @@ import com.anycontact.innolicense.access.LoginThrottle;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
@@ -12,6 +13,7 @@ import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
+import com.anycontact.innolicense.store.sqlite.SqliteAlertStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
@@ -93,6 +95,11 @@ final class SqliteStores implements Stores {
     @Override
     public LoginThrottle loginThrottle(InstantSource steady, InstantSource trusted) {
         return new LoginThrottle(new InMemoryLoginThrottleStore(), steady);
+    }
+
+    @Override
+    public AlertStore alerts() {
+        return new SqliteAlertStore(database);
     }
 
     @Override

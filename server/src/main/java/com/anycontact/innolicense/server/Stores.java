@@ -4,6 +4,7 @@ import com.anycontact.innolicense.access.LoginThrottle;
 import com.anycontact.innolicense.access.Sessions;
 import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
+import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.cluster.DatabaseClock;
@@ -80,6 +81,9 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
      * @param trusted the node's trusted wall clock
      */
     LoginThrottle loginThrottle(InstantSource steady, InstantSource trusted);
+
+    /** The alerts: rules, subscriptions, deliveries. */
+    AlertStore alerts();
 
     /**
      * Opens the seat store; called once, after the trusted clock is known.

@@ -225,7 +225,8 @@ class RoleMatrixTest {
                 .replace("{agentId}", "matrix-agent")
                 .replace("{id}", "0000000000000000")
                 .replace("{username}", "no-such-user")
-                .replace("{subject}", "192.0.2.99");
+                .replace("{subject}", "192.0.2.99")
+                .replace("{rule}", "DENIAL");
         Map<String, String> headers = new HashMap<>();
         switch (caller.kind()) {
             case ANONYMOUS -> {}

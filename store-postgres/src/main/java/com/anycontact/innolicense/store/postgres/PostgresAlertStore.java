@@ -1,0 +1,502 @@
+package com.anycontact.innolicense.store.postgres;
+
+import com.anycontact.innolicense.alert.Alert;
+import com.anycontact.innolicense.alert.AlertRule;
+import com.anycontact.innolicense.alert.AlertStore;
+import com.anycontact.innolicense.alert.Delivery;
+import com.anycontact.innolicense.alert.DeliveryAttempt;
+import com.anycontact.innolicense.alert.RuleSetting;
+import com.anycontact.innolicense.alert.SmtpSettings;
+import com.anycontact.innolicense.alert.Subscription;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Alerts in the cluster database (tables {@code alert_*}, migration V7), shared by every node. "Once per event"
+ * is the unique index on {@code alert.event_key}: {@link #fire} inserts with {@code ON CONFLICT DO NOTHING}
+ * inside the transaction that also creates the deliveries, so of two nodes firing one event, the second waits
+ * for the first's commit and inserts nothing. The denial throttle is one upsert on its gate row, whose condition
+ * PostgreSQL re-checks on the row's latest version; deliveries are taken with {@code FOR UPDATE SKIP LOCKED}
+ * and held, so two nodes never send one at the same time.
+ */
+public final class PostgresAlertStore implements AlertStore {
+
+    private static final String ALERT_COLUMNS = "a.id, a.event_key, a.rule, a.fired_at, a.summary, a.facts";
+    private static final String SUBSCRIPTION_COLUMNS = "s.id, s.name, s.channel, s.target, s.created_at, s.created_by";
+
+    private static final String RULES = "SELECT rule, enabled, days, percent, minutes FROM alert_rule";
+    private static final String SAVE_RULE = """
+            INSERT INTO alert_rule (rule, enabled, days, percent, minutes, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (rule) DO UPDATE SET enabled = excluded.enabled, days = excluded.days,
+                percent = excluded.percent, minutes = excluded.minutes, updated_at = excluded.updated_at,
+                updated_by = excluded.updated_by""";
+    private static final String INSERT_ALERT = """
+            INSERT INTO alert (id, event_key, rule, fired_at, summary, facts) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (event_key) DO NOTHING""";
+    private static final String INSERT_DELIVERIES = """
+            INSERT INTO alert_delivery
+                (id, alert_id, subscription_id, status, attempts, first_due_at, next_attempt_at, held_until)
+            SELECT 'msg_' || CAST(? AS TEXT) || '_' || id, ?, id, 'PENDING', 0, ?, ?, NULL FROM alert_subscription""";
+    private static final String PASS_GATE = """
+            INSERT INTO alert_gate (name, last_at) VALUES (?, ?)
+            ON CONFLICT (name) DO UPDATE SET last_at = excluded.last_at WHERE alert_gate.last_at <= ?""";
+    private static final String START_EPISODE =
+            "INSERT INTO alert_episode (name, since) VALUES (?, ?) ON CONFLICT (name) DO NOTHING";
+    private static final String EPISODE = "SELECT since FROM alert_episode WHERE name = ?";
+    private static final String END_EPISODE = "DELETE FROM alert_episode WHERE name = ?";
+    private static final String RECENT = "SELECT " + ALERT_COLUMNS + " FROM alert a ORDER BY a.seq DESC LIMIT ?";
+    private static final String CREATE_SUBSCRIPTION = """
+            INSERT INTO alert_subscription (id, name, channel, target, secret, created_at, created_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?)""";
+    private static final String SUBSCRIPTIONS =
+            "SELECT " + SUBSCRIPTION_COLUMNS + " FROM alert_subscription s ORDER BY s.seq";
+    private static final String SUBSCRIPTION =
+            "SELECT " + SUBSCRIPTION_COLUMNS + " FROM alert_subscription s WHERE s.id = ?";
+    private static final String SECRET = "SELECT secret FROM alert_subscription WHERE id = ?";
+    private static final String DELETE_DELIVERIES = "DELETE FROM alert_delivery WHERE subscription_id = ?";
+    private static final String DELETE_ATTEMPTS = "DELETE FROM alert_attempt WHERE subscription_id = ?";
+    private static final String DELETE_SUBSCRIPTION = "DELETE FROM alert_subscription WHERE id = ?";
+    private static final String DUE =
+            "SELECT d.id, d.attempts, d.first_due_at, " + ALERT_COLUMNS + ", " + SUBSCRIPTION_COLUMNS + """
+             FROM alert_delivery d
+            JOIN alert a ON a.id = d.alert_id
+            JOIN alert_subscription s ON s.id = d.subscription_id
+            WHERE d.status = 'PENDING' AND d.next_attempt_at <= ? AND (d.held_until IS NULL OR d.held_until <= ?)
+            ORDER BY d.next_attempt_at, d.id
+            LIMIT ?
+            FOR UPDATE OF d SKIP LOCKED""";
+    private static final String HOLD = "UPDATE alert_delivery SET held_until = ? WHERE id = ?";
+    private static final String LOG_ATTEMPT = """
+            INSERT INTO alert_attempt (delivery_id, subscription_id, alert_id, rule, attempt, at, outcome, status_code,
+                error, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String UPDATE_DELIVERY = """
+            UPDATE alert_delivery SET status = ?, attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+                held_until = NULL
+            WHERE id = ? AND status = 'PENDING'""";
+    private static final String ATTEMPTS = """
+            SELECT delivery_id, subscription_id, alert_id, rule, attempt, at, outcome, status_code, error,
+                next_attempt_at
+            FROM alert_attempt WHERE subscription_id = ? ORDER BY seq DESC LIMIT ?""";
+    private static final String SMTP = "SELECT host, port, security, username, sender, password FROM alert_smtp";
+    private static final String SAVE_SMTP_KEEPING_PASSWORD = """
+            INSERT INTO alert_smtp (id, host, port, security, username, password, sender) VALUES (1, ?, ?, ?, ?, NULL, ?)
+            ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, security = excluded.security,
+                username = excluded.username, sender = excluded.sender""";
+    private static final String SAVE_SMTP = """
+            INSERT INTO alert_smtp (id, host, port, security, username, password, sender) VALUES (1, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, security = excluded.security,
+                username = excluded.username, password = excluded.password, sender = excluded.sender""";
+
+    private final PostgresDatabase database;
+
+    /** A store in the given database, which the caller opens and closes. */
+    public PostgresAlertStore(PostgresDatabase database) {
+        this.database = Objects.requireNonNull(database, "database");
+    }
+
+    @Override
+    public List<RuleSetting> rules() {
+        return database.autoCommit(sql -> {
+            List<RuleSetting> settings = new ArrayList<>();
+            try (ResultSet rows = sql.prepareStatement(RULES).executeQuery()) {
+                while (rows.next()) {
+                    rule(rows.getString(1)).ifPresent(rule -> settings.add(setting(rule, rows)));
+                }
+            }
+            return settings;
+        });
+    }
+
+    @Override
+    public void saveRule(RuleSetting setting, Instant at, String actor) {
+        Objects.requireNonNull(setting, "setting");
+        database.transaction(sql -> {
+            PreparedStatement save = sql.prepareStatement(SAVE_RULE);
+            save.setString(1, setting.rule().name());
+            save.setBoolean(2, setting.enabled());
+            save.setString(3, days(setting.days()));
+            save.setInt(4, setting.percent());
+            save.setInt(5, setting.minutes());
+            save.setLong(6, at.toEpochMilli());
+            save.setString(7, actor);
+            return save.executeUpdate();
+        });
+    }
+
+    @Override
+    public boolean fire(Alert alert) {
+        Objects.requireNonNull(alert, "alert");
+        return database.transaction(sql -> insert(sql, alert));
+    }
+
+    @Override
+    public boolean fireThrottled(Alert alert, String gate, Duration gap) {
+        Objects.requireNonNull(alert, "alert");
+        return database.transaction(sql -> {
+            PreparedStatement pass = sql.prepareStatement(PASS_GATE);
+            pass.setString(1, gate);
+            pass.setLong(2, alert.firedAt().toEpochMilli());
+            pass.setLong(3, alert.firedAt().minus(gap).toEpochMilli());
+            return pass.executeUpdate() == 1 && insert(sql, alert);
+        });
+    }
+
+    private static boolean insert(java.sql.Connection sql, Alert alert) throws SQLException {
+        PreparedStatement insert = sql.prepareStatement(INSERT_ALERT);
+        insert.setString(1, alert.id());
+        insert.setString(2, alert.eventKey());
+        insert.setString(3, alert.rule().name());
+        insert.setLong(4, alert.firedAt().toEpochMilli());
+        insert.setString(5, alert.summary());
+        insert.setString(6, Alert.encodeFacts(alert.facts()));
+        if (insert.executeUpdate() != 1) {
+            return false;
+        }
+        PreparedStatement deliveries = sql.prepareStatement(INSERT_DELIVERIES);
+        deliveries.setString(1, alert.id());
+        deliveries.setString(2, alert.id());
+        deliveries.setLong(3, alert.firedAt().toEpochMilli());
+        deliveries.setLong(4, alert.firedAt().toEpochMilli());
+        deliveries.executeUpdate();
+        return true;
+    }
+
+    @Override
+    public Instant episodeSince(String name, Instant now) {
+        return database.transaction(sql -> {
+            PreparedStatement start = sql.prepareStatement(START_EPISODE);
+            start.setString(1, name);
+            start.setLong(2, now.toEpochMilli());
+            start.executeUpdate();
+            PreparedStatement since = sql.prepareStatement(EPISODE);
+            since.setString(1, name);
+            try (ResultSet row = since.executeQuery()) {
+                row.next();
+                return Instant.ofEpochMilli(row.getLong(1));
+            }
+        });
+    }
+
+    @Override
+    public void endEpisode(String name) {
+        database.transaction(sql -> {
+            PreparedStatement end = sql.prepareStatement(END_EPISODE);
+            end.setString(1, name);
+            return end.executeUpdate();
+        });
+    }
+
+    @Override
+    public List<Alert> recent(int limit) {
+        return database.autoCommit(sql -> {
+            PreparedStatement recent = sql.prepareStatement(RECENT);
+            recent.setInt(1, limit);
+            List<Alert> alerts = new ArrayList<>();
+            try (ResultSet rows = recent.executeQuery()) {
+                while (rows.next()) {
+                    alert(rows, 1).ifPresent(alerts::add);
+                }
+            }
+            return alerts;
+        });
+    }
+
+    @Override
+    public void createSubscription(Subscription subscription, Optional<String> secret) {
+        Objects.requireNonNull(subscription, "subscription");
+        database.transaction(sql -> {
+            PreparedStatement create = sql.prepareStatement(CREATE_SUBSCRIPTION);
+            create.setString(1, subscription.id());
+            create.setString(2, subscription.name());
+            create.setString(3, subscription.channel().name());
+            create.setString(4, subscription.target());
+            create.setString(5, secret.orElse(null));
+            create.setLong(6, subscription.createdAt().toEpochMilli());
+            create.setString(7, subscription.createdBy());
+            return create.executeUpdate();
+        });
+    }
+
+    @Override
+    public List<Subscription> subscriptions() {
+        return database.autoCommit(sql -> {
+            List<Subscription> subscriptions = new ArrayList<>();
+            try (ResultSet rows = sql.prepareStatement(SUBSCRIPTIONS).executeQuery()) {
+                while (rows.next()) {
+                    subscriptions.add(subscription(rows, 1));
+                }
+            }
+            return subscriptions;
+        });
+    }
+
+    @Override
+    public Optional<Subscription> subscription(String id) {
+        return database.autoCommit(sql -> {
+            PreparedStatement find = sql.prepareStatement(SUBSCRIPTION);
+            find.setString(1, id);
+            try (ResultSet row = find.executeQuery()) {
+                return row.next() ? Optional.of(subscription(row, 1)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> secret(String subscriptionId) {
+        return database.autoCommit(sql -> {
+            PreparedStatement find = sql.prepareStatement(SECRET);
+            find.setString(1, subscriptionId);
+            try (ResultSet row = find.executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteSubscription(String id) {
+        return database.transaction(sql -> {
+            for (String statement : List.of(DELETE_DELIVERIES, DELETE_ATTEMPTS)) {
+                PreparedStatement delete = sql.prepareStatement(statement);
+                delete.setString(1, id);
+                delete.executeUpdate();
+            }
+            PreparedStatement delete = sql.prepareStatement(DELETE_SUBSCRIPTION);
+            delete.setString(1, id);
+            return delete.executeUpdate() == 1;
+        });
+    }
+
+    @Override
+    public List<Delivery> takeDue(Instant now, int limit, Duration hold) {
+        return database.transaction(sql -> {
+            PreparedStatement due = sql.prepareStatement(DUE);
+            long nowMillis = now.toEpochMilli();
+            due.setLong(1, nowMillis);
+            due.setLong(2, nowMillis);
+            due.setInt(3, limit);
+            List<Delivery> deliveries = new ArrayList<>();
+            try (ResultSet rows = due.executeQuery()) {
+                while (rows.next()) {
+                    Optional<Alert> alert = alert(rows, 4);
+                    if (alert.isPresent()) {
+                        deliveries.add(new Delivery(
+                                rows.getString(1),
+                                alert.get(),
+                                subscription(rows, 10),
+                                rows.getInt(2),
+                                Instant.ofEpochMilli(rows.getLong(3))));
+                    }
+                }
+            }
+            PreparedStatement held = sql.prepareStatement(HOLD);
+            for (Delivery delivery : deliveries) {
+                held.setLong(1, now.plus(hold).toEpochMilli());
+                held.setString(2, delivery.id());
+                held.executeUpdate();
+            }
+            return deliveries;
+        });
+    }
+
+    @Override
+    public void recordAttempt(DeliveryAttempt attempt) {
+        Objects.requireNonNull(attempt, "attempt");
+        database.transaction(sql -> {
+            PreparedStatement log = sql.prepareStatement(LOG_ATTEMPT);
+            log.setString(1, attempt.deliveryId());
+            log.setString(2, attempt.subscriptionId());
+            log.setString(3, attempt.alertId());
+            log.setString(4, attempt.rule().name());
+            log.setInt(5, attempt.attempt());
+            log.setLong(6, attempt.at().toEpochMilli());
+            log.setString(7, attempt.outcome().name());
+            setOptionalInt(log, 8, attempt.statusCode());
+            log.setString(9, attempt.error().orElse(null));
+            setOptionalInstant(log, 10, attempt.nextAttemptAt());
+            log.executeUpdate();
+            PreparedStatement update = sql.prepareStatement(UPDATE_DELIVERY);
+            update.setString(1, deliveryStatus(attempt.outcome()));
+            update.setInt(2, attempt.attempt());
+            setOptionalInstant(update, 3, attempt.nextAttemptAt());
+            update.setString(4, attempt.deliveryId());
+            return update.executeUpdate();
+        });
+    }
+
+    @Override
+    public List<DeliveryAttempt> attempts(String subscriptionId, int limit) {
+        return database.autoCommit(sql -> {
+            PreparedStatement attempts = sql.prepareStatement(ATTEMPTS);
+            attempts.setString(1, subscriptionId);
+            attempts.setInt(2, limit);
+            List<DeliveryAttempt> log = new ArrayList<>();
+            try (ResultSet rows = attempts.executeQuery()) {
+                while (rows.next()) {
+                    attempt(rows).ifPresent(log::add);
+                }
+            }
+            return log;
+        });
+    }
+
+    @Override
+    public Optional<SmtpSettings> smtp() {
+        return database.autoCommit(sql -> {
+            try (ResultSet row = sql.prepareStatement(SMTP).executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new SmtpSettings(
+                        row.getString(1),
+                        row.getInt(2),
+                        SmtpSettings.Security.valueOf(row.getString(3)),
+                        Optional.ofNullable(row.getString(4)),
+                        row.getString(5),
+                        row.getString(6) != null));
+            }
+        });
+    }
+
+    @Override
+    public void saveSmtp(SmtpSettings settings, Optional<String> password) {
+        Objects.requireNonNull(settings, "settings");
+        database.transaction(sql -> {
+            PreparedStatement save =
+                    sql.prepareStatement(password.isPresent() ? SAVE_SMTP : SAVE_SMTP_KEEPING_PASSWORD);
+            save.setString(1, settings.host());
+            save.setInt(2, settings.port());
+            save.setString(3, settings.security().name());
+            save.setString(4, settings.username().orElse(null));
+            if (password.isPresent()) {
+                save.setString(5, password.get().isEmpty() ? null : password.get());
+                save.setString(6, settings.from());
+            } else {
+                save.setString(5, settings.from());
+            }
+            return save.executeUpdate();
+        });
+    }
+
+    @Override
+    public Optional<String> smtpPassword() {
+        return database.autoCommit(sql -> {
+            try (ResultSet row = sql.prepareStatement(SMTP).executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(6)) : Optional.empty();
+            }
+        });
+    }
+
+    /** The status a delivery takes after an attempt with this outcome. */
+    static String deliveryStatus(DeliveryAttempt.Outcome outcome) {
+        return switch (outcome) {
+            case DELIVERED -> "DELIVERED";
+            case FAILED -> "PENDING";
+            case GAVE_UP -> "GAVE_UP";
+        };
+    }
+
+    private static Optional<AlertRule> rule(String name) {
+        try {
+            return Optional.of(AlertRule.valueOf(name));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // written by a newer release
+        }
+    }
+
+    private static RuleSetting setting(AlertRule rule, ResultSet row) {
+        try {
+            return new RuleSetting(rule, row.getBoolean(2), parseDays(row.getString(3)), row.getInt(4), row.getInt(5));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The days as the {@code days} column keeps them: {@code 30,14,7,1}. */
+    static String days(List<Integer> days) {
+        return days.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /** The days the {@code days} column holds. */
+    static List<Integer> parseDays(String text) {
+        return Arrays.stream(text.split(","))
+                .map(String::strip)
+                .map(Integer::valueOf)
+                .toList();
+    }
+
+    private static Optional<Alert> alert(ResultSet row, int first) throws SQLException {
+        Optional<AlertRule> rule = rule(row.getString(first + 2));
+        if (rule.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Alert(
+                row.getString(first),
+                row.getString(first + 1),
+                rule.get(),
+                Instant.ofEpochMilli(row.getLong(first + 3)),
+                row.getString(first + 4),
+                Alert.decodeFacts(row.getString(first + 5))));
+    }
+
+    private static Subscription subscription(ResultSet row, int first) throws SQLException {
+        return new Subscription(
+                row.getString(first),
+                row.getString(first + 1),
+                Subscription.Channel.valueOf(row.getString(first + 2)),
+                row.getString(first + 3),
+                Instant.ofEpochMilli(row.getLong(first + 4)),
+                row.getString(first + 5));
+    }
+
+    private static Optional<DeliveryAttempt> attempt(ResultSet row) throws SQLException {
+        Optional<AlertRule> rule = rule(row.getString(4));
+        if (rule.isEmpty()) {
+            return Optional.empty();
+        }
+        int code = row.getInt(8);
+        Optional<Integer> statusCode = row.wasNull() ? Optional.empty() : Optional.of(code);
+        long next = row.getLong(10);
+        Optional<Instant> nextAttempt = row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next));
+        return Optional.of(new DeliveryAttempt(
+                row.getString(1),
+                row.getString(2),
+                row.getString(3),
+                rule.get(),
+                row.getInt(5),
+                Instant.ofEpochMilli(row.getLong(6)),
+                DeliveryAttempt.Outcome.valueOf(row.getString(7)),
+                statusCode,
+                Optional.ofNullable(row.getString(9)),
+                nextAttempt));
+    }
+
+    private static void setOptionalInt(PreparedStatement statement, int index, Optional<Integer> value)
+            throws SQLException {
+        if (value.isPresent()) {
+            statement.setInt(index, value.get());
+        } else {
+            statement.setNull(index, Types.INTEGER);
+        }
+    }
+
+    private static void setOptionalInstant(PreparedStatement statement, int index, Optional<Instant> value)
+            throws SQLException {
+        if (value.isPresent()) {
+            statement.setLong(index, value.get().toEpochMilli());
+        } else {
+            statement.setNull(index, Types.BIGINT);
+        }
+    }
+}
