@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.alert;
 
+import com.anycontact.innolicense.audit.AuditChainReport;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.audit.AuditQuery;
@@ -68,5 +69,10 @@ public final class AlertingAuditLog implements AuditLog {
     @Override
     public List<AuditEvent> find(AuditQuery query) {
         return log.find(query);
+    }
+
+    @Override
+    public AuditChainReport verifyChain() {
+        return log.verifyChain();
     }
 }

@@ -256,7 +256,8 @@ class ClusterEventsEndToEndTest {
     private LicenseServer startNode() {
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
                 .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
-                .withDatabase(database.url());
+                .withDatabase(database.url())
+                .withCluster(TestPostgres.FAKE_CLOCK);
         LicenseServer server = LicenseServer.open(
                 config,
                 clock,

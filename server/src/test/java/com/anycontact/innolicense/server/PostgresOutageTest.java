@@ -131,7 +131,8 @@ class PostgresOutageTest {
     private LicenseServer startNode() {
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
                 .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
-                .withDatabase(postgres.url());
+                .withDatabase(postgres.url())
+                .withCluster(TestPostgres.FAKE_CLOCK);
         LicenseServer node = LicenseServer.open(
                 config,
                 clock,
