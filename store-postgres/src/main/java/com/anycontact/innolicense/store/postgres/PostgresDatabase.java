@@ -150,18 +150,34 @@ public final class PostgresDatabase implements AutoCloseable {
 
     /**
      * Opens a connection of its own, outside the pool, in auto-commit mode: for a session that must last, such
-     * as the cluster bus's {@code LISTEN}. The caller closes it.
+     * as the cluster bus's {@code LISTEN}, whose reads wait as long as they must. The caller closes it.
      *
      * @param applicationName how the connection is named in {@code pg_stat_activity}
      * @throws SQLException when the database cannot be reached
      */
     Connection dedicatedConnection(String applicationName) throws SQLException {
+        return dedicatedConnection(applicationName, LOGIN_TIMEOUT_SECONDS, 0);
+    }
+
+    /**
+     * Opens a connection of its own, outside the pool, in auto-commit mode, for a session that must last as long
+     * as the connection (the leadership lock); the caller closes it.
+     *
+     * @param applicationName how the connection is named in {@code pg_stat_activity}
+     * @param connectTimeoutSeconds how long connecting and logging in may take
+     * @param socketTimeoutSeconds how long a read waits for the server, so that a dead server or network is
+     *     noticed; 0 for as long as it takes
+     * @throws SQLException when the database cannot be reached
+     */
+    Connection dedicatedConnection(String applicationName, long connectTimeoutSeconds, long socketTimeoutSeconds)
+            throws SQLException {
         Properties properties = new Properties();
         url.user().ifPresent(user -> properties.setProperty("user", user));
         url.password().ifPresent(password -> properties.setProperty("password", password));
         properties.setProperty("ApplicationName", applicationName);
-        properties.setProperty("loginTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
-        properties.setProperty("connectTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
+        properties.setProperty("loginTimeout", Long.toString(connectTimeoutSeconds));
+        properties.setProperty("connectTimeout", Long.toString(connectTimeoutSeconds));
+        properties.setProperty("socketTimeout", Long.toString(socketTimeoutSeconds));
         properties.setProperty("tcpKeepAlive", "true");
         return DriverManager.getConnection(url.jdbcUrl(), properties);
     }
@@ -191,25 +207,6 @@ public final class PostgresDatabase implements AutoCloseable {
      */
     public boolean isReachable() {
         return circuit.isClosed();
-    }
-
-    /**
-     * Opens a connection of its own, outside the pool, in auto-commit mode, for a session that must last as long
-     * as the connection (the leadership lock); the caller closes it. A read waits at most {@code
-     * socketTimeoutSeconds} for the server, so that a dead server or network is noticed.
-     *
-     * @throws SQLException when the database cannot be reached
-     */
-    Connection dedicatedConnection(int socketTimeoutSeconds) throws SQLException {
-        java.util.Properties properties = new java.util.Properties();
-        url.user().ifPresent(user -> properties.setProperty("user", user));
-        url.password().ifPresent(password -> properties.setProperty("password", password));
-        properties.setProperty("ApplicationName", "innolicense-leader");
-        properties.setProperty("loginTimeout", Integer.toString(socketTimeoutSeconds));
-        properties.setProperty("connectTimeout", Integer.toString(socketTimeoutSeconds));
-        properties.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
-        properties.setProperty("tcpKeepAlive", "true");
-        return java.sql.DriverManager.getConnection(url.jdbcUrl(), properties);
     }
 
     /** Closes the pool; work in progress completes first. */

@@ -55,7 +55,8 @@ public final class PostgresLeaderLock implements LeaderLock {
         }
         try {
             if (connection == null || connection.isClosed()) {
-                connection = database.dedicatedConnection(SOCKET_TIMEOUT_SECONDS);
+                connection = database.dedicatedConnection(
+                        "innolicense-leader", SOCKET_TIMEOUT_SECONDS, SOCKET_TIMEOUT_SECONDS);
             }
             try (PreparedStatement statement = connection.prepareStatement(TRY)) {
                 statement.setInt(1, LOCK_CLASS);
