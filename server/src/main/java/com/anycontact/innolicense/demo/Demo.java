@@ -114,21 +114,13 @@ public final class Demo {
         this.preparedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         List<VendorPublicKey> trusted = new ArrayList<>(loaded.developmentTrust());
         trusted.add(vendor.publicKey());
-        this.config = new ServerConfig(
-                        loaded.host(),
-                        loaded.port(),
-                        data,
-                        trusted,
-                        loaded.leaseTtl(),
-                        loaded.adminPassword(),
-                        loaded.bootstrapToken(),
-                        loaded.secureCookies(),
-                        loaded.retention(),
-                        Optional.empty(),
-                        loaded.trustedProxies(),
-                        loaded.limits(),
-                        loaded.cluster())
-                .withBootstrap(loaded.adminPassword().or(() -> generatedPassword), Optional.of(setupToken));
+        this.config = loaded.toBuilder()
+                .dataDirectory(data)
+                .developmentTrust(trusted)
+                .adminPassword(loaded.adminPassword().or(() -> generatedPassword))
+                .bootstrapToken(Optional.of(setupToken))
+                .database(Optional.empty())
+                .build();
     }
 
     /**

@@ -129,32 +129,6 @@ public record ServerConfig(
         }
     }
 
-    /** A configuration with the default retention, on the embedded database. */
-    public ServerConfig(
-            String host,
-            int port,
-            Path dataDirectory,
-            List<VendorPublicKey> developmentTrust,
-            Duration leaseTtl,
-            Optional<String> adminPassword,
-            Optional<String> bootstrapToken,
-            boolean secureCookies) {
-        this(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                leaseTtl,
-                adminPassword,
-                bootstrapToken,
-                secureCookies,
-                Retention.DEFAULT,
-                Optional.empty(),
-                TrustedProxies.none(),
-                HttpLimits.DEFAULT,
-                ClusterSettings.DEFAULT);
-    }
-
     /** Checks the ranges; {@link ServerConfigLoader} reports the same rules as readable errors. */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -176,169 +150,163 @@ public record ServerConfig(
         Objects.requireNonNull(cluster, "cluster");
     }
 
+    /** A builder holding the defaults: every interface, port 8080, {@code data}, production trust only. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     /**
      * The defaults, listening on {@code host:port} with the given data directory and development keys (empty
      * for production trust only).
      */
     public static ServerConfig of(String host, int port, Path dataDirectory, List<VendorPublicKey> developmentTrust) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                DEFAULT_LEASE_TTL,
-                Optional.empty(),
-                Optional.empty(),
-                false,
-                Retention.DEFAULT,
-                Optional.empty(),
-                TrustedProxies.none(),
-                HttpLimits.DEFAULT,
-                ClusterSettings.DEFAULT);
+        return builder()
+                .host(host)
+                .port(port)
+                .dataDirectory(dataDirectory)
+                .developmentTrust(developmentTrust)
+                .build();
     }
 
-    /** This configuration with another lease TTL. */
-    public ServerConfig withLeaseTtl(Duration ttl) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                ttl,
-                adminPassword,
-                bootstrapToken,
-                secureCookies,
-                retention,
-                database,
-                trustedProxies,
-                limits,
-                cluster);
+    /** A builder holding this configuration, to make one that differs in a few components. */
+    public Builder toBuilder() {
+        return new Builder()
+                .host(host)
+                .port(port)
+                .dataDirectory(dataDirectory)
+                .developmentTrust(developmentTrust)
+                .leaseTtl(leaseTtl)
+                .adminPassword(adminPassword)
+                .bootstrapToken(bootstrapToken)
+                .secureCookies(secureCookies)
+                .retention(retention)
+                .database(database)
+                .trustedProxies(trustedProxies)
+                .limits(limits)
+                .cluster(cluster);
     }
 
-    /** This configuration with another retention. */
-    public ServerConfig withRetention(Retention newRetention) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                leaseTtl,
-                adminPassword,
-                bootstrapToken,
-                secureCookies,
-                newRetention,
-                database,
-                trustedProxies,
-                limits,
-                cluster);
-    }
+    /**
+     * Makes a {@link ServerConfig}: one method per component, named as the component; {@link #build()} checks
+     * the ranges as the record's constructor does.
+     */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private Path dataDirectory = DEFAULT_DATA_DIRECTORY;
+        private List<VendorPublicKey> developmentTrust = List.of();
+        private Duration leaseTtl = DEFAULT_LEASE_TTL;
+        private Optional<String> adminPassword = Optional.empty();
+        private Optional<String> bootstrapToken = Optional.empty();
+        private boolean secureCookies;
+        private Retention retention = Retention.DEFAULT;
+        private Optional<PostgresUrl> database = Optional.empty();
+        private TrustedProxies trustedProxies = TrustedProxies.none();
+        private HttpLimits limits = HttpLimits.DEFAULT;
+        private ClusterSettings cluster = ClusterSettings.DEFAULT;
 
-    /** This configuration with a first-start admin password and bootstrap token. */
-    public ServerConfig withBootstrap(Optional<String> password, Optional<String> token) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                leaseTtl,
-                password,
-                token,
-                secureCookies,
-                retention,
-                database,
-                trustedProxies,
-                limits,
-                cluster);
-    }
+        private Builder() {}
 
-    /** This configuration keeping all data in the given cluster database. */
-    public ServerConfig withDatabase(PostgresUrl url) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                leaseTtl,
-                adminPassword,
-                bootstrapToken,
-                secureCookies,
-                retention,
-                Optional.of(url),
-                trustedProxies,
-                limits,
-                cluster);
-    }
+        /** See {@link ServerConfig#host()}. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
 
-    /** This configuration with other trusted proxies. */
-    public ServerConfig withTrustedProxies(TrustedProxies proxies) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                leaseTtl,
-                adminPassword,
-                bootstrapToken,
-                secureCookies,
-                retention,
-                database,
-                proxies,
-                limits,
-                cluster);
-    }
+        /** See {@link ServerConfig#port()}. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
 
-    /** This configuration with the session cookie marked {@code Secure} or not (the server is reached over TLS). */
-    public ServerConfig withSecureCookies(boolean secure) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                leaseTtl,
-                adminPassword,
-                bootstrapToken,
-                secure,
-                retention,
-                database,
-                trustedProxies,
-                limits,
-                cluster);
-    }
+        /** See {@link ServerConfig#dataDirectory()}. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
 
-    /** This configuration within other limits. */
-    public ServerConfig withLimits(HttpLimits newLimits) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                leaseTtl,
-                adminPassword,
-                bootstrapToken,
-                secureCookies,
-                retention,
-                database,
-                trustedProxies,
-                newLimits,
-                cluster);
-    }
+        /** See {@link ServerConfig#developmentTrust()}. */
+        public Builder developmentTrust(List<VendorPublicKey> developmentTrust) {
+            this.developmentTrust = developmentTrust;
+            return this;
+        }
 
-    /** This configuration with other cluster settings. */
-    public ServerConfig withCluster(ClusterSettings settings) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDirectory,
-                developmentTrust,
-                leaseTtl,
-                adminPassword,
-                bootstrapToken,
-                secureCookies,
-                retention,
-                database,
-                trustedProxies,
-                limits,
-                settings);
+        /** See {@link ServerConfig#leaseTtl()}. */
+        public Builder leaseTtl(Duration leaseTtl) {
+            this.leaseTtl = leaseTtl;
+            return this;
+        }
+
+        /** See {@link ServerConfig#adminPassword()}. */
+        public Builder adminPassword(Optional<String> adminPassword) {
+            this.adminPassword = adminPassword;
+            return this;
+        }
+
+        /** See {@link ServerConfig#bootstrapToken()}. */
+        public Builder bootstrapToken(Optional<String> bootstrapToken) {
+            this.bootstrapToken = bootstrapToken;
+            return this;
+        }
+
+        /** See {@link ServerConfig#secureCookies()}. */
+        public Builder secureCookies(boolean secureCookies) {
+            this.secureCookies = secureCookies;
+            return this;
+        }
+
+        /** See {@link ServerConfig#retention()}. */
+        public Builder retention(Retention retention) {
+            this.retention = retention;
+            return this;
+        }
+
+        /** See {@link ServerConfig#database()}. */
+        public Builder database(Optional<PostgresUrl> database) {
+            this.database = database;
+            return this;
+        }
+
+        /** See {@link ServerConfig#trustedProxies()}. */
+        public Builder trustedProxies(TrustedProxies trustedProxies) {
+            this.trustedProxies = trustedProxies;
+            return this;
+        }
+
+        /** See {@link ServerConfig#limits()}. */
+        public Builder limits(HttpLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /** See {@link ServerConfig#cluster()}. */
+        public Builder cluster(ClusterSettings cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException when a value is out of range
+         * @throws NullPointerException when a component is null
+         */
+        public ServerConfig build() {
+            return new ServerConfig(
+                    host,
+                    port,
+                    dataDirectory,
+                    developmentTrust,
+                    leaseTtl,
+                    adminPassword,
+                    bootstrapToken,
+                    secureCookies,
+                    retention,
+                    database,
+                    trustedProxies,
+                    limits,
+                    cluster);
+        }
     }
 
     /** Never shows the secrets. */

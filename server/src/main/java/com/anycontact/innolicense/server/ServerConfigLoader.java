@@ -242,20 +242,21 @@ public final class ServerConfigLoader {
             return new Result.Invalid(problems);
         }
         return new Result.Loaded(
-                new ServerConfig(
-                        host,
-                        port,
-                        dataDirectory,
-                        keys,
-                        ttl,
-                        adminPassword,
-                        bootstrapToken,
-                        secureCookies,
-                        new ServerConfig.Retention(denialRetention, auditRetention, usageRetention),
-                        database,
-                        proxies,
-                        limits,
-                        cluster),
+                ServerConfig.builder()
+                        .host(host)
+                        .port(port)
+                        .dataDirectory(dataDirectory)
+                        .developmentTrust(keys)
+                        .leaseTtl(ttl)
+                        .adminPassword(adminPassword)
+                        .bootstrapToken(bootstrapToken)
+                        .secureCookies(secureCookies)
+                        .retention(new ServerConfig.Retention(denialRetention, auditRetention, usageRetention))
+                        .database(database)
+                        .trustedProxies(proxies)
+                        .limits(limits)
+                        .cluster(cluster)
+                        .build(),
                 logging);
     }
 

@@ -31,8 +31,10 @@ class AdminRecoverTest {
 
     private LicenseServer openServer() {
         return LicenseServer.open(
-                ServerConfig.of("127.0.0.1", 0, data, List.of())
-                        .withBootstrap(Optional.of("the lost admin password"), Optional.empty()),
+                ServerConfig.of("127.0.0.1", 0, data, List.of()).toBuilder()
+                        .adminPassword(Optional.of("the lost admin password"))
+                        .bootstrapToken(Optional.empty())
+                        .build(),
                 InstantSource.system(),
                 new PrintStream(new ByteArrayOutputStream()));
     }

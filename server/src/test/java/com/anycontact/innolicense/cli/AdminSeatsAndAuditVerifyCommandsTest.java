@@ -53,9 +53,11 @@ class AdminSeatsAndAuditVerifyCommandsTest {
 
     @BeforeEach
     void start() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of())
-                .withBootstrap(Optional.of("a long admin password"), Optional.of(ADMIN_TOKEN))
-                .withLeaseTtl(Duration.ofSeconds(3));
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of()).toBuilder()
+                .adminPassword(Optional.of("a long admin password"))
+                .bootstrapToken(Optional.of(ADMIN_TOKEN))
+                .leaseTtl(Duration.ofSeconds(3))
+                .build();
         server = LicenseServer.open(
                 config,
                 InstantSource.fixed(NOW),

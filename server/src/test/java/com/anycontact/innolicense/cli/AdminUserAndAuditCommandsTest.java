@@ -30,8 +30,10 @@ class AdminUserAndAuditCommandsTest {
 
     @BeforeEach
     void start() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of())
-                .withBootstrap(Optional.of("a long admin password"), Optional.of(ADMIN_TOKEN));
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of()).toBuilder()
+                .adminPassword(Optional.of("a long admin password"))
+                .bootstrapToken(Optional.of(ADMIN_TOKEN))
+                .build();
         server = LicenseServer.open(
                 config,
                 InstantSource.fixed(Instant.parse("2027-01-15T09:00:00Z")),

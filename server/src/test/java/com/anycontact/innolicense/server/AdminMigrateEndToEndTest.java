@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,10 @@ class AdminMigrateEndToEndTest {
                 .contains("Done: installation " + installation + " is now in postgresql://");
 
         clusterNode = LicenseServer.open(
-                RunningServer.config(clusterData).withDatabase(database.url()).withCluster(TestPostgres.FAKE_CLOCK),
+                RunningServer.config(clusterData).toBuilder()
+                        .database(Optional.of(database.url()))
+                        .cluster(TestPostgres.FAKE_CLOCK)
+                        .build(),
                 clock,
                 clock.ticker(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

@@ -273,7 +273,10 @@ class AlertRulesTest {
 
     private void start() {
         ServerConfig config = RunningServer.config(data);
-        running = RunningServer.start(data, clock, longLeases ? config.withLeaseTtl(Duration.ofHours(2)) : config);
+        running = RunningServer.start(
+                data,
+                clock,
+                longLeases ? config.toBuilder().leaseTtl(Duration.ofHours(2)).build() : config);
     }
 
     private void startWithLongLeases() {

@@ -81,9 +81,11 @@ class ClientEndToEndTest {
     }
 
     private void startServer(int port) {
-        ServerConfig config = ServerConfig.of("127.0.0.1", port, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
-                .withLeaseTtl(TTL);
+        ServerConfig config = ServerConfig.of("127.0.0.1", port, data, List.of(TestVendor.publicKey())).toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .leaseTtl(TTL)
+                .build();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         server = LicenseServer.open(
                 config, serverClock, serverClock.ticker(), new PrintStream(console, true, StandardCharsets.UTF_8));

@@ -117,10 +117,12 @@ class ClockSkewTest {
     }
 
     private LicenseServer startNode(RealTime time) {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
-                .withDatabase(database.url())
-                .withLeaseTtl(TTL);
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .database(Optional.of(database.url()))
+                .leaseTtl(TTL)
+                .build();
         LicenseServer server = LicenseServer.open(
                 config,
                 time,

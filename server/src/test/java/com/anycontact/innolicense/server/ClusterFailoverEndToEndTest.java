@@ -121,10 +121,12 @@ class ClusterFailoverEndToEndTest {
     }
 
     private LicenseServer startNode() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
-                .withLeaseTtl(TTL)
-                .withDatabase(database.url());
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .leaseTtl(TTL)
+                .database(Optional.of(database.url()))
+                .build();
         LicenseServer server = LicenseServer.open(
                 config,
                 InstantSource.system(),

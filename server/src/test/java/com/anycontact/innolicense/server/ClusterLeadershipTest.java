@@ -212,10 +212,12 @@ class ClusterLeadershipTest {
     }
 
     private LicenseServer startNode() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
-                .withDatabase(database.url())
-                .withCluster(TestPostgres.FAKE_CLOCK);
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .database(Optional.of(database.url()))
+                .cluster(TestPostgres.FAKE_CLOCK)
+                .build();
         LicenseServer server = LicenseServer.open(
                 config,
                 clock,

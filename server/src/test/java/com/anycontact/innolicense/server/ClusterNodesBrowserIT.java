@@ -68,8 +68,14 @@ class ClusterNodesBrowserIT {
     @Test
     void twoNodesOnOneDatabase_areListed_withTheLeaderMarked() {
         database = TestPostgres.create(getClass());
-        LicenseServer first = start(config().withDatabase(database.url()).withCluster(TestPostgres.FAKE_CLOCK));
-        LicenseServer second = start(config().withDatabase(database.url()).withCluster(TestPostgres.FAKE_CLOCK));
+        LicenseServer first = start(config().toBuilder()
+                .database(Optional.of(database.url()))
+                .cluster(TestPostgres.FAKE_CLOCK)
+                .build());
+        LicenseServer second = start(config().toBuilder()
+                .database(Optional.of(database.url()))
+                .cluster(TestPostgres.FAKE_CLOCK)
+                .build());
         servers.forEach(LicenseServer::tick);
         LicenseServer leader = first.cluster().leads() ? first : second;
 
@@ -109,7 +115,10 @@ class ClusterNodesBrowserIT {
 
     private ServerConfig config() {
         return ServerConfig.of("127.0.0.1", 0, data.resolve("node-" + servers.size()), List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN));
+                .toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .build();
     }
 
     private LicenseServer start(ServerConfig config) {

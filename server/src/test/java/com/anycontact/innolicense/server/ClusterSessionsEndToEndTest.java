@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -188,9 +189,10 @@ class ClusterSessionsEndToEndTest {
     }
 
     private int startNode() {
-        ServerConfig config = RunningServer.config(data)
-                .withTrustedProxies(TrustedProxies.of(List.of("127.0.0.0/8")))
-                .withDatabase(database.url());
+        ServerConfig config = RunningServer.config(data).toBuilder()
+                .trustedProxies(TrustedProxies.of(List.of("127.0.0.0/8")))
+                .database(Optional.of(database.url()))
+                .build();
         LicenseServer server = LicenseServer.open(
                 config,
                 clock,

@@ -61,7 +61,9 @@ class ForceReleaseBrowserIT {
         running = RunningServer.start(
                 dataDirectory,
                 new FakeTime(Instant.now().truncatedTo(ChronoUnit.SECONDS)),
-                RunningServer.config(dataDirectory).withLeaseTtl(Duration.ofHours(3)));
+                RunningServer.config(dataDirectory).toBuilder()
+                        .leaseTtl(Duration.ofHours(3))
+                        .build());
         base = "http://127.0.0.1:" + running.server.start();
         acd = running.token("ACD");
         running.api.postText(

@@ -33,7 +33,7 @@ class LoginThrottleApiTest {
         running = RunningServer.start(
                 data,
                 new FakeTime(RunningServer.START),
-                RunningServer.config(data).withTrustedProxies(proxies));
+                RunningServer.config(data).toBuilder().trustedProxies(proxies).build());
     }
 
     private Api.Reply login(String password, Map<String, String> headers) {

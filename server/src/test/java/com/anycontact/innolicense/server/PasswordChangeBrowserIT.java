@@ -61,8 +61,11 @@ class PasswordChangeBrowserIT {
 
     @Test
     void signingInWithTheGeneratedPassword_asksForANewOne_thenReachesTheDashboard() throws Exception {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, dataDirectory, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.empty(), Optional.of(RunningServer.ADMIN_TOKEN));
+        ServerConfig config =
+                ServerConfig.of("127.0.0.1", 0, dataDirectory, List.of(TestVendor.publicKey())).toBuilder()
+                        .adminPassword(Optional.empty())
+                        .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                        .build();
         running = RunningServer.start(dataDirectory, new FakeTime(RunningServer.START), config);
         String base = "http://127.0.0.1:" + running.server.start();
         String generated = Files.readString(dataDirectory.resolve(LicenseServer.GENERATED_PASSWORD_FILE))

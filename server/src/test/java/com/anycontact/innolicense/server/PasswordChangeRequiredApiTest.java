@@ -32,8 +32,10 @@ class PasswordChangeRequiredApiTest {
     }
 
     private Api startWithGeneratedPassword() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.empty(), Optional.of(RunningServer.ADMIN_TOKEN));
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
+                .adminPassword(Optional.empty())
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .build();
         running = RunningServer.start(data, new FakeTime(RunningServer.START), config);
         return running.api;
     }

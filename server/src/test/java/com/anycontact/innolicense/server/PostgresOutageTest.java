@@ -129,10 +129,12 @@ class PostgresOutageTest {
     }
 
     private LicenseServer startNode() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
-                .withDatabase(postgres.url())
-                .withCluster(TestPostgres.FAKE_CLOCK);
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .database(Optional.of(postgres.url()))
+                .cluster(TestPostgres.FAKE_CLOCK)
+                .build();
         LicenseServer node = LicenseServer.open(
                 config,
                 clock,

@@ -38,7 +38,9 @@ class ReportsApiTest {
     /** Starts the server with leases that outlast the test's minutes, and plays the minutes above. */
     private void start(ServerConfig config) {
         running = RunningServer.start(
-                dataDirectory, new FakeTime(RunningServer.START), config.withLeaseTtl(Duration.ofHours(1)));
+                dataDirectory,
+                new FakeTime(RunningServer.START),
+                config.toBuilder().leaseTtl(Duration.ofHours(1)).build());
         api = running.api;
         acd = running.token("ACD");
         supervisor = running.token("SUPERVISOR");
@@ -186,11 +188,12 @@ class ReportsApiTest {
 
     @Test
     void daysBeyondTheMinuteRetention_comeFromTheStoredDays() {
-        start(RunningServer.config(dataDirectory)
-                .withRetention(new ServerConfig.Retention(
+        start(RunningServer.config(dataDirectory).toBuilder()
+                .retention(new ServerConfig.Retention(
                         ServerConfig.Retention.DEFAULT_DENIALS,
                         Optional.empty(),
-                        new UsageRetention(Duration.ofDays(2), Duration.ofDays(1_110), Duration.ofDays(3_660)))));
+                        new UsageRetention(Duration.ofDays(2), Duration.ofDays(1_110), Duration.ofDays(3_660))))
+                .build());
         for (int hour = 0; hour < 24 * 4; hour++) {
             running.clock.advance(Duration.ofHours(1));
             running.tick();

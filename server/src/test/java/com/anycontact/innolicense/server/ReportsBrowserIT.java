@@ -87,7 +87,9 @@ class ReportsBrowserIT {
         running = RunningServer.start(
                 dataDirectory,
                 new FakeTime(now.truncatedTo(ChronoUnit.SECONDS)),
-                RunningServer.config(dataDirectory).withLeaseTtl(Duration.ofHours(3)));
+                RunningServer.config(dataDirectory).toBuilder()
+                        .leaseTtl(Duration.ofHours(3))
+                        .build());
         base = "http://127.0.0.1:" + running.server.start();
         running.api.postText(
                 "/api/v1/license",

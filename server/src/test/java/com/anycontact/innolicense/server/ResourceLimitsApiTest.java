@@ -150,7 +150,7 @@ class ResourceLimitsApiTest {
         assertThat(loaded).isInstanceOf(ServerConfigLoader.Result.Loaded.class);
         HttpLimits limits = ((ServerConfigLoader.Result.Loaded) loaded).config().limits();
         server = LicenseServer.open(
-                RunningServer.config(data).withLimits(limits),
+                RunningServer.config(data).toBuilder().limits(limits).build(),
                 clock,
                 clock.ticker(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

@@ -50,8 +50,10 @@ final class RunningServer implements AutoCloseable {
     }
 
     static ServerConfig config(Path dataDirectory) {
-        return ServerConfig.of("127.0.0.1", 0, dataDirectory, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(ADMIN_PASSWORD), Optional.of(ADMIN_TOKEN));
+        return ServerConfig.of("127.0.0.1", 0, dataDirectory, List.of(TestVendor.publicKey())).toBuilder()
+                .adminPassword(Optional.of(ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(ADMIN_TOKEN))
+                .build();
     }
 
     InstallationId installation() {

@@ -94,7 +94,9 @@ class SeatStoreOutageApiTest {
         running = RunningServer.start(
                 dataDirectory,
                 new FakeTime(RunningServer.START),
-                RunningServer.config(dataDirectory).withLeaseTtl(Duration.ofSeconds(1)));
+                RunningServer.config(dataDirectory).toBuilder()
+                        .leaseTtl(Duration.ofSeconds(1))
+                        .build());
         running.apply(1, 5);
         String acd = running.token("ACD");
         Api api = running.api;

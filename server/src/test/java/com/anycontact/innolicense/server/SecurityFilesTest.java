@@ -51,8 +51,10 @@ class SecurityFilesTest {
     @Test
     void aFirstStart_makesTheDataDirectory0700_andEveryFileInIt0600_theGeneratedPasswordToo() throws IOException {
         Path data = temp.resolve("data");
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.empty(), Optional.of(RunningServer.ADMIN_TOKEN));
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
+                .adminPassword(Optional.empty())
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .build();
 
         running = RunningServer.start(data, new FakeTime(RunningServer.START), config);
 

@@ -59,7 +59,7 @@ class SecurityHeadersTest {
         running = RunningServer.start(
                 data,
                 new FakeTime(RunningServer.START),
-                RunningServer.config(data).withSecureCookies(true));
+                RunningServer.config(data).toBuilder().secureCookies(true).build());
         Api.Reply login = login(running.api);
         String setCookie = login.header("Set-Cookie").orElseThrow();
 

@@ -52,7 +52,7 @@ class SimulateEndToEndTest {
     @BeforeEach
     void start() {
         server = LicenseServer.open(
-                RunningServer.config(data).withLeaseTtl(TTL),
+                RunningServer.config(data).toBuilder().leaseTtl(TTL).build(),
                 InstantSource.system(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         api = new Api(server.start());

@@ -52,8 +52,10 @@ class TrustAnchorTest {
     }
 
     private Api start(List<VendorPublicKey> developmentTrust) {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, developmentTrust)
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN));
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, developmentTrust).toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .build();
         LicenseServer server = LicenseServer.open(
                 config,
                 clock,

@@ -97,7 +97,9 @@ class WebUiBrowserIT {
         running = RunningServer.start(
                 data,
                 new FakeTime(now.truncatedTo(ChronoUnit.SECONDS)),
-                RunningServer.config(data).withLeaseTtl(Duration.ofHours(3)));
+                RunningServer.config(data).toBuilder()
+                        .leaseTtl(Duration.ofHours(3))
+                        .build());
         base = "http://127.0.0.1:" + running.server.start();
         acd = running.token("ACD");
     }
