@@ -235,6 +235,9 @@ public final class LicenseServer implements AutoCloseable {
                     steadyClock,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
+            usage.countHoldersFrom(() -> ledger.leases().stream()
+                    .map(lease -> lease.agent().value())
+                    .toList());
             if (clustered) {
                 usage.recordPeaksWhen(cluster::leads);
             }
