@@ -235,9 +235,8 @@ public final class LicenseServer implements AutoCloseable {
                     steadyClock,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
-            usage.countHoldersFrom(() -> ledger.leases().stream()
-                    .map(lease -> lease.agent().value())
-                    .toList());
+            usage.countHoldersFrom(() ->
+                    ledger.leases().stream().map(lease -> lease.agent().value()).toList());
             if (clustered) {
                 usage.recordPeaksWhen(cluster::leads);
             }

@@ -76,10 +76,12 @@ class EmailChannelStartTlsTest {
         assertThat(outcome.error()).isEmpty();
         assertThat(outcome.delivered()).isTrue();
         assertThat(logins).containsExactly(USER + " over TLS");
-        assertThat(received).singleElement().satisfies(message -> assertThat(message)
-                .contains("Subject: [innoACD Licensing] Grace period began (IACD-TEST)")
-                .contains("X-Innolicense-Alert-Id: msg_alrt_1_sub_1")
-                .contains("grace began for L-1"));
+        assertThat(received)
+                .singleElement()
+                .satisfies(message -> assertThat(message)
+                        .contains("Subject: [innoACD Licensing] Grace period began (IACD-TEST)")
+                        .contains("X-Innolicense-Alert-Id: msg_alrt_1_sub_1")
+                        .contains("grace began for L-1"));
     }
 
     @Test
@@ -135,8 +137,9 @@ class EmailChannelStartTlsTest {
 
         assertThat(outcome.error()).isEmpty();
         assertThat(logins).containsExactly(USER + " over TLS");
-        assertThat(received).singleElement().satisfies(message -> assertThat(message)
-                .contains("grace began for L-1"));
+        assertThat(received)
+                .singleElement()
+                .satisfies(message -> assertThat(message).contains("grace began for L-1"));
     }
 
     @Test
@@ -201,12 +204,7 @@ class EmailChannelStartTlsTest {
 
     private SmtpSettings smtp(SmtpSettings.Security security) {
         return new SmtpSettings(
-                "localhost",
-                server.getPortAllocated(),
-                security,
-                Optional.of(USER),
-                "licensing@example.com",
-                false);
+                "localhost", server.getPortAllocated(), security, Optional.of(USER), "licensing@example.com", false);
     }
 
     private static Delivery delivery() {

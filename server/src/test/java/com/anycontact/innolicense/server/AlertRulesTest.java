@@ -235,10 +235,14 @@ class AlertRulesTest {
     void retention_removesAlertsOlderThan90Days_butDemoModeStillUnderWayDoesNotFireAgain() {
         start();
         running.apply(1, 10);
-        assertThat(running.api.postText("/api/v1/license", ADMIN_TOKEN, "not a key").status())
+        assertThat(running.api
+                        .postText("/api/v1/license", ADMIN_TOKEN, "not a key")
+                        .status())
                 .isEqualTo(422);
         clock.advance(Duration.ofMinutes(1));
-        assertThat(running.api.postText("/api/v1/license", ADMIN_TOKEN, "still not a key").status())
+        assertThat(running.api
+                        .postText("/api/v1/license", ADMIN_TOKEN, "still not a key")
+                        .status())
                 .isEqualTo(422);
         clock.set(GRACE_END);
         running.tick();
@@ -253,10 +257,11 @@ class AlertRulesTest {
         assertThat(alerts("KEY_REJECTED"))
                 .singleElement()
                 .satisfies(alert -> assertThat(alert.path("summary").asText()).contains("MALFORMED"));
-        assertThat(alerts("DEMO_BEGAN")).singleElement().satisfies(alert -> assertThat(
-                        alert.path("id").asText())
-                .as("the demo alert is the newest of its rule: kept, so demo mode does not fire again")
-                .isEqualTo(demoAlert));
+        assertThat(alerts("DEMO_BEGAN"))
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.path("id").asText())
+                        .as("the demo alert is the newest of its rule: kept, so demo mode does not fire again")
+                        .isEqualTo(demoAlert));
     }
 
     private String licenseId() {

@@ -362,7 +362,11 @@ class ServerConfigLoaderTest {
         List<String> problems = problems(
                 ServerConfigLoader.load(Map.of(Setting.ALERT_RETENTION, List.of("12h")), Map.of(), Optional.empty()));
 
-        assertThat(problems).singleElement().asString().contains("alert-retention").contains("at least a day");
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("alert-retention")
+                .contains("at least a day");
     }
 
     @Test

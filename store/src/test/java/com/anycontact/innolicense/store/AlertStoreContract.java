@@ -424,7 +424,9 @@ public abstract class AlertStoreContract {
 
         assertThat(pruned).isEqualTo(new AlertStore.Pruned(2, 2, 2));
         assertThat(store.recent(10)).extracting(Alert::id).containsExactly("a3");
-        assertThat(store.attempts("sub_1", 10)).extracting(DeliveryAttempt::alertId).containsExactly("a3");
+        assertThat(store.attempts("sub_1", 10))
+                .extracting(DeliveryAttempt::alertId)
+                .containsExactly("a3");
         assertThat(store.prune(T0.plus(Duration.ofDays(5)))).isEqualTo(new AlertStore.Pruned(0, 0, 0));
     }
 
@@ -446,7 +448,9 @@ public abstract class AlertStoreContract {
 
         assertThat(pruned).isEqualTo(new AlertStore.Pruned(0, 0, 0));
         assertThat(store.recent(10)).extracting(Alert::id).containsExactly("a2", "a1");
-        assertThat(store.attempts("sub_1", 10)).extracting(DeliveryAttempt::alertId).containsExactly("a1");
+        assertThat(store.attempts("sub_1", 10))
+                .extracting(DeliveryAttempt::alertId)
+                .containsExactly("a1");
         assertThat(store.takeDue(retry, 10, Duration.ofMinutes(5)))
                 .extracting(Delivery::id)
                 .contains("msg_a1_sub_1");
@@ -487,7 +491,9 @@ public abstract class AlertStoreContract {
         AlertStore.Pruned pruned = store.prune(T0.plus(Duration.ofDays(2)));
 
         assertThat(pruned).isEqualTo(new AlertStore.Pruned(0, 0, 2));
-        assertThat(store.attempts("sub_1", 10)).extracting(DeliveryAttempt::alertId).containsExactly("t2");
+        assertThat(store.attempts("sub_1", 10))
+                .extracting(DeliveryAttempt::alertId)
+                .containsExactly("t2");
     }
 
     private static SmtpSettings withPassword(SmtpSettings settings, boolean set) {
