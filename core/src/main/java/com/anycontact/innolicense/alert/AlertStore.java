@@ -107,4 +107,31 @@ public interface AlertStore {
 
     /** The stored SMTP password; empty when none is. */
     Optional<String> smtpPassword();
+
+    /**
+     * Removes what is older than {@code before} and done with, in one transaction: the delivery log's attempts
+     * made before it (a test event's too), the deliveries due before it that were delivered or given up, and the
+     * alerts fired before it none of whose deliveries is left. A delivery still being retried is kept, with its
+     * attempts and its alert. The newest alert of each rule is kept whatever its age: a condition that still
+     * holds (demo mode for months, a long high-use episode, the tightest expiry warning) fires once because its
+     * event key is stored, and would fire again if its alert were gone.
+     *
+     * @return how many rows of each kind were removed
+     */
+    Pruned prune(Instant before);
+
+    /**
+     * What {@link #prune} removed.
+     *
+     * @param alerts alerts
+     * @param deliveries deliveries
+     * @param attempts attempts of the delivery log
+     */
+    record Pruned(int alerts, int deliveries, int attempts) {
+
+        /** Whether anything was removed. */
+        public boolean any() {
+            return alerts + deliveries + attempts > 0;
+        }
+    }
 }

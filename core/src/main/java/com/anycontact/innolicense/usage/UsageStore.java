@@ -41,7 +41,7 @@ public interface UsageStore {
     /** The stored days or months whose first day is at or after {@code from} and before {@code to}, earliest first. */
     List<UsageAggregate> aggregates(UsageAggregate.Level level, LocalDate from, LocalDate to);
 
-    /** Records that these agents were granted a seat on the day; an agent already recorded for it is kept once. */
+    /** Records that these agents held a seat on the day; an agent already recorded for it is kept once. */
     void saveAgents(LocalDate day, Collection<String> agents);
 
     /** How many distinct agents were recorded on the days at or after {@code from} and before {@code to}. */

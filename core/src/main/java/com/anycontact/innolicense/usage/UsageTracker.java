@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,9 @@ import java.util.function.Supplier;
  *
  * <p>Days: "today" is the calendar day in the zone the {@code zone} supplier gives (the license's), read at
  * every flush; the peak and the denials of today are kept in memory and start again at midnight, and are
- * recounted from the store when the zone changes.
+ * recounted from the store when the zone changes. The distinct agents of a day are those granted a seat on it
+ * and those holding one at its first flush ({@link #countHoldersFrom}), so that a login across midnight counts
+ * on both days.
  *
  * <p>Concurrency: the reports take a short lock and touch memory only, so a claim never waits for the
  * database. {@link #flush()}, {@link #close()} and {@link #report()} serialize on a second lock, under which
@@ -58,6 +61,8 @@ public final class UsageTracker {
     private final Duration retention;
     private final Object storeLock = new Object();
     private volatile BooleanSupplier recordsPeaks = () -> true;
+    private volatile Supplier<? extends Collection<String>> holders = List::of;
+    private LocalDate holdersCountedFor;
 
     private Bucket current;
     private final List<UsageMinute> unsaved = new ArrayList<>();
@@ -126,6 +131,16 @@ public final class UsageTracker {
      */
     public void recordPeaksWhen(BooleanSupplier condition) {
         this.recordsPeaks = Objects.requireNonNull(condition, "condition");
+    }
+
+    /**
+     * Says who holds a seat now, so that an agent logged in across midnight counts among the distinct agents of
+     * each day they held a seat, not only of the day of their login: at the first {@link #flush()} of each calendar
+     * day (the first after the start, after midnight in the license's zone, after a change of zone) every holder
+     * is noted for that day, as a claim would note them. Until this is called, only claims count.
+     */
+    public void countHoldersFrom(Supplier<? extends Collection<String>> currentHolders) {
+        this.holders = Objects.requireNonNull(currentHolders, "currentHolders");
     }
 
     /** The start of the minute that {@code instant} falls in. */
@@ -272,6 +287,7 @@ public final class UsageTracker {
         synchronized (storeLock) {
             saveEnded();
             followZone();
+            noteHolders();
         }
     }
 
@@ -370,6 +386,34 @@ public final class UsageTracker {
                 });
             }
         }
+    }
+
+    /**
+     * Notes the seat holders among today's agents once a day (written by the next flush); the day is read again
+     * after asking, and if it turned meanwhile the next flush notes them for the new day instead.
+     */
+    private void noteHolders() {
+        LocalDate today;
+        synchronized (this) {
+            roll(clock.instant());
+            today = LocalDate.ofInstant(dayStart, dayZone);
+        }
+        if (today.equals(holdersCountedFor)) {
+            return;
+        }
+        Collection<String> now = holders.get();
+        synchronized (this) {
+            roll(clock.instant());
+            if (!today.equals(LocalDate.ofInstant(dayStart, dayZone))) {
+                return;
+            }
+            for (String agent : now) {
+                if (agentsToday.add(agent)) {
+                    unsavedAgents.computeIfAbsent(today, day -> new HashSet<>()).add(agent);
+                }
+            }
+        }
+        holdersCountedFor = today;
     }
 
     /** The minutes as this node writes them: without peaks and capacity unless it records them. */

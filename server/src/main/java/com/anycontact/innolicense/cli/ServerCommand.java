@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
                     + " properties: port=8080, lease-ttl=60s), else its default. Environment:"
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_DEVELOPMENT_TRUST (files"
                     + " separated by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
-                    + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_TRUSTED_PROXY (blocks"
+                    + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_ALERT_RETENTION,"
+                    + " INNOLICENSE_TRUSTED_PROXY (blocks"
                     + " separated by ,), INNOLICENSE_DATABASE_URL, INNOLICENSE_DATABASE_PASSWORD (the database's"
                     + " password, kept out of the URL), INNOLICENSE_ADVERTISE_URL, INNOLICENSE_MAX_CLOCK_OFFSET, INNOLICENSE_LOG_FORMAT, INNOLICENSE_LOG_FILE,"
                     + " INNOLICENSE_LOG_LEVEL, INNOLICENSE_MAX_CONNECTIONS, INNOLICENSE_HEADER_DEADLINE,"
@@ -109,6 +110,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long audit events stay in the database; older ones are archived once a day to"
                     + " audit-archive/*.jsonl in the data directory and removed (default: off, keep them all).")
     String auditRetention;
+
+    @Option(
+            names = "--alert-retention",
+            paramLabel = "DURATION",
+            description = "How long alerts and their delivery log are kept; older ones are deleted once a day,"
+                    + " except deliveries still being retried and the newest alert of each rule (default: 90d).")
+    String alertRetention;
 
     @Option(
             names = "--demo",
@@ -335,6 +343,7 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, Setting.LEASE_TTL, leaseTtl);
         put(flags, Setting.DENIAL_RETENTION, denialRetention);
         put(flags, Setting.AUDIT_RETENTION, auditRetention);
+        put(flags, Setting.ALERT_RETENTION, alertRetention);
         put(flags, Setting.DATABASE, database);
         put(flags, Setting.MAX_CONNECTIONS, maxConnections);
         put(flags, Setting.HEADER_DEADLINE, headerDeadline);

@@ -7,6 +7,7 @@ import com.anycontact.innolicense.access.Bootstrap;
 import com.anycontact.innolicense.access.InvalidInput;
 import com.anycontact.innolicense.access.LoginThrottle;
 import com.anycontact.innolicense.access.Sessions;
+import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.alert.AlertingAuditLog;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
@@ -234,6 +235,8 @@ public final class LicenseServer implements AutoCloseable {
                     steadyClock,
                     () -> licenses.status().capacity(),
                     config.leaseTtl());
+            usage.countHoldersFrom(() ->
+                    ledger.leases().stream().map(lease -> lease.agent().value()).toList());
             if (clustered) {
                 usage.recordPeaksWhen(cluster::leads);
             }
@@ -559,9 +562,11 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * Deletes the denials older than the denial retention and, when an audit retention is set, archives the
-     * audit events older than it to {@code audit-archive/} in the data directory and removes them. Runs once a
-     * day on a thread of its own, never on a request's path; a failure is logged and the next day tries again.
+     * Deletes the denials older than the denial retention, the alerts and delivery log older than the alert
+     * retention (but for deliveries still being retried and the newest alert of each rule) and, when an audit
+     * retention is set, archives the audit events older than it to {@code audit-archive/} in the data directory
+     * and removes them. Runs once a day on a thread of its own, never on a request's path; a failure is logged and
+     * the next day tries again.
      */
     void applyRetention() {
         Instant now = trustedClock.instant();
@@ -573,6 +578,19 @@ public final class LicenseServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("deleting old denials failed; will try again tomorrow", e);
+        }
+        try {
+            AlertStore.Pruned pruned = stores.alerts().prune(now.minus(retention.alerts()));
+            if (pruned.any()) {
+                LOG.info(
+                        "deleted {} alerts, {} deliveries and {} delivery log entries older than {}",
+                        pruned.alerts(),
+                        pruned.deliveries(),
+                        pruned.attempts(),
+                        Durations.format(retention.alerts()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("deleting old alerts failed; will try again tomorrow", e);
         }
         retention.audit().ifPresent(keep -> {
             try {

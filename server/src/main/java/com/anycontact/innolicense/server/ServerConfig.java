@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param adminPassword the password of user {@code admin} at first start, or empty to generate one
  * @param bootstrapToken the secret of an admin API token created at first start, or empty for none
  * @param secureCookies whether the session cookie is marked {@code Secure} (the server is reached over TLS)
- * @param retention how long denials and audit events are kept
+ * @param retention how long denials, audit events, usage and alerts are kept
  * @param database the cluster database in PostgreSQL that keeps all data instead of the data directory, or
  *     empty for the embedded SQLite database
  * @param trustedProxies the reverse proxies whose forwarding headers are believed ({@code --trusted-proxy})
@@ -68,19 +68,29 @@ public record ServerConfig(
      * @param audit how long an audit event stays in the database before it is archived to a JSON-lines file in
      *     the data directory and removed; empty (the default) keeps every event in the database
      * @param usage how long the usage minutes, days and months are kept (docs/reports.md)
+     * @param alerts how long alerts, their deliveries and the delivery log are kept (default {@link
+     *     #DEFAULT_ALERTS}); deliveries still being retried and the newest alert of each rule are kept longer
+     *     (docs/alerts.md)
      */
-    public record Retention(Duration denials, Optional<Duration> audit, UsageRetention usage) {
+    public record Retention(Duration denials, Optional<Duration> audit, UsageRetention usage, Duration alerts) {
 
         /** The default denial retention: 400 days, a year of history with a margin. */
         public static final Duration DEFAULT_DENIALS = Duration.ofDays(400);
+        /** The default alert retention: 90 days of alerts and delivery log. */
+        public static final Duration DEFAULT_ALERTS = Duration.ofDays(90);
         /** The shortest retention accepted. */
         public static final Duration MINIMUM = Duration.ofDays(1);
         /** The defaults: denials 400 days, audit events kept in the database. */
         public static final Retention DEFAULT = new Retention(DEFAULT_DENIALS, Optional.empty());
 
-        /** Denials and audit events as given, usage as by default. */
+        /** Denials and audit events as given, usage and alerts as by default. */
         public Retention(Duration denials, Optional<Duration> audit) {
             this(denials, audit, UsageRetention.DEFAULT);
+        }
+
+        /** Denials, audit events and usage as given, alerts as by default. */
+        public Retention(Duration denials, Optional<Duration> audit, UsageRetention usage) {
+            this(denials, audit, usage, DEFAULT_ALERTS);
         }
 
         /** Requires at least a day each. */
@@ -88,7 +98,9 @@ public record ServerConfig(
             Objects.requireNonNull(denials, "denials");
             Objects.requireNonNull(audit, "audit");
             Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(alerts, "alerts");
             if (denials.compareTo(MINIMUM) < 0
+                    || alerts.compareTo(MINIMUM) < 0
                     || audit.map(a -> a.compareTo(MINIMUM) < 0).orElse(false)) {
                 throw new IllegalArgumentException("a retention must be at least 1 day");
             }

@@ -61,6 +61,8 @@ public final class ServerConfigLoader {
         DENIAL_RETENTION("denial-retention", true),
         /** How long audit events stay in the database before they are archived, or {@code off}. */
         AUDIT_RETENTION("audit-retention", true),
+        /** How long alerts, their deliveries and the delivery log are kept. */
+        ALERT_RETENTION("alert-retention", true),
         /** How long the per-minute usage record is kept. */
         USAGE_MINUTE_RETENTION("usage-minute-retention", true),
         /** How long the daily usage aggregates are kept. */
@@ -221,6 +223,9 @@ public final class ServerConfigLoader {
                 .filter(v -> !v.text().equalsIgnoreCase("off"))
                 .map(v -> retention(Setting.AUDIT_RETENTION, v));
         UsageRetention usageRetention = usageRetention();
+        Duration alertRetention = value(Setting.ALERT_RETENTION)
+                .map(v -> retention(Setting.ALERT_RETENTION, v))
+                .orElse(ServerConfig.Retention.DEFAULT_ALERTS);
         Optional<String> databasePassword =
                 value(Setting.DATABASE_PASSWORD).map(v -> secret(Setting.DATABASE_PASSWORD, v));
         Optional<PostgresUrl> database = value(Setting.DATABASE).flatMap(v -> database(v, databasePassword));
@@ -251,7 +256,7 @@ public final class ServerConfigLoader {
                         .adminPassword(adminPassword)
                         .bootstrapToken(bootstrapToken)
                         .secureCookies(secureCookies)
-                        .retention(new ServerConfig.Retention(denialRetention, auditRetention, usageRetention))
+                        .retention(new ServerConfig.Retention(denialRetention, auditRetention, usageRetention, alertRetention))
                         .database(database)
                         .trustedProxies(proxies)
                         .limits(limits)

@@ -231,6 +231,39 @@ class AlertRulesTest {
         assertThat(unknown.json().path("type").asText()).endsWith("/alert-rule-not-found");
     }
 
+    @Test
+    void retention_removesAlertsOlderThan90Days_butDemoModeStillUnderWayDoesNotFireAgain() {
+        start();
+        running.apply(1, 10);
+        assertThat(running.api
+                        .postText("/api/v1/license", ADMIN_TOKEN, "not a key")
+                        .status())
+                .isEqualTo(422);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(running.api
+                        .postText("/api/v1/license", ADMIN_TOKEN, "still not a key")
+                        .status())
+                .isEqualTo(422);
+        clock.set(GRACE_END);
+        running.tick();
+        String demoAlert = alerts("DEMO_BEGAN").get(0).path("id").asText();
+        assertThat(alerts("KEY_REJECTED")).hasSize(2);
+
+        clock.advance(ServerConfig.Retention.DEFAULT_ALERTS.plusDays(1));
+        running.server.applyRetention();
+        restart();
+        running.tick();
+
+        assertThat(alerts("KEY_REJECTED"))
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.path("summary").asText()).contains("MALFORMED"));
+        assertThat(alerts("DEMO_BEGAN"))
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.path("id").asText())
+                        .as("the demo alert is the newest of its rule: kept, so demo mode does not fire again")
+                        .isEqualTo(demoAlert));
+    }
+
     private String licenseId() {
         return alerts("KEY_APPLIED").isEmpty()
                 ? ""

@@ -89,6 +89,25 @@ class ReportsApiTest {
     }
 
     @Test
+    void daily_countsAnAgentRenewingAcrossMidnight_onTheNextDayToo() {
+        start(RunningServer.config(dataDirectory));
+        // agent-2 keeps renewing from 10:03 on 2027-01-15 (Berlin) until 2027-01-17 00:10; the others are reaped
+        for (int halfHour = 0; halfHour < 2 * 39; halfHour++) {
+            assertThat(api.claim(acd, "agent-2").status()).isEqualTo(200);
+            pass(Duration.ofMinutes(30));
+        }
+
+        JsonNode rows = api.get("/api/v1/reports/daily?from=" + DAY + "&to=2027-01-16", supervisor)
+                .json()
+                .path("rows");
+
+        assertThat(rows.get(0).path("distinctAgents").asInt()).isEqualTo(3);
+        assertThat(rows.get(1).path("period").asText()).isEqualTo("2027-01-16");
+        assertThat(rows.get(1).path("claims").asInt()).isZero();
+        assertThat(rows.get(1).path("distinctAgents").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void daily_ofDaysWithoutRecord_andInTheFuture_hasEmptyDaysUpToToday() {
         start(RunningServer.config(dataDirectory));
 

@@ -348,6 +348,28 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void alertRetention_defaultsTo90Days_isReadFromTheEnvironment_andShorterThanADayIsRefused() {
+        assertThat(loaded(ServerConfigLoader.load(Map.of(), Map.of(), Optional.empty()))
+                        .retention()
+                        .alerts())
+                .isEqualTo(Duration.ofDays(90));
+        assertThat(loaded(ServerConfigLoader.load(
+                                Map.of(), Map.of("INNOLICENSE_ALERT_RETENTION", "30d"), Optional.empty()))
+                        .retention()
+                        .alerts())
+                .isEqualTo(Duration.ofDays(30));
+
+        List<String> problems = problems(
+                ServerConfigLoader.load(Map.of(Setting.ALERT_RETENTION, List.of("12h")), Map.of(), Optional.empty()));
+
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("alert-retention")
+                .contains("at least a day");
+    }
+
+    @Test
     void retention_shorterThanADay_isRefusedWithTheSettingNamed() {
         ServerConfigLoader.Result result =
                 ServerConfigLoader.load(Map.of(Setting.DENIAL_RETENTION, List.of("5h")), Map.of(), Optional.empty());

@@ -389,6 +389,113 @@ public abstract class AlertStoreContract {
         assertThat(store.smtpPassword()).isEmpty();
     }
 
+    @Test
+    void prune_removesDeliveredAndGivenUpAlertsBeforeTheCutOff_withTheirDeliveriesAndLog() {
+        store.createSubscription(subscription("sub_1", Subscription.Channel.WEBHOOK, "https://x.example/h"), secret());
+        Instant day = T0;
+        store.fire(alert("a1", "denial:1", AlertRule.DENIAL, day));
+        store.recordAttempt(attempt(
+                store.takeDue(day, 10, Duration.ofMinutes(5)).get(0),
+                1,
+                day,
+                DeliveryAttempt.Outcome.DELIVERED,
+                204,
+                Optional.empty()));
+        Instant later = T0.plus(Duration.ofDays(1));
+        store.fire(alert("a2", "denial:2", AlertRule.DENIAL, later));
+        store.recordAttempt(attempt(
+                store.takeDue(later, 10, Duration.ofMinutes(5)).get(0),
+                8,
+                later,
+                DeliveryAttempt.Outcome.GAVE_UP,
+                500,
+                Optional.empty()));
+        Instant recent = T0.plus(Duration.ofDays(10));
+        store.fire(alert("a3", "denial:3", AlertRule.DENIAL, recent));
+        store.recordAttempt(attempt(
+                store.takeDue(recent, 10, Duration.ofMinutes(5)).get(0),
+                1,
+                recent,
+                DeliveryAttempt.Outcome.DELIVERED,
+                204,
+                Optional.empty()));
+
+        AlertStore.Pruned pruned = store.prune(T0.plus(Duration.ofDays(5)));
+
+        assertThat(pruned).isEqualTo(new AlertStore.Pruned(2, 2, 2));
+        assertThat(store.recent(10)).extracting(Alert::id).containsExactly("a3");
+        assertThat(store.attempts("sub_1", 10))
+                .extracting(DeliveryAttempt::alertId)
+                .containsExactly("a3");
+        assertThat(store.prune(T0.plus(Duration.ofDays(5)))).isEqualTo(new AlertStore.Pruned(0, 0, 0));
+    }
+
+    @Test
+    void prune_keepsADeliveryStillBeingRetried_withItsAttemptsAndItsAlert() {
+        store.createSubscription(subscription("sub_1", Subscription.Channel.WEBHOOK, "https://x.example/h"), secret());
+        store.fire(alert("a1", "denial:1", AlertRule.DENIAL, T0));
+        Instant retry = T0.plus(Duration.ofHours(11));
+        store.recordAttempt(attempt(
+                store.takeDue(T0, 10, Duration.ofMinutes(5)).get(0),
+                6,
+                T0,
+                DeliveryAttempt.Outcome.FAILED,
+                503,
+                Optional.of(retry)));
+        store.fire(alert("a2", "denial:2", AlertRule.DENIAL, T0.plus(Duration.ofHours(2))));
+
+        AlertStore.Pruned pruned = store.prune(T0.plus(Duration.ofHours(10)));
+
+        assertThat(pruned).isEqualTo(new AlertStore.Pruned(0, 0, 0));
+        assertThat(store.recent(10)).extracting(Alert::id).containsExactly("a2", "a1");
+        assertThat(store.attempts("sub_1", 10))
+                .extracting(DeliveryAttempt::alertId)
+                .containsExactly("a1");
+        assertThat(store.takeDue(retry, 10, Duration.ofMinutes(5)))
+                .extracting(Delivery::id)
+                .contains("msg_a1_sub_1");
+    }
+
+    @Test
+    void prune_keepsTheNewestAlertOfEachRule_soThatAConditionStillHoldingDoesNotFireAgain() throws Exception {
+        store.fire(alert("a0", "demo-began:L-0:1", AlertRule.DEMO_BEGAN, T0.minus(Duration.ofDays(400))));
+        store.fire(alert("a1", "demo-began:L-1:1", AlertRule.DEMO_BEGAN, T0));
+        store.fire(alert("a2", "grace-began:L-1:1", AlertRule.GRACE_BEGAN, T0.minus(Duration.ofDays(14))));
+
+        AlertStore.Pruned pruned = store.prune(T0.plus(Duration.ofDays(365)));
+        store = reopenStore();
+
+        assertThat(pruned).isEqualTo(new AlertStore.Pruned(1, 0, 0));
+        assertThat(store.recent(10)).extracting(Alert::id).containsExactlyInAnyOrder("a1", "a2");
+        assertThat(store.fire(alert("a3", "demo-began:L-1:1", AlertRule.DEMO_BEGAN, T0.plus(Duration.ofDays(366)))))
+                .isFalse();
+    }
+
+    @Test
+    void prune_removesTheLogOfTestEventsBeforeTheCutOff() {
+        store.createSubscription(subscription("sub_1", Subscription.Channel.WEBHOOK, "https://x.example/h"), secret());
+        for (int day = 0; day < 3; day++) {
+            store.recordAttempt(new DeliveryAttempt(
+                    "msg_t" + day + "_sub_1",
+                    "sub_1",
+                    "t" + day,
+                    AlertRule.TEST,
+                    1,
+                    T0.plus(Duration.ofDays(day)),
+                    DeliveryAttempt.Outcome.DELIVERED,
+                    Optional.of(200),
+                    Optional.empty(),
+                    Optional.empty()));
+        }
+
+        AlertStore.Pruned pruned = store.prune(T0.plus(Duration.ofDays(2)));
+
+        assertThat(pruned).isEqualTo(new AlertStore.Pruned(0, 0, 2));
+        assertThat(store.attempts("sub_1", 10))
+                .extracting(DeliveryAttempt::alertId)
+                .containsExactly("t2");
+    }
+
     private static SmtpSettings withPassword(SmtpSettings settings, boolean set) {
         return new SmtpSettings(
                 settings.host(), settings.port(), settings.security(), settings.username(), settings.from(), set);
@@ -401,6 +508,11 @@ public abstract class AlertStoreContract {
     /** An alert of the given ID and key, fired at {@code at}. */
     protected static Alert alert(String id, String key, Instant at) {
         return new Alert(id, key, AlertRule.GRACE_BEGAN, at, "grace began", Map.of("licenseId", "L-1"));
+    }
+
+    /** An alert of the given ID, key and rule, fired at {@code at}. */
+    protected static Alert alert(String id, String key, AlertRule rule, Instant at) {
+        return new Alert(id, key, rule, at, "alert " + id, Map.of("licenseId", "L-1"));
     }
 
     private static Subscription subscription(String id, Subscription.Channel channel, String target) {

@@ -89,6 +89,16 @@ public final class PostgresAlertStore implements AlertStore {
             SELECT delivery_id, subscription_id, alert_id, rule, attempt, at, outcome, status_code, error,
                 next_attempt_at
             FROM alert_attempt WHERE subscription_id = ? ORDER BY seq DESC LIMIT ?""";
+    private static final String PRUNE_ATTEMPTS = """
+            DELETE FROM alert_attempt
+            WHERE at < ? AND delivery_id NOT IN (SELECT id FROM alert_delivery WHERE status = 'PENDING')""";
+    private static final String PRUNE_DELIVERIES =
+            "DELETE FROM alert_delivery WHERE status <> 'PENDING' AND first_due_at < ?";
+    private static final String PRUNE_ALERTS = """
+            DELETE FROM alert
+            WHERE fired_at < ?
+              AND NOT EXISTS (SELECT 1 FROM alert_delivery d WHERE d.alert_id = alert.id)
+              AND seq NOT IN (SELECT max(seq) FROM alert GROUP BY rule)""";
     private static final String SMTP = "SELECT host, port, security, username, sender, password FROM alert_smtp";
     private static final String SAVE_SMTP_KEEPING_PASSWORD = """
             INSERT INTO alert_smtp (id, host, port, security, username, password, sender) VALUES (1, ?, ?, ?, ?, NULL, ?)
@@ -395,6 +405,22 @@ public final class PostgresAlertStore implements AlertStore {
             try (ResultSet row = sql.prepareStatement(SMTP).executeQuery()) {
                 return row.next() ? Optional.ofNullable(row.getString(6)) : Optional.empty();
             }
+        });
+    }
+
+    @Override
+    public Pruned prune(Instant before) {
+        long millis = before.toEpochMilli();
+        return database.transaction(sql -> {
+            int[] removed = new int[3];
+            List<String> statements = List.of(PRUNE_ATTEMPTS, PRUNE_DELIVERIES, PRUNE_ALERTS);
+            for (int i = 0; i < statements.size(); i++) {
+                try (PreparedStatement delete = sql.prepareStatement(statements.get(i))) {
+                    delete.setLong(1, millis);
+                    removed[i] = delete.executeUpdate();
+                }
+            }
+            return new Pruned(removed[2], removed[1], removed[0]);
         });
     }
 
