@@ -44,6 +44,8 @@ import picocli.CommandLine.Option;
                     + " INNOLICENSE_HOST, INNOLICENSE_PORT, INNOLICENSE_DATA_DIR, INNOLICENSE_DEVELOPMENT_TRUST (files"
                     + " separated by , or :), INNOLICENSE_LEASE_TTL, INNOLICENSE_SECURE_COOKIES,"
                     + " INNOLICENSE_DENIAL_RETENTION, INNOLICENSE_AUDIT_RETENTION, INNOLICENSE_ALERT_RETENTION,"
+                    + " INNOLICENSE_USAGE_MINUTE_RETENTION, INNOLICENSE_USAGE_DAY_RETENTION,"
+                    + " INNOLICENSE_USAGE_MONTH_RETENTION,"
                     + " INNOLICENSE_TRUSTED_PROXY (blocks"
                     + " separated by ,), INNOLICENSE_DATABASE_URL, INNOLICENSE_DATABASE_PASSWORD (the database's"
                     + " password, kept out of the URL), INNOLICENSE_ADVERTISE_URL, INNOLICENSE_MAX_CLOCK_OFFSET, INNOLICENSE_LOG_FORMAT, INNOLICENSE_LOG_FILE,"
@@ -117,6 +119,27 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long alerts and their delivery log are kept; older ones are deleted once a day,"
                     + " except deliveries still being retried and the newest alert of each rule (default: 90d).")
     String alertRetention;
+
+    @Option(
+            names = "--usage-minute-retention",
+            paramLabel = "DURATION",
+            description = "How long the per-minute usage record is kept (the dashboard's history, the heatmap and"
+                    + " the right-size advice read it; at least 1d; default: 90d).")
+    String usageMinuteRetention;
+
+    @Option(
+            names = "--usage-day-retention",
+            paramLabel = "DURATION",
+            description = "How long the daily usage aggregates are kept (at least the minute retention; default:"
+                    + " 1110d).")
+    String usageDayRetention;
+
+    @Option(
+            names = "--usage-month-retention",
+            paramLabel = "DURATION",
+            description = "How long the monthly usage aggregates are kept (at least the minute retention; default:"
+                    + " 3660d).")
+    String usageMonthRetention;
 
     @Option(
             names = "--demo",
@@ -344,6 +367,9 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, Setting.DENIAL_RETENTION, denialRetention);
         put(flags, Setting.AUDIT_RETENTION, auditRetention);
         put(flags, Setting.ALERT_RETENTION, alertRetention);
+        put(flags, Setting.USAGE_MINUTE_RETENTION, usageMinuteRetention);
+        put(flags, Setting.USAGE_DAY_RETENTION, usageDayRetention);
+        put(flags, Setting.USAGE_MONTH_RETENTION, usageMonthRetention);
         put(flags, Setting.DATABASE, database);
         put(flags, Setting.MAX_CONNECTIONS, maxConnections);
         put(flags, Setting.HEADER_DEADLINE, headerDeadline);

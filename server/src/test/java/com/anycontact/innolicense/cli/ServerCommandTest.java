@@ -69,6 +69,16 @@ class ServerCommandTest {
     }
 
     @Test
+    void theUsageRetentionFlags_reachTheLoader_whichNamesTheFlagItRefuses() {
+        CliRunner.Result result = cli.run(
+                "server", "--usage-minute-retention", "12h", "--port", "0", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains("usage-minute-retention (from --usage-minute-retention)");
+        assertThat(dir.resolve("innolicense.db")).doesNotExist();
+    }
+
+    @Test
     void serverHelp_namesDevelopmentTrust_andNotTheRetiredFlag() {
         CliRunner.Result result = cli.run("server", "--help");
 
