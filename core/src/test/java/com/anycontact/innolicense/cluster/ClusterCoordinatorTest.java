@@ -2,6 +2,7 @@ package com.anycontact.innolicense.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anycontact.innolicense.time.SteadyClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -20,7 +21,12 @@ class ClusterCoordinatorTest {
     private final FakeLock lock = new FakeLock();
     private final FakeRegistry registry = new FakeRegistry();
     private final ClusterCoordinator node = new ClusterCoordinator(
-            registry, databaseClock, lock, () -> T0, "node-a", () -> "http://a:8080", "0.1.0", T0, BOUND);
+            registry,
+            databaseClock,
+            lock,
+            SteadyClock.anchoredAt(T0, () -> 0L),
+            () -> T0,
+            "node-a", () -> "http://a:8080", "0.1.0", T0, BOUND);
 
     @Test
     void beforeItsFirstTick_aNodeNeitherServesNorLeads() {
@@ -122,6 +128,44 @@ class ClusterCoordinatorTest {
         assertThat(node.leads()).isFalse();
     }
 
+    @Test
+    void aFollower_endsAMissingHoldersSession_andTakesTheLockInTheSameTick() {
+        lock.heldElsewhere = true;
+        node.tick();
+        assertThat(node.leads()).as("the holder's node is not missing").isFalse();
+
+        lock.holderMissing = true;
+        node.tick();
+
+        assertThat(node.leads()).isTrue();
+        assertThat(lock.held).isTrue();
+    }
+
+    @Test
+    void aLeaderNotConfirmedForLongerThanTheBound_doesNoSingletonWorkUntilItsNextCheck() {
+        long[] nanos = {0};
+        ClusterCoordinator paused = new ClusterCoordinator(
+                registry,
+                databaseClock,
+                lock,
+                SteadyClock.anchoredAt(T0, () -> nanos[0]),
+                () -> T0,
+                "node-b",
+                () -> "http://b:8080",
+                "0.1.0",
+                T0,
+                BOUND);
+        paused.tick();
+        assertThat(paused.leads()).isTrue();
+
+        nanos[0] += ClusterCoordinator.LEADERSHIP_CONFIRMED_FOR.toNanos();
+        assertThat(paused.leads()).as("stopped for the bound: not leading until confirmed").isFalse();
+
+        lock.connectionLost = true;
+        paused.tick();
+        assertThat(paused.leads()).as("its lock connection was ended meanwhile").isFalse();
+    }
+
     /** The database's clock at a fixed offset from the node's, answering after a round trip. */
     private static final class FakeDatabaseClock implements DatabaseClock {
         Duration offset = Duration.ZERO;
@@ -142,13 +186,23 @@ class ClusterCoordinatorTest {
     private static final class FakeLock implements LeaderLock {
         boolean held;
         boolean heldElsewhere;
+        boolean holderMissing;
         boolean connectionLost;
         boolean closed;
 
         @Override
-        public boolean tryAcquire() {
+        public boolean tryAcquire(String nodeId) {
             held = !heldElsewhere;
             return held;
+        }
+
+        @Override
+        public boolean endMissingHolder(Duration missingAfter) {
+            if (heldElsewhere && holderMissing) {
+                heldElsewhere = false;
+                return true;
+            }
+            return false;
         }
 
         @Override

@@ -199,6 +199,7 @@ public final class LicenseServer implements AutoCloseable {
                             ports.clock(),
                             ports.lock(),
                             steadyClock,
+                            clock,
                             nodeId,
                             this::advertisedAddress,
                             VERSION,
