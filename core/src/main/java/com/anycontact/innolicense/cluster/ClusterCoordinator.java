@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cluster;
 
+import com.anycontact.innolicense.time.SteadyClock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +8,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import com.anycontact.innolicense.time.SteadyClock;
 import java.util.function.Supplier;
 
 /**

@@ -26,7 +26,11 @@ class ClusterCoordinatorTest {
             lock,
             SteadyClock.anchoredAt(T0, () -> 0L),
             () -> T0,
-            "node-a", () -> "http://a:8080", "0.1.0", T0, BOUND);
+            "node-a",
+            () -> "http://a:8080",
+            "0.1.0",
+            T0,
+            BOUND);
 
     @Test
     void beforeItsFirstTick_aNodeNeitherServesNorLeads() {
@@ -159,7 +163,9 @@ class ClusterCoordinatorTest {
         assertThat(paused.leads()).isTrue();
 
         nanos[0] += ClusterCoordinator.LEADERSHIP_CONFIRMED_FOR.toNanos();
-        assertThat(paused.leads()).as("stopped for the bound: not leading until confirmed").isFalse();
+        assertThat(paused.leads())
+                .as("stopped for the bound: not leading until confirmed")
+                .isFalse();
 
         lock.connectionLost = true;
         paused.tick();

@@ -80,7 +80,9 @@ class ClusterLeaderStoppedTest {
         assertThat(tookOverMillis).as("takeover, ms").isLessThan(TAKEOVER.toMillis());
 
         first.tick();
-        assertThat(first.cluster().leads()).as("it found its lock session ended").isFalse();
+        assertThat(first.cluster().leads())
+                .as("it found its lock session ended")
+                .isFalse();
         assertThat(first.cluster().status().leader()).isFalse();
         second.tick();
         assertThat(second.cluster().leads()).as("one leader").isTrue();

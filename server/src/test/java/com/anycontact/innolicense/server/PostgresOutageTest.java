@@ -160,7 +160,9 @@ class PostgresOutageTest {
                         .max()
                         .orElseThrow());
         long bound = FROZEN_BOUND.toMillis();
-        assertThat(answerMillis.get(0)).as("the first claim after the freeze, ms").isLessThan(bound);
+        assertThat(answerMillis.get(0))
+                .as("the first claim after the freeze, ms")
+                .isLessThan(bound);
         assertThat(answerMillis.subList(1, answerMillis.size()))
                 .as("claims once the freeze was noticed, ms")
                 .allMatch(millis -> millis < 500);
