@@ -22,9 +22,10 @@ import java.util.function.Supplier;
  *
  * <p>Correcting the clock: the seat clock is monotonic, anchored at startup, so a correction of the node's system
  * clock (NTP stepping a clock that was wrong when the node started) does not move it. So while the seat clock is
- * beyond the bound, each tick also reads the database's clock against the system clock; once that one is within
- * the bound, the seat clock is re-anchored to it (logged), and the next tick finds the node serving again — while
- * it refused every seat call, so no lease was judged by the old clock after the refusal began.
+ * certainly beyond the bound (not merely read over a slow round trip), each tick also reads the database's clock
+ * against the system clock; once that one is within the bound, the seat clock is re-anchored to it (logged), and
+ * the next tick finds the node serving again — while it refused every seat call, so no lease was judged by the
+ * old clock after the refusal began.
  *
  * <p>Leadership: a serving node that does not lead tries the {@link LeaderLock} every tick (never waiting for
  * it); a leader checks every tick that its lock connection still answers and stops leading the moment it does not
@@ -175,10 +176,15 @@ public final class ClusterCoordinator implements Cluster {
     }
 
     /**
-     * Re-anchors the seat clock to the system clock when that one is within the bound (the seat clock, anchored at
-     * startup, is not); the node serves again from the next tick's reading.
+     * Re-anchors the seat clock to the system clock when the seat clock is certainly beyond the bound (not merely
+     * measured over a slow round trip) and the system clock is within it; the node serves again from the next
+     * tick's reading.
      */
     private void reanchorWhenTheSystemClockAgrees(ClockReading seatReading) {
+        if (seatReading.offset().abs().minus(seatReading.uncertainty()).compareTo(maxOffset) <= 0) {
+            // not certainly off, only measured over a slow round trip: nothing to correct
+            return;
+        }
         ClockReading system = databaseClock.read(systemClock);
         if (!system.within(maxOffset)) {
             return;

@@ -172,6 +172,45 @@ class ClusterCoordinatorTest {
         assertThat(paused.leads()).as("its lock connection was ended meanwhile").isFalse();
     }
 
+    @Test
+    void aSeatClockBeyondTheBound_isReanchoredToASystemClockWithinIt_butNotWhenOnlyTheRoundTripWasSlow() {
+        Instant databaseNow = T0.plusSeconds(30);
+        DatabaseClock database = local -> {
+            Instant sent = local.instant();
+            return new ClockReading(sent, databaseNow, sent);
+        };
+        SteadyClock seat = SteadyClock.anchoredAt(T0, () -> 0L);
+        ClusterCoordinator wrong = coordinator(database, seat, () -> databaseNow);
+
+        wrong.tick();
+        assertThat(seat.instant())
+                .as("30 s off: re-anchored to the system clock")
+                .isEqualTo(databaseNow);
+        wrong.tick();
+        assertThat(wrong.seatRefusal()).as("serving at the next tick").isEmpty();
+
+        Instant slowDatabaseNow = T0.plusMillis(2_600);
+        DatabaseClock slow = local -> {
+            Instant sent = local.instant();
+            return new ClockReading(sent, slowDatabaseNow, sent.plusMillis(1_200));
+        };
+        SteadyClock uncertain = SteadyClock.anchoredAt(T0, () -> 0L);
+        ClusterCoordinator slowNode = coordinator(slow, uncertain, () -> slowDatabaseNow);
+
+        slowNode.tick();
+        assertThat(slowNode.seatRefusal())
+                .as("2.0 s behind, give or take 0.6 s: refused")
+                .isPresent();
+        assertThat(uncertain.instant())
+                .as("but not certainly off: not re-anchored")
+                .isEqualTo(T0);
+    }
+
+    private ClusterCoordinator coordinator(DatabaseClock database, SteadyClock seat, InstantSource system) {
+        return new ClusterCoordinator(
+                registry, database, lock, seat, system, "node-c", () -> "http://c:8080", "0.1.0", T0, BOUND);
+    }
+
     /** The database's clock at a fixed offset from the node's, answering after a round trip. */
     private static final class FakeDatabaseClock implements DatabaseClock {
         Duration offset = Duration.ZERO;
