@@ -21,7 +21,11 @@ public interface Cluster extends AutoCloseable {
     /** Measures the clock, keeps or seeks the leadership, and writes the heartbeat; once a second. */
     void tick();
 
-    /** Whether this node does the singleton work now. */
+    /**
+     * Whether this node does the singleton work now: it leads, and confirmed it holds the lock no longer than
+     * {@link ClusterCoordinator#LEADERSHIP_CONFIRMED_FOR} ago, so that a node that was stopped for longer does no
+     * singleton work before it confirmed again.
+     */
     boolean leads();
 
     /** Why seat calls are refused now, or empty while this node serves them. */

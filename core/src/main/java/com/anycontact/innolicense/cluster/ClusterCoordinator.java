@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cluster;
 
+import com.anycontact.innolicense.time.SteadyClock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +20,23 @@ import java.util.function.Supplier;
  * #FAILED_READINGS_UNKNOWN} ticks in a row without a reading, or before the first reading, the node is not
  * serving: {@link #seatRefusal()} says why, and it does not lead.
  *
+ * <p>Correcting the clock: the seat clock is monotonic, anchored at startup, so a correction of the node's system
+ * clock (NTP stepping a clock that was wrong when the node started) does not move it. So while the seat clock is
+ * certainly beyond the bound (not merely read over a slow round trip), each tick also reads the database's clock
+ * against the system clock; once that one is within the bound, the seat clock is re-anchored to it (logged), and
+ * the next tick finds the node serving again — while it refused every seat call, so no lease was judged by the
+ * old clock after the refusal began.
+ *
  * <p>Leadership: a serving node that does not lead tries the {@link LeaderLock} every tick (never waiting for
  * it); a leader checks every tick that its lock connection still answers and stops leading the moment it does not
  * (the database has let the lock go with the connection, and another node may take it within a second). A leader
- * that stops serving lets the lock go at once. The leader also drops long-missing nodes from the registry, once a
+ * that stops serving lets the lock go at once. A leader counts as leading ({@link #leads()}) only for {@link
+ * #LEADERSHIP_CONFIRMED_FOR} after its last confirmation, measured on the monotonic clock, so that a node that was
+ * stopped (SIGSTOP, a long pause) does no singleton work on waking before its next check has found its lock
+ * connection still there. A follower whose lock attempt fails because the holder's node is missing from the registry
+ * (no heartbeat for {@link NodeRegistry#MISSING_AFTER}, by the database's clock) ends the holder's connection
+ * ({@link LeaderLock#endMissingHolder}) and takes the lock in the same tick: a stopped leader keeps its lock only
+ * until it is shown as missing. The leader also drops long-missing nodes from the registry, once a
  * minute.
  *
  * <p>Threads: {@link #tick()} and {@link #close()} run on the server's scheduler thread (close after it stopped);
@@ -33,13 +47,17 @@ public final class ClusterCoordinator implements Cluster {
     /** After this many ticks in a row without a reading of the database's clock, the offset counts as unknown. */
     public static final int FAILED_READINGS_UNKNOWN = 3;
 
+    /** How long after confirming its lock a leader still counts as leading without confirming again. */
+    public static final Duration LEADERSHIP_CONFIRMED_FOR = Duration.ofSeconds(2);
+
     private static final System.Logger LOG = System.getLogger(ClusterCoordinator.class.getName());
     private static final int DROP_MISSING_EVERY_TICKS = 60;
 
     private final NodeRegistry registry;
     private final DatabaseClock databaseClock;
     private final LeaderLock lock;
-    private final InstantSource seatClock;
+    private final SteadyClock seatClock;
+    private final InstantSource systemClock;
     private final String id;
     private final Supplier<String> address;
     private final String version;
@@ -49,6 +67,7 @@ public final class ClusterCoordinator implements Cluster {
     private volatile Optional<Duration> offset = Optional.empty();
     private volatile boolean serving;
     private volatile boolean leading;
+    private volatile long confirmedAtNanos;
     private int failedReadings = FAILED_READINGS_UNKNOWN;
     private long ticks;
 
@@ -58,7 +77,9 @@ public final class ClusterCoordinator implements Cluster {
      * @param registry where the nodes are listed
      * @param databaseClock the database's clock
      * @param lock the leadership lock, on a connection of its own
-     * @param seatClock the clock that dates leases on this node
+     * @param seatClock the clock that dates leases on this node, re-anchored to {@code systemClock} when that one
+     *     agrees with the database's and it does not
+     * @param systemClock this machine's wall clock
      * @param id this node's ID
      * @param address where this node is reached, asked at every heartbeat (the port is known once it listens)
      * @param version the release it runs
@@ -69,7 +90,8 @@ public final class ClusterCoordinator implements Cluster {
             NodeRegistry registry,
             DatabaseClock databaseClock,
             LeaderLock lock,
-            InstantSource seatClock,
+            SteadyClock seatClock,
+            InstantSource systemClock,
             String id,
             Supplier<String> address,
             String version,
@@ -79,6 +101,7 @@ public final class ClusterCoordinator implements Cluster {
         this.databaseClock = Objects.requireNonNull(databaseClock, "databaseClock");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.seatClock = Objects.requireNonNull(seatClock, "seatClock");
+        this.systemClock = Objects.requireNonNull(systemClock, "systemClock");
         this.id = Objects.requireNonNull(id, "id");
         this.address = Objects.requireNonNull(address, "address");
         this.version = Objects.requireNonNull(version, "version");
@@ -135,6 +158,9 @@ public final class ClusterCoordinator implements Cluster {
                 }
             }
             serving = within;
+            if (!within) {
+                reanchorWhenTheSystemClockAgrees(reading);
+            }
         } catch (RuntimeException e) {
             if (++failedReadings >= FAILED_READINGS_UNKNOWN) {
                 if (serving) {
@@ -149,6 +175,29 @@ public final class ClusterCoordinator implements Cluster {
         }
     }
 
+    /**
+     * Re-anchors the seat clock to the system clock when the seat clock is certainly beyond the bound (not merely
+     * measured over a slow round trip) and the system clock is within it; the node serves again from the next
+     * tick's reading.
+     */
+    private void reanchorWhenTheSystemClockAgrees(ClockReading seatReading) {
+        if (seatReading.offset().abs().minus(seatReading.uncertainty()).compareTo(maxOffset) <= 0) {
+            // not certainly off, only measured over a slow round trip: nothing to correct
+            return;
+        }
+        ClockReading system = databaseClock.read(systemClock);
+        if (!system.within(maxOffset)) {
+            return;
+        }
+        seatClock.reanchor(systemClock.instant());
+        LOG.log(
+                Level.INFO,
+                "this node's system clock agrees with the cluster database's again (offset "
+                        + system.offset().toMillis() + " ms, bound " + maxOffset.toMillis()
+                        + " ms); its seat clock, " + seatReading.offset().toMillis()
+                        + " ms off, now follows it: serving seat calls again from the next check");
+    }
+
     private void lead() {
         if (!serving) {
             if (leading) {
@@ -159,7 +208,10 @@ public final class ClusterCoordinator implements Cluster {
             return;
         }
         if (leading) {
-            if (!lock.stillHeld()) {
+            long asked = seatClock.ticker().nanos();
+            if (lock.stillHeld()) {
+                confirmedAtNanos = asked;
+            } else {
                 leading = false;
                 LOG.log(
                         Level.WARNING,
@@ -168,12 +220,22 @@ public final class ClusterCoordinator implements Cluster {
             }
             return;
         }
+        long asked = seatClock.ticker().nanos();
         try {
-            leading = lock.tryAcquire();
+            leading = lock.tryAcquire(id);
+            if (!leading && lock.endMissingHolder(NodeRegistry.MISSING_AFTER)) {
+                LOG.log(
+                        Level.WARNING,
+                        "the node leading the cluster is missing (no heartbeat for "
+                                + NodeRegistry.MISSING_AFTER.toSeconds()
+                                + " s) but its database session still held the leadership: ended that session");
+                leading = lock.tryAcquire(id);
+            }
         } catch (RuntimeException e) {
             leading = false;
         }
         if (leading) {
+            confirmedAtNanos = asked;
             LOG.log(Level.INFO, "this node (" + id + ", " + address.get() + ") now leads the cluster");
         }
     }
@@ -188,7 +250,7 @@ public final class ClusterCoordinator implements Cluster {
 
     @Override
     public boolean leads() {
-        return leading;
+        return leading && seatClock.ticker().nanos() - confirmedAtNanos < LEADERSHIP_CONFIRMED_FOR.toNanos();
     }
 
     @Override

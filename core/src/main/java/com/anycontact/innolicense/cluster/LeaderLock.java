@@ -1,5 +1,7 @@
 package com.anycontact.innolicense.cluster;
 
+import java.time.Duration;
+
 /**
  * The lock whose holder does the cluster's singleton work: at most one node of a cluster holds it at a time, and
  * it is let go when its holder's connection to the database ends, so that a dead leader is replaced. Used from
@@ -10,9 +12,20 @@ public interface LeaderLock extends AutoCloseable {
     /**
      * Takes the lock if nobody holds it. Never waits for another holder.
      *
+     * @param nodeId this node's ID, named on the lock's connection so that the other nodes can tell whose it is
      * @return whether this node holds it now
      */
-    boolean tryAcquire();
+    boolean tryAcquire(String nodeId);
+
+    /**
+     * Ends the lock holder's connection, so that the database lets the lock go, when the holder is missing: its
+     * node has written no heartbeat to the {@link NodeRegistry} for longer than {@code missingAfter}, by the
+     * database's clock (a stopped or cut-off leader whose connection the database still keeps). Never ends the
+     * connection of a node whose heartbeat is recent.
+     *
+     * @return whether a missing holder's connection was ended
+     */
+    boolean endMissingHolder(Duration missingAfter);
 
     /**
      * Whether this node still holds the lock: its connection to the database still answers. When it does not,

@@ -5,6 +5,8 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -19,7 +21,9 @@ import java.util.function.Consumer;
  * force, before and after); a change that lowers the capacity is also one {@link
  * AuditEvent.Type#CAPACITY_REDUCED} event. Both are dated at the trusted instant of the tick and caused by
  * {@link AuditEvent#SYSTEM}. The first status, taken when the watcher is created, is the baseline and is not
- * audited.
+ * audited. What was last audited is kept by a {@link LifecycleAudit}, the cluster database's for a cluster node: a
+ * node that takes over the leadership audits the change from the status last audited by any node, so a
+ * transition that fell between the old leader's last tick and the takeover is audited once, by the new leader.
  *
  * <p>Each tick also saves {@link TrustedClock#highWaterMark()} to the {@link InstallationStore}, so that a
  * restarted server resumes trusted time where it stopped.
@@ -31,7 +35,7 @@ public final class LifecycleWatcher implements Runnable {
     private final LicenseService licenses;
     private final InstallationStore installation;
     private final TrustedClock clock;
-    private final AuditLog audit;
+    private final LifecycleAudit audited;
     private final Consumer<LicenseStatus> listener;
     private LicenseStatus last;
     private Instant savedMark;
@@ -42,7 +46,7 @@ public final class LifecycleWatcher implements Runnable {
      * @param licenses tells the status
      * @param installation where the trusted-time mark is saved
      * @param clock the trusted clock that {@code licenses} reads, whose mark is saved
-     * @param audit where transitions are recorded
+     * @param audit where transitions are recorded, what was last audited kept in memory
      * @param listener told of each changed status, on the ticking thread, after it was audited
      */
     public LifecycleWatcher(
@@ -51,10 +55,28 @@ public final class LifecycleWatcher implements Runnable {
             TrustedClock clock,
             AuditLog audit,
             Consumer<LicenseStatus> listener) {
+        this(licenses, installation, clock, LifecycleAudit.inMemory(audit), listener);
+    }
+
+    /**
+     * Creates a watcher and takes the current status as the baseline.
+     *
+     * @param licenses tells the status
+     * @param installation where the trusted-time mark is saved
+     * @param clock the trusted clock that {@code licenses} reads, whose mark is saved
+     * @param audited where transitions are recorded, with the status last audited
+     * @param listener told of each changed status, on the ticking thread, after it was audited
+     */
+    public LifecycleWatcher(
+            LicenseService licenses,
+            InstallationStore installation,
+            TrustedClock clock,
+            LifecycleAudit audited,
+            Consumer<LicenseStatus> listener) {
         this.licenses = Objects.requireNonNull(licenses, "licenses");
         this.installation = Objects.requireNonNull(installation, "installation");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.audit = Objects.requireNonNull(audit, "audit");
+        this.audited = Objects.requireNonNull(audited, "audited");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.last = licenses.status();
     }
@@ -69,10 +91,10 @@ public final class LifecycleWatcher implements Runnable {
 
     /**
      * Evaluates the status once and reports a change since the previous tick; when {@code leads}, also saves the
-     * trusted-time mark and audits the change, as {@link #tick()}. A node of a cluster that does not lead passes
-     * {@code false}: its status follows time all the same, but the cluster's leader alone audits transitions and
-     * saves the mark, so that each transition is audited once. A node that takes over the leadership audits the
-     * changes from the status it saw at its previous tick on.
+     * trusted-time mark and audits the change from the status last audited, as {@link #tick()}. A node of a cluster
+     * that does not lead passes {@code false}: its status follows time all the same, but the cluster's leader alone
+     * audits transitions and saves the mark. A node that takes over the leadership audits the change from the
+     * status the previous leader last audited, so that a transition in between is audited once.
      */
     public synchronized void tick(boolean leads) {
         LicenseStatus now = licenses.status();
@@ -82,32 +104,34 @@ public final class LifecycleWatcher implements Runnable {
             savedMark = mark;
         }
         LicenseStatus before = last;
+        if (leads) {
+            AuditedStatus to = AuditedStatus.of(now);
+            audited.record(AuditedStatus.of(before), to, now.evaluatedAt(), from -> entries(from, to));
+        }
         if (now.state() == before.state()
                 && now.capacity() == before.capacity()
                 && now.current().equals(before.current())) {
             return;
         }
-        if (!leads) {
-            last = now;
-            listener.accept(now);
-            return;
-        }
-        audit.record(
-                now.evaluatedAt(),
-                AuditEvent.SYSTEM,
-                AuditEvent.Type.STATE_CHANGED,
-                before.state() + " -> " + now.state() + "; capacity " + before.capacity() + " -> " + now.capacity()
-                        + "; license " + licenseChange(before, now));
-        if (now.capacity() < before.capacity()) {
-            audit.record(
-                    now.evaluatedAt(),
-                    AuditEvent.SYSTEM,
-                    AuditEvent.Type.CAPACITY_REDUCED,
-                    "capacity " + before.capacity() + " -> " + now.capacity() + "; " + before.state() + " -> "
-                            + now.state() + "; license " + describe(now));
-        }
         last = now;
         listener.accept(now);
+    }
+
+    /** The audit entries of a transition: {@code STATE_CHANGED}, and {@code CAPACITY_REDUCED} when it lowered it. */
+    private static List<LifecycleAudit.Entry> entries(AuditedStatus from, AuditedStatus to) {
+        List<LifecycleAudit.Entry> entries = new ArrayList<>();
+        String license = from.license().equals(to.license()) ? to.license() : from.license() + " -> " + to.license();
+        entries.add(new LifecycleAudit.Entry(
+                AuditEvent.Type.STATE_CHANGED,
+                from.state() + " -> " + to.state() + "; capacity " + from.capacity() + " -> " + to.capacity()
+                        + "; license " + license));
+        if (to.capacity() < from.capacity()) {
+            entries.add(new LifecycleAudit.Entry(
+                    AuditEvent.Type.CAPACITY_REDUCED,
+                    "capacity " + from.capacity() + " -> " + to.capacity() + "; " + from.state() + " -> " + to.state()
+                            + "; license " + to.license()));
+        }
+        return entries;
     }
 
     /**
@@ -123,15 +147,5 @@ public final class LifecycleWatcher implements Runnable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "watching the license lifecycle failed; will try again at the next tick", e);
         }
-    }
-
-    private static String licenseChange(LicenseStatus before, LicenseStatus now) {
-        return before.current().equals(now.current()) ? describe(now) : describe(before) + " -> " + describe(now);
-    }
-
-    private static String describe(LicenseStatus status) {
-        return status.current()
-                .map(license -> license.licenseId() + " (serial " + license.serial() + ")")
-                .orElse("none");
     }
 }

@@ -12,20 +12,23 @@ import java.util.Objects;
  * monotonically, while they still read as instants near the wall time for logs, answers and storage.
  *
  * <p>Over weeks it may drift from the wall clock by the monotonic clock's drift (NTP slews both on Linux, so
- * usually by little); it is re-anchored when the process starts.
+ * usually by little); it is re-anchored when the process starts, and by {@link #reanchor} only: a cluster node
+ * that started with a wrong wall clock, and refuses seat calls for it, re-anchors once its wall clock agrees with
+ * the cluster database's again.
  *
- * <p>Thread-safe and immutable.
+ * <p>Thread-safe: the anchor is one volatile reference.
  */
 public final class SteadyClock implements InstantSource {
 
-    private final Instant anchor;
-    private final long anchorNanos;
+    /** The instant read at a moment of the ticker. */
+    private record Anchor(Instant at, long nanos) {}
+
     private final Ticker ticker;
+    private volatile Anchor anchor;
 
     private SteadyClock(Instant anchor, Ticker ticker) {
-        this.anchor = Objects.requireNonNull(anchor, "anchor");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
-        this.anchorNanos = ticker.nanos();
+        this.anchor = new Anchor(Objects.requireNonNull(anchor, "anchor"), ticker.nanos());
     }
 
     /**
@@ -41,12 +44,22 @@ public final class SteadyClock implements InstantSource {
     /** The anchor plus the monotonic time elapsed since this clock was made. */
     @Override
     public Instant instant() {
-        return anchor.plusNanos(ticker.nanos() - anchorNanos);
+        Anchor current = anchor;
+        return current.at().plusNanos(ticker.nanos() - current.nanos());
     }
 
-    /** How much monotonic time has elapsed since this clock was made. */
+    /** How much monotonic time has elapsed since this clock was made or last re-anchored. */
     public Duration elapsed() {
-        return Duration.ofNanos(ticker.nanos() - anchorNanos);
+        return Duration.ofNanos(ticker.nanos() - anchor.nanos());
+    }
+
+    /**
+     * Makes this clock read {@code at} now and advance with the ticker from here: a step, forward or back, of
+     * every deadline measured on it. Only for a node that changes nothing by this clock meanwhile (a cluster node
+     * that refuses seat calls because this clock disagrees with the database's).
+     */
+    public void reanchor(Instant at) {
+        anchor = new Anchor(Objects.requireNonNull(at, "at"), ticker.nanos());
     }
 
     /** The ticker this clock advances with. */

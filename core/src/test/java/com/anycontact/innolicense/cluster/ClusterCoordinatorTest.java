@@ -2,6 +2,7 @@ package com.anycontact.innolicense.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anycontact.innolicense.time.SteadyClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -20,7 +21,16 @@ class ClusterCoordinatorTest {
     private final FakeLock lock = new FakeLock();
     private final FakeRegistry registry = new FakeRegistry();
     private final ClusterCoordinator node = new ClusterCoordinator(
-            registry, databaseClock, lock, () -> T0, "node-a", () -> "http://a:8080", "0.1.0", T0, BOUND);
+            registry,
+            databaseClock,
+            lock,
+            SteadyClock.anchoredAt(T0, () -> 0L),
+            () -> T0,
+            "node-a",
+            () -> "http://a:8080",
+            "0.1.0",
+            T0,
+            BOUND);
 
     @Test
     void beforeItsFirstTick_aNodeNeitherServesNorLeads() {
@@ -122,6 +132,85 @@ class ClusterCoordinatorTest {
         assertThat(node.leads()).isFalse();
     }
 
+    @Test
+    void aFollower_endsAMissingHoldersSession_andTakesTheLockInTheSameTick() {
+        lock.heldElsewhere = true;
+        node.tick();
+        assertThat(node.leads()).as("the holder's node is not missing").isFalse();
+
+        lock.holderMissing = true;
+        node.tick();
+
+        assertThat(node.leads()).isTrue();
+        assertThat(lock.held).isTrue();
+    }
+
+    @Test
+    void aLeaderNotConfirmedForLongerThanTheBound_doesNoSingletonWorkUntilItsNextCheck() {
+        long[] nanos = {0};
+        ClusterCoordinator paused = new ClusterCoordinator(
+                registry,
+                databaseClock,
+                lock,
+                SteadyClock.anchoredAt(T0, () -> nanos[0]),
+                () -> T0,
+                "node-b",
+                () -> "http://b:8080",
+                "0.1.0",
+                T0,
+                BOUND);
+        paused.tick();
+        assertThat(paused.leads()).isTrue();
+
+        nanos[0] += ClusterCoordinator.LEADERSHIP_CONFIRMED_FOR.toNanos();
+        assertThat(paused.leads())
+                .as("stopped for the bound: not leading until confirmed")
+                .isFalse();
+
+        lock.connectionLost = true;
+        paused.tick();
+        assertThat(paused.leads()).as("its lock connection was ended meanwhile").isFalse();
+    }
+
+    @Test
+    void aSeatClockBeyondTheBound_isReanchoredToASystemClockWithinIt_butNotWhenOnlyTheRoundTripWasSlow() {
+        Instant databaseNow = T0.plusSeconds(30);
+        DatabaseClock database = local -> {
+            Instant sent = local.instant();
+            return new ClockReading(sent, databaseNow, sent);
+        };
+        SteadyClock seat = SteadyClock.anchoredAt(T0, () -> 0L);
+        ClusterCoordinator wrong = coordinator(database, seat, () -> databaseNow);
+
+        wrong.tick();
+        assertThat(seat.instant())
+                .as("30 s off: re-anchored to the system clock")
+                .isEqualTo(databaseNow);
+        wrong.tick();
+        assertThat(wrong.seatRefusal()).as("serving at the next tick").isEmpty();
+
+        Instant slowDatabaseNow = T0.plusMillis(2_600);
+        DatabaseClock slow = local -> {
+            Instant sent = local.instant();
+            return new ClockReading(sent, slowDatabaseNow, sent.plusMillis(1_200));
+        };
+        SteadyClock uncertain = SteadyClock.anchoredAt(T0, () -> 0L);
+        ClusterCoordinator slowNode = coordinator(slow, uncertain, () -> slowDatabaseNow);
+
+        slowNode.tick();
+        assertThat(slowNode.seatRefusal())
+                .as("2.0 s behind, give or take 0.6 s: refused")
+                .isPresent();
+        assertThat(uncertain.instant())
+                .as("but not certainly off: not re-anchored")
+                .isEqualTo(T0);
+    }
+
+    private ClusterCoordinator coordinator(DatabaseClock database, SteadyClock seat, InstantSource system) {
+        return new ClusterCoordinator(
+                registry, database, lock, seat, system, "node-c", () -> "http://c:8080", "0.1.0", T0, BOUND);
+    }
+
     /** The database's clock at a fixed offset from the node's, answering after a round trip. */
     private static final class FakeDatabaseClock implements DatabaseClock {
         Duration offset = Duration.ZERO;
@@ -142,13 +231,23 @@ class ClusterCoordinatorTest {
     private static final class FakeLock implements LeaderLock {
         boolean held;
         boolean heldElsewhere;
+        boolean holderMissing;
         boolean connectionLost;
         boolean closed;
 
         @Override
-        public boolean tryAcquire() {
+        public boolean tryAcquire(String nodeId) {
             held = !heldElsewhere;
             return held;
+        }
+
+        @Override
+        public boolean endMissingHolder(Duration missingAfter) {
+            if (heldElsewhere && holderMissing) {
+                heldElsewhere = false;
+                return true;
+            }
+            return false;
         }
 
         @Override

@@ -71,6 +71,28 @@ class LifecycleWatcherTest {
     }
 
     @Test
+    void aTransitionSeenByAFollower_isAuditedOnceByItWhenItTakesOverTheLeadership() {
+        License license = license(1).build();
+        licenses.apply(key(license), "admin");
+        LifecycleAudit shared = LifecycleAudit.inMemory(audit);
+        LifecycleWatcher oldLeader = new LifecycleWatcher(licenses, installation, trusted, shared, told::add);
+        LifecycleWatcher follower = new LifecycleWatcher(licenses, installation, trusted, shared, status -> {});
+        oldLeader.tick(true);
+        follower.tick(false);
+
+        clock.advance(Duration.between(clock.instant(), license.end()).plusSeconds(1));
+        follower.tick(false);
+        follower.tick(true);
+        follower.tick(true);
+        oldLeader.tick(true);
+
+        assertThat(audit.events(Type.STATE_CHANGED))
+                .extracting(AuditEvent::detail)
+                .as("the old leader had died before the transition; the new one catches up, once")
+                .containsExactly("ACTIVE -> GRACE; capacity 25 -> 25; license LIC-1 (serial 1)");
+    }
+
+    @Test
     void tick_everySecondAroundTheStartOfAFutureDatedKey_auditsPendingToActiveAtItsStart() {
         License future = license(1).start("2027-03-01").build();
         licenses.apply(key(future), "admin");

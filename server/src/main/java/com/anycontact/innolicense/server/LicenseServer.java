@@ -200,6 +200,7 @@ public final class LicenseServer implements AutoCloseable {
                             ports.clock(),
                             ports.lock(),
                             steadyClock,
+                            clock,
                             nodeId,
                             this::advertisedAddress,
                             VERSION,
@@ -249,7 +250,8 @@ public final class LicenseServer implements AutoCloseable {
                     trustedTime);
             releases.refresh();
             this.reaper = new Reaper(ledger, this::audited);
-            this.watcher = new LifecycleWatcher(licenses, installations, trustedClock, audit, this::stateChanged);
+            this.watcher = new LifecycleWatcher(
+                    licenses, installations, trustedClock, stores.lifecycleAudit(audit), this::stateChanged);
             this.loginThrottle = stores.loginThrottle(steadyClock, trustedTime);
             this.access = new AccessService(
                     stores.users(),

@@ -9,6 +9,7 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.license.LifecycleAudit;
 import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.postgres.PostgresAlertStore;
@@ -18,6 +19,7 @@ import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
 import com.anycontact.innolicense.store.postgres.PostgresLeaderLock;
 import com.anycontact.innolicense.store.postgres.PostgresLicenseStore;
+import com.anycontact.innolicense.store.postgres.PostgresLifecycleAudit;
 import com.anycontact.innolicense.store.postgres.PostgresLoginThrottleStore;
 import com.anycontact.innolicense.store.postgres.PostgresNodeRegistry;
 import com.anycontact.innolicense.store.postgres.PostgresRetention;
@@ -56,6 +58,11 @@ final class PostgresStores implements Stores {
     @Override
     public AuditLog audit() {
         return new PostgresAuditLog(database);
+    }
+
+    @Override
+    public LifecycleAudit lifecycleAudit(AuditLog audit) {
+        return new PostgresLifecycleAudit(database);
     }
 
     @Override

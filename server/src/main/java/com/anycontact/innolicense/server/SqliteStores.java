@@ -10,6 +10,7 @@ import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.license.LifecycleAudit;
 import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
@@ -53,6 +54,11 @@ final class SqliteStores implements Stores {
     @Override
     public AuditLog audit() {
         return audit;
+    }
+
+    @Override
+    public LifecycleAudit lifecycleAudit(AuditLog audit) {
+        return LifecycleAudit.inMemory(audit);
     }
 
     @Override

@@ -12,6 +12,7 @@ import com.anycontact.innolicense.cluster.LeaderLock;
 import com.anycontact.innolicense.cluster.NodeRegistry;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.license.LifecycleAudit;
 import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.usage.UsageStore;
@@ -45,6 +46,14 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
 
     /** The audit log. */
     AuditLog audit();
+
+    /**
+     * The license status last audited, which the lifecycle watcher records transitions from: in memory for the
+     * embedded server, in the database for the cluster's, so that a new leader audits a transition once.
+     *
+     * @param audit the audit log the embedded server's records to (the cluster's appends in its own transaction)
+     */
+    LifecycleAudit lifecycleAudit(AuditLog audit);
 
     /** The installation ID and the trusted-time mark. */
     InstallationStore installation();

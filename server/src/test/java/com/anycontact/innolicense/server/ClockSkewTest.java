@@ -110,6 +110,38 @@ class ClockSkewTest {
         assertThat(onSound.get("/health/ready", null).status()).isEqualTo(200);
     }
 
+    @Test
+    void aNodeStartedWithItsClock30sAhead_servesAgainByItselfOnceItsClockIsCorrected() {
+        LicenseServer sound = startNode(new RealTime());
+        RealTime wrongTime = new RealTime();
+        wrongTime.runAhead(SKEW);
+        LicenseServer wrong = startNode(wrongTime);
+        Api onWrong = new Api(port(wrong));
+        String acd = token(new Api(port(sound)));
+        wrong.tick();
+        assertSkewRefusal(onWrong.claim(acd, "agent-1"));
+        assertThat(onWrong.get("/health/ready", null).status()).isEqualTo(503);
+
+        wrongTime.correctSystemClock();
+        int ticks = 0;
+        while (wrong.cluster().seatRefusal().isPresent() && ticks < 3) {
+            wrong.tick();
+            ticks++;
+        }
+
+        assertThat(wrong.cluster().seatRefusal())
+                .as("serving again within %d ticks of the correction", ticks)
+                .isEmpty();
+        assertThat(ticks).as("ticks (seconds) until it serves again").isLessThanOrEqualTo(2);
+        assertThat(wrong.cluster().clockOffset().orElseThrow().abs()).isLessThan(Duration.ofSeconds(2));
+        Api.Reply claimed = onWrong.claim(acd, "agent-1");
+        assertThat(claimed.status()).as(claimed.body()).isEqualTo(201);
+        Api.Reply ready = onWrong.get("/health/ready", null);
+        assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.json().path("checks").path("clock").asText()).isEqualTo("UP");
+        assertThat(ready.json().path("cluster").path("serving").asBoolean()).isTrue();
+    }
+
     private static void assertSkewRefusal(Api.Reply reply) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(503);
         assertThat(reply.problemType()).isEqualTo("clock-skewed");

@@ -127,6 +127,43 @@ class ClusterLeadershipTest {
     }
 
     @Test
+    void aTransitionWhileNoNodeLeads_isAuditedOnceByTheNewLeader() throws Exception {
+        LicenseServer first = startNode();
+        new Api(port(first))
+                .postText(
+                        "/api/v1/license",
+                        RunningServer.ADMIN_TOKEN,
+                        TestVendor.key(first.installationId(), 1, 10, RunningServer.LICENSE_START));
+        LicenseServer second = startNode();
+        tickAll();
+        tickAll();
+        assertThat(first.cluster().leads()).isTrue();
+        assertThat(second.cluster().leads()).isFalse();
+
+        synchronized (first.cluster()) {
+            // the leader stops ticking; the license passes its end, which the follower sees as a follower
+            clock.set(Instant.parse("2027-12-03T00:00:00Z"));
+            second.tick();
+            assertThat(second.cluster().leads()).isFalse();
+            // then the leader dies (its lock session ends) before it ever saw the transition
+            terminateLockHolder();
+            long deadline = System.nanoTime() + TAKEOVER.toNanos();
+            do {
+                second.tick();
+            } while (!second.cluster().leads() && System.nanoTime() < deadline);
+            assertThat(second.cluster().leads()).as("the follower took over").isTrue();
+        }
+        tickAll();
+        tickAll();
+
+        assertThat(first.audit().find(AuditQuery.newest(100).withType(AuditEvent.Type.STATE_CHANGED)))
+                .extracting(AuditEvent::detail)
+                .filteredOn(detail -> detail.startsWith("ACTIVE -> GRACE"))
+                .as("audited once, by the new leader, although it saw the transition as a follower")
+                .hasSize(1);
+    }
+
+    @Test
     void closingTheLeader_anotherNodeTakesOverWithinSeconds_andTheRegistryDropsIt() throws Exception {
         startNode();
         startNode();

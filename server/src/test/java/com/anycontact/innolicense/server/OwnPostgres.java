@@ -27,6 +27,7 @@ final class OwnPostgres implements AutoCloseable {
     private final Path root;
     private final Path directory;
     private final int port;
+    private List<Long> frozen = List.of();
 
     private OwnPostgres(Path root, Path directory, int port) {
         this.root = root;
@@ -75,9 +76,43 @@ final class OwnPostgres implements AutoCloseable {
                         + " -c fsync=on -c synchronous_commit=on -c max_connections=200");
     }
 
+    /**
+     * Freezes the server: {@code SIGSTOP} to the postmaster and every process it started. Its sockets stay open and
+     * its kernel still accepts connections and acknowledges packets, but nothing answers: a frozen host, as far as
+     * a client can tell.
+     */
+    void freeze() throws IOException, InterruptedException {
+        long postmaster = Long.parseLong(Files.readAllLines(directory.resolve("data/postmaster.pid"))
+                .get(0)
+                .strip());
+        List<Long> pids = new ArrayList<>();
+        pids.add(postmaster);
+        ProcessHandle.of(postmaster)
+                .orElseThrow(() -> new IllegalStateException("no postmaster with PID " + postmaster))
+                .descendants()
+                .forEach(process -> pids.add(process.pid()));
+        signal("-STOP", pids);
+        frozen = pids;
+    }
+
+    /** Lets a {@link #freeze frozen} server continue ({@code SIGCONT}). */
+    void thaw() throws IOException, InterruptedException {
+        if (!frozen.isEmpty()) {
+            signal("-CONT", frozen);
+            frozen = List.of();
+        }
+    }
+
+    private void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        pids.forEach(pid -> command.add(Long.toString(pid)));
+        run(root, command);
+    }
+
     /** Stops the server and deletes its files. */
     @Override
     public void close() throws IOException, InterruptedException {
+        thaw();
         run(root, List.of(root.resolve("scripts/start-postgres").toString(), "stop", directory.toString()));
     }
 

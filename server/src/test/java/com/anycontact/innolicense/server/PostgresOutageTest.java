@@ -25,6 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresOutageTest {
 
+    /**
+     * The documented bound for a call that meets a frozen database: the pooled connection's answer timeout (5 s)
+     * plus a second for the rest of the call on a busy build machine.
+     */
+    private static final Duration FROZEN_BOUND = Duration.ofSeconds(6);
+
     @TempDir
     Path data;
 
@@ -114,6 +120,66 @@ class PostgresOutageTest {
         List<String> held = leasedAgents(api);
         assertThat(held).as("no acknowledged claim lost").containsAll(acknowledged);
         assertThat(held).contains("agent-after").doesNotContain("agent-during-1");
+    }
+
+    @Test
+    void postgresFrozen_seatCallsAre503WithinTheAnswerBound_andServedAgainOnceItContinues() throws Exception {
+        postgres = OwnPostgres.start();
+        server = startNode();
+        Api api = new Api(port(server));
+        applyKey(api, server.installationId(), 20);
+        String acd = acdToken(api);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(api.claim(acd, "agent-" + i).status()).isEqualTo(201);
+        }
+
+        postgres.freeze();
+        List<Long> answerMillis = new ArrayList<>();
+        List<Api.Reply> during = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            long started = System.nanoTime();
+            during.add(i % 2 == 0 ? api.claim(acd, "agent-during-" + i) : api.claim(acd, "agent-" + (i % 5 + 1)));
+            answerMillis.add((System.nanoTime() - started) / 1_000_000);
+        }
+        Api.Reply ready = api.get("/health/ready", null);
+
+        for (Api.Reply reply : during) {
+            assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+            assertThat(reply.json().path("type").asText()).endsWith("/database-unavailable");
+            assertThat(reply.header("Retry-After")).contains("1");
+            assertThat(reply.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        assertThat(ready.status()).isEqualTo(503);
+        System.out.printf(
+                "PostgresOutageTest: PostgreSQL frozen; the first claim answered 503 after %d ms, the next %d in at"
+                        + " most %d ms%n",
+                answerMillis.get(0),
+                answerMillis.size() - 1,
+                answerMillis.subList(1, answerMillis.size()).stream()
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElseThrow());
+        long bound = FROZEN_BOUND.toMillis();
+        assertThat(answerMillis.get(0))
+                .as("the first claim after the freeze, ms")
+                .isLessThan(bound);
+        assertThat(answerMillis.subList(1, answerMillis.size()))
+                .as("claims once the freeze was noticed, ms")
+                .allMatch(millis -> millis < 500);
+
+        postgres.thaw();
+        long back = System.nanoTime();
+        Api.Reply again;
+        do {
+            Thread.sleep(50);
+            again = api.claim(acd, "agent-after");
+        } while (again.status() == 503
+                && System.nanoTime() - back < Duration.ofSeconds(30).toNanos());
+        long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
+        System.out.printf("PostgresOutageTest: a claim granted %d ms after PostgreSQL continued%n", recoveryMillis);
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(recoveryMillis).as("recovery after PostgreSQL continued, ms").isLessThan(5_000);
+        assertThat(leasedAgents(api)).contains("agent-1", "agent-5", "agent-after");
     }
 
     private static List<Api.Reply> concat(Object... replies) {

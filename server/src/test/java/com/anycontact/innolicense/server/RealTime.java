@@ -14,11 +14,12 @@ import java.time.InstantSource;
 final class RealTime implements InstantSource {
 
     private volatile long aheadNanos;
+    private volatile long systemAheadNanos;
 
-    /** The system clock: real time plus the offset. */
+    /** The system clock: real time plus the offset, unless it was {@link #correctSystemClock corrected}. */
     @Override
     public Instant instant() {
-        return Instant.now().plusNanos(aheadNanos);
+        return Instant.now().plusNanos(systemAheadNanos);
     }
 
     /** The monotonic clock: the JVM's plus the offset. */
@@ -32,5 +33,14 @@ final class RealTime implements InstantSource {
             throw new IllegalArgumentException("a monotonic clock does not go back");
         }
         aheadNanos += gain.toNanos();
+        systemAheadNanos += gain.toNanos();
+    }
+
+    /**
+     * The system clock is set right (as NTP steps a wrong clock): it reads real time again, while the monotonic
+     * clock keeps its offset, as a monotonic clock does not go back.
+     */
+    void correctSystemClock() {
+        systemAheadNanos = 0;
     }
 }

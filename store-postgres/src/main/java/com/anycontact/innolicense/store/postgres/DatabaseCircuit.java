@@ -45,6 +45,9 @@ final class DatabaseCircuit implements AutoCloseable {
      */
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03");
 
+    /** PostgreSQL's SQLSTATE of a statement cancelled by {@code statement_timeout} (or a cancel request). */
+    private static final String STATEMENT_TIMEOUT_STATE = "57014";
+
     /** Tries a new connection to the database; throws when it cannot be made. */
     @FunctionalInterface
     interface Probe {
@@ -91,13 +94,27 @@ final class DatabaseCircuit implements AutoCloseable {
 
     /**
      * What a call that failed with {@code failure} throws: {@link DatabaseUnreachableException}, opening the
-     * circuit, when the database could not be reached; {@code otherwise} for any other failure.
+     * circuit, when the database could not be reached; {@link DatabaseUnreachableException} without opening it
+     * when the database cancelled the statement for running longer than {@code statement_timeout} (a server that
+     * answers, but too slowly now: the caller may try again, here or on another node); {@code otherwise} for any
+     * other failure.
      */
     RuntimeException failed(SQLException failure, RuntimeException otherwise) {
+        if (isStatementTimeout(failure)) {
+            LOG.warn("the database {} cancelled a statement that ran beyond its statement timeout", url);
+            return new DatabaseUnreachableException(
+                    "the database " + url + " did not finish a statement in time: " + rootMessage(failure),
+                    RETRY_AFTER);
+        }
         if (!isConnectionFailure(failure)) {
             return otherwise;
         }
         return unreachable(open(rootMessage(failure)));
+    }
+
+    /** Whether PostgreSQL cancelled the statement for its {@code statement_timeout} (SQLSTATE 57014). */
+    static boolean isStatementTimeout(SQLException failure) {
+        return STATEMENT_TIMEOUT_STATE.equals(failure.getSQLState());
     }
 
     /**

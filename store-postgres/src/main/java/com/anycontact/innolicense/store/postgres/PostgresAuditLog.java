@@ -5,8 +5,10 @@ import com.anycontact.innolicense.audit.AuditChainReport;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
 import com.anycontact.innolicense.audit.AuditQuery;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,32 +54,41 @@ public final class PostgresAuditLog implements AuditLog {
             throw new IllegalArgumentException("actor must not be blank");
         }
         database.transaction(connection -> {
-            AuditChain.Link head;
-            try (PreparedStatement lock = connection.prepareStatement(HEAD_LOCKED);
-                    ResultSet row = lock.executeQuery()) {
-                row.next();
-                head = new AuditChain.Link(row.getLong(1), row.getString(2));
-            }
-            long id = head.id() + 1;
-            long atMillis = at.toEpochMilli();
-            String hash = AuditChain.hash(id, atMillis, actor, type.name(), detail, head.hash());
-            try (PreparedStatement insert = connection.prepareStatement(RECORD)) {
-                insert.setLong(1, id);
-                insert.setLong(2, atMillis);
-                insert.setString(3, actor);
-                insert.setString(4, type.name());
-                insert.setString(5, detail);
-                insert.setString(6, head.hash());
-                insert.setString(7, hash);
-                insert.executeUpdate();
-            }
-            try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD)) {
-                move.setLong(1, id);
-                move.setString(2, hash);
-                move.executeUpdate();
-            }
+            append(connection, at, actor, type, detail);
             return null;
         });
+    }
+
+    /**
+     * Appends one event in the caller's transaction on {@code connection}: locks the chain head, inserts the event
+     * chained to it and moves the head. For a store whose change and its audit entry commit together.
+     */
+    static void append(Connection connection, Instant at, String actor, AuditEvent.Type type, String detail)
+            throws SQLException {
+        AuditChain.Link head;
+        try (PreparedStatement lock = connection.prepareStatement(HEAD_LOCKED);
+                ResultSet row = lock.executeQuery()) {
+            row.next();
+            head = new AuditChain.Link(row.getLong(1), row.getString(2));
+        }
+        long id = head.id() + 1;
+        long atMillis = at.toEpochMilli();
+        String hash = AuditChain.hash(id, atMillis, actor, type.name(), detail, head.hash());
+        try (PreparedStatement insert = connection.prepareStatement(RECORD)) {
+            insert.setLong(1, id);
+            insert.setLong(2, atMillis);
+            insert.setString(3, actor);
+            insert.setString(4, type.name());
+            insert.setString(5, detail);
+            insert.setString(6, head.hash());
+            insert.setString(7, hash);
+            insert.executeUpdate();
+        }
+        try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD)) {
+            move.setLong(1, id);
+            move.setString(2, hash);
+            move.executeUpdate();
+        }
     }
 
     /** Checks the hash chain from the anchor to the head, page by page; see {@link AuditChain#verify}. */

@@ -54,7 +54,26 @@ public final class PostgresDatabase implements AutoCloseable {
      */
     private static final long CONNECTION_TIMEOUT_MILLIS = 250;
 
-    private static final long LOGIN_TIMEOUT_SECONDS = 10;
+    /**
+     * How long a pooled connection waits for an answer from the server (the driver's {@code socketTimeout}) before
+     * it counts as broken, which opens the {@link DatabaseCircuit}: so that a server that accepts connections but
+     * stops answering (a frozen host, packets dropped) is noticed within this bound rather than never. A healthy
+     * server under load answers the calls on the request path in milliseconds; see {@link #STATEMENT_TIMEOUT}.
+     */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * How long PostgreSQL lets one statement run on a pooled connection ({@code statement_timeout}) before it
+     * cancels it itself (SQLSTATE 57014): shorter than {@link #ANSWER_TIMEOUT}, so that a statement that is merely
+     * slow on a server that still answers fails alone, on a connection that stays good, and does not open the
+     * circuit for every call. Batch work that may take longer runs with {@link #batchTransaction}.
+     */
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(4);
+
+    /** How long a statement of {@link #batchTransaction} may wait for the server. */
+    static final Duration BATCH_ANSWER_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final long LOGIN_TIMEOUT_SECONDS = ANSWER_TIMEOUT.toSeconds();
     private static final long CONNECT_TIMEOUT_SECONDS = 3;
 
     private final PostgresUrl url;
@@ -112,10 +131,34 @@ public final class PostgresDatabase implements AutoCloseable {
      * @throws StoreException when the database cannot be written
      */
     <T> T transaction(Work<T> work) {
+        return transaction(work, false);
+    }
+
+    /**
+     * Runs {@code work} as one transaction, as {@link #transaction}, for batch work whose statements may
+     * legitimately take longer than {@link #STATEMENT_TIMEOUT} (copying an installation, archiving the audit
+     * log): its statements are not cancelled, and a statement counts as unanswered only after {@link
+     * #BATCH_ANSWER_TIMEOUT}. Never for calls on a request's path.
+     *
+     * @throws StoreException when the database cannot be written
+     */
+    <T> T batchTransaction(Work<T> work) {
+        return transaction(work, true);
+    }
+
+    private <T> T transaction(Work<T> work, boolean batch) {
         circuit.check();
         try (Connection connection = pooledConnection()) {
             connection.setAutoCommit(false);
             try {
+                if (batch) {
+                    // HikariCP restores the pool's network timeout when the connection returns to it; SET LOCAL
+                    // ends with the transaction.
+                    connection.setNetworkTimeout(Runnable::run, (int) BATCH_ANSWER_TIMEOUT.toMillis());
+                    try (var unlimited = connection.createStatement()) {
+                        unlimited.execute("SET LOCAL statement_timeout = 0");
+                    }
+                }
                 T result = work.run(connection);
                 connection.commit();
                 return result;
@@ -196,6 +239,9 @@ public final class PostgresDatabase implements AutoCloseable {
                 if (DatabaseCircuit.isConnectionFailure(e) || System.nanoTime() - deadline >= 0) {
                     throw e;
                 }
+                // Every connection is busy: if one of the calls holding them found the database unanswering
+                // meanwhile, stop waiting for a connection that will not come back.
+                circuit.check();
             }
         }
     }
@@ -256,6 +302,10 @@ public final class PostgresDatabase implements AutoCloseable {
         // Give up on a server that accepts the connection but never answers the login, rather than hang.
         config.addDataSourceProperty("loginTimeout", Long.toString(LOGIN_TIMEOUT_SECONDS));
         config.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
+        // A frozen server keeps its TCP connections open (its kernel still acknowledges): only a bound on the wait
+        // for an answer notices it. PostgreSQL cancels a statement that runs too long before that bound.
+        config.addDataSourceProperty("socketTimeout", Long.toString(ANSWER_TIMEOUT.toSeconds()));
+        config.setConnectionInitSql("SET statement_timeout = " + STATEMENT_TIMEOUT.toMillis());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

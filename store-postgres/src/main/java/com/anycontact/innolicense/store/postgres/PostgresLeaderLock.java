@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,15 @@ import java.util.Objects;
  *
  * <p>{@link #stillHeld()} asks the lock's own session whether it holds the lock ({@code pg_locks}, its backend
  * process); any failure to answer within {@link #SOCKET_TIMEOUT_SECONDS} counts as not held, and the connection
- * is dropped. Used from one thread.
+ * is dropped.
+ *
+ * <p>A holder that is stopped (SIGSTOP, a frozen virtual machine) or cut off without its connection closing keeps
+ * its session, and so the lock, for as long as the database's TCP keepalive takes to notice, if ever. So the lock's
+ * connection is named after its node ({@code application_name} {@code innolicense-leader <node ID>}), and a node
+ * that fails to take the lock ends the holder's session ({@code pg_terminate_backend}, waiting up to a second for
+ * it to end) when the holder's node is missing from {@code cluster_node} — no heartbeat within the bound, by the
+ * database's clock — or, for a node that has no row yet, when the session is older than the bound. Ending a
+ * session of the same database user needs no privilege beyond being that user. Used from one thread.
  */
 public final class PostgresLeaderLock implements LeaderLock {
 
@@ -37,6 +46,18 @@ public final class PostgresLeaderLock implements LeaderLock {
             SELECT count(*) FROM pg_locks
             WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
               AND classid = ?::integer::oid AND objid = hashtext(current_schema())::oid AND objsubid = 2""";
+    private static final String END_MISSING_HOLDER = """
+            SELECT pg_terminate_backend(activity.pid, 1000)
+            FROM pg_locks lock
+            JOIN pg_stat_activity activity ON activity.pid = lock.pid
+            LEFT JOIN cluster_node node ON activity.application_name = ? || node.node_id
+            WHERE lock.locktype = 'advisory' AND lock.granted
+              AND lock.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND lock.classid = ?::integer::oid AND lock.objid = hashtext(current_schema())::oid
+              AND lock.objsubid = 2 AND activity.pid <> pg_backend_pid()
+              AND coalesce(node.last_seen, (extract(epoch FROM activity.backend_start) * 1000)::bigint)
+                  < %s - ?""".formatted(PostgresNodeRegistry.NOW_MILLIS);
+    private static final String APPLICATION_NAME = "innolicense-leader ";
     private static final String UNLOCK = "SELECT pg_advisory_unlock(?, hashtext(current_schema()))";
 
     private final PostgresDatabase database;
@@ -49,14 +70,15 @@ public final class PostgresLeaderLock implements LeaderLock {
     }
 
     @Override
-    public boolean tryAcquire() {
+    public boolean tryAcquire(String nodeId) {
+        Objects.requireNonNull(nodeId, "nodeId");
         if (held && stillHeld()) {
             return true;
         }
         try {
             if (connection == null || connection.isClosed()) {
                 connection = database.dedicatedConnection(
-                        "innolicense-leader", SOCKET_TIMEOUT_SECONDS, SOCKET_TIMEOUT_SECONDS);
+                        APPLICATION_NAME + nodeId, SOCKET_TIMEOUT_SECONDS, SOCKET_TIMEOUT_SECONDS);
             }
             try (PreparedStatement statement = connection.prepareStatement(TRY)) {
                 statement.setInt(1, LOCK_CLASS);
@@ -68,6 +90,30 @@ public final class PostgresLeaderLock implements LeaderLock {
             return held;
         } catch (SQLException e) {
             LOG.log(Level.DEBUG, "trying the leadership lock failed: " + e.getMessage());
+            drop();
+            return false;
+        }
+    }
+
+    @Override
+    public boolean endMissingHolder(Duration missingAfter) {
+        Objects.requireNonNull(missingAfter, "missingAfter");
+        if (connection == null) {
+            return false;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(END_MISSING_HOLDER)) {
+            statement.setString(1, APPLICATION_NAME);
+            statement.setInt(2, LOCK_CLASS);
+            statement.setLong(3, missingAfter.toMillis());
+            boolean ended = false;
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ended |= rows.getBoolean(1);
+                }
+            }
+            return ended;
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "looking for a missing leader failed: " + e.getMessage());
             drop();
             return false;
         }

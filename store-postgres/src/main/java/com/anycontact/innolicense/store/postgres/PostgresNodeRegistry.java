@@ -25,7 +25,8 @@ import java.util.Optional;
  */
 public final class PostgresNodeRegistry implements NodeRegistry, DatabaseClock {
 
-    private static final String NOW_MILLIS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+    /** The database's clock now, in epoch milliseconds, as {@code last_seen} is kept. */
+    static final String NOW_MILLIS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
 
     private static final String DROP_RESTARTED =
             "DELETE FROM cluster_node WHERE address = ? AND node_id <> ?" + " AND last_seen < " + NOW_MILLIS + " - ?";

@@ -104,7 +104,7 @@ public final class PostgresRetention {
         }
         Path file = archiveDirectory.resolve("audit-" + (range[0] + 1) + "-" + range[1] + ".jsonl");
         String lastHash = writeArchive(range[0], range[1], file);
-        database.transaction(connection -> {
+        database.batchTransaction(connection -> {
             try (PreparedStatement mark = connection.prepareStatement(MARK_ARCHIVED)) {
                 mark.setLong(1, range[1]);
                 mark.setLong(2, range[0]);

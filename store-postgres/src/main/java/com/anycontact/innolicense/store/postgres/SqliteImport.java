@@ -111,7 +111,7 @@ public final class SqliteImport {
             return new Result.Refused(sourceName + " holds no installation: no server has started on it yet; there"
                     + " is nothing to migrate");
         }
-        return target.transaction(connection -> {
+        return target.batchTransaction(connection -> {
             try (Statement lock = connection.createStatement()) {
                 lock.execute("LOCK TABLE installation, applied_license, app_user, api_token, audit_event, usage_minute,"
                         + " lease, denial, seat_counter, audit_chain IN EXCLUSIVE MODE");

@@ -54,6 +54,19 @@ class DatabaseCircuitTest {
     }
 
     @Test
+    void aStatementCancelledForItsTimeout_isRefusedForRetry_butLeavesTheCircuitClosed() {
+        RuntimeException thrown = circuit.failed(
+                new SQLException("ERROR: canceling statement due to statement timeout", "57014"),
+                new StoreException("other", null));
+
+        assertThat(thrown).isInstanceOf(DatabaseUnreachableException.class);
+        assertThat(((DatabaseUnreachableException) thrown).retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(circuit.isClosed())
+                .as("the server answers: other calls go through")
+                .isTrue();
+    }
+
+    @Test
     void aConnectionFailure_opensTheCircuit_whichRefusesAtOnce_untilAProbeGetsThrough() throws Exception {
         StoreException other = new StoreException("other", null);
         assertThat(circuit.failed(new SQLException("syntax error", "42601"), other))

@@ -49,17 +49,17 @@ class PostgresClusterTest {
         PostgresLeaderLock first = new PostgresLeaderLock(database);
         PostgresLeaderLock second = new PostgresLeaderLock(database);
         try {
-            assertThat(first.tryAcquire()).isTrue();
-            assertThat(second.tryAcquire()).isFalse();
+            assertThat(first.tryAcquire("node-1")).isTrue();
+            assertThat(second.tryAcquire("node-2")).isFalse();
             assertThat(first.stillHeld()).isTrue();
             assertThat(second.stillHeld()).isFalse();
 
             first.release();
             assertThat(first.stillHeld()).isFalse();
-            assertThat(second.tryAcquire()).isTrue();
+            assertThat(second.tryAcquire("node-2")).isTrue();
 
             second.close();
-            assertThat(first.tryAcquire())
+            assertThat(first.tryAcquire("node-1"))
                     .as("closing the connection let the lock go")
                     .isTrue();
         } finally {
@@ -69,13 +69,43 @@ class PostgresClusterTest {
     }
 
     @Test
+    void aHolderWhoseNodeIsMissing_hasItsSessionEnded_butARecentOneKeepsIt() throws Exception {
+        PostgresNodeRegistry registry = new PostgresNodeRegistry(database);
+        PostgresLeaderLock stopped = new PostgresLeaderLock(database);
+        PostgresLeaderLock follower = new PostgresLeaderLock(database);
+        try {
+            assertThat(stopped.tryAcquire("node-1")).isTrue();
+            registry.heartbeat(new NodeHeartbeat(
+                    "node-1", "http://a:1", "0.1.0", T0, true, Optional.empty(), Duration.ofSeconds(2), true));
+            assertThat(follower.tryAcquire("node-2")).isFalse();
+
+            assertThat(follower.endMissingHolder(Duration.ofSeconds(5)))
+                    .as("node-1 wrote its heartbeat just now")
+                    .isFalse();
+            assertThat(stopped.stillHeld()).isTrue();
+
+            Thread.sleep(50);
+            assertThat(follower.endMissingHolder(Duration.ofMillis(10)))
+                    .as("node-1's heartbeat is older than 10 ms")
+                    .isTrue();
+            assertThat(follower.tryAcquire("node-2")).isTrue();
+            assertThat(stopped.stillHeld())
+                    .as("the stopped leader, on waking, finds its session ended")
+                    .isFalse();
+        } finally {
+            stopped.close();
+            follower.close();
+        }
+    }
+
+    @Test
     void eachSchemaHasALockOfItsOwn() {
         otherSchema = PostgresSchema.create(getClass());
         PostgresLeaderLock here = new PostgresLeaderLock(database);
         PostgresLeaderLock there = new PostgresLeaderLock(otherSchema.open());
         try {
-            assertThat(here.tryAcquire()).isTrue();
-            assertThat(there.tryAcquire()).isTrue();
+            assertThat(here.tryAcquire("node-1")).isTrue();
+            assertThat(there.tryAcquire("node-1")).isTrue();
         } finally {
             here.close();
             there.close();

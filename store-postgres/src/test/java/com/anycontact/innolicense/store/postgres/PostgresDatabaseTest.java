@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.anycontact.innolicense.access.Role;
 import com.anycontact.innolicense.access.StoredUser;
 import com.anycontact.innolicense.access.User;
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.StoreException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -47,6 +48,38 @@ class PostgresDatabaseTest {
             assertThat(row.getInt(1)).isEqualTo(latestMigrationVersion());
             assertThat(row.getInt(2)).isZero();
         }
+    }
+
+    @Test
+    void aStatementBeyondTheStatementTimeout_isCancelledAs503_withoutTakingTheDatabaseForUnreachable() {
+        schema = PostgresSchema.create(getClass());
+        PostgresDatabase database = schema.open();
+        double beyond = PostgresDatabase.STATEMENT_TIMEOUT.toMillis() / 1000.0 + 0.5;
+
+        assertThatThrownBy(() -> database.autoCommit(connection -> {
+                    try (Statement statement = connection.createStatement()) {
+                        return statement.execute("SELECT pg_sleep(" + beyond + ")");
+                    }
+                }))
+                .isInstanceOf(DatabaseUnreachableException.class)
+                .hasMessageContaining("did not finish a statement in time");
+        assertThat(database.isReachable()).as("the circuit stays closed").isTrue();
+        boolean batchRan = database.batchTransaction(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                return statement.execute("SELECT pg_sleep(" + beyond + ")");
+            }
+        });
+        assertThat(batchRan).as("batch work may run longer").isTrue();
+        String afterBatch = database.autoCommit(connection -> {
+            try (Statement statement = connection.createStatement();
+                    ResultSet row = statement.executeQuery("SHOW statement_timeout")) {
+                row.next();
+                return row.getString(1);
+            }
+        });
+        assertThat(afterBatch)
+                .as("the batch's unlimited timeout ended with its transaction")
+                .isEqualTo(PostgresDatabase.STATEMENT_TIMEOUT.toSeconds() + "s");
     }
 
     @Test
