@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * A stored license that did not verify when it was loaded, so the lifecycle leaves it out: its signature does
- * not match (a row forged or altered in the database), its signing key is no longer trusted, or it is for
- * another installation.
+ * not match (a row forged or altered in the database), its signing key is no longer trusted, it is for
+ * another installation, or its key no longer decodes at all (damaged in the database).
  *
  * @param serial the serial the row is stored under
  * @param licenseId the license ID the row names

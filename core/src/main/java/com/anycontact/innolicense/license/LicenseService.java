@@ -25,9 +25,10 @@ import java.util.function.Consumer;
  *
  * <p>Stored licenses are not taken on trust: every time they are loaded (at construction and before every
  * apply) each stored key is verified again, against the keys trusted now and for this installation. One that
- * fails (a row forged into the database, a key whose signing key is no longer trusted) is left out of the
- * lifecycle and of the supersession check, listed by {@link #ignored()}, and recorded in the audit log as
- * {@link AuditEvent.Type#LICENSE_IGNORED} once per serial for the life of this object.
+ * fails (a row forged into the database, a key whose signing key is no longer trusted, a key damaged in the
+ * database so that it no longer decodes, which the store reports in {@link StoredLicenses#undecodable()}) is
+ * left out of the lifecycle and of the supersession check, listed by {@link #ignored()}, and recorded in the
+ * audit log as {@link AuditEvent.Type#LICENSE_IGNORED} once per serial for the life of this object.
  *
  * <p>Concurrency: the applied licenses are held in memory as an immutable list behind a volatile field,
  * loaded from the {@link LicenseStore} at construction and replaced on every apply, so {@link #status()}
@@ -155,11 +156,12 @@ public final class LicenseService {
         return verifier.trustedKeys();
     }
 
-    /** Reads the store and verifies every stored key again; audits each newly ignored one. */
+    /** Reads the store and verifies every stored key again; audits each newly ignored or undecodable one. */
     private AppliedLicenses load() {
         List<AppliedLicense> verified = new ArrayList<>();
-        List<IgnoredLicense> ignored = new ArrayList<>();
-        for (AppliedLicense stored : store.all()) {
+        StoredLicenses rows = store.read();
+        List<IgnoredLicense> ignored = new ArrayList<>(rows.undecodable());
+        for (AppliedLicense stored : rows.applied()) {
             switch (verifier.verify(stored.keyText(), installation)) {
                 case KeyVerification.Genuine genuine
                 when genuine.license().equals(stored.license()) -> verified.add(stored);

@@ -9,8 +9,17 @@ import java.util.List;
  */
 public interface LicenseStore {
 
-    /** Every applied license, lowest serial first. */
-    List<AppliedLicense> all();
+    /**
+     * Every stored license, lowest serial first: those whose key decodes, and those whose key does not (a row
+     * damaged or edited by hand), which are reported rather than thrown, so that one bad row cannot stop the
+     * server (decode them with {@link StoredLicenses.Reader}).
+     */
+    StoredLicenses read();
+
+    /** Every applied license whose key decodes, lowest serial first; the rows that do not are left out. */
+    default List<AppliedLicense> all() {
+        return read().applied();
+    }
 
     /**
      * Stores an applied license. It is durable when this method returns.

@@ -12,11 +12,14 @@ final class InMemoryLicenseStore implements LicenseStore {
     private final AtomicInteger reads = new AtomicInteger();
 
     @Override
-    public synchronized List<AppliedLicense> all() {
+    public synchronized StoredLicenses read() {
         reads.incrementAndGet();
-        return licenses.stream()
-                .sorted(Comparator.comparingLong(applied -> applied.license().serial()))
-                .toList();
+        return new StoredLicenses(
+                licenses.stream()
+                        .sorted(Comparator.comparingLong(
+                                applied -> applied.license().serial()))
+                        .toList(),
+                List.of());
     }
 
     @Override
@@ -28,7 +31,7 @@ final class InMemoryLicenseStore implements LicenseStore {
         licenses.add(applied);
     }
 
-    /** How often {@link #all()} was called. */
+    /** How often the store was read. */
     int reads() {
         return reads.get();
     }

@@ -403,7 +403,9 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening and the once-a-second scheduler, and logs the one startup line.
+     * Starts listening and the once-a-second scheduler, and logs the one startup line. After a crash, the restart
+     * grace of the restored leases counts from here, not from when the seat store was opened ({@link
+     * Stores#seatsAnswering}).
      *
      * @return the port bound, useful when the configured port is 0
      */
@@ -411,6 +413,7 @@ public final class LicenseServer implements AutoCloseable {
         if (port >= 0) {
             return port;
         }
+        stores.seatsAnswering(steadyClock.instant());
         tick();
         events.start();
         if (clusterEvents != null) {

@@ -121,6 +121,11 @@ final class PostgresStores implements Stores {
     }
 
     @Override
+    public void seatsAnswering(Instant now) {
+        // every renewal is written to the cluster database: there is no restart grace to rebase
+    }
+
+    @Override
     public ClusterBus bus(String scope, InstantSource clock) {
         return new PostgresClusterBus(database, scope, clock);
     }

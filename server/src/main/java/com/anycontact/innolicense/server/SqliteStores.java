@@ -118,6 +118,13 @@ final class SqliteStores implements Stores {
     }
 
     @Override
+    public void seatsAnswering(Instant now) {
+        if (seats != null) {
+            seats.beginAnswering(now);
+        }
+    }
+
+    @Override
     public ClusterBus bus(String scope, InstantSource clock) {
         return ClusterBus.alone();
     }

@@ -103,6 +103,16 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
     SeatStore openSeats(Instant now, Duration leaseTtl);
 
     /**
+     * The server begins answering at {@code now}: after a crash, the embedded seat store holds every restored lease
+     * at least the lease TTL past this instant rather than past its opening, so that a slow start does not eat into
+     * the time the agents have to renew (docs/seat-ledger.md); the cluster database keeps every renewal, so it
+     * does nothing there.
+     *
+     * @param now the instant on the seat ledger's clock
+     */
+    void seatsAnswering(Instant now);
+
+    /**
      * The bus to the other server nodes sharing the database: {@code LISTEN/NOTIFY} on the cluster database, none
      * ({@link ClusterBus#alone()}) on the embedded one.
      *

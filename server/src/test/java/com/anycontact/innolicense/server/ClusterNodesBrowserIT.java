@@ -6,20 +6,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * AC Admin's "Cluster nodes" tab in headless Chromium: on two nodes sharing a real PostgreSQL it lists both, with
@@ -28,10 +25,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ClusterNodesBrowserIT {
 
-    private static final Duration PAGE = Duration.ofSeconds(10);
+    @RegisterExtension
+    static final BrowserSession BROWSER = new BrowserSession(1400, 900);
 
-    private static Path profile;
-    private static ChromeDriver browser;
+    private final ChromeDriver browser = BROWSER.driver();
 
     @TempDir
     Path data;
@@ -39,23 +36,6 @@ class ClusterNodesBrowserIT {
     private final FakeTime clock = new FakeTime(RunningServer.START);
     private final List<LicenseServer> servers = new ArrayList<>();
     private TestPostgres database;
-
-    @BeforeAll
-    static void startBrowser() {
-        Browser.assumeInstalled();
-        profile = Browser.tempProfile();
-        browser = Browser.start(profile, 1400, 900);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            Browser.deleteQuietly(profile);
-        }
-    }
 
     @AfterEach
     void stopServers() {
@@ -79,9 +59,9 @@ class ClusterNodesBrowserIT {
         servers.forEach(LicenseServer::tick);
         LicenseServer leader = first.cluster().leads() ? first : second;
 
-        signInAsAdmin(second.url());
+        BROWSER.signInAsAdmin(second.url());
         browser.get(second.url() + "/admin#cluster");
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-rows tr"), 2));
+        BROWSER.waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-rows tr"), 2));
 
         List<WebElement> rows = browser.findElements(By.cssSelector("#cluster-rows tr"));
         assertThat(rows.get(0).getText())
@@ -103,9 +83,9 @@ class ClusterNodesBrowserIT {
     void theEmbeddedServer_isOneNode_thatLeads() {
         LicenseServer only = start(config());
 
-        signInAsAdmin(only.url());
+        BROWSER.signInAsAdmin(only.url());
         browser.get(only.url() + "/admin#cluster");
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-rows tr"), 1));
+        BROWSER.waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-rows tr"), 1));
 
         assertThat(browser.findElement(By.cssSelector("#cluster-rows tr")).getText())
                 .contains(only.url() + " (this node)")
@@ -130,21 +110,5 @@ class ClusterNodesBrowserIT {
         servers.add(server);
         server.start();
         return server;
-    }
-
-    private void signInAsAdmin(String base) {
-        browser.manage().deleteAllCookies();
-        browser.get(base + "/login");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(RunningServer.ADMIN_PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
-        waiting().until(ExpectedConditions.urlContains("/dashboard"));
-    }
-
-    private WebDriverWait waiting() {
-        WebDriverWait wait = new WebDriverWait(browser, PAGE, Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
     }
 }

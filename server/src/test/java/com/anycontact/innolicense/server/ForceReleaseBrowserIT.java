@@ -7,18 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Force-release in headless Chromium against the real server: the "Release…" button of the dashboard's agent
@@ -27,10 +24,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ForceReleaseBrowserIT {
 
-    private static final Duration PAGE = Duration.ofSeconds(10);
+    @RegisterExtension
+    static final BrowserSession BROWSER = new BrowserSession(1400, 1000);
 
-    private static Path profile;
-    private static ChromeDriver browser;
+    private final ChromeDriver browser = BROWSER.driver();
 
     @TempDir
     Path dataDirectory;
@@ -38,23 +35,6 @@ class ForceReleaseBrowserIT {
     private RunningServer running;
     private String base;
     private String acd;
-
-    @BeforeAll
-    static void startBrowser() {
-        Browser.assumeInstalled();
-        profile = Browser.tempProfile();
-        browser = Browser.start(profile, 1400, 1000);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            Browser.deleteQuietly(profile);
-        }
-    }
 
     @BeforeEach
     void startServer() {
@@ -64,7 +44,7 @@ class ForceReleaseBrowserIT {
                 RunningServer.config(dataDirectory).toBuilder()
                         .leaseTtl(Duration.ofHours(3))
                         .build());
-        base = "http://127.0.0.1:" + running.server.start();
+        base = BROWSER.serve(running);
         acd = running.token("ACD");
         running.api.postText(
                 "/api/v1/license",
@@ -75,35 +55,12 @@ class ForceReleaseBrowserIT {
                         50,
                         LocalDate.now(TestVendor.ZONE).minusDays(30)));
         running.tick();
-        browser.manage().deleteAllCookies();
-        browser.get("about:blank");
     }
 
-    @AfterEach
-    void stopServer() {
-        if (running != null) {
-            running.close();
-        }
-    }
-
-    private WebDriverWait waiting() {
-        WebDriverWait wait = new WebDriverWait(browser, PAGE, Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
-    }
-
-    private WebElement visible(By by) {
-        return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
-    }
-
+    /** Signs in as admin and waits for the dashboard's live stream. */
     private void signInAsAdmin() {
-        browser.get(base + "/");
-        waiting().until(ExpectedConditions.urlContains("/login"));
-        visible(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(RunningServer.ADMIN_PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
-        waiting().until(ExpectedConditions.urlContains("/dashboard"));
-        waiting().until(ExpectedConditions.attributeToBe(By.id("connection"), "data-live", "true"));
+        BROWSER.signInAsAdmin(base);
+        BROWSER.waiting().until(ExpectedConditions.attributeToBe(By.id("connection"), "data-live", "true"));
     }
 
     @Test
@@ -112,16 +69,17 @@ class ForceReleaseBrowserIT {
         running.api.putJson("/api/v1/seats/agent-8", acd, "{\"node\": \"acd-1\", \"station\": \"desk 8\"}");
         signInAsAdmin();
 
-        visible(By.cssSelector("tr[data-agent='agent-7'] button.release")).click();
-        WebElement dialog = visible(By.id("release-dialog"));
+        BROWSER.visible(By.cssSelector("tr[data-agent='agent-7'] button.release"))
+                .click();
+        WebElement dialog = BROWSER.visible(By.id("release-dialog"));
         assertThat(dialog.findElement(By.id("release-title")).getText()).isEqualTo("Release the seat of agent-7?");
         browser.findElement(By.id("release-reason")).sendKeys("PC hung");
         new Select(browser.findElement(By.id("release-block"))).selectByVisibleText("5 minutes");
         browser.findElement(By.id("release-confirm")).click();
 
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-agent='agent-7']"), 0));
-        assertThat(visible(By.id("release-status")).getText()).startsWith("Released the seat of agent-7.");
-        WebElement blocked = visible(By.cssSelector("tr[data-blocked='agent-7']"));
+        BROWSER.waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-agent='agent-7']"), 0));
+        assertThat(BROWSER.visible(By.id("release-status")).getText()).startsWith("Released the seat of agent-7.");
+        WebElement blocked = BROWSER.visible(By.cssSelector("tr[data-blocked='agent-7']"));
         assertThat(blocked.getText()).contains("PC hung");
         assertThat(browser.findElements(By.cssSelector("tr[data-agent='agent-8']")))
                 .hasSize(1);
@@ -132,7 +90,7 @@ class ForceReleaseBrowserIT {
 
         blocked.findElement(By.tagName("button")).click();
 
-        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("blocks")));
+        BROWSER.waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("blocks")));
         assertThat(running.api.putJson("/api/v1/seats/agent-7", acd, null).status())
                 .isEqualTo(201);
     }
@@ -142,10 +100,11 @@ class ForceReleaseBrowserIT {
         running.api.putJson("/api/v1/seats/agent-7", acd, null);
         signInAsAdmin();
 
-        visible(By.cssSelector("tr[data-agent='agent-7'] button.release")).click();
-        visible(By.id("release-cancel")).click();
+        BROWSER.visible(By.cssSelector("tr[data-agent='agent-7'] button.release"))
+                .click();
+        BROWSER.visible(By.id("release-cancel")).click();
 
-        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("release-dialog")));
+        BROWSER.waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("release-dialog")));
         assertThat(running.api
                         .get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
                         .json()
@@ -159,9 +118,9 @@ class ForceReleaseBrowserIT {
         signInAsAdmin();
         browser.get(base + "/admin#audit");
 
-        visible(By.id("chain-verify")).click();
+        BROWSER.visible(By.id("chain-verify")).click();
 
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("chain-result"), "intact"));
+        BROWSER.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("chain-result"), "intact"));
         assertThat(browser.findElement(By.id("chain-result")).getText()).contains("Head hash");
     }
 }

@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Issue 11 item 9, in headless Chromium against the real server: signing in with the password generated at
@@ -24,40 +20,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class PasswordChangeBrowserIT {
 
-    private static final Duration PAGE = Duration.ofSeconds(10);
     private static final String NEW_PASSWORD = "my very own admin password";
 
-    private static Path profile;
-    private static ChromeDriver browser;
+    @RegisterExtension
+    static final BrowserSession BROWSER = new BrowserSession(1200, 900);
+
+    private final ChromeDriver browser = BROWSER.driver();
 
     @TempDir
     Path dataDirectory;
 
     private RunningServer running;
-
-    @BeforeAll
-    static void startBrowser() {
-        Browser.assumeInstalled();
-        profile = Browser.tempProfile();
-        browser = Browser.start(profile, 1200, 900);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            Browser.deleteQuietly(profile);
-        }
-    }
-
-    @AfterEach
-    void stopServer() {
-        if (running != null) {
-            running.close();
-        }
-    }
 
     @Test
     void signingInWithTheGeneratedPassword_asksForANewOne_thenReachesTheDashboard() throws Exception {
@@ -67,33 +40,25 @@ class PasswordChangeBrowserIT {
                         .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
                         .build();
         running = RunningServer.start(dataDirectory, new FakeTime(RunningServer.START), config);
-        String base = "http://127.0.0.1:" + running.server.start();
+        String base = BROWSER.serve(running);
         String generated = Files.readString(dataDirectory.resolve(LicenseServer.GENERATED_PASSWORD_FILE))
                 .strip();
-        browser.manage().deleteAllCookies();
 
         browser.get(base + "/login");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(generated);
-        browser.findElement(By.id("sign-in")).click();
+        BROWSER.submitSignIn("admin", generated);
 
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("new-password")));
+        BROWSER.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("new-password")));
         assertThat(browser.findElement(By.id("login-form")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("change-password-user")).getText()).isEqualTo("admin");
         browser.findElement(By.id("new-password")).sendKeys(NEW_PASSWORD);
         browser.findElement(By.id("repeat-password")).sendKeys(NEW_PASSWORD);
         browser.findElement(By.id("change-password")).click();
 
-        waiting().until(ExpectedConditions.urlContains("/dashboard"));
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("user-box")));
+        BROWSER.waiting().until(ExpectedConditions.urlContains("/dashboard"));
+        BROWSER.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("user-box")));
         assertThat(browser.findElement(By.id("user-name")).getText()).startsWith("admin");
         Api.Reply login = running.api.postJson(
                 "/api/v1/session", null, "{\"username\": \"admin\", \"password\": \"" + NEW_PASSWORD + "\"}");
         assertThat(login.json().path("passwordChangeRequired").asBoolean()).isFalse();
-    }
-
-    private static WebDriverWait waiting() {
-        return new WebDriverWait(browser, PAGE);
     }
 }

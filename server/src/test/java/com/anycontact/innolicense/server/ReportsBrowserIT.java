@@ -8,7 +8,6 @@ import com.anycontact.innolicense.usage.UsageMinute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,22 +18,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The usage reports, the printable monthly report and the dashboard's live current minute in headless
@@ -46,42 +38,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ReportsBrowserIT {
 
-    private static final Duration PAGE = Duration.ofSeconds(10);
     private static final int SEATS = 60;
     private static final int DAYS = 28;
 
-    private static Path profile;
-    private static ChromeDriver browser;
+    @RegisterExtension
+    static final BrowserSession BROWSER = new BrowserSession(1400, 1000);
+
+    private final ChromeDriver browser = BROWSER.driver();
 
     @TempDir
     Path dataDirectory;
 
     private RunningServer running;
     private String base;
-
-    @BeforeAll
-    static void startBrowser() {
-        Browser.assumeInstalled();
-        profile = Browser.tempProfile();
-        browser = Browser.start(profile, 1400, 1000);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            Browser.deleteQuietly(profile);
-        }
-    }
-
-    @AfterEach
-    void stopServer() {
-        if (running != null) {
-            running.close();
-        }
-    }
 
     private void startServer(Instant now) {
         running = RunningServer.start(
@@ -90,7 +59,7 @@ class ReportsBrowserIT {
                 RunningServer.config(dataDirectory).toBuilder()
                         .leaseTtl(Duration.ofHours(3))
                         .build());
-        base = "http://127.0.0.1:" + running.server.start();
+        base = BROWSER.serve(running);
         running.api.postText(
                 "/api/v1/license",
                 RunningServer.ADMIN_TOKEN,
@@ -140,32 +109,21 @@ class ReportsBrowserIT {
         }
     }
 
-    private WebDriverWait waiting(Duration timeout) {
-        WebDriverWait wait = new WebDriverWait(browser, timeout, Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
-    }
-
     private WebElement visible(String id) {
-        return waiting(PAGE).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+        return BROWSER.visible(By.id(id));
     }
 
     private void signIn(String next) {
-        browser.manage().deleteAllCookies();
-        browser.get(base + "/login");
-        visible("username").sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(RunningServer.ADMIN_PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
-        waiting(PAGE).until(ExpectedConditions.urlContains("/dashboard"));
+        BROWSER.signInAsAdmin(base);
         browser.get(base + next);
     }
 
     private void waitUntilLoaded() {
-        waiting(PAGE).until(ExpectedConditions.attributeToBe(By.id("main"), "data-loaded", "true"));
+        BROWSER.waiting().until(ExpectedConditions.attributeToBe(By.id("main"), "data-loaded", "true"));
     }
 
     private Object script(String script, Object... arguments) {
-        return ((JavascriptExecutor) browser).executeScript(script, arguments);
+        return BROWSER.script(script, arguments);
     }
 
     private String fetchText(String path) {
@@ -221,21 +179,24 @@ class ReportsBrowserIT {
                 .contains("from=" + from);
         assertThat(fetchText(csvLink)).startsWith("period,zone,minutesRecorded,peakInUse");
         assertThat(fetchText(jsonLink)).contains("\"recommendedSeats\"").contains("\"serviceLevel\":99.9");
-        Path reports = screenshot("reports.png", null);
+        script("window.scrollTo(0, 0);");
+        Path reports = BROWSER.screenshot("reports.png");
 
         String before = browser.findElement(By.id("right-size-summary")).getText();
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("service-level"))).selectByValue("95");
-        waiting(PAGE)
+        BROWSER.waiting()
                 .until(driver -> !driver.findElement(By.id("right-size-summary"))
                         .getText()
                         .equals(before));
         assertThat(browser.findElement(By.id("right-size-summary")).getText()).contains("95 %");
         assertThat(browser.getCurrentUrl()).contains("serviceLevel=95");
-        Path rightSize = screenshot("right-size.png", browser.findElement(By.id("right-size")));
+        Path rightSize = BROWSER.screenshot("right-size.png", browser.findElement(By.id("right-size")));
 
         assertThat(Files.size(reports)).isGreaterThan(20_000);
         assertThat(Files.size(rightSize)).isGreaterThan(10_000);
-        assertNoScriptErrors();
+        assertThat(BROWSER.scriptErrors())
+                .as("script errors and policy violations in the browser console")
+                .isEmpty();
     }
 
     @Test
@@ -284,10 +245,10 @@ class ReportsBrowserIT {
         browser.manage().window().setSize(new Dimension(1400, 1000));
 
         signIn("/dashboard");
-        waiting(PAGE).until(ExpectedConditions.textToBe(By.id("in-use"), "3"));
-        waiting(PAGE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
+        BROWSER.waiting().until(ExpectedConditions.textToBe(By.id("in-use"), "3"));
+        BROWSER.waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
 
-        long blue = waiting(PAGE).until(driver -> {
+        long blue = BROWSER.waiting().until(driver -> {
             Number pixels = (Number) script("const canvas = document.querySelector('#chart canvas');"
                     + " const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)"
                     + ".data; let n = 0; for (let i = 0; i < data.length; i += 4) {"
@@ -295,35 +256,5 @@ class ReportsBrowserIT {
             return pixels.longValue() > 0 ? pixels.longValue() : null;
         });
         assertThat(blue).isPositive();
-    }
-
-    private void assertNoScriptErrors() {
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-                .filter(entry -> !entry.getMessage().contains("Failed to load resource"))
-                .toList();
-        assertThat(errors)
-                .as("script errors and policy violations in the browser console")
-                .isEmpty();
-    }
-
-    private Path screenshot(String name, WebElement element) throws IOException {
-        Path directory = Path.of("target", "screenshots");
-        Files.createDirectories(directory);
-        Path file = directory.resolve(name);
-        if (element == null) {
-            script("window.scrollTo(0, 0);");
-            Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
-        } else {
-            script("arguments[0].scrollIntoView();", element);
-            Files.write(file, element.getScreenshotAs(OutputType.BYTES));
-        }
-        String wanted = System.getProperty("innolicense.screenshots");
-        if (wanted != null && !wanted.isBlank()) {
-            Path target = Path.of(wanted);
-            Files.createDirectories(target);
-            Files.copy(file, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 }

@@ -28,6 +28,7 @@ final class RunningServer implements AutoCloseable {
     final Api api;
     final Path dataDirectory;
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    private boolean closed;
 
     private RunningServer(Path dataDirectory, FakeTime clock, ServerConfig config) {
         this.dataDirectory = dataDirectory;
@@ -91,8 +92,12 @@ final class RunningServer implements AutoCloseable {
         return server.audit().find(AuditQuery.newest(100).withType(type));
     }
 
+    /** Stops the server; a second call does nothing (a test may stop it before its fixture does). */
     @Override
     public void close() {
-        server.close();
+        if (!closed) {
+            closed = true;
+            server.close();
+        }
     }
 }

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +18,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Security regression suite, in headless Chromium against the real server on a free port (issue 11 items 3 and
@@ -30,10 +27,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class SecurityBrowserIT {
 
-    private static final Duration PAGE = Duration.ofSeconds(10);
+    @RegisterExtension
+    static final BrowserSession BROWSER = new BrowserSession(1200, 900);
 
-    private static Path profile;
-    private static ChromeDriver browser;
+    private final ChromeDriver browser = BROWSER.driver();
 
     @TempDir
     Path dataDirectory;
@@ -41,49 +38,26 @@ class SecurityBrowserIT {
     private RunningServer running;
     private String base;
 
-    @BeforeAll
-    static void startBrowser() {
-        Browser.assumeInstalled();
-        profile = Browser.tempProfile();
-        browser = Browser.start(profile, 1200, 900);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            Browser.deleteQuietly(profile);
-        }
-    }
-
     @BeforeEach
     void startServer() {
         running = RunningServer.start(dataDirectory);
-        base = "http://127.0.0.1:" + running.server.start();
-        browser.manage().deleteAllCookies();
+        base = BROWSER.serve(running);
         browser.executeCdpCommand("Network.enable", Map.of());
         browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
-        browser.get("about:blank");
     }
 
     @AfterEach
-    void stopServer() {
+    void unblockUrls() {
         browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
-        running.close();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/%5Cexample.org", "/%09/example.org"})
     void signingIn_withASeenRedirectPayload_staysOnThisServer(String next) {
         browser.get(base + "/login?next=" + next);
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(RunningServer.ADMIN_PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
+        BROWSER.submitSignIn("admin", RunningServer.ADMIN_PASSWORD);
 
-        waiting().until(ExpectedConditions.urlContains("/dashboard"));
+        BROWSER.waiting().until(ExpectedConditions.urlContains("/dashboard"));
         URI landed = URI.create(browser.getCurrentUrl());
         assertThat(landed.getHost()).isEqualTo("127.0.0.1");
         assertThat(landed.getPath()).isEqualTo("/dashboard");
@@ -92,7 +66,7 @@ class SecurityBrowserIT {
     @Test
     void theLoginPagesOwnCheck_keepsEveryBypassOnThisServer() {
         browser.get(base + "/login");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        BROWSER.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         List<String> searches = List.of(
                 "?next=/%5Cexample.org",
                 "?next=/%09/example.org",
@@ -118,13 +92,13 @@ class SecurityBrowserIT {
         String password = "a password that must never be in a URL 42";
         browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/assets/login.js")));
         browser.get(base + "/login");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("password")));
+        BROWSER.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("password")));
 
         browser.findElement(By.id("username")).sendKeys("admin");
         ((JavascriptExecutor) browser).executeScript("window.beforeSubmit = true;");
         browser.findElement(By.id("password")).sendKeys(password + Keys.ENTER);
 
-        waiting().until(driver -> !driver.getCurrentUrl().equals(base + "/login") || submitted(driver));
+        BROWSER.waiting().until(driver -> !driver.getCurrentUrl().equals(base + "/login") || submitted(driver));
         String url = browser.getCurrentUrl();
         assertThat(url).doesNotContain("password", "must%20never", "must+never", "admin");
         assertThat(URI.create(url).getQuery()).isNull();
@@ -144,7 +118,7 @@ class SecurityBrowserIT {
     }
 
     /** What the login page's own {@code nextPage} makes of a query string, run by Chromium. */
-    private static Object nextPage(String search) {
+    private Object nextPage(String search) {
         return ((JavascriptExecutor) browser)
                 .executeAsyncScript(
                         "const search = arguments[0]; const done = arguments[arguments.length - 1];"
@@ -152,9 +126,5 @@ class SecurityBrowserIT {
                                 + " try { done(m.nextPage(search)); } catch (e) { done('failed: ' + e); } },"
                                 + " e => done('failed: ' + e));",
                         search);
-    }
-
-    private WebDriverWait waiting() {
-        return new WebDriverWait(browser, PAGE, Duration.ofMillis(50));
     }
 }

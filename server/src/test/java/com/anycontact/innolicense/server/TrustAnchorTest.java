@@ -222,4 +222,43 @@ class TrustAnchorTest {
         Api.Reply next = api.postText(LICENSE, RunningServer.ADMIN_TOKEN, productionKey(3, 12));
         assertThat(next.status()).as(next.body()).isEqualTo(200);
     }
+
+    @Test
+    void aStoredKeyDamagedInTheDatabase_isIgnoredAtStart_auditedAndShown_andTheServerServes() throws SQLException {
+        Api api = start(List.of());
+        assertThat(api.postText(LICENSE, RunningServer.ADMIN_TOKEN, productionKey(1, 10))
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.postText(LICENSE, RunningServer.ADMIN_TOKEN, productionKey(2, 20))
+                        .status())
+                .isEqualTo(200);
+        restart();
+
+        // A hand edit cuts the stored key of serial 2 short, so that it no longer decodes at all.
+        try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("innolicense.db"));
+                PreparedStatement update = sql.prepareStatement(
+                        "UPDATE applied_license SET key_text = substr(key_text, 1, 40) WHERE serial = 2")) {
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        api = start(List.of());
+
+        JsonNode status = status(api);
+        assertThat(status.path("capacity").asInt()).isEqualTo(10);
+        assertThat(status.path("license").path("serial").asLong()).isEqualTo(1);
+        assertThat(status.path("ignoredLicenses")).singleElement().satisfies(ignored -> {
+            assertThat(ignored.path("serial").asLong()).isEqualTo(2);
+            assertThat(ignored.path("licenseId").asText()).isEqualTo("LIC-2");
+            assertThat(ignored.path("reason").asText()).isEqualTo("MALFORMED");
+            assertThat(ignored.path("message").asText()).startsWith("the stored key no longer decodes");
+        });
+        assertThat(audited(AuditEvent.Type.LICENSE_IGNORED))
+                .singleElement()
+                .satisfies(event -> assertThat(event.detail()).contains("LIC-2", "MALFORMED", "no longer decodes"));
+        Api.Reply sameSerial = api.postText(LICENSE, RunningServer.ADMIN_TOKEN, productionKey(2, 20));
+        assertThat(sameSerial.status()).as(sameSerial.body()).isEqualTo(422);
+        Api.Reply next = api.postText(LICENSE, RunningServer.ADMIN_TOKEN, productionKey(3, 12));
+        assertThat(next.status()).as(next.body()).isEqualTo(200);
+        assertThat(status(api).path("capacity").asInt()).isEqualTo(12);
+    }
 }

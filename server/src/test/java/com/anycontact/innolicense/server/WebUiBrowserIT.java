@@ -13,29 +13,20 @@ import com.anycontact.innolicense.seat.SeatLedger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * AC Admin and the AC Agent Dashboard in headless Chromium against the real server, started in this JVM on a
@@ -48,14 +39,14 @@ class WebUiBrowserIT {
 
     /** How long the dashboard may take to show a change: the requirement under test. */
     private static final Duration LIVE = Duration.ofSeconds(2);
-    /** How long a page may take to load and answer a click. */
-    private static final Duration PAGE = Duration.ofSeconds(10);
 
     private static final String SUPERVISOR = "sam.supervisor";
     private static final String SUPERVISOR_PASSWORD = "supervisor password 2027";
 
-    private static Path profile;
-    private static ChromeDriver browser;
+    @RegisterExtension
+    static final BrowserSession BROWSER = new BrowserSession(1400, 1000);
+
+    private final ChromeDriver browser = BROWSER.driver();
 
     @TempDir
     Path dataDirectory;
@@ -67,29 +58,9 @@ class WebUiBrowserIT {
     private String base;
     private String acd;
 
-    @BeforeAll
-    static void startBrowser() {
-        Browser.assumeInstalled();
-        profile = Browser.tempProfile();
-        browser = Browser.start(profile, 1400, 1000);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            Browser.deleteQuietly(profile);
-        }
-    }
-
     @BeforeEach
     void startServer() {
         startServer(dataDirectory, Instant.now());
-        browser.manage().deleteAllCookies();
-        browser.get("about:blank");
-        browser.manage().logs().get(LogType.BROWSER);
     }
 
     /** The server under test, its clock set to {@code now}; leases last long enough for any clock move here. */
@@ -100,15 +71,8 @@ class WebUiBrowserIT {
                 RunningServer.config(data).toBuilder()
                         .leaseTtl(Duration.ofHours(3))
                         .build());
-        base = "http://127.0.0.1:" + running.server.start();
+        base = BROWSER.serve(running);
         acd = running.token("ACD");
-    }
-
-    @AfterEach
-    void stopServer() {
-        if (running != null) {
-            running.close();
-        }
     }
 
     // Keys
@@ -128,32 +92,20 @@ class WebUiBrowserIT {
 
     // Browser steps
 
-    private WebDriverWait waiting(Duration timeout) {
-        WebDriverWait wait = new WebDriverWait(browser, timeout, Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
-    }
-
     private WebElement visible(String id) {
-        return waiting(PAGE).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+        return BROWSER.visible(By.id(id));
     }
 
     private void signIn(String user, String password) {
-        browser.get(base + "/");
-        waiting(PAGE).until(ExpectedConditions.urlContains("/login"));
-        visible("username").sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.id("sign-in")).click();
-        waiting(PAGE).until(ExpectedConditions.urlContains("/dashboard"));
-        visible("user-name");
+        BROWSER.signIn(base, user, password);
     }
 
     private void signInAsAdmin() {
-        signIn("admin", RunningServer.ADMIN_PASSWORD);
+        BROWSER.signInAsAdmin(base);
     }
 
     private void waitUntilLive() {
-        waiting(PAGE).until(ExpectedConditions.attributeToBe(By.id("connection"), "data-live", "true"));
+        BROWSER.waiting().until(ExpectedConditions.attributeToBe(By.id("connection"), "data-live", "true"));
     }
 
     private void pasteKey(String key) {
@@ -191,7 +143,7 @@ class WebUiBrowserIT {
     @Test
     void signingIn_landsOnTheDashboard_andTheRootPathFollowsTheSession() {
         browser.get(base + "/");
-        waiting(PAGE).until(ExpectedConditions.urlContains("/login"));
+        BROWSER.waiting().until(ExpectedConditions.urlContains("/login"));
         visible("username").sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys("not the password");
         browser.findElement(By.id("sign-in")).click();
@@ -201,14 +153,14 @@ class WebUiBrowserIT {
         browser.findElement(By.id("password")).sendKeys(RunningServer.ADMIN_PASSWORD);
         browser.findElement(By.id("sign-in")).click();
 
-        waiting(PAGE).until(ExpectedConditions.urlContains("/dashboard"));
+        BROWSER.waiting().until(ExpectedConditions.urlContains("/dashboard"));
         assertThat(visible("user-name").getText()).isEqualTo("admin (Administrator)");
         assertThat(visible("nav-admin").getText()).isEqualTo("AC Admin");
         browser.get(base + "/");
-        waiting(PAGE).until(ExpectedConditions.urlContains("/dashboard"));
+        BROWSER.waiting().until(ExpectedConditions.urlContains("/dashboard"));
 
         browser.findElement(By.id("sign-out")).click();
-        waiting(PAGE).until(ExpectedConditions.urlContains("/login"));
+        BROWSER.waiting().until(ExpectedConditions.urlContains("/login"));
         assertThat(statusOf("/api/v1/session")).isEqualTo(401);
     }
 
@@ -216,13 +168,13 @@ class WebUiBrowserIT {
     void applyingAKeyFromAFile_showsWhatChanges_andAfterConfirmingTheStateIsActive() throws IOException {
         signInAsAdmin();
         browser.get(base + "/admin#license");
-        waiting(PAGE).until(ExpectedConditions.textToBe(By.cssSelector("#state-badge .badge"), "UNLICENSED"));
+        BROWSER.waiting().until(ExpectedConditions.textToBe(By.cssSelector("#state-badge .badge"), "UNLICENSED"));
         assertThat(visible("installation-id").getText())
                 .isEqualTo(running.installation().value());
 
         browser.findElement(By.id("key-file"))
                 .sendKeys(write("acme.lic", key(1, 50)).toString());
-        waiting(PAGE)
+        BROWSER.waiting()
                 .until(driver -> !driver.findElement(By.id("key-text"))
                         .getDomProperty("value")
                         .isBlank());
@@ -245,12 +197,12 @@ class WebUiBrowserIT {
 
         browser.findElement(By.id("apply-key")).click();
 
-        waiting(PAGE).until(ExpectedConditions.textToBe(By.cssSelector("#state-badge .badge"), "ACTIVE"));
+        BROWSER.waiting().until(ExpectedConditions.textToBe(By.cssSelector("#state-badge .badge"), "ACTIVE"));
         assertThat(visible("key-success").getText()).contains("LIC-1").contains("ACTIVE");
         assertThat(browser.findElement(By.id("status-seats")).getText()).startsWith("50 usable now");
         assertThat(browser.findElement(By.id("state-banner")).isDisplayed()).isFalse();
         browser.findElement(By.cssSelector("a[data-tab='history']")).click();
-        waiting(PAGE).until(ExpectedConditions.textToBePresentInElementLocated(By.id("history-rows"), "LIC-1"));
+        BROWSER.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("history-rows"), "LIC-1"));
         assertThat(browser.findElement(By.id("history-rows")).getText()).contains("admin");
     }
 
@@ -279,15 +231,15 @@ class WebUiBrowserIT {
         running.tick();
         signInAsAdmin();
         waitUntilLive();
-        waiting(PAGE).until(ExpectedConditions.textToBe(By.id("capacity"), "50"));
+        BROWSER.waiting().until(ExpectedConditions.textToBe(By.id("capacity"), "50"));
         assertThat(browser.findElement(By.id("in-use")).getText()).isEqualTo("0");
         String offsetBefore = browser.findElement(By.id("gauge-value")).getDomAttribute("stroke-dashoffset");
 
         running.api.putJson("/api/v1/seats/agent-42", acd, "{\"node\": \"acd-1\", \"station\": \"desk 42\"}");
 
-        WebElement row = waiting(LIVE)
+        WebElement row = BROWSER.waiting(LIVE)
                 .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-agent='agent-42']")));
-        waiting(LIVE).until(ExpectedConditions.textToBe(By.id("in-use"), "1"));
+        BROWSER.waiting(LIVE).until(ExpectedConditions.textToBe(By.id("in-use"), "1"));
         assertThat(row.getText()).contains("acd-1").contains("desk 42");
         assertThat(browser.findElement(By.id("gauge-value")).getDomAttribute("stroke-dashoffset"))
                 .isNotEqualTo(offsetBefore);
@@ -297,8 +249,9 @@ class WebUiBrowserIT {
 
         running.api.delete("/api/v1/seats/agent-42", acd);
 
-        waiting(LIVE).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-agent='agent-42']"), 0));
-        waiting(LIVE).until(ExpectedConditions.textToBe(By.id("in-use"), "0"));
+        BROWSER.waiting(LIVE)
+                .until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-agent='agent-42']"), 0));
+        BROWSER.waiting(LIVE).until(ExpectedConditions.textToBe(By.id("in-use"), "0"));
     }
 
     @Test
@@ -313,15 +266,18 @@ class WebUiBrowserIT {
 
         signInAsAdmin();
         waitUntilLive();
-        waiting(PAGE).until(ExpectedConditions.textToBe(By.id("in-use"), "10,000"));
+        BROWSER.waiting().until(ExpectedConditions.textToBe(By.id("in-use"), "10,000"));
+        // the count and the list load side by side: the count can show before the list is drawn
+        BROWSER.waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#agent-rows tr")));
         assertThat(browser.findElements(By.cssSelector("#agent-rows tr")))
                 .as("one page of the list is drawn, not 10,000 rows")
                 .hasSizeBetween(1, 500);
 
         browser.findElement(By.id("agent-search")).sendKeys("agent-9999");
 
-        waiting(PAGE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-agent='agent-9999']")));
-        waiting(PAGE)
+        BROWSER.waiting()
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-agent='agent-9999']")));
+        BROWSER.waiting()
                 .until(driver ->
                         driver.findElements(By.cssSelector("#agent-rows tr")).size() == 1);
     }
@@ -336,7 +292,7 @@ class WebUiBrowserIT {
                 .contains(TestVendor.KEY_ID);
         browser.get(base + "/admin#license");
         assertThat(visible("trust-banner").getText()).contains("Development trust");
-        waiting(PAGE)
+        BROWSER.waiting()
                 .until(driver ->
                         driver.findElement(By.id("status-facts")).getText().contains("Development trust:"));
     }
@@ -365,12 +321,12 @@ class WebUiBrowserIT {
 
         running.server.events().closeAll();
 
-        waiting(PAGE).until(ExpectedConditions.attributeToBe(By.id("connection"), "data-live", "false"));
+        BROWSER.waiting().until(ExpectedConditions.attributeToBe(By.id("connection"), "data-live", "false"));
         assertThat(browser.findElement(By.id("connection")).getText()).startsWith("Disconnected — reconnecting");
         waitUntilLive();
-        waiting(PAGE).until(driver -> running.server.events().subscribers() == 1);
+        BROWSER.waiting().until(driver -> running.server.events().subscribers() == 1);
         running.api.claim(acd, "agent-after-drop");
-        waiting(LIVE)
+        BROWSER.waiting(LIVE)
                 .until(ExpectedConditions.presenceOfElementLocated(
                         By.cssSelector("tr[data-agent='agent-after-drop']")));
     }
@@ -385,7 +341,7 @@ class WebUiBrowserIT {
         WebElement clock = visible("status-clock");
         assertThat(clock.getText()).contains("the system clock reads 2 h 0 min behind");
         assertThat(clock.getAttribute("data-since")).isNotBlank();
-        WebElement warning = waiting(PAGE)
+        WebElement warning = BROWSER.waiting()
                 .until(ExpectedConditions.visibilityOfElementLocated(
                         By.cssSelector("#state-banner p[data-code='CLOCK_JUMPED']")));
         assertThat(warning.getText()).contains("2 hours behind trusted time").contains("Correct the system clock");
@@ -400,7 +356,7 @@ class WebUiBrowserIT {
         running.clock.advance(Duration.ofMinutes(31));
         browser.findElement(By.cssSelector("a[data-tab='tokens']")).click();
 
-        waiting(PAGE).until(ExpectedConditions.urlContains("/login"));
+        BROWSER.waiting().until(ExpectedConditions.urlContains("/login"));
         assertThat(visible("login-notice").getText()).contains("Your session has ended");
     }
 
@@ -412,26 +368,22 @@ class WebUiBrowserIT {
         browser.manage().window().setSize(new Dimension(1360, 1500));
         signInAsAdmin();
         waitUntilLive();
-        waiting(PAGE).until(ExpectedConditions.textToBe(By.id("in-use"), "37"));
-        waiting(PAGE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
-        Path dashboard = screenshot("agent-dashboard.png");
+        BROWSER.waiting().until(ExpectedConditions.textToBe(By.id("in-use"), "37"));
+        BROWSER.waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
+        Path dashboard = BROWSER.screenshot("agent-dashboard.png");
 
         browser.get(base + "/admin#license");
-        waiting(PAGE).until(ExpectedConditions.textToBe(By.cssSelector("#state-badge .badge"), "GRACE"));
+        BROWSER.waiting().until(ExpectedConditions.textToBe(By.cssSelector("#state-badge .badge"), "GRACE"));
         pasteKey(key(3, 80));
         browser.findElement(By.id("check-key")).click();
         visible("key-preview");
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
-        Path admin = screenshot("ac-admin.png");
+        Path admin = BROWSER.screenshot("ac-admin.png");
         browser.manage().window().setSize(new Dimension(1400, 1000));
 
         assertThat(Files.size(dashboard)).isGreaterThan(20_000);
         assertThat(Files.size(admin)).isGreaterThan(20_000);
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-                .filter(entry -> !entry.getMessage().contains("Failed to load resource"))
-                .toList();
-        assertThat(errors)
+        assertThat(BROWSER.scriptErrors())
                 .as("script errors and policy violations in the browser console")
                 .isEmpty();
     }
@@ -478,19 +430,5 @@ class WebUiBrowserIT {
                 "/api/v1/seats/agent-" + agent,
                 acd,
                 "{\"node\": \"acd-" + (agent % 3 + 1) + "\", \"station\": \"desk " + (agent % 97 + 1) + "\"}");
-    }
-
-    private Path screenshot(String name) throws IOException {
-        Path directory = Path.of("target", "screenshots");
-        Files.createDirectories(directory);
-        Path file = directory.resolve(name);
-        Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
-        String wanted = System.getProperty("innolicense.screenshots");
-        if (wanted != null && !wanted.isBlank()) {
-            Path target = Path.of(wanted);
-            Files.createDirectories(target);
-            Files.copy(file, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 }

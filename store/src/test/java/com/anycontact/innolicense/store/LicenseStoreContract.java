@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import com.anycontact.innolicense.license.AppliedLicense;
 import com.anycontact.innolicense.license.License;
 import com.anycontact.innolicense.license.LicenseStore;
+import com.anycontact.innolicense.license.RejectionReason;
+import com.anycontact.innolicense.license.StoredLicenses;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,12 @@ public abstract class LicenseStoreContract {
      * server would.
      */
     protected abstract LicenseStore reopenStore() throws Exception;
+
+    /**
+     * Writes {@code keyText} into the stored row of {@code serial} by hand, with SQL on a connection of its own,
+     * as someone editing the database outside the server would.
+     */
+    protected abstract void overwriteKeyText(long serial, String keyText) throws Exception;
 
     @BeforeEach
     final void openFreshStore() throws Exception {
@@ -84,6 +92,44 @@ public abstract class LicenseStoreContract {
         store = reopenStore();
 
         assertThat(store.all()).containsExactly(first, renewal);
+    }
+
+    @Test
+    void read_ofARowWhoseKeyNoLongerDecodes_reportsItAsUndecodable_andKeepsTheOthers() throws Exception {
+        AppliedLicense first = applied(license(1, "2026-12-01", 50), T0, "admin");
+        AppliedLicense damaged = applied(license(2, "2027-12-01", 60), T0.plusSeconds(60), "admin");
+        store.add(first);
+        store.add(damaged);
+
+        overwriteKeyText(2, damaged.keyText().substring(0, damaged.keyText().length() / 2));
+        store = reopenStore();
+
+        StoredLicenses stored = store.read();
+        assertThat(stored.applied()).containsExactly(first);
+        assertThat(stored.undecodable()).singleElement().satisfies(row -> {
+            assertThat(row.serial()).isEqualTo(2);
+            assertThat(row.licenseId()).isEqualTo("LIC-2");
+            assertThat(row.reason()).isEqualTo(RejectionReason.MALFORMED);
+            assertThat(row.message()).startsWith("the stored key no longer decodes: ");
+        });
+        assertThat(store.all()).containsExactly(first);
+    }
+
+    @Test
+    void read_ofARowHoldingTheKeyOfAnotherSerial_reportsItAsUndecodable() throws Exception {
+        AppliedLicense first = applied(license(1, "2026-12-01", 50), T0, "admin");
+        store.add(first);
+        store.add(applied(license(2, "2027-12-01", 60), T0.plusSeconds(60), "admin"));
+
+        overwriteKeyText(2, first.keyText());
+
+        StoredLicenses stored = store.read();
+        assertThat(stored.applied()).containsExactly(first);
+        assertThat(stored.undecodable()).singleElement().satisfies(row -> {
+            assertThat(row.serial()).isEqualTo(2);
+            assertThat(row.reason()).isEqualTo(RejectionReason.BAD_SIGNATURE);
+            assertThat(row.message()).contains("serial 1 (LIC-1)");
+        });
     }
 
     /** A license applied at {@code at} by {@code actor}, with its key. */

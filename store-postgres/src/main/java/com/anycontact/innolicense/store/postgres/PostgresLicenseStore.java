@@ -1,21 +1,18 @@
 package com.anycontact.innolicense.store.postgres;
 
 import com.anycontact.innolicense.license.AppliedLicense;
-import com.anycontact.innolicense.license.KeyDecoding;
 import com.anycontact.innolicense.license.License;
-import com.anycontact.innolicense.license.LicenseKeyFormat;
 import com.anycontact.innolicense.license.LicenseStore;
-import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.license.StoredLicenses;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * The applied licenses in the cluster database, table {@code applied_license}. Each row keeps the key text;
- * the license is decoded from it when read, so the row can never disagree with the signed terms. Serials are
+ * the license is decoded from it when read, so the row can never disagree with the signed terms, and a row
+ * whose key does not decode is reported in {@link StoredLicenses#undecodable()}, never thrown. Serials are
  * unique by the primary key, whichever node applies the key. Instants are kept as epoch milliseconds.
  */
 public final class PostgresLicenseStore implements LicenseStore {
@@ -38,19 +35,21 @@ public final class PostgresLicenseStore implements LicenseStore {
     }
 
     @Override
-    public List<AppliedLicense> all() {
+    public StoredLicenses read() {
         return database.autoCommit(connection -> {
-            List<AppliedLicense> licenses = new ArrayList<>();
+            StoredLicenses.Reader reader = new StoredLicenses.Reader();
             try (PreparedStatement select = connection.prepareStatement(ALL);
                     ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    String keyText = rows.getString(3);
-                    License license = decode(rows.getLong(1), rows.getString(2), keyText);
-                    licenses.add(new AppliedLicense(
-                            license, keyText, Instant.ofEpochMilli(rows.getLong(4)), rows.getString(5)));
+                    reader.row(
+                            rows.getLong(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            Instant.ofEpochMilli(rows.getLong(4)),
+                            rows.getString(5));
                 }
             }
-            return licenses;
+            return reader.result();
         });
     }
 
@@ -78,25 +77,5 @@ public final class PostgresLicenseStore implements LicenseStore {
                 }
             }
         });
-    }
-
-    private License decode(long serial, String licenseId, String keyText) {
-        return switch (LicenseKeyFormat.decode(keyText)) {
-            case KeyDecoding.Decoded decoded
-            when decoded.license().serial() == serial
-                    && decoded.license().licenseId().equals(licenseId) -> decoded.license();
-            case KeyDecoding.Decoded decoded ->
-                throw new StoreException(
-                        "the stored key of serial " + serial + " (" + licenseId + ") is for serial "
-                                + decoded.license().serial() + " ("
-                                + decoded.license().licenseId() + ") in "
-                                + database.url(),
-                        null);
-            case KeyDecoding.Undecodable undecodable ->
-                throw new StoreException(
-                        "the stored key of serial " + serial + " (" + licenseId + ") no longer decodes: "
-                                + undecodable.message() + " in " + database.url(),
-                        null);
-        };
     }
 }

@@ -1,7 +1,12 @@
 package com.anycontact.innolicense.store.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.store.LicenseStoreContract;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import org.junit.jupiter.api.AfterEach;
 
 /** The license store contract on a real PostgreSQL schema with the real migrations. */
@@ -18,6 +23,17 @@ class PostgresLicenseStoreTest extends LicenseStoreContract {
     @Override
     protected LicenseStore reopenStore() throws Exception {
         return new PostgresLicenseStore(schema.reopen());
+    }
+
+    @Override
+    protected void overwriteKeyText(long serial, String keyText) throws SQLException {
+        try (Connection sql = schema.connect();
+                PreparedStatement update =
+                        sql.prepareStatement("UPDATE applied_license SET key_text = ? WHERE serial = ?")) {
+            update.setString(1, keyText);
+            update.setLong(2, serial);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
     }
 
     @AfterEach

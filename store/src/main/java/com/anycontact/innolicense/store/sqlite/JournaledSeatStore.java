@@ -65,8 +65,10 @@ import java.util.function.Supplier;
  * <p>Restart: the lease table with the journal replayed over it gives back every lease. After a
  * clean {@link #close()} every expiry is exact. After a crash the renewals since the last
  * checkpoint are lost, so every lease restored is given an expiry of at least the opening time
- * plus the restart grace: no seat held at the crash is lost, and a lease whose agent vanished
- * meanwhile lingers for at most that grace.
+ * plus the restart grace, and again of at least the time the server begins answering plus the
+ * grace ({@link #beginAnswering}), so that a slow start does not eat into the time its agents
+ * have to renew: no seat held at the crash is lost, and a lease whose agent vanished meanwhile
+ * lingers for at most the start plus that grace.
  *
  * <p>Durability: the database runs in WAL mode with {@code synchronous=NORMAL}, so a committed
  * batch survives a crash of the process ({@code kill -9}) but a power loss may lose the last
@@ -139,6 +141,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     private long retryDelayNanos = FIRST_RETRY_NANOS;
     private long retryAtNanos;
     private boolean failedWhileClosing;
+    private long pendingRestartGraceMillis = -1;
 
     // writer thread only
     private SeatCheckpoint checkpoint;
@@ -171,6 +174,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         if (!contents.closedCleanly()) {
             book.extendAll(Math.addExact(openedAtMillis, restartGraceMillis));
             checkpointRequested = true;
+            pendingRestartGraceMillis = restartGraceMillis;
         }
         this.writer = Thread.ofPlatform()
                 .name("innolicense-seat-journal")
@@ -184,9 +188,9 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
      *
      * @param database the database, which the caller opens and closes
      * @param now the trusted time at opening
-     * @param restartGrace after a crash, how long past {@code now} every restored lease is held
-     *     at least, because renewals since the last checkpoint were not written; the lease TTL
-     *     suits, so that every agent gets a chance to renew
+     * @param restartGrace after a crash, how long past {@code now}, and past the time given to {@link
+     *     #beginAnswering}, every restored lease is held at least, because renewals since the last
+     *     checkpoint were not written; the lease TTL suits, so that every agent gets a chance to renew
      * @throws StoreException when the database cannot be read or another process has the store
      *     open
      */
@@ -521,6 +525,32 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     public Optional<String> unavailableBecause() {
         Outage current = outage;
         return current == null ? Optional.empty() : Optional.of(current.cause());
+    }
+
+    /**
+     * Tells the store that the server begins answering at {@code now}. After a crash, every lease held is then
+     * given an expiry of at least {@code now} plus the restart grace the store was opened with, and the next
+     * checkpoint writes it: the agents get the whole grace to renew however long the start took since opening.
+     * Only the first call after opening counts; after a clean close it does nothing, since every expiry is exact.
+     *
+     * @param now the time, on the clock the leases are judged by, at which the server begins answering
+     * @throws StoreException when the store has failed or is closed
+     */
+    public void beginAnswering(Instant now) {
+        Objects.requireNonNull(now, "now");
+        lock.lock();
+        try {
+            ensureOpen();
+            if (pendingRestartGraceMillis < 0) {
+                return;
+            }
+            book.extendAll(Math.addExact(now.toEpochMilli(), pendingRestartGraceMillis));
+            pendingRestartGraceMillis = -1;
+            checkpointRequested = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The write transactions the writer thread has committed, for tests. */

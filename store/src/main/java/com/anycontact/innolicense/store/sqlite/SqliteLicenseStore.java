@@ -1,21 +1,18 @@
 package com.anycontact.innolicense.store.sqlite;
 
 import com.anycontact.innolicense.license.AppliedLicense;
-import com.anycontact.innolicense.license.KeyDecoding;
 import com.anycontact.innolicense.license.License;
-import com.anycontact.innolicense.license.LicenseKeyFormat;
 import com.anycontact.innolicense.license.LicenseStore;
-import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.license.StoredLicenses;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * The applied licenses in the embedded SQLite database, table {@code applied_license}. Each row keeps the
- * key text; the license is decoded from it when read, so the row can never disagree with the signed terms.
+ * key text; the license is decoded from it when read, so the row can never disagree with the signed terms,
+ * and a row whose key does not decode is reported in {@link StoredLicenses#undecodable()}, never thrown.
  * Serials are unique by the table's primary key. Instants are kept as epoch milliseconds.
  */
 public final class SqliteLicenseStore implements LicenseStore {
@@ -38,18 +35,20 @@ public final class SqliteLicenseStore implements LicenseStore {
     }
 
     @Override
-    public List<AppliedLicense> all() {
+    public StoredLicenses read() {
         return database.read(sql -> {
-            List<AppliedLicense> licenses = new ArrayList<>();
+            StoredLicenses.Reader reader = new StoredLicenses.Reader();
             try (ResultSet rows = sql.prepare(ALL).executeQuery()) {
                 while (rows.next()) {
-                    String keyText = rows.getString(3);
-                    License license = decode(rows.getLong(1), rows.getString(2), keyText);
-                    licenses.add(new AppliedLicense(
-                            license, keyText, Instant.ofEpochMilli(rows.getLong(4)), rows.getString(5)));
+                    reader.row(
+                            rows.getLong(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            Instant.ofEpochMilli(rows.getLong(4)),
+                            rows.getString(5));
                 }
             }
-            return licenses;
+            return reader.result();
         });
     }
 
@@ -75,25 +74,5 @@ public final class SqliteLicenseStore implements LicenseStore {
             }
             return null;
         });
-    }
-
-    private License decode(long serial, String licenseId, String keyText) {
-        return switch (LicenseKeyFormat.decode(keyText)) {
-            case KeyDecoding.Decoded decoded
-            when decoded.license().serial() == serial
-                    && decoded.license().licenseId().equals(licenseId) -> decoded.license();
-            case KeyDecoding.Decoded decoded ->
-                throw new StoreException(
-                        "the stored key of serial " + serial + " (" + licenseId + ") is for serial "
-                                + decoded.license().serial() + " ("
-                                + decoded.license().licenseId() + ") in "
-                                + database.file(),
-                        null);
-            case KeyDecoding.Undecodable undecodable ->
-                throw new StoreException(
-                        "the stored key of serial " + serial + " (" + licenseId + ") no longer decodes: "
-                                + undecodable.message() + " in " + database.file(),
-                        null);
-        };
     }
 }

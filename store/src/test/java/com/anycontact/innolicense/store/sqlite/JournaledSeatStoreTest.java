@@ -226,6 +226,44 @@ class JournaledSeatStoreTest extends SeatStoreContract {
                 .isEqualTo(5);
     }
 
+    @Test
+    void restartAfterACrash_theGraceCountsFromWhenTheServerBeginsAnswering_notFromTheOpening() {
+        reopen(T0, TTL, NEVER);
+        Lease alice = assertClaimed(store.claim(request("alice"), 3, T0, TTL));
+        journaled.checkpoint();
+        journaled.halt();
+        Instant opened = T0.plusSeconds(30);
+        reopen(opened, TTL, NEVER);
+        Instant answering = opened.plusSeconds(45); // a slow start: 45 s of the 60 s grace gone before answering
+
+        journaled.beginAnswering(answering);
+
+        Instant graceEnd = answering.plus(TTL);
+        assertThat(store.leases(answering)).containsExactly(withExpiry(alice, graceEnd));
+        assertThat(store.reap(opened.plus(TTL).plusSeconds(1))).isEmpty();
+        assertThat(store.inUse(graceEnd.minusMillis(1))).isEqualTo(1);
+        assertThat(store.claim(request("alice"), 3, graceEnd.minusSeconds(1), TTL))
+                .isInstanceOf(Renewed.class);
+    }
+
+    @Test
+    void beginAnswering_countsOnlyOnce_andDoesNothingAfterACleanClose() {
+        reopen(T0, TTL, NEVER);
+        Lease alice = assertClaimed(store.claim(request("alice"), 3, T0, TTL));
+        journaled.halt();
+        reopen(T0.plusSeconds(10), TTL, NEVER);
+        journaled.beginAnswering(T0.plusSeconds(20));
+
+        journaled.beginAnswering(T0.plusSeconds(40));
+
+        assertThat(store.leases(T0.plusSeconds(20)))
+                .containsExactly(withExpiry(alice, T0.plusSeconds(20).plus(TTL)));
+        reopen(T0.plusSeconds(50), TTL, NEVER);
+        journaled.beginAnswering(T0.plusSeconds(70));
+        assertThat(store.leases(T0.plusSeconds(50)))
+                .containsExactly(withExpiry(alice, T0.plusSeconds(20).plus(TTL)));
+    }
+
     /**
      * Seen (issue 9 §3): at capacity 1, bob was granted the seat that alice's expiry freed before the reaper
      * removed her lease; her removal was never journaled, so after a crash both came back and bob, the live

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.anycontact.innolicense.license.LicenseStore;
 import com.anycontact.innolicense.store.LicenseStoreContract;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +32,17 @@ class SqliteLicenseStoreTest extends LicenseStoreContract {
     protected LicenseStore reopenStore() {
         database.close();
         return createStore();
+    }
+
+    @Override
+    protected void overwriteKeyText(long serial, String keyText) throws SQLException {
+        try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + database.file());
+                PreparedStatement update =
+                        sql.prepareStatement("UPDATE applied_license SET key_text = ? WHERE serial = ?")) {
+            update.setString(1, keyText);
+            update.setLong(2, serial);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
     }
 
     @AfterEach
