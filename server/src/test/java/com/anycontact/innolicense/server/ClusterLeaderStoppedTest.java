@@ -91,8 +91,11 @@ class ClusterLeaderStoppedTest {
     private LicenseServer startNode() {
         RealTime time = new RealTime();
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(RunningServer.ADMIN_TOKEN))
-                .withDatabase(database.url());
+                .toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
+                .database(Optional.of(database.url()))
+                .build();
         LicenseServer server = LicenseServer.open(
                 config,
                 time,
