@@ -289,6 +289,7 @@ public final class AlertService {
             case LICENSE_EXPIRING -> ", days " + setting.days();
             case USAGE_HIGH -> ", " + setting.percent() + " % for " + setting.minutes() + " minutes";
             case DENIAL -> ", at most one per " + setting.minutes() + " minutes";
+            case NODE_MISSING -> ", after " + setting.minutes() + " minutes missing";
             default -> "";
         };
     }

@@ -35,16 +35,40 @@ final class AlertRoutes {
     /** Every rule. */
     record RulesView(List<RuleView> rules) {}
 
-    /** A new subscription: a webhook URL or an e-mail address. */
-    record SubscriptionBody(String name, Subscription.Channel channel, String target) {}
+    /**
+     * A new subscription: a webhook URL or an e-mail address, and the names of the rules whose alerts it takes
+     * ({@code rules} left out for every rule).
+     */
+    record SubscriptionBody(String name, Subscription.Channel channel, String target, List<String> rules) {}
 
-    /** A subscription, without its secret. */
+    /** Which rules' alerts a subscription takes: their names, or {@code null} for every rule. */
+    record SubscriptionRulesBody(List<String> rules) {}
+
+    /**
+     * A subscription, without its secret: {@code rules} the rules it takes now, {@code allRules} whether it takes
+     * every rule (also those a later release adds).
+     */
     record SubscriptionView(
-            String id, String name, String channel, String target, String createdAt, String createdBy) {}
+            String id,
+            String name,
+            String channel,
+            String target,
+            String createdAt,
+            String createdBy,
+            List<String> rules,
+            boolean allRules) {}
 
     /** A new subscription; {@code secret} is a webhook's signing secret, shown only this once. */
     record CreatedView(
-            String id, String name, String channel, String target, String createdAt, String createdBy, String secret) {}
+            String id,
+            String name,
+            String channel,
+            String target,
+            String createdAt,
+            String createdBy,
+            List<String> rules,
+            boolean allRules,
+            String secret) {}
 
     /** Every subscription. */
     record SubscriptionsView(List<SubscriptionView> subscriptions) {}
@@ -147,6 +171,7 @@ final class AlertRoutes {
                 body.name(),
                 body.channel(),
                 body.target(),
+                body.rules(),
                 Authenticator.principal(ctx).auditName())) {
             case SubscriptionCreation.Created created -> {
                 Subscription subscription = created.subscription();
@@ -160,10 +185,21 @@ final class AlertRoutes {
                                 subscription.target(),
                                 subscription.createdAt().toString(),
                                 subscription.createdBy(),
+                                ruleNames(subscription),
+                                subscription.rules().isEmpty(),
                                 created.secret().orElse(null)));
             }
             case AlertSettingRefused refused -> throw Json.invalid(refused.field(), refused.message());
         }
+    }
+
+    void setSubscriptionRules(Context ctx) {
+        String id = ctx.pathParam("id");
+        SubscriptionRulesBody body = json.read(ctx, SubscriptionRulesBody.class);
+        AlertService.Result<Subscription> result = alerts.setSubscriptionRules(
+                        id, body.rules(), Authenticator.principal(ctx).auditName())
+                .orElseThrow(() -> notFound(id));
+        json.write(ctx, 200, view(accepted(result)));
     }
 
     void unsubscribe(Context ctx) {
@@ -249,7 +285,13 @@ final class AlertRoutes {
                 subscription.channel().name(),
                 subscription.target(),
                 subscription.createdAt().toString(),
-                subscription.createdBy());
+                subscription.createdBy(),
+                ruleNames(subscription),
+                subscription.rules().isEmpty());
+    }
+
+    private static List<String> ruleNames(Subscription subscription) {
+        return subscription.rulesTaken().stream().map(AlertRule::name).toList();
     }
 
     private static AttemptView view(DeliveryAttempt attempt) {

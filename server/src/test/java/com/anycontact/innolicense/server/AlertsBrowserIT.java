@@ -144,6 +144,68 @@ class AlertsBrowserIT {
         assertThat(errors).as("script errors in the browser console").isEmpty();
     }
 
+    @Test
+    void aSubscription_takesTheRulesChecked_andTheyAreChangedFromTheList() {
+        signInAsAdmin();
+        browser.get(base + "/admin#alerts");
+
+        visible(By.id("alert-subscription-name")).sendKeys("license desk");
+        new Select(browser.findElement(By.id("alert-subscription-channel"))).selectByValue("WEBHOOK");
+        browser.findElement(By.id("alert-subscription-target")).sendKeys(receiver.url());
+        for (String rule : List.of("USAGE_HIGH", "DENIAL", "CLOCK_JUMP")) {
+            WebElement box = visible(By.cssSelector("#alert-subscription-rules input[data-rule='" + rule + "']"));
+            assertThat(box.isSelected()).as(rule + " is checked by default").isTrue();
+            box.click();
+        }
+        browser.findElement(By.cssSelector("#alert-subscription-form button[type='submit']"))
+                .click();
+        WebElement row = visible(By.cssSelector("tr[data-subscription]"));
+        assertThat(row.getText()).contains("License key applied").doesNotContain("Seat use high");
+        assertThat(subscriptionRules())
+                .containsExactly(
+                        "LICENSE_EXPIRING", "GRACE_BEGAN", "DEMO_BEGAN", "KEY_APPLIED", "KEY_REJECTED");
+
+        row.findElement(By.cssSelector("summary")).click();
+        row.findElement(By.cssSelector("input[data-rule='KEY_APPLIED']")).click();
+        row.findElement(By.cssSelector("button[aria-label^='Save rules']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-test-result"), "now takes"));
+        assertThat(subscriptionRules()).doesNotContain("KEY_APPLIED").contains("KEY_REJECTED");
+
+        running.apply(1, 10);
+        running.server.deliverAlerts();
+        assertThat(receiver.received()).as("a KEY_APPLIED alert the subscription no longer takes").isEmpty();
+
+        WebElement changed = visible(By.cssSelector("tr[data-subscription]"));
+        changed.findElement(By.cssSelector("summary")).click();
+        for (WebElement box : changed.findElements(By.cssSelector("input[data-rule]"))) {
+            if (!box.isSelected()) {
+                box.click();
+            }
+        }
+        changed.findElement(By.cssSelector("button[aria-label^='Save rules']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-test-result"), "All rules"));
+        assertThat(running.api
+                        .get("/api/v1/alerts/subscriptions", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("subscriptions")
+                        .get(0)
+                        .path("allRules")
+                        .asBoolean())
+                .isTrue();
+    }
+
+    private List<String> subscriptionRules() {
+        List<String> rules = new java.util.ArrayList<>();
+        running.api
+                .get("/api/v1/alerts/subscriptions", RunningServer.ADMIN_TOKEN)
+                .json()
+                .path("subscriptions")
+                .get(0)
+                .path("rules")
+                .forEach(rule -> rules.add(rule.asText()));
+        return rules;
+    }
+
     private void signInAsAdmin() {
         browser.get(base + "/");
         waiting().until(ExpectedConditions.urlContains("/login"));
