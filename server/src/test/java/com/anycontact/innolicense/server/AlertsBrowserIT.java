@@ -163,7 +163,13 @@ class AlertsBrowserIT {
         assertThat(row.getText()).contains("License key applied").doesNotContain("Seat use high");
         assertThat(subscriptionRules())
                 .containsExactly(
-                        "LICENSE_EXPIRING", "GRACE_BEGAN", "DEMO_BEGAN", "KEY_APPLIED", "KEY_REJECTED");
+                        "LICENSE_EXPIRING",
+                        "GRACE_BEGAN",
+                        "DEMO_BEGAN",
+                        "KEY_APPLIED",
+                        "KEY_REJECTED",
+                        "NODE_MISSING",
+                        "NODE_BACK");
 
         row.findElement(By.cssSelector("summary")).click();
         row.findElement(By.cssSelector("input[data-rule='KEY_APPLIED']")).click();
