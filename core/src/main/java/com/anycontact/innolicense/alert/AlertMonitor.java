@@ -166,7 +166,8 @@ public final class AlertMonitor {
             gone.remove();
             store.endEpisode(outageEpisode(outage.node().id()));
             nodes.stream()
-                    .filter(node -> !node.missing() && node.address().equals(outage.node().address()))
+                    .filter(node -> !node.missing()
+                            && node.address().equals(outage.node().address()))
                     .findFirst()
                     .ifPresent(successor -> fireBack(outage, successor, now, bound, missingRule.enabled()));
         }

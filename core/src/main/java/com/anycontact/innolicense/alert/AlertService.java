@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -125,7 +125,13 @@ public final class AlertService {
             return taken.refused().get();
         }
         Subscription subscription = new Subscription(
-                newId(), name.strip(), channel, trimmed, clock.instant(), actor, taken.value().orElseThrow());
+                newId(),
+                name.strip(),
+                channel,
+                trimmed,
+                clock.instant(),
+                actor,
+                taken.value().orElseThrow());
         Optional<String> secret =
                 channel == Subscription.Channel.WEBHOOK ? Optional.of(WebhookSignature.newSecret()) : Optional.empty();
         store.createSubscription(subscription, secret);
@@ -168,8 +174,9 @@ public final class AlertService {
         if (names == null) {
             return Result.of(Optional.empty());
         }
-        List<AlertRule> known =
-                Arrays.stream(AlertRule.values()).filter(AlertRule::configurable).toList();
+        List<AlertRule> known = Arrays.stream(AlertRule.values())
+                .filter(AlertRule::configurable)
+                .toList();
         String knownNames = known.stream().map(AlertRule::name).collect(Collectors.joining(", "));
         if (names.isEmpty()) {
             return Result.refused(new AlertSettingRefused(
@@ -193,7 +200,8 @@ public final class AlertService {
     }
 
     private static String describe(Optional<Set<AlertRule>> rules) {
-        return rules.map(taken -> "the rules " + taken.stream().map(AlertRule::name).collect(Collectors.joining(", ")))
+        return rules.map(taken ->
+                        "the rules " + taken.stream().map(AlertRule::name).collect(Collectors.joining(", ")))
                 .orElse("every rule");
     }
 

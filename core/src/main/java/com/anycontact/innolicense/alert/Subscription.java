@@ -58,8 +58,7 @@ public record Subscription(
     }
 
     /** A subscription that takes every rule's alerts. */
-    public Subscription(
-            String id, String name, Channel channel, String target, Instant createdAt, String createdBy) {
+    public Subscription(String id, String name, Channel channel, String target, Instant createdAt, String createdBy) {
         this(id, name, channel, target, createdAt, createdBy, Optional.empty());
     }
 
@@ -80,8 +79,8 @@ public record Subscription(
      * {@code null} (SQL NULL) for every rule.
      */
     public static String encodeRules(Optional<Set<AlertRule>> rules) {
-        return rules.map(taken -> String.join(
-                        ",", taken.stream().map(AlertRule::name).toList()))
+        return rules.map(taken ->
+                        String.join(",", taken.stream().map(AlertRule::name).toList()))
                 .orElse(null);
     }
 

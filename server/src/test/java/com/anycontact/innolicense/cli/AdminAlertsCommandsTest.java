@@ -119,7 +119,14 @@ class AdminAlertsCommandsTest {
     @Test
     void aSubscription_takesTheRulesGiven_andTheyAreChangedAndListed() {
         CliRunner.Result subscribed = cli.run(
-                "admin", "alerts", "subscribe", "--name", "renewals", "--email", "ops@example.com", "--rules",
+                "admin",
+                "alerts",
+                "subscribe",
+                "--name",
+                "renewals",
+                "--email",
+                "ops@example.com",
+                "--rules",
                 "license_expiring,GRACE_BEGAN");
         assertThat(subscribed.exitCode()).as(subscribed.all()).isZero();
         String id = subscribed.out().strip();
@@ -134,7 +141,9 @@ class AdminAlertsCommandsTest {
 
         CliRunner.Result every = cli.run("admin", "alerts", "subscription-rules", id, "--all");
         assertThat(every.out()).contains(id + " takes every rule");
-        assertThat(cli.run("admin", "alerts", "subscriptions").out()).contains(id).contains(" all ");
+        assertThat(cli.run("admin", "alerts", "subscriptions").out())
+                .contains(id)
+                .contains(" all ");
     }
 
     @Test

@@ -250,8 +250,8 @@ class AlertWebhookTest {
                             .asText())
                     .isEqualTo("license.key_applied");
 
-            Api.Reply every =
-                    running.api.putJson("/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rules\": null}");
+            Api.Reply every = running.api.putJson(
+                    "/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rules\": null}");
             assertThat(every.status()).as(every.body()).isEqualTo(200);
             assertThat(every.json().path("allRules").asBoolean()).isTrue();
             assertThat(every.json().path("rules")).hasSizeGreaterThan(2);

@@ -179,7 +179,9 @@ class AlertsBrowserIT {
 
         running.apply(1, 10);
         running.server.deliverAlerts();
-        assertThat(receiver.received()).as("a KEY_APPLIED alert the subscription no longer takes").isEmpty();
+        assertThat(receiver.received())
+                .as("a KEY_APPLIED alert the subscription no longer takes")
+                .isEmpty();
 
         WebElement changed = visible(By.cssSelector("tr[data-subscription]"));
         changed.findElement(By.cssSelector("summary")).click();

@@ -81,7 +81,9 @@ class ClusterAlertsEndToEndTest {
         String secret = created.path("secret").asText();
 
         Api.Reply applied = api(a).postText(
-                "/api/v1/license", ADMIN_TOKEN, TestVendor.key(a.installationId(), 1, 10, RunningServer.LICENSE_START));
+                        "/api/v1/license",
+                        ADMIN_TOKEN,
+                        TestVendor.key(a.installationId(), 1, 10, RunningServer.LICENSE_START));
         assertThat(applied.status()).as(applied.body()).isEqualTo(200);
         deliverOnAllAtOnce();
         awaitTrue(() -> !receiver.received().isEmpty(), "a node delivers the alert");
@@ -108,7 +110,9 @@ class ClusterAlertsEndToEndTest {
         tickAll();
         String secret = subscribe(a).path("secret").asText();
         api(a).postText(
-                "/api/v1/license", ADMIN_TOKEN, TestVendor.key(a.installationId(), 1, 1, RunningServer.LICENSE_START));
+                        "/api/v1/license",
+                        ADMIN_TOKEN,
+                        TestVendor.key(a.installationId(), 1, 1, RunningServer.LICENSE_START));
         tickAll();
         assertThat(a.ledger().claim(claim("agent-1"))).isInstanceOf(ClaimResult.Claimed.class);
 
@@ -134,7 +138,9 @@ class ClusterAlertsEndToEndTest {
         JsonNode created = subscribe(a);
         receiver.stallNext();
         api(a).postText(
-                "/api/v1/license", ADMIN_TOKEN, TestVendor.key(a.installationId(), 1, 10, RunningServer.LICENSE_START));
+                        "/api/v1/license",
+                        ADMIN_TOKEN,
+                        TestVendor.key(a.installationId(), 1, 10, RunningServer.LICENSE_START));
         awaitTrue(() -> receiver.received().size() == 1, "node A's dispatcher sends the alert (and hangs)");
 
         servers.remove(a);
@@ -144,7 +150,9 @@ class ClusterAlertsEndToEndTest {
         LicenseServer restarted = startNode();
         tickAll();
         deliverOnAllAtOnce();
-        assertThat(receiver.received()).as("not sent again before its next attempt (30 s) or the hold (5 min)").hasSize(1);
+        assertThat(receiver.received())
+                .as("not sent again before its next attempt (30 s) or the hold (5 min)")
+                .hasSize(1);
 
         clock.advance(AlertDispatcher.HOLD);
         deliverOnAllAtOnce();
@@ -176,7 +184,9 @@ class ClusterAlertsEndToEndTest {
         leader().tick();
         clock.advance(Duration.ofSeconds(59));
         leader().tick();
-        assertThat(alerts(leader(), "NODE_MISSING")).as("not yet: the rule's bound is a minute").isEmpty();
+        assertThat(alerts(leader(), "NODE_MISSING"))
+                .as("not yet: the rule's bound is a minute")
+                .isEmpty();
 
         clock.advance(Duration.ofSeconds(1));
         leader().tick();
@@ -192,7 +202,9 @@ class ClusterAlertsEndToEndTest {
         clock.advance(Duration.ofMinutes(5));
         successor.tick();
         successor.tick();
-        assertThat(alerts(successor, "NODE_MISSING")).as("one alert per outage, whoever leads").hasSize(1);
+        assertThat(alerts(successor, "NODE_MISSING"))
+                .as("one alert per outage, whoever leads")
+                .hasSize(1);
 
         silent.tick();
         successor.tick();
@@ -202,7 +214,8 @@ class ClusterAlertsEndToEndTest {
         assertThat(back.getFirst().path("summary").asText()).contains("heartbeating again");
         successor.deliverAlerts();
         awaitTrue(
-                () -> receiver.received().stream().anyMatch(request -> request.body().contains("cluster.node_back")),
+                () -> receiver.received().stream()
+                        .anyMatch(request -> request.body().contains("cluster.node_back")),
                 "the alerts are delivered");
         assertThat(receiver.received().stream().map(WebhookReceiver.Received::body))
                 .filteredOn(body -> body.contains("\"cluster.node_missing\""))
@@ -238,15 +251,18 @@ class ClusterAlertsEndToEndTest {
         leader().tick();
         replacement.tick();
         leader().tick();
-        assertThat(alerts(leader(), "NODE_MISSING")).as("missing for less than the bound: no alert").hasSize(1);
+        assertThat(alerts(leader(), "NODE_MISSING"))
+                .as("missing for less than the bound: no alert")
+                .hasSize(1);
         assertThat(alerts(leader(), "NODE_BACK")).hasSize(1);
     }
 
     private JsonNode subscribe(LicenseServer node) {
-        Api.Reply reply = api(node).postJson(
-                "/api/v1/alerts/subscriptions",
-                ADMIN_TOKEN,
-                "{\"name\": \"ops hook\", \"channel\": \"WEBHOOK\", \"target\": \"" + receiver.url() + "\"}");
+        Api.Reply reply = api(node)
+                .postJson(
+                        "/api/v1/alerts/subscriptions",
+                        ADMIN_TOKEN,
+                        "{\"name\": \"ops hook\", \"channel\": \"WEBHOOK\", \"target\": \"" + receiver.url() + "\"}");
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);
         return reply.json();
     }
@@ -291,8 +307,7 @@ class ClusterAlertsEndToEndTest {
     }
 
     private List<String> outcomes(LicenseServer node, String subscriptionId) {
-        Api.Reply reply =
-                api(node).get("/api/v1/alerts/subscriptions/" + subscriptionId + "/deliveries", ADMIN_TOKEN);
+        Api.Reply reply = api(node).get("/api/v1/alerts/subscriptions/" + subscriptionId + "/deliveries", ADMIN_TOKEN);
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return StreamSupport.stream(reply.json().path("attempts").spliterator(), false)
                 .map(attempt -> attempt.path("outcome").asText())
@@ -310,8 +325,8 @@ class ClusterAlertsEndToEndTest {
     private boolean missing(LicenseServer node, String nodeId) {
         JsonNode nodes = api(node).get("/api/v1/cluster", ADMIN_TOKEN).json().path("nodes");
         return StreamSupport.stream(nodes.spliterator(), false)
-                .anyMatch(listed ->
-                        listed.path("id").asText().equals(nodeId) && listed.path("missing").asBoolean());
+                .anyMatch(listed -> listed.path("id").asText().equals(nodeId)
+                        && listed.path("missing").asBoolean());
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {

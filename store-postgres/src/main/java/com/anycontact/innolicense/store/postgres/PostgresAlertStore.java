@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
 public final class PostgresAlertStore implements AlertStore {
 
     private static final String ALERT_COLUMNS = "a.id, a.event_key, a.rule, a.fired_at, a.summary, a.facts";
-    private static final String SUBSCRIPTION_COLUMNS = "s.id, s.name, s.channel, s.target, s.created_at, s.created_by, s.rules";
+    private static final String SUBSCRIPTION_COLUMNS =
+            "s.id, s.name, s.channel, s.target, s.created_at, s.created_by, s.rules";
 
     private static final String RULES = "SELECT rule, enabled, days, percent, minutes FROM alert_rule";
     private static final String SAVE_RULE = """
