@@ -144,7 +144,9 @@ public final class AlertMonitor {
             listed.add(node.id());
             String episode = outageEpisode(node.id());
             if (node.missing()) {
-                Instant since = store.episodeSince(episode, now);
+                Instant since = outages.containsKey(node.id())
+                        ? outages.get(node.id()).since()
+                        : store.episodeSince(episode, now);
                 outages.put(node.id(), new Outage(node, since));
                 if (missingRule.enabled() && !now.isBefore(since.plus(bound))) {
                     fireMissing(node, since, missingRule.minutes(), now);

@@ -9,7 +9,9 @@ import com.anycontact.innolicense.alert.RuleSetting;
 import com.anycontact.innolicense.alert.SmtpSettings;
 import com.anycontact.innolicense.alert.Subscription;
 import com.anycontact.innolicense.alert.SubscriptionCreation;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +42,6 @@ final class AlertRoutes {
      * ({@code rules} left out for every rule).
      */
     record SubscriptionBody(String name, Subscription.Channel channel, String target, List<String> rules) {}
-
-    /** Which rules' alerts a subscription takes: their names, or {@code null} for every rule. */
-    record SubscriptionRulesBody(List<String> rules) {}
 
     /**
      * A subscription, without its secret: {@code rules} the rules it takes now, {@code allRules} whether it takes
@@ -195,9 +194,10 @@ final class AlertRoutes {
 
     void setSubscriptionRules(Context ctx) {
         String id = ctx.pathParam("id");
-        SubscriptionRulesBody body = json.read(ctx, SubscriptionRulesBody.class);
         AlertService.Result<Subscription> result = alerts.setSubscriptionRules(
-                        id, body.rules(), Authenticator.principal(ctx).auditName())
+                        id,
+                        ruleNames(json.read(ctx, JsonNode.class)),
+                        Authenticator.principal(ctx).auditName())
                 .orElseThrow(() -> notFound(id));
         json.write(ctx, 200, view(accepted(result)));
     }
@@ -288,6 +288,36 @@ final class AlertRoutes {
                 subscription.createdBy(),
                 ruleNames(subscription),
                 subscription.rules().isEmpty());
+    }
+
+    /**
+     * The rule names of a body {@code {"rules": [...]}}, or null for {@code {"rules": null}} (every rule); the field
+     * is required, so that an empty or mistyped body does not silently mean every rule.
+     */
+    private static List<String> ruleNames(JsonNode body) {
+        String expected = "field 'rules' is required: the names of the rules the subscription takes, e.g."
+                + " [\"USAGE_HIGH\", \"DENIAL\"], or null for every rule (GET /api/v1/alerts/rules lists them)";
+        JsonNode rules = body.path("rules");
+        if (!body.isObject() || rules.isMissingNode()) {
+            throw Json.invalid("rules", expected);
+        }
+        if (body.size() > 1) {
+            throw Json.invalid("rules", "only the field 'rules' can be set here; " + expected);
+        }
+        if (rules.isNull()) {
+            return null;
+        }
+        if (!rules.isArray()) {
+            throw Json.invalid("rules", expected);
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode rule : rules) {
+            if (!rule.isTextual()) {
+                throw Json.invalid("rules", expected);
+            }
+            names.add(rule.asText());
+        }
+        return names;
     }
 
     private static List<String> ruleNames(Subscription subscription) {

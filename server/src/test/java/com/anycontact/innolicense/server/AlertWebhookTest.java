@@ -270,6 +270,9 @@ class AlertWebhookTest {
                 "/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rules\": [\"DENIAL\", \"TEST\"]}");
         Api.Reply none =
                 running.api.putJson("/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rules\": []}");
+        Api.Reply missing = running.api.putJson("/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{}");
+        Api.Reply mistyped = running.api.putJson(
+                "/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rule\": [\"DENIAL\"]}");
         Api.Reply noSuchSubscription = running.api.putJson(
                 "/api/v1/alerts/subscriptions/sub_nope/rules", ADMIN_TOKEN, "{\"rules\": [\"DENIAL\"]}");
 
@@ -284,6 +287,10 @@ class AlertWebhookTest {
         assertThat(unknown.body()).contains("'TEST'").contains("USAGE_HIGH");
         assertThat(none.status()).isEqualTo(400);
         assertThat(none.body()).contains("rules").contains("at least one");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body()).contains("field 'rules' is required");
+        assertThat(mistyped.status()).isEqualTo(400);
+        assertThat(mistyped.body()).contains("field 'rules' is required");
         assertThat(noSuchSubscription.status()).isEqualTo(404);
         assertThat(running.api
                         .get("/api/v1/alerts/subscriptions", ADMIN_TOKEN)
