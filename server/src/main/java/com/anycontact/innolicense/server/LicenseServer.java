@@ -679,6 +679,14 @@ public final class LicenseServer implements AutoCloseable {
         return access;
     }
 
+    /**
+     * Stops the background alert delivery, for tests that deliver by hand with {@link #deliverAlerts()} and count
+     * what each call sent (otherwise the background thread may take a delivery first).
+     */
+    void stopBackgroundAlertDelivery() {
+        alerts.close();
+    }
+
     /** Sends the alert deliveries due now, on the calling thread, for tests. */
     int deliverAlerts() {
         return alerts.deliverDue();

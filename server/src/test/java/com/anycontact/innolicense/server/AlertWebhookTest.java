@@ -32,7 +32,7 @@ class AlertWebhookTest {
 
     @BeforeEach
     void start() {
-        running = RunningServer.start(data, clock);
+        running = startDeliveringByHand();
     }
 
     @AfterEach
@@ -115,7 +115,7 @@ class AlertWebhookTest {
                 .isEqualTo(first.plusSeconds(30).toString());
 
         running.close();
-        running = RunningServer.start(data, clock);
+        running = startDeliveringByHand();
         assertThat(running.server.deliverAlerts()).isZero();
         clock.advance(Duration.ofSeconds(30));
         assertThat(running.server.deliverAlerts()).isEqualTo(1);
@@ -300,6 +300,13 @@ class AlertWebhookTest {
                         .path("allRules")
                         .asBoolean())
                 .isTrue();
+    }
+
+    /** A server whose alerts are delivered only by the test's {@code deliverAlerts()}, so each call's count is exact. */
+    private RunningServer startDeliveringByHand() {
+        RunningServer server = RunningServer.start(data, clock);
+        server.server.stopBackgroundAlertDelivery();
+        return server;
     }
 
     private Api.Reply subscribe(String url) {
