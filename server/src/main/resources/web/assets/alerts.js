@@ -23,6 +23,41 @@ function failed(id, error) {
 
 // Rules
 
+// The configurable rules as GET /api/v1/alerts/rules lists them: the choices of a subscription's rules.
+let ruleCatalog = [];
+
+// One checkbox per rule, checked when the subscription takes it; data-rule carries the rule's name.
+function ruleCheckboxes(taken, idPrefix) {
+  return ruleCatalog.map((rule) => {
+    const box = el('input', { type: 'checkbox', id: `${idPrefix}-${rule.rule}`, 'data-rule': rule.rule });
+    box.checked = taken.includes(rule.rule);
+    return el('label', { class: 'inline rule-option', for: `${idPrefix}-${rule.rule}` }, box, ' ', rule.title);
+  });
+}
+
+// The rules checked in a container: undefined when every rule is (the subscription takes every rule, also rules
+// a later release adds), else their names.
+function checkedRules(container) {
+  const boxes = [...container.querySelectorAll('input[type="checkbox"][data-rule]')];
+  const checked = boxes.filter((box) => box.checked).map((box) => box.dataset.rule);
+  return checked.length === boxes.length ? undefined : checked;
+}
+
+function ruleTitles(subscription) {
+  if (subscription.allRules) {
+    return 'All rules';
+  }
+  return subscription.rules
+    .map((name) => (ruleCatalog.find((rule) => rule.rule === name) || { title: name }).title)
+    .join(', ');
+}
+
+function fillRuleChoice() {
+  const fieldset = document.getElementById('alert-subscription-rules');
+  const legend = fieldset.querySelector('legend');
+  fieldset.replaceChildren(legend, ...ruleCheckboxes(ruleCatalog.map((rule) => rule.rule), 'alert-new-rule'));
+}
+
 function thresholdInputs(rule) {
   const label = (text, input) => el('label', { class: 'inline' }, text, ' ', input);
   switch (rule.rule) {
@@ -36,6 +71,8 @@ function thresholdInputs(rule) {
       ];
     case 'DENIAL':
       return [label('at most one per (minutes)', el('input', { type: 'number', min: 1, max: 1440, 'data-field': 'minutes', value: rule.minutes }))];
+    case 'NODE_MISSING':
+      return [label('missing for (minutes)', el('input', { type: 'number', min: 1, max: 1440, 'data-field': 'minutes', value: rule.minutes }))];
     default:
       return ['–'];
   }
@@ -61,6 +98,8 @@ async function saveRule(row, rule) {
 
 async function loadRules() {
   const answer = await api('/api/v1/alerts/rules');
+  ruleCatalog = answer.rules;
+  fillRuleChoice();
   document.getElementById('alert-rule-rows').replaceChildren(
     ...answer.rules.map((rule) => {
       const enabled = el('input', { type: 'checkbox', 'data-field': 'enabled', 'aria-label': `${rule.title} on` });
@@ -144,11 +183,43 @@ async function removeSubscription(subscription) {
   }
 }
 
+async function saveSubscriptionRules(subscription, editor) {
+  const rules = checkedRules(editor);
+  try {
+    const saved = await api(`/api/v1/alerts/subscriptions/${encodeURIComponent(subscription.id)}/rules`, {
+      method: 'PUT',
+      json: { rules: rules === undefined ? null : rules },
+    });
+    await loadSubscriptions();
+    message('alert-test-result', el('p', { class: 'success' }, `“${saved.name}” now takes: ${ruleTitles(saved)}.`));
+  } catch (error) {
+    failed('alert-test-result', error);
+  }
+}
+
+// The Rules cell: what the subscription takes, and a disclosure with a checkbox per rule to change it.
+function rulesCell(subscription) {
+  const editor = el('div', { class: 'rule-editor' }, ...ruleCheckboxes(subscription.rules, `alert-rules-${subscription.id}`));
+  const save = el('button', { type: 'button', class: 'small', 'aria-label': `Save rules of ${subscription.name}` }, 'Save rules');
+  save.addEventListener('click', () => saveSubscriptionRules(subscription, editor));
+  return el(
+    'td',
+    {},
+    el(
+      'details',
+      { class: 'subscription-rules' },
+      el('summary', { 'aria-label': `Rules of ${subscription.name}` }, ruleTitles(subscription)),
+      editor,
+      save,
+    ),
+  );
+}
+
 async function loadSubscriptions() {
   const answer = await api('/api/v1/alerts/subscriptions');
   document.getElementById('alert-subscription-rows').replaceChildren(
     ...(answer.subscriptions.length === 0
-      ? [el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No subscription yet: alerts are only listed below.'))]
+      ? [el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No subscription yet: alerts are only listed below.'))]
       : answer.subscriptions.map((subscription) => {
           const test = el('button', { type: 'button', class: 'small', 'aria-label': `Send test event to ${subscription.name}` }, 'Send test event');
           const log = el('button', { type: 'button', class: 'small', 'aria-label': `Delivery log of ${subscription.name}` }, 'Delivery log');
@@ -162,6 +233,7 @@ async function loadSubscriptions() {
             el('td', {}, subscription.name),
             el('td', {}, subscription.channel === 'WEBHOOK' ? 'Webhook' : 'E-mail'),
             el('td', { class: 'mono' }, subscription.target),
+            rulesCell(subscription),
             el('td', { class: 'actions-cell' }, test, ' ', log, ' ', remove),
           );
         })),
@@ -177,9 +249,14 @@ async function addSubscription(event) {
     channel: document.getElementById('alert-subscription-channel').value,
     target: document.getElementById('alert-subscription-target').value.trim(),
   };
+  const rules = checkedRules(document.getElementById('alert-subscription-rules'));
+  if (rules !== undefined) {
+    body.rules = rules;
+  }
   try {
     const created = await api('/api/v1/alerts/subscriptions', { method: 'POST', json: body });
     document.getElementById('alert-subscription-form').reset();
+    fillRuleChoice();
     if (created.secret) {
       document.getElementById('alert-new-secret-value').value = created.secret;
       document.getElementById('alert-new-secret').hidden = false;
@@ -257,7 +334,8 @@ async function loadFired() {
 export async function loadAlerts() {
   message('alerts-error');
   try {
-    await Promise.all([loadRules(), loadSubscriptions(), loadSmtp(), loadFired()]);
+    await loadRules();
+    await Promise.all([loadSubscriptions(), loadSmtp(), loadFired()]);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) {
       message('alerts-error', el('p', {}, problemText(error)));

@@ -15,7 +15,8 @@ import java.util.Optional;
  * no other node sends them at the same time), sends each once through its channel, and records the attempt:
  * delivered, or due again on the {@link RetrySchedule}, or given up after a day. The deliveries live in the
  * store, so retries survive a restart and a delivery a crashed node held is taken again after {@link #HOLD}.
- * Delivery is at least once: a receiver drops a repeat by its {@code webhook-id}.
+ * Delivery is at least once: a receiver drops a repeat by its {@code webhook-id}. A delivery whose subscription
+ * stopped taking its rule after the alert fired is not sent; its log says so.
  *
  * <p>The server runs {@link #run()} every few seconds on a thread of its own, since a receiver may take up to
  * the channel's timeout to answer.
@@ -118,6 +119,20 @@ public final class AlertDispatcher implements Runnable {
 
     private DeliveryAttempt attempt(Delivery delivery) {
         Instant now = clock.instant();
+        AlertRule rule = delivery.alert().rule();
+        if (!delivery.subscription().takes(rule)) {
+            return new DeliveryAttempt(
+                    delivery.id(),
+                    delivery.subscription().id(),
+                    delivery.alert().id(),
+                    rule,
+                    delivery.attempts() + 1,
+                    now,
+                    DeliveryAttempt.Outcome.GAVE_UP,
+                    Optional.empty(),
+                    Optional.of("not sent: the subscription stopped taking " + rule + " alerts after this one fired"),
+                    Optional.empty());
+        }
         AlertChannel.Outcome outcome = send(delivery, now);
         int number = delivery.attempts() + 1;
         DeliveryAttempt.Outcome result;

@@ -1,5 +1,7 @@
 package com.anycontact.innolicense.alert;
 
+import com.anycontact.innolicense.cluster.ClusterNode;
+import com.anycontact.innolicense.cluster.NodeRegistry;
 import com.anycontact.innolicense.license.License;
 import com.anycontact.innolicense.license.LicenseState;
 import com.anycontact.innolicense.license.LicenseStatus;
@@ -8,9 +10,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,6 +35,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *       through the store's throttle gate, so that a claim never waits for the database and at most one denial
  *       alert per configured number of minutes fires across all nodes).
  * </ul>
+ *
+ * <p>On a cluster, the leader also checks the node registry ({@link #checkNodes}): a node missing for the
+ * configured minutes raises {@link AlertRule#NODE_MISSING}, and its return {@link AlertRule#NODE_BACK}; each
+ * outage is an episode in the store, so a new leader carries on the old one's count and fires under the same key.
  *
  * <p>A restart in the middle of an episode of high use continues it: the episode's start is kept in the store
  * ({@link AlertStore#episodeSince}). The keys fired by this process are remembered in memory too, so a
@@ -54,9 +63,14 @@ public final class AlertMonitor {
     private final AtomicReference<DenialSeen> denial = new AtomicReference<>();
     private Optional<Instant> usageHighSince;
     private boolean usageKnown;
+    private final Map<String, Outage> outages = new HashMap<>();
+    private boolean checkingNodes;
 
     /** A denial noted for the next tick. */
     private record DenialSeen(String agent, Instant at, int inUse, int capacity) {}
+
+    /** A node seen missing by this leader, and since when it counts as missing (the episode's start). */
+    private record Outage(ClusterNode node, Instant since) {}
 
     /**
      * A monitor over the store.
@@ -97,8 +111,121 @@ public final class AlertMonitor {
     }
 
     /**
-     * Fires an alert for an event that happened once, now: a key applied or rejected, a clock jump, or (later) a
-     * cluster node gone missing. Nothing happens when the rule is off.
+     * Checks the cluster's node registry; the leader calls this at every tick, and only the leader. A node that the
+     * registry shows as missing (no heartbeat for {@link NodeRegistry#MISSING_AFTER}, by the database's clock)
+     * starts an outage, an episode in the store; once it has lasted the {@link AlertRule#NODE_MISSING} rule's
+     * minutes, by this node's trusted clock, that rule fires, keyed by the node and the outage's start, so that
+     * however many leaders follow one another it fires once. When the node heartbeats again, or it is gone from
+     * the registry and a node at its address serves (it restarted, with a new ID), the outage ends, and {@link
+     * AlertRule#NODE_BACK} fires if the outage had lasted long enough to be reported. A node that left the
+     * registry otherwise (stopped cleanly, or dropped after {@link NodeRegistry#DROPPED_AFTER}) ends its outage
+     * without an alert. An empty list (the registry could not be read) changes nothing.
+     *
+     * @param nodes the registry's nodes now, this leader among them
+     */
+    public synchronized void checkNodes(List<ClusterNode> nodes) {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        guarded("cluster nodes", () -> checkRegistry(nodes, clock.instant()));
+    }
+
+    /** Forgets the outages seen, when this node does not lead: the next leader checks the registry afresh. */
+    public synchronized void stopCheckingNodes() {
+        outages.clear();
+        checkingNodes = false;
+    }
+
+    private void checkRegistry(List<ClusterNode> nodes, Instant now) {
+        RuleSetting missingRule = rules.setting(AlertRule.NODE_MISSING);
+        Duration bound = Duration.ofMinutes(missingRule.minutes());
+        Set<String> listed = new HashSet<>();
+        for (ClusterNode node : nodes) {
+            listed.add(node.id());
+            String episode = outageEpisode(node.id());
+            if (node.missing()) {
+                Instant since = outages.containsKey(node.id())
+                        ? outages.get(node.id()).since()
+                        : store.episodeSince(episode, now);
+                outages.put(node.id(), new Outage(node, since));
+                if (missingRule.enabled() && !now.isBefore(since.plus(bound))) {
+                    fireMissing(node, since, missingRule.minutes(), now);
+                }
+            } else if (outages.containsKey(node.id())) {
+                Outage outage = outages.remove(node.id());
+                store.endEpisode(episode);
+                fireBack(outage, node, now, bound, missingRule.enabled());
+            } else if (!checkingNodes) {
+                // an outage another leader saw may have ended while it led: start the next one afresh
+                store.endEpisode(episode);
+            }
+        }
+        for (Iterator<Outage> gone = outages.values().iterator(); gone.hasNext(); ) {
+            Outage outage = gone.next();
+            if (listed.contains(outage.node().id())) {
+                continue;
+            }
+            gone.remove();
+            store.endEpisode(outageEpisode(outage.node().id()));
+            nodes.stream()
+                    .filter(node -> !node.missing()
+                            && node.address().equals(outage.node().address()))
+                    .findFirst()
+                    .ifPresent(successor -> fireBack(outage, successor, now, bound, missingRule.enabled()));
+        }
+        checkingNodes = true;
+    }
+
+    private void fireMissing(ClusterNode node, Instant since, int minutes, Instant now) {
+        Map<String, String> facts = nodeFacts(node);
+        facts.put("missingSince", since.toString());
+        facts.put("minutes", Integer.toString(minutes));
+        fire(
+                AlertRule.NODE_MISSING,
+                "node-missing:" + node.id() + ":" + since.toEpochMilli(),
+                now,
+                "Cluster node " + node.address() + " (" + node.id() + ") has sent no heartbeat since "
+                        + node.lastSeen() + " and has been missing for " + minutes + " minutes or more; the other"
+                        + " nodes serve on. Check whether its process runs and reaches the cluster database.",
+                facts);
+    }
+
+    private void fireBack(Outage outage, ClusterNode node, Instant now, Duration bound, boolean missingReported) {
+        if (!missingReported
+                || now.isBefore(outage.since().plus(bound))
+                || !rules.setting(AlertRule.NODE_BACK).enabled()) {
+            return;
+        }
+        Map<String, String> facts = nodeFacts(outage.node());
+        facts.put("missingSince", outage.since().toString());
+        facts.put("backNodeId", node.id());
+        boolean restarted = !node.id().equals(outage.node().id());
+        fire(
+                AlertRule.NODE_BACK,
+                "node-back:" + outage.node().id() + ":" + outage.since().toEpochMilli(),
+                now,
+                "Cluster node " + outage.node().address() + " is back"
+                        + (restarted ? ", restarted as node " + node.id() : ", heartbeating again")
+                        + "; it had been missing since " + outage.since() + ".",
+                facts);
+    }
+
+    private Map<String, String> nodeFacts(ClusterNode node) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("installationId", installationId);
+        facts.put("nodeId", node.id());
+        facts.put("address", node.address());
+        facts.put("lastSeen", node.lastSeen().toString());
+        return facts;
+    }
+
+    private static String outageEpisode(String nodeId) {
+        return "node-missing:" + nodeId;
+    }
+
+    /**
+     * Fires an alert for an event that happened once, now: a key applied or rejected, or a clock jump. Nothing
+     * happens when the rule is off.
      *
      * @param rule the rule
      * @param summary one sentence for people

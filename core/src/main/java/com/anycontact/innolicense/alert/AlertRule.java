@@ -3,9 +3,6 @@ package com.anycontact.innolicense.alert;
 /**
  * What an alert is about: each rule is switched on or off by the administrator, some with a threshold ({@link
  * RuleSetting}); {@code docs/alerts.md} says when each fires and what its event key is, which makes it fire once.
- *
- * <p>A later rule, "a cluster node went missing", comes with the node registry: it will be one more constant
- * here, raised through {@link AlertMonitor#raise} with an event key naming the node and its last heartbeat.
  */
 public enum AlertRule {
     /** The license in force ends within one of the configured numbers of days, and no renewal is lined up. */
@@ -24,6 +21,10 @@ public enum AlertRule {
     DENIAL("seats.denied", "Claim denied"),
     /** The server's system clock stepped away from trusted time. */
     CLOCK_JUMP("server.clock_jumped", "Clock jumped"),
+    /** A node of the cluster sent no heartbeat for a configured number of minutes; raised by the leader. */
+    NODE_MISSING("cluster.node_missing", "Cluster node missing"),
+    /** A node that {@link #NODE_MISSING} reported heartbeats again, or a node at its address started. */
+    NODE_BACK("cluster.node_back", "Cluster node back"),
     /** A test event sent by an administrator to one subscription; not a rule one can switch. */
     TEST("alert.test", "Test event");
 

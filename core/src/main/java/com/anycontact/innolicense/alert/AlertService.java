@@ -6,11 +6,15 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What an administrator does with alerts: switch rules and set their thresholds, add and remove subscriptions
@@ -92,9 +96,11 @@ public final class AlertService {
      * @param name what it is for
      * @param channel webhook or e-mail
      * @param target the URL or the e-mail address
+     * @param rules the names of the rules whose alerts it takes ({@link AlertRule#name()}); null for every rule
      * @param actor who adds it
      */
-    public SubscriptionCreation subscribe(String name, Subscription.Channel channel, String target, String actor) {
+    public SubscriptionCreation subscribe(
+            String name, Subscription.Channel channel, String target, List<String> rules, String actor) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
             return new AlertSettingRefused(
                     "name", "field 'name' is required, 1 to " + MAX_NAME + " characters: what the subscription is for");
@@ -114,15 +120,89 @@ public final class AlertService {
         if (problem.isPresent()) {
             return new AlertSettingRefused("target", problem.get());
         }
-        Subscription subscription = new Subscription(newId(), name.strip(), channel, trimmed, clock.instant(), actor);
+        Result<Optional<Set<AlertRule>>> taken = rulesNamed(rules);
+        if (taken.refused().isPresent()) {
+            return taken.refused().get();
+        }
+        Subscription subscription = new Subscription(
+                newId(),
+                name.strip(),
+                channel,
+                trimmed,
+                clock.instant(),
+                actor,
+                taken.value().orElseThrow());
         Optional<String> secret =
                 channel == Subscription.Channel.WEBHOOK ? Optional.of(WebhookSignature.newSecret()) : Optional.empty();
         store.createSubscription(subscription, secret);
         audited(
                 actor,
                 "subscription " + subscription.id() + " '" + subscription.name() + "' added: " + channel + " to "
-                        + trimmed);
+                        + trimmed + ", " + describe(subscription.rules()));
         return new SubscriptionCreation.Created(subscription, secret);
+    }
+
+    /**
+     * Changes which rules' alerts a subscription takes, from the next alert fired on; a delivery already pending
+     * for a rule it no longer takes is not sent.
+     *
+     * @param rules the names of the rules ({@link AlertRule#name()}); null for every rule
+     * @return empty when there is no such subscription; else the subscription as changed, or why not
+     */
+    public Optional<Result<Subscription>> setSubscriptionRules(String id, List<String> rules, String actor) {
+        Optional<Subscription> subscription = store.subscription(id);
+        if (subscription.isEmpty()) {
+            return Optional.empty();
+        }
+        Result<Optional<Set<AlertRule>>> taken = rulesNamed(rules);
+        if (taken.refused().isPresent()) {
+            return Optional.of(Result.refused(taken.refused().get()));
+        }
+        Optional<Set<AlertRule>> selection = taken.value().orElseThrow();
+        if (!store.setSubscriptionRules(id, selection)) {
+            return Optional.empty();
+        }
+        audited(actor, "subscription " + id + " '" + subscription.get().name() + "' now takes " + describe(selection));
+        return Optional.of(Result.of(subscription.get().withRules(selection)));
+    }
+
+    /**
+     * The rules named, checked: each a configurable rule, at least one; every configurable rule named counts as
+     * "every rule" (so it takes the rules a later release adds, too).
+     */
+    private static Result<Optional<Set<AlertRule>>> rulesNamed(List<String> names) {
+        if (names == null) {
+            return Result.of(Optional.empty());
+        }
+        List<AlertRule> known = Arrays.stream(AlertRule.values())
+                .filter(AlertRule::configurable)
+                .toList();
+        String knownNames = known.stream().map(AlertRule::name).collect(Collectors.joining(", "));
+        if (names.isEmpty()) {
+            return Result.refused(new AlertSettingRefused(
+                    "rules",
+                    "field 'rules' names no rule; name at least one of " + knownNames
+                            + ", or leave the field out for every rule (to stop all alerts, delete the"
+                            + " subscription)"));
+        }
+        Set<AlertRule> taken = EnumSet.noneOf(AlertRule.class);
+        for (String name : names) {
+            Optional<AlertRule> rule = known.stream()
+                    .filter(candidate -> candidate.name().equals(name))
+                    .findFirst();
+            if (rule.isEmpty()) {
+                return Result.refused(new AlertSettingRefused(
+                        "rules", "field 'rules' names '" + name + "', which is no rule; the rules are " + knownNames));
+            }
+            taken.add(rule.get());
+        }
+        return Result.of(taken.size() == known.size() ? Optional.empty() : Optional.of(taken));
+    }
+
+    private static String describe(Optional<Set<AlertRule>> rules) {
+        return rules.map(taken ->
+                        "the rules " + taken.stream().map(AlertRule::name).collect(Collectors.joining(", ")))
+                .orElse("every rule");
     }
 
     /** Every subscription, oldest first. */
@@ -217,6 +297,7 @@ public final class AlertService {
             case LICENSE_EXPIRING -> ", days " + setting.days();
             case USAGE_HIGH -> ", " + setting.percent() + " % for " + setting.minutes() + " minutes";
             case DENIAL -> ", at most one per " + setting.minutes() + " minutes";
+            case NODE_MISSING -> ", after " + setting.minutes() + " minutes missing";
             default -> "";
         };
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where alerts, their rules, subscriptions and deliveries are kept: the one arbiter of "exactly once". An alert
@@ -27,8 +28,8 @@ public interface AlertStore {
 
     /**
      * Fires an alert unless one with its event key exists: inserts it with one pending delivery, due at {@code
-     * alert.firedAt()}, for every subscription there is. Atomic: of concurrent calls with one key, one returns
-     * true.
+     * alert.firedAt()}, for every subscription there is that {@linkplain Subscription#takes takes} its rule.
+     * Atomic: of concurrent calls with one key, one returns true.
      *
      * @return whether it was inserted; false when its event had fired already
      */
@@ -61,6 +62,14 @@ public interface AlertStore {
      * @param secret a webhook's signing secret ({@code whsec_…}); empty for e-mail
      */
     void createSubscription(Subscription subscription, Optional<String> secret);
+
+    /**
+     * Changes which rules' alerts a subscription takes, from the next alert fired on.
+     *
+     * @param rules the rules it takes; empty for every rule
+     * @return whether the subscription exists
+     */
+    boolean setSubscriptionRules(String id, Optional<Set<AlertRule>> rules);
 
     /** Every subscription, oldest first. */
     List<Subscription> subscriptions();

@@ -7,14 +7,16 @@ import java.util.Optional;
 /**
  * One rule switched on or off, with its thresholds. Only some rules read thresholds: {@link
  * AlertRule#LICENSE_EXPIRING} its {@code days}, {@link AlertRule#USAGE_HIGH} its {@code percent} and {@code
- * minutes}, {@link AlertRule#DENIAL} its {@code minutes}; the others keep the defaults, unread.
+ * minutes}, {@link AlertRule#DENIAL} and {@link AlertRule#NODE_MISSING} their {@code minutes}; the others keep the
+ * defaults, unread.
  *
  * @param rule the rule
  * @param enabled whether it fires
  * @param days how many days before the license ends to warn, each from 1 to 365, largest first, distinct
  * @param percent the share of the capacity, 1 to 100, at or above which use counts as high
  * @param minutes for {@link AlertRule#USAGE_HIGH} how long use must stay high; for {@link AlertRule#DENIAL} the
- *     least time between two alerts; 1 to 1440
+ *     least time between two alerts; for {@link AlertRule#NODE_MISSING} how long a node must have been missing;
+ *     1 to 1440
  */
 public record RuleSetting(AlertRule rule, boolean enabled, List<Integer> days, int percent, int minutes) {
 
@@ -41,6 +43,7 @@ public record RuleSetting(AlertRule rule, boolean enabled, List<Integer> days, i
         return switch (rule) {
             case USAGE_HIGH -> new RuleSetting(rule, true, DEFAULT_DAYS, 90, 15);
             case DENIAL -> new RuleSetting(rule, true, DEFAULT_DAYS, 90, 60);
+            case NODE_MISSING -> new RuleSetting(rule, true, DEFAULT_DAYS, 90, 1);
             default -> new RuleSetting(rule, true, DEFAULT_DAYS, 90, 15);
         };
     }

@@ -100,7 +100,7 @@ final class AdminAlerts {
         @Parameters(
                 paramLabel = "RULE",
                 description = "LICENSE_EXPIRING, GRACE_BEGAN, DEMO_BEGAN, KEY_APPLIED, KEY_REJECTED, USAGE_HIGH,"
-                        + " DENIAL or CLOCK_JUMP.")
+                        + " DENIAL, CLOCK_JUMP, NODE_MISSING or NODE_BACK.")
         String rule;
 
         @Option(names = "--on", description = "Switch the rule on.")
@@ -122,7 +122,8 @@ final class AdminAlerts {
         @Option(
                 names = "--minutes",
                 paramLabel = "N",
-                description = "USAGE_HIGH: how long use stays high; DENIAL: least minutes between two alerts.")
+                description = "USAGE_HIGH: how long use stays high; DENIAL: least minutes between two alerts;"
+                        + " NODE_MISSING: how long a cluster node is missing before the alert.")
         Integer minutes;
 
         Rule(CliIo io) {
@@ -183,13 +184,20 @@ final class AdminAlerts {
 
         @Override
         public Integer call() {
-            return AdminListing.print(
+            return AdminListing.printColumns(
                     io,
                     connection.client(io.env()).get(ALERTS + "/subscriptions"),
                     json,
                     "subscriptions",
-                    java.util.List.of("ID", "NAME", "CHANNEL", "TARGET", "CREATED", "CREATED BY"),
-                    java.util.List.of("id", "name", "channel", "target", "createdAt", "createdBy"));
+                    java.util.List.of("ID", "NAME", "CHANNEL", "TARGET", "RULES", "CREATED", "CREATED BY"),
+                    java.util.List.of(
+                            AdminListing.field("id"),
+                            AdminListing.field("name"),
+                            AdminListing.field("channel"),
+                            AdminListing.field("target"),
+                            AdminAlerts::rulesTaken,
+                            AdminListing.field("createdAt"),
+                            AdminListing.field("createdBy")));
         }
     }
 
@@ -211,6 +219,14 @@ final class AdminAlerts {
         @ArgGroup(multiplicity = "1")
         Target target;
 
+        @Option(
+                names = "--rules",
+                split = ",",
+                paramLabel = "RULES",
+                description = "Only these rules' alerts, e.g. USAGE_HIGH,DENIAL (default: every rule; "
+                        + "'admin alerts rules' lists them).")
+        java.util.List<String> rules;
+
         /** Exactly one of the two. */
         static final class Target {
             @Option(names = "--webhook", paramLabel = "URL", description = "An https:// (or http://) URL.")
@@ -231,6 +247,10 @@ final class AdminAlerts {
                     .put("name", name)
                     .put("channel", webhook ? "WEBHOOK" : "EMAIL")
                     .put("target", webhook ? target.webhook : target.email);
+            if (rules != null) {
+                ArrayNode list = body.putArray("rules");
+                rules.forEach(rule -> list.add(rule.strip().toUpperCase(java.util.Locale.ROOT)));
+            }
             AdminClient.Answer answer = connection
                     .client(io.env())
                     .post(ALERTS + "/subscriptions", "application/json", LicenseView.text(body));
@@ -249,6 +269,74 @@ final class AdminAlerts {
             }
             return ExitCode.OK;
         }
+    }
+
+    /** {@code admin alerts subscription-rules ID}. */
+    @Command(
+            name = "subscription-rules",
+            mixinStandardHelpOptions = true,
+            description = "Chooses which rules' alerts a subscription takes, from the next alert on.")
+    static final class SubscriptionRules implements Callable<Integer> {
+        private final CliIo io;
+
+        @Mixin
+        AdminConnection connection = new AdminConnection();
+
+        @Parameters(paramLabel = "ID", description = "The subscription's ID, as listed.")
+        String id;
+
+        @ArgGroup(multiplicity = "1")
+        Choice choice;
+
+        /** Exactly one of the two. */
+        static final class Choice {
+            @Option(
+                    names = "--rules",
+                    split = ",",
+                    paramLabel = "RULES",
+                    description = "Only these rules' alerts, e.g. LICENSE_EXPIRING,GRACE_BEGAN,DEMO_BEGAN.")
+            java.util.List<String> rules;
+
+            @Option(names = "--all", description = "Every rule's alerts, also rules a later release adds.")
+            boolean all;
+        }
+
+        SubscriptionRules(CliIo io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() {
+            ObjectNode body = LicenseView.object();
+            if (choice.all) {
+                body.putNull("rules");
+            } else {
+                ArrayNode list = body.putArray("rules");
+                choice.rules.forEach(rule -> list.add(rule.strip().toUpperCase(java.util.Locale.ROOT)));
+            }
+            AdminClient.Answer answer = connection
+                    .client(io.env())
+                    .put(
+                            ALERTS + "/subscriptions/" + AdminClient.encode(id) + "/rules",
+                            "application/json",
+                            LicenseView.text(body));
+            if (answer.status() != 200) {
+                throw AdminClient.unexpected(answer);
+            }
+            String taken = rulesTaken(answer.json());
+            io.out().println(id + " takes " + (taken.equals("all") ? "every rule" : "the rules " + taken));
+            return ExitCode.OK;
+        }
+    }
+
+    /** The rules a listed subscription takes: {@code all} or their names. */
+    static String rulesTaken(JsonNode subscription) {
+        if (subscription.path("allRules").asBoolean()) {
+            return "all";
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        subscription.path("rules").forEach(rule -> names.add(rule.asText()));
+        return String.join(",", names);
     }
 
     /** {@code admin alerts unsubscribe ID}. */
@@ -465,6 +553,7 @@ final class AdminAlerts {
             case "USAGE_HIGH" ->
                 rule.path("percent").asInt() + " % for " + rule.path("minutes").asInt() + " min";
             case "DENIAL" -> "at most one per " + rule.path("minutes").asInt() + " min";
+            case "NODE_MISSING" -> "after " + rule.path("minutes").asInt() + " min missing";
             default -> "";
         };
     }

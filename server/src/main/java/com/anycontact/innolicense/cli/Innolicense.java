@@ -76,6 +76,7 @@ public final class Innolicense {
                                 .addSubcommand(new AdminAlerts.Rule(io))
                                 .addSubcommand(new AdminAlerts.Subscriptions(io))
                                 .addSubcommand(new AdminAlerts.Subscribe(io))
+                                .addSubcommand(new AdminAlerts.SubscriptionRules(io))
                                 .addSubcommand(new AdminAlerts.Unsubscribe(io))
                                 .addSubcommand(new AdminAlerts.Deliveries(io))
                                 .addSubcommand(new AdminAlerts.Test(io))

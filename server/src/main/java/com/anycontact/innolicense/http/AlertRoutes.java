@@ -9,7 +9,9 @@ import com.anycontact.innolicense.alert.RuleSetting;
 import com.anycontact.innolicense.alert.SmtpSettings;
 import com.anycontact.innolicense.alert.Subscription;
 import com.anycontact.innolicense.alert.SubscriptionCreation;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +37,37 @@ final class AlertRoutes {
     /** Every rule. */
     record RulesView(List<RuleView> rules) {}
 
-    /** A new subscription: a webhook URL or an e-mail address. */
-    record SubscriptionBody(String name, Subscription.Channel channel, String target) {}
+    /**
+     * A new subscription: a webhook URL or an e-mail address, and the names of the rules whose alerts it takes
+     * ({@code rules} left out for every rule).
+     */
+    record SubscriptionBody(String name, Subscription.Channel channel, String target, List<String> rules) {}
 
-    /** A subscription, without its secret. */
+    /**
+     * A subscription, without its secret: {@code rules} the rules it takes now, {@code allRules} whether it takes
+     * every rule (also those a later release adds).
+     */
     record SubscriptionView(
-            String id, String name, String channel, String target, String createdAt, String createdBy) {}
+            String id,
+            String name,
+            String channel,
+            String target,
+            String createdAt,
+            String createdBy,
+            List<String> rules,
+            boolean allRules) {}
 
     /** A new subscription; {@code secret} is a webhook's signing secret, shown only this once. */
     record CreatedView(
-            String id, String name, String channel, String target, String createdAt, String createdBy, String secret) {}
+            String id,
+            String name,
+            String channel,
+            String target,
+            String createdAt,
+            String createdBy,
+            List<String> rules,
+            boolean allRules,
+            String secret) {}
 
     /** Every subscription. */
     record SubscriptionsView(List<SubscriptionView> subscriptions) {}
@@ -147,6 +170,7 @@ final class AlertRoutes {
                 body.name(),
                 body.channel(),
                 body.target(),
+                body.rules(),
                 Authenticator.principal(ctx).auditName())) {
             case SubscriptionCreation.Created created -> {
                 Subscription subscription = created.subscription();
@@ -160,10 +184,22 @@ final class AlertRoutes {
                                 subscription.target(),
                                 subscription.createdAt().toString(),
                                 subscription.createdBy(),
+                                ruleNames(subscription),
+                                subscription.rules().isEmpty(),
                                 created.secret().orElse(null)));
             }
             case AlertSettingRefused refused -> throw Json.invalid(refused.field(), refused.message());
         }
+    }
+
+    void setSubscriptionRules(Context ctx) {
+        String id = ctx.pathParam("id");
+        AlertService.Result<Subscription> result = alerts.setSubscriptionRules(
+                        id,
+                        ruleNames(json.read(ctx, JsonNode.class)),
+                        Authenticator.principal(ctx).auditName())
+                .orElseThrow(() -> notFound(id));
+        json.write(ctx, 200, view(accepted(result)));
     }
 
     void unsubscribe(Context ctx) {
@@ -249,7 +285,43 @@ final class AlertRoutes {
                 subscription.channel().name(),
                 subscription.target(),
                 subscription.createdAt().toString(),
-                subscription.createdBy());
+                subscription.createdBy(),
+                ruleNames(subscription),
+                subscription.rules().isEmpty());
+    }
+
+    /**
+     * The rule names of a body {@code {"rules": [...]}}, or null for {@code {"rules": null}} (every rule); the field
+     * is required, so that an empty or mistyped body does not silently mean every rule.
+     */
+    private static List<String> ruleNames(JsonNode body) {
+        String expected = "field 'rules' is required: the names of the rules the subscription takes, e.g."
+                + " [\"USAGE_HIGH\", \"DENIAL\"], or null for every rule (GET /api/v1/alerts/rules lists them)";
+        JsonNode rules = body.path("rules");
+        if (!body.isObject() || rules.isMissingNode()) {
+            throw Json.invalid("rules", expected);
+        }
+        if (body.size() > 1) {
+            throw Json.invalid("rules", "only the field 'rules' can be set here; " + expected);
+        }
+        if (rules.isNull()) {
+            return null;
+        }
+        if (!rules.isArray()) {
+            throw Json.invalid("rules", expected);
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode rule : rules) {
+            if (!rule.isTextual()) {
+                throw Json.invalid("rules", expected);
+            }
+            names.add(rule.asText());
+        }
+        return names;
+    }
+
+    private static List<String> ruleNames(Subscription subscription) {
+        return subscription.rulesTaken().stream().map(AlertRule::name).toList();
     }
 
     private static AttemptView view(DeliveryAttempt attempt) {

@@ -132,6 +132,7 @@ public final class HttpApi {
                 route(HandlerType.PUT, "/alerts/rules/{rule}", alerts::setRule, ApiRole.ADMIN),
                 route(HandlerType.GET, "/alerts/subscriptions", alerts::subscriptions, ApiRole.ADMIN),
                 route(HandlerType.POST, "/alerts/subscriptions", alerts::subscribe, ApiRole.ADMIN),
+                route(HandlerType.PUT, "/alerts/subscriptions/{id}/rules", alerts::setSubscriptionRules, ApiRole.ADMIN),
                 route(HandlerType.DELETE, "/alerts/subscriptions/{id}", alerts::unsubscribe, ApiRole.ADMIN),
                 route(HandlerType.GET, "/alerts/subscriptions/{id}/deliveries", alerts::deliveries, ApiRole.ADMIN),
                 route(HandlerType.POST, "/alerts/subscriptions/{id}/test", alerts::test, ApiRole.ADMIN),

@@ -500,7 +500,8 @@ public final class LicenseServer implements AutoCloseable {
      * lifecycle watcher, the reaper, the usage tracker's flush, then the live events' check that every stream's
      * session or token still lasts. On the cluster database the singleton work (the lifecycle's audit and the
      * trusted-time mark, reaping, the usage minutes' peaks) is done only while this node leads, and every node
-     * reads the live leases from the database, so that its own use and peaks follow the other nodes' claims.
+     * reads the live leases from the database, so that its own use and peaks follow the other nodes' claims; the
+     * leader also checks the node registry for missing nodes (the alerts).
      * Each failure is logged and does not stop the others. The scheduler calls this once a second; tests call it
      * after moving their clock.
      */
@@ -539,6 +540,13 @@ public final class LicenseServer implements AutoCloseable {
             alerts.tick(licenses.status(), ledger.inUse());
         } catch (RuntimeException e) {
             LOG.warn("checking the alert rules failed; will try again in a second", e);
+        }
+        if (clustered) {
+            try {
+                alerts.checkNodes(leads, leads ? cluster.status().nodes() : List.of());
+            } catch (RuntimeException e) {
+                LOG.warn("checking the cluster's nodes for the alerts failed; will try again in a second", e);
+            }
         }
         try {
             usage.flush();
@@ -692,6 +700,14 @@ public final class LicenseServer implements AutoCloseable {
     /** Access control, for tests. */
     AccessService access() {
         return access;
+    }
+
+    /**
+     * Stops the background alert delivery, for tests that deliver by hand with {@link #deliverAlerts()} and count
+     * what each call sent (otherwise the background thread may take a delivery first).
+     */
+    void stopBackgroundAlertDelivery() {
+        alerts.close();
     }
 
     /** Sends the alert deliveries due now, on the calling thread, for tests. */

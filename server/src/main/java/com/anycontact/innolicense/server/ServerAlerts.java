@@ -9,11 +9,13 @@ import com.anycontact.innolicense.alert.EmailChannel;
 import com.anycontact.innolicense.alert.RuleBook;
 import com.anycontact.innolicense.alert.Subscription;
 import com.anycontact.innolicense.alert.WebhookChannel;
+import com.anycontact.innolicense.cluster.ClusterNode;
 import com.anycontact.innolicense.license.InstallationId;
 import com.anycontact.innolicense.license.LicenseStatus;
 import com.anycontact.innolicense.license.TrustedClock;
 import com.anycontact.innolicense.seat.SeatChange;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +78,18 @@ final class ServerAlerts implements AutoCloseable {
     /** Checks the rules; the server's tick calls this once a second. */
     void tick(LicenseStatus status, int inUse) {
         monitor.tick(status, inUse);
+    }
+
+    /**
+     * Checks the cluster's node registry for missing nodes while this node leads, and forgets what it saw when
+     * it does not; the server's tick calls this once a second on a cluster database.
+     */
+    void checkNodes(boolean leads, List<ClusterNode> nodes) {
+        if (leads) {
+            monitor.checkNodes(nodes);
+        } else {
+            monitor.stopCheckingNodes();
+        }
     }
 
     /** Notes a denial for the next tick; cheap, on the claim's thread. */

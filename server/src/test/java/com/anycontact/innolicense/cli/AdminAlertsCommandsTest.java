@@ -119,6 +119,48 @@ class AdminAlertsCommandsTest {
     }
 
     @Test
+    void aSubscription_takesTheRulesGiven_andTheyAreChangedAndListed() {
+        CliRunner.Result subscribed = cli.run(
+                "admin",
+                "alerts",
+                "subscribe",
+                "--name",
+                "renewals",
+                "--email",
+                "ops@example.com",
+                "--rules",
+                "license_expiring,GRACE_BEGAN");
+        assertThat(subscribed.exitCode()).as(subscribed.all()).isZero();
+        String id = subscribed.out().strip();
+
+        assertThat(cli.run("admin", "alerts", "subscriptions").out())
+                .contains(id)
+                .contains("LICENSE_EXPIRING,GRACE_BEGAN");
+
+        CliRunner.Result changed = cli.run("admin", "alerts", "subscription-rules", id, "--rules", "DENIAL");
+        assertThat(changed.exitCode()).as(changed.all()).isZero();
+        assertThat(changed.out()).contains(id + " takes the rules DENIAL");
+
+        CliRunner.Result every = cli.run("admin", "alerts", "subscription-rules", id, "--all");
+        assertThat(every.out()).contains(id + " takes every rule");
+        assertThat(cli.run("admin", "alerts", "subscriptions").out())
+                .contains(id)
+                .contains(" all ");
+    }
+
+    @Test
+    void subscriptionRules_withAnUnknownRule_isRefusedAndNamesTheRules() {
+        CliRunner.Result refused = cli.run(
+                "admin", "alerts", "subscribe", "--name", "x", "--email", "ops@example.com", "--rules", "SEATS_LOW");
+        CliRunner.Result neither = cli.run("admin", "alerts", "subscription-rules", "sub_0000000000000000");
+
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("rules").contains("SEATS_LOW").contains("USAGE_HIGH");
+        assertThat(neither.exitCode()).isNotZero();
+        assertThat(neither.err()).contains("--rules").contains("--all");
+    }
+
+    @Test
     void theSmtpServer_isSet_withoutShowingThePassword_andAnEmailTestIsDelivered() {
         ServerSetup smtp = ServerSetupTest.SMTP.dynamicPort();
         smtp.setServerStartupTimeout(30_000);

@@ -32,7 +32,7 @@ class AlertWebhookTest {
 
     @BeforeEach
     void start() {
-        running = RunningServer.start(data, clock);
+        running = startDeliveringByHand();
     }
 
     @AfterEach
@@ -115,7 +115,7 @@ class AlertWebhookTest {
                 .isEqualTo(first.plusSeconds(30).toString());
 
         running.close();
-        running = RunningServer.start(data, clock);
+        running = startDeliveringByHand();
         assertThat(running.server.deliverAlerts()).isZero();
         clock.advance(Duration.ofSeconds(30));
         assertThat(running.server.deliverAlerts()).isEqualTo(1);
@@ -211,6 +211,102 @@ class AlertWebhookTest {
 
         assertThat(running.server.deliverAlerts()).isZero();
         assertThat(receiver.received()).isEmpty();
+    }
+
+    @Test
+    void aSubscriptionNamingRules_receivesOnlyTheirAlerts_andItsRulesCanBeChanged() throws Exception {
+        try (WebhookReceiver keysOnly = new WebhookReceiver()) {
+            subscribe(receiver.url());
+            Api.Reply created = running.api.postJson(
+                    "/api/v1/alerts/subscriptions",
+                    ADMIN_TOKEN,
+                    "{\"name\": \"rejections\", \"channel\": \"WEBHOOK\", \"target\": \"" + keysOnly.url()
+                            + "\", \"rules\": [\"KEY_REJECTED\"]}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(created.json().path("allRules").asBoolean()).isFalse();
+            assertThat(created.json().path("rules").toString()).isEqualTo("[\"KEY_REJECTED\"]");
+            String id = created.json().path("id").asText();
+
+            running.apply(1, 10);
+            running.server.deliverAlerts();
+
+            assertThat(receiver.received()).hasSize(1);
+            assertThat(keysOnly.received()).isEmpty();
+
+            Api.Reply changed = running.api.putJson(
+                    "/api/v1/alerts/subscriptions/" + id + "/rules",
+                    ADMIN_TOKEN,
+                    "{\"rules\": [\"KEY_APPLIED\", \"KEY_REJECTED\"]}");
+            assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+            assertThat(changed.json().path("rules").toString()).isEqualTo("[\"KEY_APPLIED\",\"KEY_REJECTED\"]");
+            running.apply(2, 10);
+            running.server.deliverAlerts();
+
+            assertThat(receiver.received()).hasSize(2);
+            assertThat(keysOnly.received()).hasSize(1);
+            assertThat(new ObjectMapper()
+                            .readTree(keysOnly.received().get(0).body())
+                            .path("type")
+                            .asText())
+                    .isEqualTo("license.key_applied");
+
+            Api.Reply every = running.api.putJson(
+                    "/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rules\": null}");
+            assertThat(every.status()).as(every.body()).isEqualTo(200);
+            assertThat(every.json().path("allRules").asBoolean()).isTrue();
+            assertThat(every.json().path("rules")).hasSizeGreaterThan(2);
+        }
+    }
+
+    @Test
+    void subscriptionRules_thatAreUnknownOrNone_areRefusedNamingTheFieldAndTheRules() {
+        String id = subscribe(receiver.url()).json().path("id").asText();
+
+        Api.Reply unknownAtCreation = running.api.postJson(
+                "/api/v1/alerts/subscriptions",
+                ADMIN_TOKEN,
+                "{\"name\": \"x\", \"channel\": \"EMAIL\", \"target\": \"ops@example.com\", \"rules\": [\"SEATS_LOW\"]}");
+        Api.Reply unknown = running.api.putJson(
+                "/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rules\": [\"DENIAL\", \"TEST\"]}");
+        Api.Reply none =
+                running.api.putJson("/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rules\": []}");
+        Api.Reply missing = running.api.putJson("/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{}");
+        Api.Reply mistyped = running.api.putJson(
+                "/api/v1/alerts/subscriptions/" + id + "/rules", ADMIN_TOKEN, "{\"rule\": [\"DENIAL\"]}");
+        Api.Reply noSuchSubscription = running.api.putJson(
+                "/api/v1/alerts/subscriptions/sub_nope/rules", ADMIN_TOKEN, "{\"rules\": [\"DENIAL\"]}");
+
+        assertThat(unknownAtCreation.status()).isEqualTo(400);
+        assertThat(unknownAtCreation.body())
+                .contains("rules")
+                .contains("'SEATS_LOW'")
+                .contains("LICENSE_EXPIRING")
+                .contains("CLOCK_JUMP")
+                .doesNotContain("Exception");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("'TEST'").contains("USAGE_HIGH");
+        assertThat(none.status()).isEqualTo(400);
+        assertThat(none.body()).contains("rules").contains("at least one");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body()).contains("field 'rules' is required");
+        assertThat(mistyped.status()).isEqualTo(400);
+        assertThat(mistyped.body()).contains("field 'rules' is required");
+        assertThat(noSuchSubscription.status()).isEqualTo(404);
+        assertThat(running.api
+                        .get("/api/v1/alerts/subscriptions", ADMIN_TOKEN)
+                        .json()
+                        .path("subscriptions")
+                        .get(0)
+                        .path("allRules")
+                        .asBoolean())
+                .isTrue();
+    }
+
+    /** A server whose alerts are delivered only by the test's {@code deliverAlerts()}, so each call's count is exact. */
+    private RunningServer startDeliveringByHand() {
+        RunningServer server = RunningServer.start(data, clock);
+        server.server.stopBackgroundAlertDelivery();
+        return server;
     }
 
     private Api.Reply subscribe(String url) {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,5 +113,75 @@ class AlertsBrowserIT {
         assertThat(BROWSER.scriptErrors())
                 .as("script errors in the browser console")
                 .isEmpty();
+    }
+
+    @Test
+    void aSubscription_takesTheRulesChecked_andTheyAreChangedFromTheList() {
+        BROWSER.signInAsAdmin(base);
+        browser.get(base + "/admin#alerts");
+
+        BROWSER.visible(By.id("alert-subscription-name")).sendKeys("license desk");
+        new Select(browser.findElement(By.id("alert-subscription-channel"))).selectByValue("WEBHOOK");
+        browser.findElement(By.id("alert-subscription-target")).sendKeys(receiver.url());
+        for (String rule : List.of("USAGE_HIGH", "DENIAL", "CLOCK_JUMP")) {
+            WebElement box = BROWSER.visible(By.cssSelector("#alert-subscription-rules input[data-rule='" + rule + "']"));
+            assertThat(box.isSelected()).as(rule + " is checked by default").isTrue();
+            box.click();
+        }
+        browser.findElement(By.cssSelector("#alert-subscription-form button[type='submit']"))
+                .click();
+        WebElement row = BROWSER.visible(By.cssSelector("tr[data-subscription]"));
+        assertThat(row.getText()).contains("License key applied").doesNotContain("Seat use high");
+        assertThat(subscriptionRules())
+                .containsExactly(
+                        "LICENSE_EXPIRING",
+                        "GRACE_BEGAN",
+                        "DEMO_BEGAN",
+                        "KEY_APPLIED",
+                        "KEY_REJECTED",
+                        "NODE_MISSING",
+                        "NODE_BACK");
+
+        row.findElement(By.cssSelector("summary")).click();
+        row.findElement(By.cssSelector("input[data-rule='KEY_APPLIED']")).click();
+        row.findElement(By.cssSelector("button[aria-label^='Save rules']")).click();
+        BROWSER.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-test-result"), "now takes"));
+        assertThat(subscriptionRules()).doesNotContain("KEY_APPLIED").contains("KEY_REJECTED");
+
+        running.apply(1, 10);
+        running.server.deliverAlerts();
+        assertThat(receiver.received())
+                .as("a KEY_APPLIED alert the subscription no longer takes")
+                .isEmpty();
+
+        WebElement changed = BROWSER.visible(By.cssSelector("tr[data-subscription]"));
+        changed.findElement(By.cssSelector("summary")).click();
+        for (WebElement box : changed.findElements(By.cssSelector("input[data-rule]"))) {
+            if (!box.isSelected()) {
+                box.click();
+            }
+        }
+        changed.findElement(By.cssSelector("button[aria-label^='Save rules']")).click();
+        BROWSER.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-test-result"), "All rules"));
+        assertThat(running.api
+                        .get("/api/v1/alerts/subscriptions", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("subscriptions")
+                        .get(0)
+                        .path("allRules")
+                        .asBoolean())
+                .isTrue();
+    }
+
+    private List<String> subscriptionRules() {
+        List<String> rules = new ArrayList<>();
+        running.api
+                .get("/api/v1/alerts/subscriptions", RunningServer.ADMIN_TOKEN)
+                .json()
+                .path("subscriptions")
+                .get(0)
+                .path("rules")
+                .forEach(rule -> rules.add(rule.asText()));
+        return rules;
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -133,6 +134,63 @@ public abstract class AlertStoreContract {
             assertThat(delivery.alert().eventKey()).isEqualTo("k1");
         });
         assertThat(due).extracting(Delivery::subscription).containsExactlyInAnyOrder(hook, mail);
+    }
+
+    @Test
+    void fire_createsDeliveriesOnlyForSubscriptionsTakingItsRule() {
+        store.createSubscription(
+                subscription("sub_all", Subscription.Channel.WEBHOOK, "https://x.example/all"), secret());
+        store.createSubscription(
+                subscription("sub_usage", Subscription.Channel.WEBHOOK, "https://x.example/usage")
+                        .withRules(Optional.of(Set.of(AlertRule.USAGE_HIGH, AlertRule.DENIAL))),
+                secret());
+        store.createSubscription(
+                subscription("sub_grace", Subscription.Channel.EMAIL, "ops@example.com")
+                        .withRules(Optional.of(Set.of(AlertRule.GRACE_BEGAN))),
+                Optional.empty());
+
+        store.fire(alert("a1", "k1", T0));
+        store.fire(new Alert("a2", "k2", AlertRule.DENIAL, T0, "denied", Map.of()));
+
+        assertThat(store.takeDue(T0, 10, Duration.ofMinutes(5)))
+                .extracting(Delivery::id)
+                .containsExactlyInAnyOrder("msg_a1_sub_all", "msg_a1_sub_grace", "msg_a2_sub_all", "msg_a2_sub_usage");
+    }
+
+    @Test
+    void subscriptionRules_areKept_andReadBackByEveryNodeAndAfterARestart() throws Exception {
+        Subscription chosen = subscription("sub_1", Subscription.Channel.WEBHOOK, "https://x.example/1")
+                .withRules(Optional.of(Set.of(AlertRule.KEY_APPLIED, AlertRule.KEY_REJECTED)));
+        Subscription every = subscription("sub_2", Subscription.Channel.EMAIL, "ops@example.com");
+        store.createSubscription(chosen, secret());
+        store.createSubscription(every, Optional.empty());
+
+        assertThat(store.subscriptions()).containsExactly(chosen, every);
+        assertThat(anotherNode().subscription("sub_1")).contains(chosen);
+        store = reopenStore();
+        assertThat(store.subscription("sub_1").orElseThrow().rules())
+                .contains(Set.of(AlertRule.KEY_APPLIED, AlertRule.KEY_REJECTED));
+        assertThat(store.subscription("sub_2").orElseThrow().rules()).isEmpty();
+    }
+
+    @Test
+    void setSubscriptionRules_changesWhichAlertsReachItFromTheNextOneOn() {
+        store.createSubscription(subscription("sub_1", Subscription.Channel.WEBHOOK, "https://x.example/1"), secret());
+
+        assertThat(store.setSubscriptionRules("sub_1", Optional.of(Set.of(AlertRule.DENIAL))))
+                .isTrue();
+        store.fire(alert("a1", "k1", T0));
+        assertThat(store.takeDue(T0, 10, Duration.ofMinutes(5))).isEmpty();
+        assertThat(store.subscription("sub_1").orElseThrow().rules()).contains(Set.of(AlertRule.DENIAL));
+
+        assertThat(store.setSubscriptionRules("sub_1", Optional.empty())).isTrue();
+        store.fire(alert("a2", "k2", T0.plusSeconds(1)));
+        assertThat(store.takeDue(T0.plusSeconds(1), 10, Duration.ofMinutes(5)))
+                .extracting(Delivery::id)
+                .containsExactly("msg_a2_sub_1");
+        assertThat(store.subscription("sub_1").orElseThrow().rules()).isEmpty();
+
+        assertThat(store.setSubscriptionRules("sub_none", Optional.empty())).isFalse();
     }
 
     @Test

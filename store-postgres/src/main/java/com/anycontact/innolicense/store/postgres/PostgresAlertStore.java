@@ -19,10 +19,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Alerts in the cluster database (tables {@code alert_*}, migration V7), shared by every node. "Once per event"
+ * Alerts in the cluster database (tables {@code alert_*}, migrations V7 and V11), shared by every node. "Once per event"
  * is the unique index on {@code alert.event_key}: {@link #fire} inserts with {@code ON CONFLICT DO NOTHING}
  * inside the transaction that also creates the deliveries, so of two nodes firing one event, the second waits
  * for the first's commit and inserts nothing. The denial throttle is one upsert on its gate row, whose condition
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
 public final class PostgresAlertStore implements AlertStore {
 
     private static final String ALERT_COLUMNS = "a.id, a.event_key, a.rule, a.fired_at, a.summary, a.facts";
-    private static final String SUBSCRIPTION_COLUMNS = "s.id, s.name, s.channel, s.target, s.created_at, s.created_by";
+    private static final String SUBSCRIPTION_COLUMNS =
+            "s.id, s.name, s.channel, s.target, s.created_at, s.created_by, s.rules";
 
     private static final String RULES = "SELECT rule, enabled, days, percent, minutes FROM alert_rule";
     private static final String SAVE_RULE = """
@@ -47,7 +49,8 @@ public final class PostgresAlertStore implements AlertStore {
     private static final String INSERT_DELIVERIES = """
             INSERT INTO alert_delivery
                 (id, alert_id, subscription_id, status, attempts, first_due_at, next_attempt_at, held_until)
-            SELECT 'msg_' || CAST(? AS TEXT) || '_' || id, ?, id, 'PENDING', 0, ?, ?, NULL FROM alert_subscription""";
+            SELECT 'msg_' || CAST(? AS TEXT) || '_' || id, ?, id, 'PENDING', 0, ?, ?, NULL FROM alert_subscription
+            WHERE rules IS NULL OR position(',' || CAST(? AS TEXT) || ',' IN ',' || rules || ',') > 0""";
     private static final String PASS_GATE = """
             INSERT INTO alert_gate (name, last_at) VALUES (?, ?)
             ON CONFLICT (name) DO UPDATE SET last_at = excluded.last_at WHERE alert_gate.last_at <= ?""";
@@ -57,8 +60,9 @@ public final class PostgresAlertStore implements AlertStore {
     private static final String END_EPISODE = "DELETE FROM alert_episode WHERE name = ?";
     private static final String RECENT = "SELECT " + ALERT_COLUMNS + " FROM alert a ORDER BY a.seq DESC LIMIT ?";
     private static final String CREATE_SUBSCRIPTION = """
-            INSERT INTO alert_subscription (id, name, channel, target, secret, created_at, created_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?)""";
+            INSERT INTO alert_subscription (id, name, channel, target, secret, created_at, created_by, rules)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String SET_SUBSCRIPTION_RULES = "UPDATE alert_subscription SET rules = ? WHERE id = ?";
     private static final String SUBSCRIPTIONS =
             "SELECT " + SUBSCRIPTION_COLUMNS + " FROM alert_subscription s ORDER BY s.seq";
     private static final String SUBSCRIPTION =
@@ -179,6 +183,7 @@ public final class PostgresAlertStore implements AlertStore {
         deliveries.setString(2, alert.id());
         deliveries.setLong(3, alert.firedAt().toEpochMilli());
         deliveries.setLong(4, alert.firedAt().toEpochMilli());
+        deliveries.setString(5, alert.rule().name());
         deliveries.executeUpdate();
         return true;
     }
@@ -235,7 +240,19 @@ public final class PostgresAlertStore implements AlertStore {
             create.setString(5, secret.orElse(null));
             create.setLong(6, subscription.createdAt().toEpochMilli());
             create.setString(7, subscription.createdBy());
+            create.setString(8, Subscription.encodeRules(subscription.rules()));
             return create.executeUpdate();
+        });
+    }
+
+    @Override
+    public boolean setSubscriptionRules(String id, Optional<Set<AlertRule>> rules) {
+        Objects.requireNonNull(rules, "rules");
+        return database.transaction(sql -> {
+            PreparedStatement update = sql.prepareStatement(SET_SUBSCRIPTION_RULES);
+            update.setString(1, Subscription.encodeRules(rules));
+            update.setString(2, id);
+            return update.executeUpdate() == 1;
         });
     }
 
@@ -483,7 +500,8 @@ public final class PostgresAlertStore implements AlertStore {
                 Subscription.Channel.valueOf(row.getString(first + 2)),
                 row.getString(first + 3),
                 Instant.ofEpochMilli(row.getLong(first + 4)),
-                row.getString(first + 5));
+                row.getString(first + 5),
+                Subscription.decodeRules(row.getString(first + 6)));
     }
 
     private static Optional<DeliveryAttempt> attempt(ResultSet row) throws SQLException {
