@@ -256,7 +256,8 @@ public final class ServerConfigLoader {
                         .adminPassword(adminPassword)
                         .bootstrapToken(bootstrapToken)
                         .secureCookies(secureCookies)
-                        .retention(new ServerConfig.Retention(denialRetention, auditRetention, usageRetention, alertRetention))
+                        .retention(new ServerConfig.Retention(
+                                denialRetention, auditRetention, usageRetention, alertRetention))
                         .database(database)
                         .trustedProxies(proxies)
                         .limits(limits)

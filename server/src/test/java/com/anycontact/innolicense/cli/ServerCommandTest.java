@@ -70,8 +70,8 @@ class ServerCommandTest {
 
     @Test
     void theUsageRetentionFlags_reachTheLoader_whichNamesTheFlagItRefuses() {
-        CliRunner.Result result = cli.run(
-                "server", "--usage-minute-retention", "12h", "--port", "0", "--data-dir", dir.toString());
+        CliRunner.Result result =
+                cli.run("server", "--usage-minute-retention", "12h", "--port", "0", "--data-dir", dir.toString());
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(result.err()).contains("usage-minute-retention (from --usage-minute-retention)");

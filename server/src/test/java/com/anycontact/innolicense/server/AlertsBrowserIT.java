@@ -124,7 +124,8 @@ class AlertsBrowserIT {
         new Select(browser.findElement(By.id("alert-subscription-channel"))).selectByValue("WEBHOOK");
         browser.findElement(By.id("alert-subscription-target")).sendKeys(receiver.url());
         for (String rule : List.of("USAGE_HIGH", "DENIAL", "CLOCK_JUMP")) {
-            WebElement box = BROWSER.visible(By.cssSelector("#alert-subscription-rules input[data-rule='" + rule + "']"));
+            WebElement box =
+                    BROWSER.visible(By.cssSelector("#alert-subscription-rules input[data-rule='" + rule + "']"));
             assertThat(box.isSelected()).as(rule + " is checked by default").isTrue();
             box.click();
         }
@@ -145,7 +146,8 @@ class AlertsBrowserIT {
         row.findElement(By.cssSelector("summary")).click();
         row.findElement(By.cssSelector("input[data-rule='KEY_APPLIED']")).click();
         row.findElement(By.cssSelector("button[aria-label^='Save rules']")).click();
-        BROWSER.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-test-result"), "now takes"));
+        BROWSER.waiting()
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-test-result"), "now takes"));
         assertThat(subscriptionRules()).doesNotContain("KEY_APPLIED").contains("KEY_REJECTED");
 
         running.apply(1, 10);
@@ -162,7 +164,8 @@ class AlertsBrowserIT {
             }
         }
         changed.findElement(By.cssSelector("button[aria-label^='Save rules']")).click();
-        BROWSER.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-test-result"), "All rules"));
+        BROWSER.waiting()
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-test-result"), "All rules"));
         assertThat(running.api
                         .get("/api/v1/alerts/subscriptions", RunningServer.ADMIN_TOKEN)
                         .json()

@@ -372,9 +372,12 @@ class ClusterAlertsEndToEndTest {
 
     private LicenseServer open(ServerConfig.ClusterSettings cluster) {
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .withBootstrap(Optional.of(RunningServer.ADMIN_PASSWORD), Optional.of(ADMIN_TOKEN))
-                .withDatabase(database.url())
-                .withCluster(cluster);
+                .toBuilder()
+                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
+                .bootstrapToken(Optional.of(ADMIN_TOKEN))
+                .database(Optional.of(database.url()))
+                .cluster(cluster)
+                .build();
         LicenseServer server = LicenseServer.open(
                 config,
                 clock,

@@ -90,8 +90,7 @@ class ClusterLeaderStoppedTest {
 
     private LicenseServer startNode() {
         RealTime time = new RealTime();
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .toBuilder()
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
                 .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
                 .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
                 .database(Optional.of(database.url()))
