@@ -202,14 +202,16 @@ final class ClusterArbiter implements SeatArbiter {
             ServerProcess node = nodes.get(index);
             open = new Node(
                     index,
-                    new RawHttpArbiter.Connection(node.base().getHost(), node.base().getPort()));
+                    new RawHttpArbiter.Connection(
+                            node.base().getHost(), node.base().getPort()));
             connections.add(open.connection());
             connection.set(open);
         }
         ServerProcess node = nodes.get(open.index());
         try {
             return open.connection()
-                    .exchange(method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: " + node.base().getHost()
+                    .exchange(method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: "
+                            + node.base().getHost()
                             + ":" + node.base().getPort() + "\r\n" + authorizations.get(open.index())
                             + "Content-Length: 0\r\n\r\n");
         } catch (IOException e) {
@@ -231,8 +233,8 @@ final class ClusterArbiter implements SeatArbiter {
     private static String freshDatabase(String postgresUrl, String database) throws SQLException {
         Matcher url = JDBC_DATABASE.matcher(postgresUrl);
         if (!url.matches()) {
-            throw new IllegalArgumentException("--postgres-url is not a jdbc:postgresql://HOST:PORT/DATABASE URL: "
-                    + postgresUrl);
+            throw new IllegalArgumentException(
+                    "--postgres-url is not a jdbc:postgresql://HOST:PORT/DATABASE URL: " + postgresUrl);
         }
         try (Connection server = DriverManager.getConnection(postgresUrl);
                 Statement statement = server.createStatement()) {

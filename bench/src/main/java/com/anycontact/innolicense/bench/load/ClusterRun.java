@@ -1,10 +1,16 @@
 package com.anycontact.innolicense.bench.load;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
@@ -52,8 +59,9 @@ public final class ClusterRun implements Callable<Integer> {
     @Option(
             names = "--postgres-pid",
             defaultValue = "${env:INNOLICENSE_POSTGRES_PID}",
-            description = "the postmaster's PID, for PostgreSQL's CPU time in the renewal run"
-                    + " (default $INNOLICENSE_POSTGRES_PID)")
+            description = "the postmaster's PID, for PostgreSQL's CPU time in the renewal run (default"
+                    + " $INNOLICENSE_POSTGRES_PID; without it, the parent of this run's backend, when PostgreSQL runs"
+                    + " on this machine)")
     Long postgresPid;
 
     @Option(
@@ -73,7 +81,10 @@ public final class ClusterRun implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "rounds of pair rows (default ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--duration", defaultValue = "8s", description = "measured part of each row (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--duration",
+            defaultValue = "8s",
+            description = "measured part of each row (default ${DEFAULT-VALUE})")
     Duration duration;
 
     @Option(names = "--warmup", defaultValue = "2s", description = "warm-up before each row (default ${DEFAULT-VALUE})")
@@ -92,7 +103,10 @@ public final class ClusterRun implements Callable<Integer> {
             description = "instead of --warmup and --duration: operations per client, warm-up then measured")
     List<Integer> operations;
 
-    @Option(names = "--capacity", defaultValue = "1000", description = "seats in the pair rows (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--capacity",
+            defaultValue = "1000",
+            description = "seats in the pair rows (default ${DEFAULT-VALUE})")
     int capacity;
 
     @Option(
@@ -137,7 +151,9 @@ public final class ClusterRun implements Callable<Integer> {
     @Option(names = "--server-heap", defaultValue = "512m", description = "each node's -Xmx (default ${DEFAULT-VALUE})")
     String serverHeap;
 
-    @Option(names = "--work-dir", description = "where the nodes' data and logs go (default: a new temporary directory)")
+    @Option(
+            names = "--work-dir",
+            description = "where the nodes' data and logs go (default: a new temporary directory)")
     Path workDirectory;
 
     @Option(names = "--pid-dir", description = "where to note the PIDs of the nodes started, for a script to clean up")
@@ -303,8 +319,11 @@ public final class ClusterRun implements Callable<Integer> {
 
     private String renewals(Map<String, SeatArbiter> open, Path work) throws Exception {
         if (postgresPid == null) {
+            postgresPid = postmaster().orElse(null);
+        }
+        if (postgresPid == null) {
             return "The renewal run was left out: the postmaster's PID is not known (--postgres-pid or"
-                    + " INNOLICENSE_POSTGRES_PID).\n";
+                    + " INNOLICENSE_POSTGRES_PID) and PostgreSQL does not run on this machine.\n";
         }
         ProcessTreeCpu postgres = new ProcessTreeCpu(postgresPid);
         if (!postgres.readable()) {
@@ -318,13 +337,7 @@ public final class ClusterRun implements Callable<Integer> {
         } else {
             stderr.println("== " + name + ": starting " + renewalNodes + " node(s) for the renewal run");
             cluster = ClusterArbiter.start(
-                    postgresUrl,
-                    renewalNodes,
-                    serverJar,
-                    work,
-                    leaseTtl,
-                    List.of("-Xmx" + serverHeap),
-                    pidDirectory);
+                    postgresUrl, renewalNodes, serverJar, work, leaseTtl, List.of("-Xmx" + serverHeap), pidDirectory);
             own = true;
         }
         try {
@@ -354,6 +367,24 @@ public final class ClusterRun implements Callable<Integer> {
             if (own) {
                 cluster.close();
             }
+        }
+    }
+
+    /** The postmaster of a PostgreSQL on this machine: the parent of a backend of ours. */
+    private Optional<Long> postmaster() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgresUrl);
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+            row.next();
+            Path stat = Path.of("/proc", Long.toString(row.getLong(1)), "stat");
+            if (!Files.isReadable(stat)) {
+                return Optional.empty();
+            }
+            String text = Files.readString(stat);
+            return Optional.of(
+                    Long.parseLong(text.substring(text.lastIndexOf(')') + 2).split(" ")[1]));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -2,6 +2,7 @@ package com.anycontact.innolicense.bench.load;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,10 +23,11 @@ import org.HdrHistogram.Histogram;
  * <p>Shape: {@code workers} platform threads share the agents; the arbiter gives each thread one node,
  * round-robin, so the agents are spread evenly. Before the fill, the cluster runs idle for {@code idle}: what
  * PostgreSQL spends then (the nodes' heartbeats, clock checks, leadership, the bus) is its background cost. Each
- * worker then claims its agents one after the other, and gives each lease a first renewal at a random point of
- * the next interval, so that renewals arrive at a steady rate as they would across a working day, not in the
- * fill's wave. The hold begins when every worker has filled; each worker renews its leases as they fall due,
- * earliest first. A renewal answered as anything but a renewal is a lost lease.
+ * worker then claims its agents one after the other, renewing any lease that falls due in between, and gives
+ * each lease a first renewal at a random point of the next interval, so that renewals arrive at a steady rate
+ * as they would across a working day, not in the fill's wave. The hold begins when every worker has filled;
+ * each worker renews its leases as they fall due, earliest first. A renewal answered as anything but a renewal
+ * is a lost lease.
  */
 final class RenewalCostRun {
 
@@ -106,7 +108,10 @@ final class RenewalCostRun {
             row(out, "renewal interval (TTL ÷ 3)", interval.toSeconds() + " s");
             row(out, "renewals/s due at that interval", Report.count(due));
             row(out, "fill: claims/s", Report.count(held / Math.max(fillSeconds, 1e-9)));
-            row(out, "fill: claim p50 / p99 µs", Report.micros(fillClaims.p50()) + " / " + Report.micros(fillClaims.p99()));
+            row(
+                    out,
+                    "fill: claim p50 / p99 µs",
+                    Report.micros(fillClaims.p50()) + " / " + Report.micros(fillClaims.p99()));
             row(out, "hold: length", String.format(Locale.ROOT, "%.0f s", holdSeconds));
             row(out, "hold: renewals/s", Report.count(renewals / Math.max(holdSeconds, 1e-9)));
             row(
@@ -119,11 +124,11 @@ final class RenewalCostRun {
             row(out, "leases lost (a renewal not answered 200)", Long.toString(lost));
             row(out, "errors", Long.toString(errors));
             row(out, "**PostgreSQL CPU during the hold (cores busy)**", cores(postgresCores()));
-            row(out, "PostgreSQL CPU idle, cluster up, no seat calls (cores busy)", cores(postgresIdleCpuSeconds / idleSeconds));
             row(
                     out,
-                    "PostgreSQL CPU per renewal, above idle",
-                    String.format(Locale.ROOT, "%.0f µs", perRenewal * 1e6));
+                    "PostgreSQL CPU idle, cluster up, no seat calls (cores busy)",
+                    cores(postgresIdleCpuSeconds / idleSeconds));
+            row(out, "PostgreSQL CPU per renewal, above idle", String.format(Locale.ROOT, "%.0f µs", perRenewal * 1e6));
             row(
                     out,
                     "agents renewing every " + interval.toSeconds() + " s per PostgreSQL core (renewals only)",
@@ -151,8 +156,7 @@ final class RenewalCostRun {
      * @param idle how long to measure the idle cluster before the fill
      * @param hold how long to measure the renewals
      */
-    Result run(int agents, int workers, Duration interval, Duration idle, Duration hold)
-            throws Exception {
+    Result run(int agents, int workers, Duration interval, Duration idle, Duration hold) throws Exception {
         cluster.reset(agents);
         double postgresBefore = seconds(postgres.used());
         double nodesBefore = nodesCpu();
@@ -287,63 +291,65 @@ final class RenewalCostRun {
 
         @Override
         public void run() {
-            try {
-                fill();
-            } finally {
+            ArrayDeque<String> toClaim = new ArrayDeque<>(agents);
+            boolean counted = false;
+            while (!stop) {
+                Held next = held.peek();
+                long now = System.nanoTime();
+                if (next != null && next.due <= now) {
+                    renew(held.poll(), now);
+                } else if (!toClaim.isEmpty()) {
+                    claim(toClaim.poll());
+                } else {
+                    if (!counted) {
+                        heldAfterFill = held.size();
+                        filled.countDown();
+                        counted = true;
+                    }
+                    if (next == null) {
+                        return;
+                    }
+                    LockSupport.parkNanos(next.due - now);
+                }
+            }
+            if (!counted) {
                 filled.countDown();
             }
-            renew();
         }
 
-        private void fill() {
-            List<Held> claimed = new ArrayList<>();
-            for (String agent : agents) {
-                long start = System.nanoTime();
-                try {
-                    if (cluster.claim(agent)) {
-                        long now = System.nanoTime();
-                        fillLatency.recordValue(now - start);
-                        claimed.add(new Held(agent, now + ThreadLocalRandom.current().nextLong(interval)));
-                    }
-                } catch (Exception e) {
-                    errors++;
+        private void claim(String agent) {
+            long start = System.nanoTime();
+            try {
+                if (cluster.claim(agent)) {
+                    long now = System.nanoTime();
+                    fillLatency.recordValue(now - start);
+                    held.add(new Held(agent, now + ThreadLocalRandom.current().nextLong(interval)));
                 }
+            } catch (Exception e) {
+                errors++;
             }
-            held.addAll(claimed);
-            heldAfterFill = held.size();
         }
 
-        private void renew() {
-            while (!stop && !held.isEmpty()) {
-                Held next = held.peek();
-                long wait = next.due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                    continue;
-                }
-                held.poll();
-                long start = System.nanoTime();
-                boolean inHold = start >= holdStart && start < holdEnd;
-                if (inHold) {
-                    maxLateness = Math.max(maxLateness, start - next.due);
-                }
-                try {
-                    if (cluster.renew(next.agent)) {
-                        long now = System.nanoTime();
-                        if (inHold) {
-                            renewalLatency.recordValue(now - start);
-                            renewalsInHold++;
-                        }
-                        next.due = start + interval;
-                        held.add(next);
-                    } else {
-                        lost++;
+        private void renew(Held lease, long start) {
+            boolean inHold = start >= holdStart && start < holdEnd;
+            if (inHold) {
+                maxLateness = Math.max(maxLateness, start - lease.due);
+            }
+            try {
+                if (cluster.renew(lease.agent)) {
+                    if (inHold) {
+                        renewalLatency.recordValue(System.nanoTime() - start);
+                        renewalsInHold++;
                     }
-                } catch (Exception e) {
-                    errors++;
-                    next.due = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-                    held.add(next);
+                    lease.due = start + interval;
+                    held.add(lease);
+                } else {
+                    lost++;
                 }
+            } catch (Exception e) {
+                errors++;
+                lease.due = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                held.add(lease);
             }
         }
     }

@@ -90,8 +90,8 @@ public final class PostgresSeatStore implements SeatStore {
     private final PostgresDatabase database;
 
     /** Runs the asynchronous calls, each on a virtual thread of its own (which holds nothing while idle). */
-    private final ExecutorService calls =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("innolicense-seat-call-", 0).factory());
+    private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("innolicense-seat-call-", 0).factory());
 
     /** A store in the given database, which the caller opens and closes. */
     public PostgresSeatStore(PostgresDatabase database) {
