@@ -25,7 +25,9 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The cluster benchmark: ours as clusters of 1 and 3 server nodes on one PostgreSQL ({@link ClusterArbiter}),
@@ -162,6 +164,9 @@ public final class ClusterRun implements Callable<Integer> {
     @Option(names = "--out", description = "also write the Markdown to this file")
     Path out;
 
+    @Spec
+    CommandSpec spec;
+
     private final PrintStream stdout;
     private final PrintStream stderr;
 
@@ -188,7 +193,7 @@ public final class ClusterRun implements Callable<Integer> {
     public Integer call() throws Exception {
         if (postgresUrl == null || postgresUrl.isBlank()) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this),
+                    spec.commandLine(),
                     "--postgres-url is not given and INNOLICENSE_TEST_POSTGRES_URL is not set: start a throwaway"
                             + " PostgreSQL with eval \"$(scripts/start-postgres)\"");
         }
@@ -406,7 +411,7 @@ public final class ClusterRun implements Callable<Integer> {
         }
         if (operations.size() != 2) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--operations takes two counts: warm-up,measured");
+                    spec.commandLine(), "--operations takes two counts: warm-up,measured");
         }
         return new RunLength.Counted(operations.get(0), operations.get(1));
     }

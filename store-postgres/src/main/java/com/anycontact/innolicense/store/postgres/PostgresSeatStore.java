@@ -48,7 +48,10 @@ import java.util.concurrent.Executors;
  * on the newest row version that the lease is still live and still the same claim, so it never revives a lease
  * that was released, reaped or replaced; when the check fails the call takes the locked path. When capacity has
  * dropped, a renewal ranks its lease among the live leases claimed before it (later claims cannot rank before
- * it). On the locked path the agent's lease row is locked after the counter row, always in that order, so
+ * it). To learn whether it has, a renewal reads {@code seat_counter.live_bound} (migration V14) rather than
+ * counting the live leases: the claims holding the lock keep it at or above the leases any serving node can
+ * see live (those expiring after the claim's time less twice the largest clock offset a serving node may
+ * have), so while it is within capacity no lease can rank beyond it and the renewal neither counts nor ranks. On the locked path the agent's lease row is locked after the counter row, always in that order, so
  * claims cannot deadlock; a release locks only its lease row.
  *
  * <p>Cost: the claim lock is held for the function and the commit, which waits for the write-ahead log to
