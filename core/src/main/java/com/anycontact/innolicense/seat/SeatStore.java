@@ -47,8 +47,9 @@ public interface SeatStore {
 
     /**
      * Claims or renews a seat as {@link #claim} does, without making the caller wait until the decision is
-     * durable: the decision is made, in the same atomic step, before this method returns, and the returned
-     * future completes with it once it is durable, or exceptionally when it cannot be made durable. For a
+     * durable: the returned future completes with the decision once it is durable, or exceptionally when it
+     * cannot be made durable. A store that decides in memory decides, in the same atomic step, before this
+     * method returns; a store whose database decides (PostgreSQL) makes the call on a thread of its own. For a
      * server that answers many callers on a few threads, which must not block while a commit is written.
      *
      * <p>The future may complete on the caller's thread, before this method returns, or on a thread of the

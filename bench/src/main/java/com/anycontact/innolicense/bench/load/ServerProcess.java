@@ -67,15 +67,36 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(
             Path jar, Path workDirectory, Duration leaseTtl, List<String> jvmOptions, Path pidDirectory)
             throws IOException, InterruptedException {
+        return start(
+                jar, workDirectory, leaseTtl, jvmOptions, pidDirectory, BenchLicenses.generate(), secret(), List.of());
+    }
+
+    /**
+     * Starts a server as {@link #start(Path, Path, Duration, List, Path)} does, trusting the given vendor key,
+     * with the given admin token and further {@code server} options: how the nodes of one cluster start ({@code
+     * --database URL}, the same key and token on every node).
+     *
+     * @param licenses the vendor key the server trusts and its licenses are signed with
+     * @param adminToken the value of {@code INNOLICENSE_BOOTSTRAP_TOKEN}
+     * @param serverOptions further options of the {@code server} command, e.g. {@code --database URL}
+     */
+    static ServerProcess start(
+            Path jar,
+            Path workDirectory,
+            Duration leaseTtl,
+            List<String> jvmOptions,
+            Path pidDirectory,
+            BenchLicenses licenses,
+            String adminToken,
+            List<String> serverOptions)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no server jar at " + jar + "; build it with ./mvnw -B -pl server -am package");
         }
         Files.createDirectories(workDirectory);
-        BenchLicenses licenses = BenchLicenses.generate();
         Path trust = workDirectory.resolve("vendor-public-key.pem");
         Files.writeString(trust, licenses.publicKey().toPem());
         int port = freePort();
-        String adminToken = secret();
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(jvmOptions);
@@ -94,6 +115,7 @@ final class ServerProcess implements AutoCloseable {
                 trust.toString(),
                 "--lease-ttl",
                 leaseTtl.toMillis() + "ms"));
+        command.addAll(serverOptions);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(workDirectory.resolve("server.log").toFile());
@@ -161,6 +183,16 @@ final class ServerProcess implements AutoCloseable {
             throw new IOException("applying a license of " + seats + " seats answered " + response.statusCode() + ": "
                     + response.body());
         }
+    }
+
+    /** The capacity this server enforces now, as {@code GET /api/v1/license} says. */
+    int capacity() throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                http.send(admin("/api/v1/license").GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("the license status answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).path("capacity").asInt(-1);
     }
 
     /**
@@ -268,7 +300,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static String secret() {
+    static String secret() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The seat store in the cluster database, shared by every server node: PostgreSQL is the one arbiter of the
@@ -45,7 +48,10 @@ import java.util.Objects;
  * on the newest row version that the lease is still live and still the same claim, so it never revives a lease
  * that was released, reaped or replaced; when the check fails the call takes the locked path. When capacity has
  * dropped, a renewal ranks its lease among the live leases claimed before it (later claims cannot rank before
- * it). On the locked path the agent's lease row is locked after the counter row, always in that order, so
+ * it). To learn whether it has, a renewal reads {@code seat_counter.live_bound} (migration V14) rather than
+ * counting the live leases: the claims holding the lock keep it at or above the leases any serving node can
+ * see live (those expiring after the claim's time less twice the largest clock offset a serving node may
+ * have), so while it is within capacity no lease can rank beyond it and the renewal neither counts nor ranks. On the locked path the agent's lease row is locked after the counter row, always in that order, so
  * claims cannot deadlock; a release locks only its lease row.
  *
  * <p>Cost: the claim lock is held for the function and the commit, which waits for the write-ahead log to
@@ -53,6 +59,11 @@ import java.util.Objects;
  * committed without waiting for the disk ({@code synchronous_commit} off for that transaction): a crash of
  * PostgreSQL can lose the denial records of its last fraction of a second, never a lease. Measuring it beside
  * the peers is the cluster benchmark's job (docs/cluster.md).
+ *
+ * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} run the call on a virtual thread of their own and
+ * complete the future there, once the commit has returned, so that a server answering seat calls on its
+ * selector thread never waits for the database there: a call waits for a pooled connection and the commit on
+ * its virtual thread, and a node answers as many seat calls at once as its pool has connections.
  *
  * <p>Time: instants are stored as epoch milliseconds and every one is a parameter; no query reads the
  * database's clock. Nodes are expected to agree on time (the cluster's handling of clock skew is not built
@@ -81,6 +92,10 @@ public final class PostgresSeatStore implements SeatStore {
 
     private final PostgresDatabase database;
 
+    /** Runs the asynchronous calls, each on a virtual thread of its own (which holds nothing while idle). */
+    private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("innolicense-seat-call-", 0).factory());
+
     /** A store in the given database, which the caller opens and closes. */
     public PostgresSeatStore(PostgresDatabase database) {
         this.database = Objects.requireNonNull(database, "database");
@@ -88,15 +103,7 @@ public final class PostgresSeatStore implements SeatStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(ttl, "ttl");
-        if (capacity < 0) {
-            throw new IllegalArgumentException("capacity is negative: " + capacity);
-        }
-        if (ttl.toMillis() <= 0) {
-            throw new IllegalArgumentException("lease TTL must be at least 1 ms, got " + ttl);
-        }
+        checkClaim(request, capacity, now, ttl);
         long nowMillis = now.toEpochMilli();
         long ttlMillis = ttl.toMillis();
         return database.autoCommit(connection -> {
@@ -120,6 +127,37 @@ public final class PostgresSeatStore implements SeatStore {
                 }
             }
         });
+    }
+
+    /**
+     * Claims as {@link #claim} does, on a virtual thread of this store: the future completes there once the
+     * decision is committed (the database decides it, so it is made after this method returns), or exceptionally
+     * when the database fails.
+     */
+    @Override
+    public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request, int capacity, Instant now, Duration ttl) {
+        checkClaim(request, capacity, now, ttl);
+        return CompletableFuture.supplyAsync(() -> claim(request, capacity, now, ttl), calls);
+    }
+
+    /** Releases as {@link #release} does, on a virtual thread of this store; see {@link #claimAsync}. */
+    @Override
+    public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(now, "now");
+        return CompletableFuture.supplyAsync(() -> release(agent, now), calls);
+    }
+
+    private static void checkClaim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(ttl, "ttl");
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity is negative: " + capacity);
+        }
+        if (ttl.toMillis() <= 0) {
+            throw new IllegalArgumentException("lease TTL must be at least 1 ms, got " + ttl);
+        }
     }
 
     @Override

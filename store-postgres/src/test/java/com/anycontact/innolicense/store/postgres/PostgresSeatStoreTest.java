@@ -57,6 +57,46 @@ class PostgresSeatStoreTest extends SeatStoreContract {
     }
 
     /**
+     * A renewal skips counting the live leases while the bound the claims keep (migration V14) says they are
+     * within capacity. The bound must also hold for a node whose clock is behind the granting node's (within
+     * the skew the cluster allows): here node A, a second ahead, sees alice's lease expired and grants bob and
+     * carol both seats; node B still sees alice's lease live, so three leases are live for B, and carol, the
+     * latest claimed, must lose her seat on her renewal at B, as she would if B counted. A bound of only the
+     * leases A counted as live (two) would let B renew her without ranking: three seats of two held.
+     */
+    @Test
+    void renew_atANodeWhoseClockIsBehind_ranksAmongLeasesTheGrantingNodeSawExpired() {
+        Duration ttl = Duration.ofSeconds(10);
+        assertClaimed(store.claim(request("alice"), 2, T0, ttl));
+        Instant nodeA = T0.plus(ttl).plusMillis(500);
+        Instant nodeB = nodeA.minusSeconds(1);
+
+        assertClaimed(store.claim(request("bob"), 2, nodeA, ttl));
+        assertClaimed(store.claim(request("carol"), 2, nodeA, ttl));
+
+        assertThat(store.claim(request("alice"), 2, nodeB, ttl)).isInstanceOf(ClaimResult.Renewed.class);
+        assertThat(store.claim(request("carol"), 2, nodeB.plusMillis(1), ttl))
+                .isInstanceOf(ClaimResult.CapacityReduced.class);
+    }
+
+    /** After grants and releases, renewals within capacity are renewed; once capacity drops, the latest claimed lose. */
+    @Test
+    void renew_afterGrantsAndReleases_ranksOnlyOnceCapacityDropsBelowTheLeases() {
+        for (int i = 0; i < 20; i++) {
+            assertClaimed(store.claim(request("agent-" + i), 50, T0, TTL));
+        }
+        store.release(request("agent-3").agent(), T0);
+
+        for (int i = 0; i < 20; i++) {
+            ClaimResult renewal = store.claim(request("agent-" + i), 50, T0.plusSeconds(1), TTL);
+            assertThat(renewal).isInstanceOf(i == 3 ? ClaimResult.Claimed.class : ClaimResult.Renewed.class);
+        }
+        assertThat(store.claim(request("agent-0"), 19, T0.plusSeconds(2), TTL)).isInstanceOf(ClaimResult.Renewed.class);
+        assertThat(store.claim(request("agent-3"), 19, T0.plusSeconds(2), TTL))
+                .isInstanceOf(ClaimResult.CapacityReduced.class);
+    }
+
+    /**
      * Three nodes (three pools over one schema), 16 threads each, claim and release against 5 seats for two
      * seconds; the count of live leases, read by a fourth pool, never exceeds 5, and every denial saw all 5
      * taken.

@@ -1,0 +1,246 @@
+package com.anycontact.innolicense.bench.load;
+
+import com.anycontact.innolicense.bench.BenchLicenses;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Ours as a cluster: {@code nodes} server processes ({@code innolicense server --database URL}) on one
+ * PostgreSQL database of their own, created fresh on the PostgreSQL server the {@code postgres} peer uses, so
+ * that both commit to the same server. Client threads are spread round-robin over the nodes (the first request
+ * of a thread picks the next node; it stays there), each with one keep-alive socket through the minimal HTTP
+ * client of {@link RawHttpArbiter}.
+ *
+ * <p>Every node trusts the same throwaway vendor key and starts with the same bootstrap admin token; a license
+ * is applied on the first node and {@link #reset} waits until every node enforces its capacity (the cluster bus
+ * carries it). Between rows the lease and denial tables are emptied with SQL, so that each row starts clean as
+ * the peer's does.
+ */
+final class ClusterArbiter implements SeatArbiter {
+
+    private static final Pattern JDBC_DATABASE = Pattern.compile("(jdbc:postgresql://[^/]+/)([^?]*)(.*)");
+    private static final Duration LICENSE_PROPAGATION = Duration.ofSeconds(15);
+
+    private final String name;
+    private final String databaseUrl;
+    private final List<ServerProcess> nodes;
+    private final List<String> authorizations = new ArrayList<>();
+    private final Queue<RawHttpArbiter.Connection> connections = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Node> connection = new ThreadLocal<>();
+    private final AtomicInteger nextNode = new AtomicInteger();
+
+    private record Node(int index, RawHttpArbiter.Connection connection) {}
+
+    private ClusterArbiter(String name, String databaseUrl, List<ServerProcess> nodes) {
+        this.name = name;
+        this.databaseUrl = databaseUrl;
+        this.nodes = List.copyOf(nodes);
+        for (ServerProcess node : nodes) {
+            authorizations.add("Authorization: Bearer " + node.acdToken() + "\r\n");
+        }
+    }
+
+    /** The arbiter's name for a cluster of the given size, e.g. {@code cluster-3}. */
+    static String name(int nodes) {
+        return "cluster-" + nodes;
+    }
+
+    /**
+     * Creates a fresh database {@code bench_cluster_N} on the PostgreSQL server of {@code postgresUrl} (dropping
+     * one left from an earlier run) and starts the nodes on it, one after the other, the first one alone so
+     * that it migrates the schema and creates the installation.
+     *
+     * @param postgresUrl the JDBC URL of the peer's database; the cluster's database is made beside it
+     * @param nodes how many server nodes
+     * @param jar the server's shaded jar
+     * @param work a directory for the nodes' data directories and logs
+     * @param leaseTtl the nodes' lease TTL
+     * @param jvmOptions options of every node's JVM, e.g. {@code -Xmx512m}
+     * @param pidDirectory where to note the nodes' PIDs for a script to clean up, or {@code null}
+     */
+    static ClusterArbiter start(
+            String postgresUrl,
+            int nodes,
+            Path jar,
+            Path work,
+            Duration leaseTtl,
+            List<String> jvmOptions,
+            Path pidDirectory)
+            throws IOException, InterruptedException, SQLException {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one node, not " + nodes);
+        }
+        String database = "bench_cluster_" + nodes;
+        String databaseUrl = freshDatabase(postgresUrl, database);
+        BenchLicenses licenses = BenchLicenses.generate();
+        String adminToken = ServerProcess.secret();
+        List<ServerProcess> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < nodes; i++) {
+                started.add(ServerProcess.start(
+                        jar,
+                        Files.createTempDirectory(work, name(nodes) + "-node" + (i + 1) + "-"),
+                        leaseTtl,
+                        jvmOptions,
+                        pidDirectory,
+                        licenses,
+                        adminToken,
+                        List.of("--database", databaseUrl)));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            for (ServerProcess node : started) {
+                node.close();
+            }
+            throw e;
+        }
+        return new ClusterArbiter(name(nodes), databaseUrl, started);
+    }
+
+    /** The JDBC URL of the cluster's own database. */
+    String databaseUrl() {
+        return databaseUrl;
+    }
+
+    /** The server processes, first node first. */
+    List<ServerProcess> nodes() {
+        return nodes;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Durability durability() {
+        return new Durability(
+                Durability.Survives.POWER_LOSS,
+                "a PostgreSQL commit per claim, renewal and release (fsync=on, synchronous_commit=on)");
+    }
+
+    /**
+     * Empties the lease and denial tables, applies a license of {@code capacity} seats on the first node and
+     * waits until every node enforces it.
+     */
+    @Override
+    public void reset(int capacity) throws IOException, InterruptedException, SQLException {
+        closeConnections();
+        try (Connection database = DriverManager.getConnection(databaseUrl);
+                Statement statement = database.createStatement()) {
+            statement.execute("DELETE FROM lease");
+            statement.execute("DELETE FROM denial");
+            statement.execute("VACUUM ANALYZE lease");
+        }
+        nodes.getFirst().applyLicense(capacity);
+        long deadline = System.nanoTime() + LICENSE_PROPAGATION.toNanos();
+        for (ServerProcess node : nodes) {
+            while (node.capacity() != capacity) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("node " + node.base() + " did not take the license of " + capacity
+                            + " seats within " + LICENSE_PROPAGATION.toSeconds() + " s");
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+    }
+
+    @Override
+    public boolean claim(String agent) throws IOException {
+        int status = send("PUT", agent);
+        return switch (status) {
+            case 201, 200 -> true;
+            case 409 -> false;
+            default -> throw new IOException("claim of " + agent + " answered " + status);
+        };
+    }
+
+    @Override
+    public boolean renew(String agent) throws IOException {
+        int status = send("PUT", agent);
+        return switch (status) {
+            case 200 -> true;
+            case 201, 409 -> false;
+            default -> throw new IOException("renewal of " + agent + " answered " + status);
+        };
+    }
+
+    @Override
+    public void release(String agent) throws IOException {
+        int status = send("DELETE", agent);
+        if (status != 204 && status != 404) {
+            throw new IOException("release of " + agent + " answered " + status);
+        }
+    }
+
+    /** Stops every node. */
+    @Override
+    public void close() throws InterruptedException {
+        closeConnections();
+        for (ServerProcess node : nodes) {
+            node.close();
+        }
+    }
+
+    private int send(String method, String agent) throws IOException {
+        Node open = connection.get();
+        if (open == null) {
+            int index = Math.floorMod(nextNode.getAndIncrement(), nodes.size());
+            ServerProcess node = nodes.get(index);
+            open = new Node(
+                    index,
+                    new RawHttpArbiter.Connection(
+                            node.base().getHost(), node.base().getPort()));
+            connections.add(open.connection());
+            connection.set(open);
+        }
+        ServerProcess node = nodes.get(open.index());
+        try {
+            return open.connection()
+                    .exchange(method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: "
+                            + node.base().getHost()
+                            + ":" + node.base().getPort() + "\r\n" + authorizations.get(open.index())
+                            + "Content-Length: 0\r\n\r\n");
+        } catch (IOException e) {
+            connection.remove();
+            connections.remove(open.connection());
+            open.connection().close();
+            throw e;
+        }
+    }
+
+    private void closeConnections() {
+        RawHttpArbiter.Connection open;
+        while ((open = connections.poll()) != null) {
+            open.close();
+        }
+        nextNode.set(0);
+    }
+
+    private static String freshDatabase(String postgresUrl, String database) throws SQLException {
+        Matcher url = JDBC_DATABASE.matcher(postgresUrl);
+        if (!url.matches()) {
+            throw new IllegalArgumentException(
+                    "--postgres-url is not a jdbc:postgresql://HOST:PORT/DATABASE URL: " + postgresUrl);
+        }
+        try (Connection server = DriverManager.getConnection(postgresUrl);
+                Statement statement = server.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + database);
+        }
+        return url.group(1) + database + url.group(3);
+    }
+}
