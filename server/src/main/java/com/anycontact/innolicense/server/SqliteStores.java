@@ -159,7 +159,11 @@ final class SqliteStores implements Stores {
                 seats.close();
             }
         } finally {
-            database.close();
+            try {
+                audit.close();
+            } finally {
+                database.close();
+            }
         }
     }
 }
