@@ -50,8 +50,7 @@ class SqliteAuditLogCrashIT {
             while ((line = out.readLine()) != null) {
                 String[] event = line.split(" ");
                 if (event.length == 3 && event[0].equals(AuditRecordingProcess.DURABLE)) {
-                    durable.add(AuditRecordingProcess.detail(
-                            Integer.parseInt(event[1]), Integer.parseInt(event[2])));
+                    durable.add(AuditRecordingProcess.detail(Integer.parseInt(event[1]), Integer.parseInt(event[2])));
                 }
                 if (durable.size() == DURABLE_BEFORE_KILL) {
                     process.toHandle().destroyForcibly();
