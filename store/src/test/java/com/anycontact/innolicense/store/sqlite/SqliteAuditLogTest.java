@@ -161,8 +161,8 @@ class SqliteAuditLogTest extends AuditLogContract {
         }
 
         assertThat(sqlite.transactions())
-                .as("the first event's transaction, waiting for the database, and one for the 49 queued meanwhile")
-                .isEqualTo(2);
+                .as("the batch the writer took before the database was free, and at most one for the rest")
+                .isBetween(1L, 2L);
         assertThat(log.find(AuditQuery.newest(100))).hasSize(50);
         assertThat(log.verifyChain().intact()).isTrue();
     }
