@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The audit log, which also raises the alerts of the events it records: a key applied ({@link
@@ -38,6 +39,16 @@ public final class AlertingAuditLog implements AuditLog {
     @Override
     public void record(Instant at, String actor, AuditEvent.Type type, String detail) {
         log.record(at, actor, type, detail);
+        raise(at, actor, type, detail);
+    }
+
+    /** Records through the log's {@link AuditLog#recordLater}, and raises the event's alert once it is durable. */
+    @Override
+    public CompletableFuture<Void> recordLater(Instant at, String actor, AuditEvent.Type type, String detail) {
+        return log.recordLater(at, actor, type, detail).thenRun(() -> raise(at, actor, type, detail));
+    }
+
+    private void raise(Instant at, String actor, AuditEvent.Type type, String detail) {
         AlertMonitor current = monitor;
         if (current == null) {
             return;

@@ -52,9 +52,11 @@ import org.slf4j.LoggerFactory;
  * reads as a valid claim body. Anything else (a session cookie, an unknown or stale token, a wrong role, bad
  * input, another media type, a trailing slash) goes to the
  * Javalin route, whose answers, errors included, are the API's reference; the body, if read, is handed on
- * unchanged. The answers here are the same: same status, same JSON, the same problem types; a denial or a
- * refused renewal is recorded in the audit log as the route does, on a virtual thread, since that is a
- * write. A claim or renewal of an agent an administrator released or blocked ({@link SeatReleases}) is refused
+ * unchanged. The answers here are the same: same status, same JSON, the same problem types. A denial or a
+ * refused renewal is answered like a grant, by the journal's writer once the batch holding the denial row has
+ * committed, and its audit entry is queued for the audit log's own writer ({@link
+ * com.anycontact.innolicense.audit.AuditLog#recordLater}), so it costs no thread hand-off and no transaction of
+ * its own. A claim or renewal of an agent an administrator released or blocked ({@link SeatReleases}) is refused
  * here too, before the ledger is asked, after one look at a map in memory. Every request is timed in {@code http.server.requests} under the route's template.
  */
 final class SeatFastPath extends Handler.Wrapper {
@@ -269,13 +271,13 @@ final class SeatFastPath extends Handler.Wrapper {
         }
     }
 
-    /** A denial or a refused renewal: audited as the route does, which is a write, so off this thread. */
+    /**
+     * A denial or a refused renewal, answered at once on this thread like a grant: the ledger's record of it is
+     * durable already, and its audit entry is queued, not waited for ({@link SeatRoutes#refused}).
+     */
     private void refused(
             AgentId agent, ClaimResult result, Principal caller, Response response, Callback callback, long started) {
-        offload(
-                response,
-                callback,
-                () -> problem("PUT", routes.refused(agent, result, caller), response, callback, started));
+        problem("PUT", routes.refused(agent, result, caller), response, callback, started);
     }
 
     private void failed(String method, Throwable failure, Response response, Callback callback, long started) {

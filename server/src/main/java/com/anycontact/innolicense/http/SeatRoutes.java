@@ -12,17 +12,22 @@ import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatRelease;
 import com.anycontact.innolicense.seat.SeatReleases;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ACD's seat API: claim or renew, release, and the supervisors' list of leases; and the administrators'
  * force-release with its blocks.
  */
 final class SeatRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SeatRoutes.class);
 
     /** The optional body of a claim: where the agent logged in. */
     record ClaimBody(String node, String station) {}
@@ -137,14 +142,17 @@ final class SeatRoutes {
     }
 
     /**
-     * A claim refused, a denial or a renewal refused for reduced capacity: recorded in the audit log, and
-     * the problem to answer.
+     * A claim refused, a denial or a renewal refused for reduced capacity: the problem to answer, and its audit
+     * entry queued ({@link AuditLog#recordLater}). Answering does not wait for the entry: the ledger's record of
+     * the denial is durable already (the answer waits for that), and the audit entry follows in the log's next
+     * transaction. Never blocks when the audit log has a writer of its own, so the fast path may call it on the
+     * thread that completed the claim.
      */
     ProblemException refused(AgentId agent, ClaimResult result, Principal principal) {
         String actor = principal.auditName();
         return switch (result) {
             case ClaimResult.Denied denied -> {
-                audit.record(
+                auditLater(
                         clock.instant(),
                         actor,
                         AuditEvent.Type.CLAIM_DENIED,
@@ -154,7 +162,7 @@ final class SeatRoutes {
                         counts(agent, denied.capacity(), denied.inUse()));
             }
             case ClaimResult.CapacityReduced reduced -> {
-                audit.record(
+                auditLater(
                         clock.instant(),
                         actor,
                         AuditEvent.Type.LEASE_CAPACITY_REDUCED,
@@ -167,6 +175,14 @@ final class SeatRoutes {
             case ClaimResult.Claimed claimed -> throw new IllegalArgumentException("a claim granted is not refused");
             case ClaimResult.Renewed renewed -> throw new IllegalArgumentException("a renewal is not refused");
         };
+    }
+
+    private void auditLater(Instant at, String actor, AuditEvent.Type type, String detail) {
+        audit.recordLater(at, actor, type, detail).whenComplete((written, failure) -> {
+            if (failure != null) {
+                LOG.warn("the audit entry {} '{}' could not be written", type, detail, failure);
+            }
+        });
     }
 
     /** Why an agent's claims are refused after a force-release, if they are; a read of memory, for the fast path. */

@@ -172,7 +172,11 @@ final class SqliteStores implements Stores {
                 seats.close();
             }
         } finally {
-            database.close();
+            try {
+                audit.close();
+            } finally {
+                database.close();
+            }
         }
     }
 }

@@ -3,6 +3,8 @@ package com.anycontact.innolicense.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anycontact.innolicense.access.AccessService;
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditQuery;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -159,6 +161,81 @@ class SeatFastPathTest {
         leases.forEach(lease -> seen.add(lease.path("agentId").asText() + "@"
                 + lease.path("node").asText() + "/" + lease.path("station").asText()));
         assertThat(seen).contains("late@acd-late/null", "pieces@acd-1/desk 7");
+    }
+
+    @Test
+    void aDenial_answeredByTheFastPath_isInTheAuditLogTheDenialRecordsAndTheLiveEvents() throws Exception {
+        String supervisor = running.token("SUPERVISOR");
+        try (EventStream stream = new EventStream(running.server.start(), supervisor)) {
+            stream.next(EventStream.named("usage"), Duration.ofSeconds(10));
+            api.claim(acd, "d-1");
+            api.claim(acd, "d-2");
+            double before = fastAnswers();
+
+            Api.Reply denied = api.claim(acd, "d-3");
+
+            assertThat(fastAnswers() - before).isEqualTo(1);
+            assertThat(denied.status()).isEqualTo(409);
+            assertThat(denied.problemType()).isEqualTo("seat-limit-reached");
+            assertThat(stream.next(
+                                    event -> event.name().equals("usage")
+                                            && event.data().path("denialsToday").asInt() == 1,
+                                    Duration.ofSeconds(10))
+                            .data()
+                            .path("inUse")
+                            .asInt())
+                    .isEqualTo(2);
+        }
+        assertThat(api.get("/api/v1/usage", supervisor)
+                        .json()
+                        .path("recentDenials")
+                        .get(0)
+                        .path("agentId")
+                        .asText())
+                .isEqualTo("d-3");
+        assertThat(running.audited(AuditEvent.Type.CLAIM_DENIED))
+                .singleElement()
+                .satisfies(event -> assertThat(event.detail()).isEqualTo("agent d-3: all 2 seats in use"));
+        assertThat(running.server.audit().verifyChain().intact()).isTrue();
+    }
+
+    @Test
+    void deniedClaims_fromManyClientsAtOnce_areEachAuditedOnceInAnIntactChain() throws Exception {
+        api.claim(acd, "held-1");
+        api.claim(acd, "held-2");
+        int clients = 16;
+        int claimsEach = 10;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            List<java.util.concurrent.Future<List<Integer>>> statuses = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                String agent = "many-" + c;
+                statuses.add(pool.submit(() -> {
+                    List<Integer> mine = new ArrayList<>();
+                    for (int i = 0; i < claimsEach; i++) {
+                        mine.add(api.claim(acd, agent).status());
+                    }
+                    return mine;
+                }));
+            }
+            for (java.util.concurrent.Future<List<Integer>> status : statuses) {
+                assertThat(status.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                        .containsOnly(409);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<AuditEvent> audited =
+                running.server.audit().find(AuditQuery.newest(1_000).withType(AuditEvent.Type.CLAIM_DENIED));
+        assertThat(audited).hasSize(clients * claimsEach);
+        for (int c = 0; c < clients; c++) {
+            String detail = "agent many-" + c + ": all 2 seats in use";
+            assertThat(audited)
+                    .filteredOn(event -> event.detail().equals(detail))
+                    .hasSize(claimsEach);
+        }
+        assertThat(running.server.audit().verifyChain().intact()).isTrue();
     }
 
     @Test

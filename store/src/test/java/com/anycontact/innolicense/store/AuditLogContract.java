@@ -73,6 +73,38 @@ public abstract class AuditLogContract {
     }
 
     @Test
+    void recordLater_isSeenByTheNextFind_inTheOrderOfTheCalls_withTheChainIntact() throws Exception {
+        log.record(T0, "admin", Type.LOGIN, "logged in");
+        List<java.util.concurrent.CompletableFuture<Void>> written = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            written.add(log.recordLater(
+                    T0.plusMillis(i), "acd", Type.CLAIM_DENIED, "agent a-" + i + ": all 2 seats in use"));
+        }
+        log.record(T0.plusSeconds(1), "admin", Type.LOGOUT, "logged out");
+
+        List<AuditEvent> found = log.find(AuditQuery.newest(100));
+
+        assertThat(found).hasSize(22);
+        assertThat(found.get(0).type()).isEqualTo(Type.LOGOUT);
+        assertThat(found.get(21).type()).isEqualTo(Type.LOGIN);
+        for (int i = 0; i < 20; i++) {
+            assertThat(found.get(20 - i).detail()).isEqualTo("agent a-" + i + ": all 2 seats in use");
+        }
+        for (java.util.concurrent.CompletableFuture<Void> future : written) {
+            assertThat(future.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+        }
+        AuditChainReport chain = log.verifyChain();
+        assertThat(chain.intact()).as("%s", chain.firstBreak()).isTrue();
+        assertThat(chain.entries()).isEqualTo(22);
+    }
+
+    @Test
+    void recordLater_withABlankActor_isRefusedAtOnce() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> log.recordLater(T0, " ", Type.CLAIM_DENIED, "agent a: all 2 seats in use"));
+    }
+
+    @Test
     void record_keepsEveryVisibleCharacterOfActorAndDetail() {
         String detail = "Müller & Söhne — \"quoted\", 'single', 100% ✓ C:\\path " + "x".repeat(5_000);
 

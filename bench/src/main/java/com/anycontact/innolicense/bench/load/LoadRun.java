@@ -169,9 +169,10 @@ public final class LoadRun implements Callable<Integer> {
     @Option(
             names = "--rounds",
             defaultValue = "0",
-            description = "instead of the tables: the claim + release pairs of the arbiters at the clients, this many"
-                    + " rounds, the arbiters taking turns within each round (their order rotated each round), so"
-                    + " that drift of the machine falls on all of them alike; prints every round and the medians")
+            description = "instead of the tables: the claim + release pairs of the arbiters at the clients and the"
+                    + " contention run (as --scenarios names them), this many rounds, the arbiters taking turns"
+                    + " within each round (their order rotated each round), so that drift of the machine falls on"
+                    + " all of them alike; prints every round and the medians")
     private int rounds;
 
     @Option(names = "--scale", description = "run the scale test against one server instead")
@@ -293,14 +294,16 @@ public final class LoadRun implements Callable<Integer> {
     }
 
     /**
-     * The pair runs of every arbiter, {@link #rounds} times, the arbiters taking turns: one row of one arbiter,
-     * then the next arbiter's, and the order rotated each round. All arbiters stay open throughout.
+     * The pair runs and the contention run of every arbiter (those of them {@link #scenarios} names), {@link
+     * #rounds} times, the arbiters taking turns: one row of one arbiter, then the next arbiter's, and the order
+     * rotated each round. All arbiters stay open throughout.
      */
     private String rounds(Path work) throws Exception {
         LoadDriver driver = new LoadDriver(runLength());
         Map<String, SeatArbiter> open = new LinkedHashMap<>();
         Map<String, Durability> durability = new LinkedHashMap<>();
         Map<String, List<Measurement>> measured = new LinkedHashMap<>();
+        Map<String, List<ContentionResult>> contended = new LinkedHashMap<>();
         try {
             for (String name : arbiters) {
                 stderr.println("== " + name);
@@ -312,13 +315,21 @@ public final class LoadRun implements Callable<Integer> {
             List<String> order = new ArrayList<>(open.keySet());
             for (int round = 1; round <= rounds; round++) {
                 stderr.println("== round " + round + " of " + rounds + ": " + order);
-                for (int c : clients) {
+                for (int c : scenarios.contains("pairs") ? clients : List.<Integer>of()) {
                     for (String name : order) {
                         SeatArbiter arbiter = open.get(name);
                         arbiter.reset(capacity);
                         measured.computeIfAbsent(name + "@" + c, key -> new ArrayList<>())
                                 .add(progress(driver.pairs(arbiter, c)));
                     }
+                }
+                for (String name : scenarios.contains("contention") ? order : List.<String>of()) {
+                    SeatArbiter arbiter = open.get(name);
+                    arbiter.reset(contentionCapacity);
+                    contended
+                            .computeIfAbsent(name, key -> new ArrayList<>())
+                            .add(progress(
+                                    driver.contention(arbiter, contentionClients, contentionCapacity, hold.toNanos())));
                 }
                 Collections.rotate(order, 1);
             }
@@ -327,7 +338,7 @@ public final class LoadRun implements Callable<Integer> {
                 arbiter.close();
             }
         }
-        return roundsMarkdown(measured, durability);
+        return roundsMarkdown(measured, durability) + contentionRoundsMarkdown(contended, durability);
     }
 
     private String roundsMarkdown(Map<String, List<Measurement>> measured, Map<String, Durability> durability) {
@@ -379,7 +390,65 @@ public final class LoadRun implements Callable<Integer> {
         return table.toString();
     }
 
-    private static double median(List<Measurement> runs, java.util.function.ToDoubleFunction<Measurement> value) {
+    /** The contention runs of the rounds, if any: grants per second in each round and the medians. */
+    private String contentionRoundsMarkdown(
+            Map<String, List<ContentionResult>> contended, Map<String, Durability> durability) {
+        if (contended.isEmpty()) {
+            return "";
+        }
+        String base =
+                baseline.stream().filter(contended::containsKey).findFirst().orElse(arbiters.getFirst());
+        java.util.function.ToDoubleFunction<ContentionResult> grantsPerSecond =
+                run -> run.seconds() > 0 ? run.grants() / run.seconds() : 0;
+        double baseMedian = median(contended.getOrDefault(base, List.of()), grantsPerSecond);
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%nContention in the same rounds: %d clients on %d seats, each holding a seat granted for %d ms and"
+                        + " waiting as long after a denial; grants per second. Ratios are of the medians, this"
+                        + " arbiter ÷ %s.%n%n",
+                contentionClients,
+                contentionCapacity,
+                hold.toMillis(),
+                base));
+        table.append("| arbiter | survives |");
+        for (int round = 1; round <= rounds; round++) {
+            table.append(" round ").append(round).append(" |");
+        }
+        table.append(" median grants/s | ÷ ")
+                .append(base)
+                .append(" | median denials/s | median claim p99 µs | violations |\n|---|---|");
+        table.append("---:|".repeat(rounds)).append("---:|---:|---:|---:|---:|\n");
+        for (String name : durability.keySet()) {
+            List<ContentionResult> runs = contended.getOrDefault(name, List.of());
+            table.append("| ")
+                    .append(name)
+                    .append(" | ")
+                    .append(durability.get(name).survives().label())
+                    .append(" |");
+            for (ContentionResult run : runs) {
+                table.append(' ')
+                        .append(Report.count(grantsPerSecond.applyAsDouble(run)))
+                        .append(" |");
+            }
+            double median = median(runs, grantsPerSecond);
+            long violations =
+                    runs.stream().mapToLong(ContentionResult::violations).sum();
+            table.append(' ')
+                    .append(Report.count(median))
+                    .append(" | ")
+                    .append(Report.ratio(median, baseMedian))
+                    .append(" | ")
+                    .append(Report.count(median(runs, run -> run.seconds() > 0 ? run.denials() / run.seconds() : 0)))
+                    .append(" | ")
+                    .append(Report.micros(median(runs, run -> run.claimLatency().p99())))
+                    .append(" | ")
+                    .append(violations == 0 ? "0" : "**" + violations + "**")
+                    .append(" |\n");
+        }
+        return table.toString();
+    }
+
+    private static <T> double median(List<T> runs, java.util.function.ToDoubleFunction<T> value) {
         double[] values = runs.stream().mapToDouble(value).sorted().toArray();
         if (values.length == 0) {
             return 0;
@@ -408,6 +477,24 @@ public final class LoadRun implements Callable<Integer> {
                     new CommandLine(this), "--operations takes two counts: warm-up,measured");
         }
         return new RunLength.Counted(operations.get(0), operations.get(1));
+    }
+
+    private ContentionResult progress(ContentionResult c) {
+        stderr.printf(
+                Locale.ROOT,
+                "%s contention %d clients on %d seats: %s grants/s, %d grants, %d denials, claim p99 %s µs, max in use"
+                        + " %d, %d violations, %d errors%n",
+                c.arbiter(),
+                c.clients(),
+                c.capacity(),
+                Report.count(c.seconds() > 0 ? c.grants() / c.seconds() : 0),
+                c.grants(),
+                c.denials(),
+                Report.micros(c.claimLatency().p99()),
+                c.maxInUse(),
+                c.violations(),
+                c.errors());
+        return c;
     }
 
     private Measurement progress(Measurement m) {

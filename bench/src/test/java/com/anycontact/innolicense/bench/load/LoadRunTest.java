@@ -65,11 +65,13 @@ class LoadRunTest {
                 "--operations", "2,10",
                 "--arbiter-warmup", "0s",
                 "--clients", "1,2",
+                "--scenarios", "pairs",
                 "--arbiters", "ours-inproc,ours-inproc-sqlite",
                 "--work-dir", work.toString());
 
         assertThat(code).isZero();
         String table = text(out);
+        assertThat(table).doesNotContain("Contention in the same rounds");
         assertThat(table)
                 .contains("3 rounds, 10 operations per client measured after 2 of warm-up")
                 .contains("| arbiter | survives | clients | round 1 | round 2 | round 3 | median pairs/s |");
@@ -80,6 +82,32 @@ class LoadRunTest {
         assertThat(text(err))
                 .contains("round 1 of 3: [ours-inproc, ours-inproc-sqlite]")
                 .contains("round 2 of 3: [ours-inproc-sqlite, ours-inproc]");
+    }
+
+    @Test
+    void rounds_withTheContentionScenario_runItInTheSameRoundsWithNoViolation(@TempDir Path work) throws Exception {
+        int code = run(
+                "--rounds", "2",
+                "--operations", "2,10",
+                "--arbiter-warmup", "0s",
+                "--clients", "2",
+                "--scenarios", "pairs,contention",
+                "--contention-clients", "8",
+                "--contention-capacity", "2",
+                "--hold", "0ms",
+                "--arbiters", "ours-inproc,ours-inproc-sqlite",
+                "--work-dir", work.toString());
+
+        assertThat(code).as(text(err)).isZero();
+        String table = text(out);
+        assertThat(table)
+                .contains("2 rounds, 10 operations per client measured after 2 of warm-up")
+                .contains("Contention in the same rounds: 8 clients on 2 seats")
+                .contains("| arbiter | survives | round 1 | round 2 | median grants/s | ÷ ours-inproc |")
+                .containsPattern(
+                        "\\| ours-inproc-sqlite \\| process crash \\| [\\d,]+ \\| [\\d,]+ \\| [\\d,]+ \\| [\\d.]+× \\|"
+                                + " [\\d,]+ \\| [\\d.,–]+ \\| 0 \\|");
+        assertThat(text(err)).contains("ours-inproc-sqlite contention 8 clients on 2 seats");
     }
 
     @Test

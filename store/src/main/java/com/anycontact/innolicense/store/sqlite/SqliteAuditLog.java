@@ -13,6 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,6 +36,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * events get IDs in the order they were queued. A burst of denials at a shift start (each one audited)
  * then costs a transaction per burst instead of one per denial on the database's single writer.
  *
+ * <p>Recording later ({@link #recordLater}): the event joins the same queue and the caller returns at once; a
+ * writer thread of this log (started when something is queued, gone after a second without work) writes the
+ * queued batches as above. The event is durable once its batch commits, usually within a transaction's time
+ * of the call; a crash of the process before that loses it. {@link #find} and {@link #verifyChain} first wait
+ * for everything queued before them, so a reader never misses an event recorded before it asked, and {@link
+ * #close} writes what is queued before the database closes.
+ *
  * <p>Hash chain ({@link AuditChain}): the transaction of a batch reads the chain head ({@code audit_chain}), gives
  * each event the next ID, the head's hash as its previous hash and its own hash, and moves the head to the last,
  * all in one transaction; SQLite's single writer orders batches, so the chain is the order of IDs.
@@ -38,7 +50,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Actor and detail are stored escaped ({@link SafeText#escape}), so that not even a raw look at the file
  * shows a control character or a bidi override that came in with a rejected key or a typed username.
  */
-public final class SqliteAuditLog implements AuditLog {
+public final class SqliteAuditLog implements AuditLog, AutoCloseable {
 
     private static final String RECORD =
             "INSERT INTO audit_event (id, at, actor, type, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -53,9 +65,19 @@ public final class SqliteAuditLog implements AuditLog {
     private final Condition written = queue.newCondition();
     private final AtomicLong transactions = new AtomicLong();
 
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(
+            0,
+            1,
+            1,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().name("innolicense-audit-writer").daemon(true).factory());
+
     // guarded by queue
     private Batch open = new Batch();
+    private Batch beingWritten;
     private boolean writing;
+    private boolean draining;
 
     /** A log in the given database, which the caller opens and closes. */
     public SqliteAuditLog(SqliteDatabase database) {
@@ -64,26 +86,11 @@ public final class SqliteAuditLog implements AuditLog {
 
     @Override
     public void record(Instant at, String actor, AuditEvent.Type type, String detail) {
-        Objects.requireNonNull(at, "at");
-        Objects.requireNonNull(actor, "actor");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(detail, "detail");
-        if (actor.isBlank()) {
-            throw new IllegalArgumentException("actor must not be blank");
-        }
         Batch mine;
         queue.lock();
         try {
-            mine = open;
-            mine.events.add(
-                    new Pending(at.toEpochMilli(), SafeText.escape(actor), type.name(), SafeText.escape(detail)));
-            while (!mine.done) {
-                if (writing) {
-                    written.awaitUninterruptibly();
-                } else {
-                    writeOpenBatch();
-                }
-            }
+            mine = enqueue(at, actor, type, detail);
+            awaitWritten(mine);
         } finally {
             queue.unlock();
         }
@@ -93,13 +100,114 @@ public final class SqliteAuditLog implements AuditLog {
     }
 
     /**
+     * Queues the event for the next transaction, which this log's writer thread writes (unless a caller of
+     * {@link #record} writes it first), and returns at once.
+     */
+    @Override
+    public CompletableFuture<Void> recordLater(Instant at, String actor, AuditEvent.Type type, String detail) {
+        Batch mine;
+        boolean startWriter;
+        queue.lock();
+        try {
+            mine = enqueue(at, actor, type, detail);
+            startWriter = !draining;
+            draining = true;
+        } finally {
+            queue.unlock();
+        }
+        if (startWriter) {
+            try {
+                writer.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // closed: the caller writes it, as record would
+                drain();
+            }
+        }
+        return mine.committed.copy();
+    }
+
+    private Batch enqueue(Instant at, String actor, AuditEvent.Type type, String detail) {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(detail, "detail");
+        if (actor.isBlank()) {
+            throw new IllegalArgumentException("actor must not be blank");
+        }
+        open.events.add(new Pending(at.toEpochMilli(), SafeText.escape(actor), type.name(), SafeText.escape(detail)));
+        return open;
+    }
+
+    /** The writer's turn: writes batches until none is queued; the queue's lock is taken here. */
+    private void drain() {
+        queue.lock();
+        try {
+            while (!open.events.isEmpty()) {
+                if (writing) {
+                    written.awaitUninterruptibly();
+                } else {
+                    writeOpenBatch();
+                }
+            }
+            draining = false;
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    /** Waits, with the queue's lock held, until the batch is written, writing it when no one else is. */
+    private void awaitWritten(Batch batch) {
+        while (batch != null && !batch.done) {
+            if (!writing && batch == open) {
+                writeOpenBatch();
+            } else {
+                written.awaitUninterruptibly();
+            }
+        }
+    }
+
+    /** Waits until every event queued so far, by {@link #recordLater} too, is written; before a read. */
+    private void awaitQueued() {
+        queue.lock();
+        try {
+            awaitWritten(open.events.isEmpty() ? beingWritten : open);
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    /**
+     * Writes what is queued and stops the writer thread. Events recorded afterwards are written by their
+     * callers; the database is the caller's to close, after this.
+     */
+    @Override
+    public void close() {
+        writer.shutdown();
+        awaitQueued();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (writer.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Writes the open batch in one transaction and marks it done; with the queue's lock held, which is let go
-     * while writing.
+     * while writing and while the batch's future is completed.
      */
     private void writeOpenBatch() {
         Batch batch = open;
         open = new Batch();
         writing = true;
+        beingWritten = batch;
         RuntimeException failure = null;
         queue.unlock();
         try {
@@ -139,9 +247,21 @@ public final class SqliteAuditLog implements AuditLog {
         } finally {
             queue.lock();
             writing = false;
+            beingWritten = null;
             batch.failure = failure;
             batch.done = true;
             written.signalAll();
+        }
+        // outside the lock: what depends on the future may record again
+        queue.unlock();
+        try {
+            if (failure == null) {
+                batch.committed.complete(null);
+            } else {
+                batch.committed.completeExceptionally(failure);
+            }
+        } finally {
+            queue.lock();
         }
     }
 
@@ -166,6 +286,7 @@ public final class SqliteAuditLog implements AuditLog {
     /** The events of one transaction; guarded by the queue's lock. */
     private static final class Batch {
         final List<Pending> events = new ArrayList<>();
+        final CompletableFuture<Void> committed = new CompletableFuture<>();
         boolean done;
         RuntimeException failure;
     }
@@ -176,6 +297,7 @@ public final class SqliteAuditLog implements AuditLog {
      */
     @Override
     public AuditChainReport verifyChain() {
+        awaitQueued();
         return AuditChain.verify(new AuditChain.Source() {
             @Override
             public AuditChain.Link anchor() {
@@ -224,6 +346,7 @@ public final class SqliteAuditLog implements AuditLog {
     @Override
     public List<AuditEvent> find(AuditQuery query) {
         Objects.requireNonNull(query, "query");
+        awaitQueued();
         StringBuilder select = new StringBuilder("SELECT id, at, actor, type, detail FROM audit_event WHERE 1 = 1");
         List<Object> parameters = new ArrayList<>();
         query.type().ifPresent(type -> {

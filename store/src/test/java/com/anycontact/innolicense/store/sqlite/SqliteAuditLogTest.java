@@ -18,6 +18,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -137,6 +139,70 @@ class SqliteAuditLogTest extends AuditLogContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void recordLater_whileTheDatabaseWriterIsHeld_returnsAtOnceAndCommitsTheQueueInFewTransactions() throws Exception {
+        SqliteAuditLog sqlite = (SqliteAuditLog) log;
+        List<CompletableFuture<Void>> written = new ArrayList<>();
+        try (HeldWriter writer = HeldWriter.hold(database)) {
+            for (int i = 0; i < 50; i++) {
+                written.add(
+                        log.recordLater(T0, "acd-" + i, Type.CLAIM_DENIED, "agent a-" + i + ": all 2 seats in use"));
+            }
+            assertThat(written)
+                    .as("nothing is durable while the writer is held")
+                    .noneMatch(CompletableFuture::isDone);
+
+            writer.release();
+            for (CompletableFuture<Void> future : written) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        assertThat(sqlite.transactions())
+                .as("the batch the writer took before the database was free, and at most one for the rest")
+                .isBetween(1L, 2L);
+        assertThat(log.find(AuditQuery.newest(100))).hasSize(50);
+        assertThat(log.verifyChain().intact()).isTrue();
+    }
+
+    @Test
+    void close_writesTheEventsRecordedLaterBeforeItReturns() throws Exception {
+        SqliteAuditLog sqlite = (SqliteAuditLog) log;
+        HeldWriter writer = HeldWriter.hold(database);
+        for (int i = 0; i < 10; i++) {
+            log.recordLater(T0, "acd", Type.CLAIM_DENIED, "agent a-" + i + ": all 2 seats in use");
+        }
+        Thread releasing = Thread.ofVirtual().start(() -> {
+            try {
+                writer.release();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        sqlite.close();
+        database.close();
+        releasing.join();
+        writer.close();
+
+        log = createLog();
+        assertThat(log.find(AuditQuery.newest(100))).hasSize(10);
+        assertThat(log.verifyChain().intact()).isTrue();
+    }
+
+    @Test
+    void recordLater_whenTheDatabaseFails_completesExceptionally() {
+        database.close();
+
+        CompletableFuture<Void> written = log.recordLater(T0, "acd", Type.CLAIM_DENIED, "agent a: all 2 seats in use");
+
+        assertThatThrownBy(() -> written.get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(StoreException.class);
+        log = createLog();
+        assertThat(log.find(AuditQuery.newest(10))).isEmpty();
     }
 
     @Test
