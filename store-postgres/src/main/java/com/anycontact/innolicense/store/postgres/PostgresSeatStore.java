@@ -23,7 +23,7 @@ import java.util.Objects;
  * seat cap.
  *
  * <p>How the cap holds across nodes. A claim is one call of the database function {@code claim_seat} (migration
- * V1), in a transaction of its own. Its first statement locks the one row of {@code seat_counter} ({@code
+ * V1, replaced by V13), in a transaction of its own. Its first statement locks the one row of {@code seat_counter} ({@code
  * SELECT ... FOR UPDATE}); only then does it read the agent's lease and count the live leases, each in a
  * statement of its own, and insert. So claims, from any thread of any node, decide one after another, and each
  * decides on the leases of every claim before it: under READ COMMITTED a statement sees every transaction
@@ -45,8 +45,9 @@ import java.util.Objects;
  * on the newest row version that the lease is still live and still the same claim, so it never revives a lease
  * that was released, reaped or replaced; when the check fails the call takes the locked path. When capacity has
  * dropped, a renewal ranks its lease among the live leases claimed before it (later claims cannot rank before
- * it). On the locked path the agent's lease row is locked after the counter row, always in that order, so
- * claims cannot deadlock; a release locks only its lease row.
+ * it). On the locked path the lease rows are locked after the counter row; on both paths the lease rows (the
+ * agent's and the expired ones) are locked by one statement in {@code agent_id} order, so claims and renewals
+ * cannot deadlock; a release locks only its lease row.
  *
  * <p>Cost: the claim lock is held for the function and the commit, which waits for the write-ahead log to
  * reach the disk, so grants are decided one commit after another. A denial changes no lease, so its record is
@@ -55,24 +56,31 @@ import java.util.Objects;
  * the peers is the cluster benchmark's job (docs/cluster.md).
  *
  * <p>Time: instants are stored as epoch milliseconds and every one is a parameter; no query reads the
- * database's clock. Nodes are expected to agree on time (the cluster's handling of clock skew is not built
- * yet: see docs/cluster.md). A renewal given a {@code now} before the lease's claim is dated at the claim.
+ * database's clock. Nodes agree on time within a bound that the server checks (docs/cluster.md, "Clock skew"),
+ * and each judges leases by its own instant, so a lease may look expired to a node ahead while a node behind
+ * still sees it live. Whenever {@code claim_seat} relies on leases being expired (before it counts, on both
+ * paths) it marks them freed ({@code freed_at}, migration V13); a freed lease is dead for every node: it is not
+ * renewed, counted, listed or released, and {@link #reap} removes and reports it whatever the reaping node's
+ * clock. So a node behind can neither renew a lease whose seat a node ahead gave away nor count it against the
+ * seat's new holder. A renewal given a {@code now} before the lease's claim is dated at the claim.
  */
 public final class PostgresSeatStore implements SeatStore {
 
     private static final String CLAIM = "SELECT * FROM claim_seat(?, ?, ?, ?, ?, ?)";
 
-    private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ?";
+    private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ? AND freed_at IS NULL";
 
-    private static final String RELEASE = "DELETE FROM lease WHERE agent_id = ? AND expires_at > ?";
+    private static final String RELEASE =
+            "DELETE FROM lease WHERE agent_id = ? AND expires_at > ? AND freed_at IS NULL";
 
     private static final String LEASE_COLUMNS =
             "agent_id, node, station, claimed_at, renewed_at, expires_at, claim_seq";
 
     private static final String LIVE_LEASES =
-            "SELECT " + LEASE_COLUMNS + " FROM lease WHERE expires_at > ? ORDER BY claim_seq";
+            "SELECT " + LEASE_COLUMNS + " FROM lease WHERE expires_at > ? AND freed_at IS NULL ORDER BY claim_seq";
 
-    private static final String REAP = "DELETE FROM lease WHERE expires_at <= ? RETURNING " + LEASE_COLUMNS;
+    private static final String REAP =
+            "DELETE FROM lease WHERE expires_at <= ? OR freed_at IS NOT NULL RETURNING " + LEASE_COLUMNS;
 
     private static final String DENIALS = "SELECT denials FROM seat_counter WHERE id = 1";
 
