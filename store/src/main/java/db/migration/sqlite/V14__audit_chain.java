@@ -1,8 +1,8 @@
 package db.migration.sqlite;
 
 import com.anycontact.innolicense.audit.AuditChain;
+import com.anycontact.innolicense.store.jdbc.AuditChainBackfill;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
@@ -12,9 +12,10 @@ import org.flywaydb.core.api.migration.Context;
  * The audit log's hash chain (docs/audit-log.md#the-hash-chain): every event carries the hash of the one before
  * ({@code prev_hash}) and its own ({@code hash}), and {@code audit_chain} keeps the head (the last event appended)
  * and the anchor (the last event archived). A Java migration because the events already recorded are chained
- * here, at migration time, in ID order, which SQL alone cannot do (SQLite has no SHA-256). Events archived
- * before this migration are gone from the database and their archives carry no hashes: the chain starts after
- * them, at the anchor {@code archived_through} with the hash {@link AuditChain#GENESIS}.
+ * here, at migration time, in ID order (by {@link AuditChainBackfill}, shared with PostgreSQL's V4), which SQL
+ * alone cannot do (SQLite has no SHA-256). Events archived before this migration are gone from the database and
+ * their archives carry no hashes: the chain starts after them, at the anchor {@code archived_through} with the
+ * hash {@link AuditChain#GENESIS}.
  */
 public class V14__audit_chain extends BaseJavaMigration {
 
@@ -39,38 +40,7 @@ public class V14__audit_chain extends BaseJavaMigration {
                 ResultSet row = read.executeQuery("SELECT archived_through FROM audit_archive WHERE id = 1")) {
             anchor = row.next() ? row.getLong(1) : 0;
         }
-        long headId = anchor;
-        String headHash = AuditChain.GENESIS;
-        try (Statement read = connection.createStatement();
-                ResultSet rows = read.executeQuery("SELECT id, at, actor, type, detail FROM audit_event ORDER BY id");
-                PreparedStatement update =
-                        connection.prepareStatement("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?")) {
-            int pending = 0;
-            while (rows.next()) {
-                long id = rows.getLong(1);
-                String hash = AuditChain.hash(
-                        id, rows.getLong(2), rows.getString(3), rows.getString(4), rows.getString(5), headHash);
-                update.setString(1, headHash);
-                update.setString(2, hash);
-                update.setLong(3, id);
-                update.addBatch();
-                headId = id;
-                headHash = hash;
-                if (++pending == 1000) {
-                    update.executeBatch();
-                    pending = 0;
-                }
-            }
-            update.executeBatch();
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO audit_chain (id, anchor_id, anchor_hash, head_id, head_hash) VALUES (1, ?, ?, ?, ?)")) {
-            insert.setLong(1, anchor);
-            insert.setString(2, AuditChain.GENESIS);
-            insert.setLong(3, headId);
-            insert.setString(4, headHash);
-            insert.executeUpdate();
-        }
+        AuditChainBackfill.chain(connection, anchor);
         try (Statement ddl = connection.createStatement()) {
             ddl.execute("""
                     CREATE TRIGGER audit_event_not_updated BEFORE UPDATE ON audit_event

@@ -1,10 +1,13 @@
 package com.anycontact.innolicense.store.postgres;
 
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.store.jdbc.Instants;
+import com.anycontact.innolicense.store.jdbc.StatementRunner;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -192,6 +195,28 @@ public final class PostgresDatabase implements AutoCloseable {
     }
 
     /**
+     * Runs the statements of adapters shared with SQLite ({@code store.jdbc}), each on a pooled connection with
+     * auto-commit, as {@link #autoCommit} does.
+     */
+    StatementRunner statements() {
+        return new StatementRunner() {
+            @Override
+            public <T> T read(String sql, StatementRunner.Work<T> work) {
+                return write(sql, work);
+            }
+
+            @Override
+            public <T> T write(String sql, StatementRunner.Work<T> work) {
+                return autoCommit(connection -> {
+                    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                        return work.run(statement);
+                    }
+                });
+            }
+        };
+    }
+
+    /**
      * Opens a connection of its own, outside the pool, in auto-commit mode: for a session that must last, such
      * as the cluster bus's {@code LISTEN}, whose reads wait as long as they must. The caller closes it.
      *
@@ -282,8 +307,7 @@ public final class PostgresDatabase implements AutoCloseable {
      * after it, so that comparisons with stored milliseconds mean what they mean for the exact instant.
      */
     static long ceilingMillis(Instant instant) {
-        long floor = instant.toEpochMilli();
-        return instant.getNano() % 1_000_000 == 0 ? floor : floor + 1;
+        return Instants.ceilingMillis(instant);
     }
 
     private static HikariDataSource pool(PostgresUrl url, int poolSize) {

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,7 @@ import java.util.concurrent.Executors;
  * seat cap.
  *
  * <p>How the cap holds across nodes. A claim is one call of the database function {@code claim_seat} (migration
- * V1), in a transaction of its own. Its first statement locks the one row of {@code seat_counter} ({@code
+ * V1, replaced by V13), in a transaction of its own. Its first statement locks the one row of {@code seat_counter} ({@code
  * SELECT ... FOR UPDATE}); only then does it read the agent's lease and count the live leases, each in a
  * statement of its own, and insert. So claims, from any thread of any node, decide one after another, and each
  * decides on the leases of every claim before it: under READ COMMITTED a statement sees every transaction
@@ -48,17 +49,20 @@ import java.util.concurrent.Executors;
  * on the newest row version that the lease is still live and still the same claim, so it never revives a lease
  * that was released, reaped or replaced; when the check fails the call takes the locked path. When capacity has
  * dropped, a renewal ranks its lease among the live leases claimed before it (later claims cannot rank before
- * it). To learn whether it has, a renewal reads {@code seat_counter.live_bound} (migration V14) rather than
- * counting the live leases: the claims holding the lock keep it at or above the leases any serving node can
- * see live (those expiring after the claim's time less twice the largest clock offset a serving node may
- * have), so while it is within capacity no lease can rank beyond it and the renewal neither counts nor ranks. On the locked path the agent's lease row is locked after the counter row, always in that order, so
- * claims cannot deadlock; a release locks only its lease row.
+ * it). To learn whether it has, a renewal first reads {@code seat_counter.live_bound} (migration V14): the claims
+ * holding the lock keep it at or above the number of leases not freed, which is all any node can count live, so
+ * while it is within capacity no lease can rank beyond it and the renewal neither locks, counts nor ranks. On the
+ * locked path the lease rows are locked after the counter row; on both paths the lease rows (the agent's and the
+ * expired ones) are locked by one statement in {@code agent_id} order, so claims and renewals cannot deadlock; a
+ * release locks only its lease row.
  *
- * <p>Cost: the claim lock is held for the function and the commit, which waits for the write-ahead log to
- * reach the disk, so grants are decided one commit after another. A denial changes no lease, so its record is
- * committed without waiting for the disk ({@code synchronous_commit} off for that transaction): a crash of
- * PostgreSQL can lose the denial records of its last fraction of a second, never a lease. Measuring it beside
- * the peers is the cluster benchmark's job (docs/cluster.md).
+ * <p>Cost: the claim lock is held for the function only. A grant commits without waiting for the disk and is
+ * acknowledged after a synchronous commit that follows it on the same connection ({@link #awaitDurable},
+ * migration V14), so it is as durable as before when acknowledged, and grants from many calls share the disk's
+ * flushes instead of taking one each under the lock. A denial changes no lease, so its record is committed
+ * without waiting for the disk at all: a crash of PostgreSQL can lose the denial records of its last fraction of
+ * a second, never an acknowledged lease. Measuring it beside the peers is the cluster benchmark's job
+ * (docs/cluster.md).
  *
  * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} run the call on a virtual thread of their own and
  * complete the future there, once the commit has returned, so that a server answering seat calls on its
@@ -66,26 +70,40 @@ import java.util.concurrent.Executors;
  * its virtual thread, and a node answers as many seat calls at once as its pool has connections.
  *
  * <p>Time: instants are stored as epoch milliseconds and every one is a parameter; no query reads the
- * database's clock. Nodes are expected to agree on time (the cluster's handling of clock skew is not built
- * yet: see docs/cluster.md). A renewal given a {@code now} before the lease's claim is dated at the claim.
+ * database's clock. Nodes agree on time within a bound that the server checks (docs/cluster.md, "Clock skew"),
+ * and each judges leases by its own instant, so a lease may look expired to a node ahead while a node behind
+ * still sees it live. Whenever {@code claim_seat} relies on leases being expired (before it counts, on both
+ * paths) it marks them freed ({@code freed_at}, migration V13); a freed lease is dead for every node: it is not
+ * renewed, counted, listed or released, and {@link #reap} removes and reports it whatever the reaping node's
+ * clock. So a node behind can neither renew a lease whose seat a node ahead gave away nor count it against the
+ * seat's new holder. A renewal given a {@code now} before the lease's claim is dated at the claim.
  */
 public final class PostgresSeatStore implements SeatStore {
 
     private static final String CLAIM = "SELECT * FROM claim_seat(?, ?, ?, ?, ?, ?)";
 
-    private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ?";
+    private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ? AND freed_at IS NULL";
 
-    private static final String RELEASE = "DELETE FROM lease WHERE agent_id = ? AND expires_at > ?";
+    private static final String RELEASE =
+            "DELETE FROM lease WHERE agent_id = ? AND expires_at > ? AND freed_at IS NULL";
 
     private static final String LEASE_COLUMNS =
             "agent_id, node, station, claimed_at, renewed_at, expires_at, claim_seq";
 
     private static final String LIVE_LEASES =
-            "SELECT " + LEASE_COLUMNS + " FROM lease WHERE expires_at > ? ORDER BY claim_seq";
+            "SELECT " + LEASE_COLUMNS + " FROM lease WHERE expires_at > ? AND freed_at IS NULL ORDER BY claim_seq";
 
-    private static final String REAP = "DELETE FROM lease WHERE expires_at <= ? RETURNING " + LEASE_COLUMNS;
+    private static final String REAP =
+            "DELETE FROM lease WHERE expires_at <= ? OR freed_at IS NOT NULL RETURNING " + LEASE_COLUMNS;
 
     private static final String DENIALS = "SELECT denials FROM seat_counter WHERE id = 1";
+
+    /**
+     * A transaction that writes its commit record (it takes a transaction ID) and commits synchronously: once it
+     * returns, the log is flushed, and replicated to a synchronous standby, up to it, so every commit before it
+     * on this connection is as durable as a synchronous one (migration V14).
+     */
+    private static final String DURABLE_BARRIER = "SELECT txid_current()";
 
     private static final String RECENT_DENIALS =
             "SELECT agent_id, denied_at, capacity, in_use FROM denial ORDER BY id DESC LIMIT ?";
@@ -114,10 +132,11 @@ public final class PostgresSeatStore implements SeatStore {
                 claim.setLong(4, nowMillis);
                 claim.setLong(5, ttlMillis);
                 claim.setInt(6, capacity);
+                ClaimResult result;
                 try (ResultSet row = claim.executeQuery()) {
                     row.next();
                     int inUse = Math.toIntExact(row.getLong(8));
-                    return switch (row.getString(1)) {
+                    result = switch (row.getString(1)) {
                         case "CLAIMED" -> new ClaimResult.Claimed(lease(request.agent(), row));
                         case "RENEWED" -> new ClaimResult.Renewed(lease(request.agent(), row));
                         case "DENIED" -> new ClaimResult.Denied(capacity, inUse);
@@ -125,8 +144,24 @@ public final class PostgresSeatStore implements SeatStore {
                         default -> throw new IllegalStateException("claim_seat answered " + row.getString(1));
                     };
                 }
+                if (result instanceof ClaimResult.Claimed) {
+                    awaitDurable(connection);
+                }
+                return result;
             }
         });
+    }
+
+    /**
+     * Waits until what this connection committed so far is on the disk: a grant is committed without waiting for
+     * the disk, so that the claim lock is not held through the flush (migration V14), and acknowledged only
+     * after this.
+     */
+    private static void awaitDurable(Connection connection) throws SQLException {
+        try (Statement barrier = connection.createStatement();
+                ResultSet ignored = barrier.executeQuery(DURABLE_BARRIER)) {
+            // the statement's synchronous commit is the wait
+        }
     }
 
     /**

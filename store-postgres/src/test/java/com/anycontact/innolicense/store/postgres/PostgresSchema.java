@@ -79,6 +79,21 @@ final class PostgresSchema implements AutoCloseable {
         return database;
     }
 
+    /**
+     * Opens the schema as a node does, with its pooled connections named {@code applicationName} in {@code
+     * pg_stat_activity}, so that a test can find them (and end them, as a network fault would); closed by {@link
+     * #close()}.
+     */
+    PostgresDatabase open(String applicationName) {
+        String separator = baseUrl.contains("?") ? "&" : "?";
+        PostgresUrl named = PostgresUrl.parse(
+                baseUrl + separator + "currentSchema=" + name + "&ApplicationName=" + applicationName,
+                Optional.empty());
+        PostgresDatabase database = PostgresDatabase.open(named, 4);
+        opened.add(database);
+        return database;
+    }
+
     /** Closes every database opened, as a stopped node would, and opens the schema again, as a restarted one. */
     PostgresDatabase reopen() {
         for (PostgresDatabase database : opened) {

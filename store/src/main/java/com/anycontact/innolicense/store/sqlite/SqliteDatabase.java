@@ -2,6 +2,8 @@ package com.anycontact.innolicense.store.sqlite;
 
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.store.jdbc.Instants;
+import com.anycontact.innolicense.store.jdbc.StatementRunner;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -207,6 +209,24 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the statements of adapters shared with PostgreSQL ({@code store.jdbc}): each read on a reading
+     * connection, each write as a write transaction of its own on the writer.
+     */
+    StatementRunner statements() {
+        return new StatementRunner() {
+            @Override
+            public <T> T read(String sql, StatementRunner.Work<T> work) {
+                return SqliteDatabase.this.read(statements -> work.run(statements.prepare(sql)));
+            }
+
+            @Override
+            public <T> T write(String sql, StatementRunner.Work<T> work) {
+                return SqliteDatabase.this.write(statements -> work.run(statements.prepare(sql)));
+            }
+        };
+    }
+
     /** Closes the connections; a write in progress completes first. */
     @Override
     public void close() {
@@ -234,8 +254,7 @@ public final class SqliteDatabase implements AutoCloseable {
      * ceilingMillis(instant)}, and likewise for {@code <}.
      */
     static long ceilingMillis(Instant instant) {
-        long floor = instant.toEpochMilli();
-        return instant.getNano() % 1_000_000 == 0 ? floor : floor + 1;
+        return Instants.ceilingMillis(instant);
     }
 
     private PreparedStatement writerStatement(String sql) throws SQLException {
