@@ -344,7 +344,8 @@ class PostgresSeatStoreClusterModelTest {
             try (Statement reset = admin.createStatement()) {
                 reset.execute("DELETE FROM lease");
                 reset.execute("DELETE FROM denial");
-                reset.execute("UPDATE seat_counter SET last_claim_seq = 0, denials = 0 WHERE id = 1");
+                reset.execute(
+                        "UPDATE seat_counter SET last_claim_seq = 0, denials = 0, live_bound = NULL WHERE id = 1");
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot empty the seat tables", e);
             }
@@ -549,7 +550,7 @@ class PostgresSeatStoreClusterModelTest {
                     grantedUnder.put(agent, capacity);
                 }
             }
-            model.adopt(table, counter()[0], denials);
+            model.adopt(table, counter()[0], denials, liveBound());
         }
 
         /** The invariants, after every step, read on a connection of the test's own. */
@@ -678,6 +679,18 @@ class PostgresSeatStoreClusterModelTest {
             return rows;
         }
 
+        /** The bound of live leases the claims keep (migration V14), or null while unknown. */
+        private Long liveBound() {
+            try (Statement select = admin.createStatement();
+                    ResultSet row = select.executeQuery("SELECT live_bound FROM seat_counter")) {
+                row.next();
+                long bound = row.getLong(1);
+                return row.wasNull() ? null : bound;
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the seat counter", e);
+            }
+        }
+
         private long[] counter() {
             try (Statement select = admin.createStatement();
                     ResultSet row = select.executeQuery("SELECT last_claim_seq, denials FROM seat_counter")) {
@@ -714,6 +727,8 @@ class PostgresSeatStoreClusterModelTest {
         final LinkedHashMap<String, Held> leases = new LinkedHashMap<>();
         long lastSequence;
         long denials;
+        /** What the claims keep as the bound of leases not freed (V14); null while no claim has set it. */
+        Long bound;
 
         Stream<Held> live(long now) {
             return leases.values().stream()
@@ -723,27 +738,35 @@ class PostgresSeatStoreClusterModelTest {
 
         ClaimResult claim(String agent, int capacity, long now) {
             Held held = leases.get(agent);
-            free(agent, now);
-            int inUse = (int) live(now).count();
             if (held != null && held.isLiveAt(now)) {
-                long before = live(now)
-                        .filter(lease -> lease.sequence() < held.sequence())
-                        .count();
-                if (inUse > capacity && before >= capacity) {
-                    leases.remove(agent);
-                    return new ClaimResult.CapacityReduced(capacity, inUse - 1);
+                // a renewal: it counts, ranks, and first frees what it relies on only when the claims' bound of
+                // leases not freed does not already rule out any lease ranking beyond capacity (V14)
+                if (bound == null || bound > capacity) {
+                    free(agent, now);
+                    int inUse = (int) live(now).count();
+                    long before = live(now)
+                            .filter(lease -> lease.sequence() < held.sequence())
+                            .count();
+                    if (inUse > capacity && before >= capacity) {
+                        leases.remove(agent);
+                        return new ClaimResult.CapacityReduced(capacity, inUse - 1);
+                    }
                 }
                 long renewedAt = Math.max(now, held.claimedAt());
                 Held renewed = new Held(agent, held.sequence(), held.claimedAt(), renewedAt + TTL_MILLIS, false);
                 leases.put(agent, renewed);
                 return new ClaimResult.Renewed(lease(renewed));
             }
+            free(agent, now);
+            int inUse = (int) live(now).count();
             if (inUse < capacity) {
                 Held claimed = new Held(agent, ++lastSequence, now, now + TTL_MILLIS, false);
                 leases.put(agent, claimed);
+                bound = (long) inUse + 1;
                 return new ClaimResult.Claimed(lease(claimed));
             }
             denials++;
+            bound = (long) inUse;
             return new ClaimResult.Denied(capacity, inUse);
         }
 
@@ -772,7 +795,8 @@ class PostgresSeatStoreClusterModelTest {
         }
 
         /** Takes the store's state after calls whose order cannot be known (checked by the caller). */
-        void adopt(Map<String, Held> table, long lastSequence, long denials) {
+        void adopt(Map<String, Held> table, long lastSequence, long denials, Long bound) {
+            this.bound = bound;
             leases.clear();
             leases.putAll(table);
             this.lastSequence = lastSequence;
