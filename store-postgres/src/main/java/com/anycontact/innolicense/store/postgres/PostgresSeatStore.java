@@ -43,7 +43,11 @@ import java.util.Objects;
  *
  * <p>Renewals of a live lease take no claim lock: they add no lease. The renewing {@code UPDATE} re-checks
  * on the newest row version that the lease is still live and still the same claim, so it never revives a lease
- * that was released, reaped or replaced; when the check fails the call takes the locked path. When capacity has
+ * that was released, reaped or replaced; when the check fails the call takes the locked path. Nodes decide at
+ * instants that disagree (clocks within the cluster's bound, a call that waited for a connection), so a renewal
+ * may come with an earlier instant than a claim already committed: a claim therefore first <em>retires</em>,
+ * under the lock, every lease expired by its instant (negates its {@code claim_seq}, migration V11), which the
+ * renewal's check on the claim sequence then sees; a retired lease is dead for every node, and reaped. When capacity has
  * dropped, a renewal ranks its lease among the live leases claimed before it (later claims cannot rank before
  * it). On the locked path the agent's lease row is locked after the counter row, always in that order, so
  * claims cannot deadlock; a release locks only its lease row.
@@ -62,17 +66,20 @@ public final class PostgresSeatStore implements SeatStore {
 
     private static final String CLAIM = "SELECT * FROM claim_seat(?, ?, ?, ?, ?, ?)";
 
-    private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ?";
+    // A lease whose claim_seq is negative was retired by a claim that found it expired (migration V11): it is
+    // dead for every node, whatever its clock says.
+    private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ? AND claim_seq > 0";
 
-    private static final String RELEASE = "DELETE FROM lease WHERE agent_id = ? AND expires_at > ?";
+    private static final String RELEASE = "DELETE FROM lease WHERE agent_id = ? AND expires_at > ? AND claim_seq > 0";
 
     private static final String LEASE_COLUMNS =
             "agent_id, node, station, claimed_at, renewed_at, expires_at, claim_seq";
 
     private static final String LIVE_LEASES =
-            "SELECT " + LEASE_COLUMNS + " FROM lease WHERE expires_at > ? ORDER BY claim_seq";
+            "SELECT " + LEASE_COLUMNS + " FROM lease WHERE expires_at > ? AND claim_seq > 0 ORDER BY claim_seq";
 
-    private static final String REAP = "DELETE FROM lease WHERE expires_at <= ? RETURNING " + LEASE_COLUMNS;
+    private static final String REAP = "DELETE FROM lease WHERE expires_at <= ? OR claim_seq < 0 RETURNING "
+            + LEASE_COLUMNS.replace("claim_seq", "abs(claim_seq)");
 
     private static final String DENIALS = "SELECT denials FROM seat_counter WHERE id = 1";
 
