@@ -404,8 +404,12 @@ final class ServerNode implements AutoCloseable {
                             new InstallationId(status.path("installationId").asText());
                     return;
                 }
-                throw new IOException("node " + id + " answered " + response.statusCode() + " to the admin token: "
-                        + response.body());
+                if (response.statusCode() < 500 || System.nanoTime() > deadline) {
+                    throw new IOException("node " + id + " answered " + response.statusCode()
+                            + " to the admin token: " + response.body());
+                }
+                // a server fault while starting (a cluster node whose pool is still busy): not ready yet
+                Thread.sleep(250);
             } catch (ConnectException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("node " + id + " did not listen within " + STARTUP_TIMEOUT + ": " + tail());
