@@ -100,7 +100,8 @@ final class ClusterRound {
             startTogether(nodes.subList(1, NODES));
             String token = nodes.getFirst().setUp(vendor, plan.capacity());
             for (int i = 0; i < plan.agents(); i++) {
-                SeatClient client = new SeatClient(nodes, i % NODES, token, plan.ttl().dividedBy(2), http, served);
+                SeatClient client =
+                        new SeatClient(nodes, i % NODES, token, plan.ttl().dividedBy(2), http, served);
                 AcdAgent agent = new AcdAgent(
                         String.format(Locale.ROOT, "acd%02d", i), client, plan.ttl(), random.nextLong(), running::get);
                 agents.add(agent);
@@ -206,14 +207,14 @@ final class ClusterRound {
                 yield new FaultEvent(kind, node.id(), started, relaunched, System.nanoTime(), "kill -9 " + pid);
             }
             case PAUSE -> {
-                ServerNode node = pausedLeader ? nodes.get(random.nextInt(NODES)) : leader();
-                String role = node.leads() ? "the leader" : "a follower";
+                ServerNode leader = pausedLeader ? null : leader();
+                ServerNode node = leader != null ? leader : nodes.get(random.nextInt(NODES));
+                String role = leader != null ? "the leader" : "a random node";
                 pausedLeader = true;
                 node.pause();
                 Thread.sleep(hold);
                 node.resume();
-                yield FaultEvent.of(
-                        kind, node.id(), started, System.nanoTime(), "SIGSTOP of " + role + " for " + hold);
+                yield FaultEvent.of(kind, node.id(), started, System.nanoTime(), "SIGSTOP of " + role + " for " + hold);
             }
             case CLOCK_SKEW -> {
                 ServerNode node = nodes.get(random.nextInt(NODES));
@@ -274,13 +275,13 @@ final class ClusterRound {
         }
     }
 
-    /** The node that says it leads, or a random one when none does right now. */
+    /** The node that says it leads, or null when none does (or answers within five seconds) right now. */
     private ServerNode leader() throws InterruptedException {
         for (ServerNode node : nodes) {
             if (node.leads()) {
                 return node;
             }
         }
-        return nodes.get(random.nextInt(NODES));
+        return null;
     }
 }

@@ -47,11 +47,12 @@ public final class FaultSuite {
             System.exit(run(args, System.out));
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println("usage: FaultSuite [cluster] short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
-                    + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
-                    + " (cluster: --only kill|pause|database|failover|skew|mixed|broken)"
-                    + " [--recovery-seconds N]"
-                    + " [--clock injected|faketime]");
+            System.err.println(
+                    "usage: FaultSuite [cluster] short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
+                            + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
+                            + " (cluster: --only kill|pause|database|failover|skew|mixed|broken)"
+                            + " [--recovery-seconds N]"
+                            + " [--clock injected|faketime]");
             System.exit(2);
         } catch (IOException | RuntimeException e) {
             System.err.println("fault suite failed: " + e);
@@ -267,7 +268,15 @@ public final class FaultSuite {
             }
         }
         plans.add(new FaultRound.Plan(
-                "broken", List.of(kill), Duration.ofSeconds(30), agents, capacity, ttl, "off-by-one", clock, seed + 99));
+                "broken",
+                List.of(kill),
+                Duration.ofSeconds(30),
+                agents,
+                capacity,
+                ttl,
+                "off-by-one",
+                clock,
+                seed + 99));
         return chosen(plans, only);
     }
 

@@ -356,9 +356,7 @@ public final class HistoryChecker {
             }
             long end = last + ttl + slack;
             for (FaultEvent fault : faults) {
-                if (fault.mayLoseState()
-                        && fault.startedNanos() >= op.invokedNanos()
-                        && fault.startedNanos() < end) {
+                if (fault.mayLoseState() && fault.startedNanos() >= op.invokedNanos() && fault.startedNanos() < end) {
                     end = Math.max(end, fault.readyNanos() + ttl + slack);
                 }
             }

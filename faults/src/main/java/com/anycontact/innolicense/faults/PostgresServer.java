@@ -58,8 +58,16 @@ final class PostgresServer implements AutoCloseable {
      */
     static PostgresServer primary(String name, Path logCopy) throws IOException, InterruptedException {
         PostgresServer server = new PostgresServer(name, temporaryDirectory(), logCopy);
-        server.run(BIN.resolve("initdb").toString(), "-D", server.data.toString(), "-U", "postgres", "--auth=trust",
-                "-E", "UTF8", "--locale=C.UTF-8");
+        server.run(
+                BIN.resolve("initdb").toString(),
+                "-D",
+                server.data.toString(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8");
         server.start();
         server.sql("postgres", "CREATE DATABASE " + DATABASE);
         return server;
@@ -69,16 +77,25 @@ final class PostgresServer implements AutoCloseable {
      * A streaming standby of this server, started, and made this server's synchronous standby: from then on a
      * commit on this server returns only once the standby has flushed it ({@code synchronous_commit=on}).
      */
-    PostgresServer synchronousStandby(String standbyName, Path standbyLogCopy) throws IOException, InterruptedException {
+    PostgresServer synchronousStandby(String standbyName, Path standbyLogCopy)
+            throws IOException, InterruptedException {
         PostgresServer standby = new PostgresServer(standbyName, temporaryDirectory(), standbyLogCopy);
-        run(BIN.resolve("pg_basebackup").toString(), "-D", standby.data.toString(), "-R", "-X", "stream", "-d",
+        run(
+                BIN.resolve("pg_basebackup").toString(),
+                "-D",
+                standby.data.toString(),
+                "-R",
+                "-X",
+                "stream",
+                "-d",
                 "host=127.0.0.1 port=" + port + " user=postgres application_name=" + standbyName);
         standby.start();
         sql("postgres", "ALTER SYSTEM SET synchronous_standby_names = '" + standbyName + "'");
         sql("postgres", "SELECT pg_reload_conf()");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!sql("postgres", "SELECT sync_state FROM pg_stat_replication WHERE application_name = '"
-                        + standbyName + "'")
+        while (!sql(
+                        "postgres",
+                        "SELECT sync_state FROM pg_stat_replication WHERE application_name = '" + standbyName + "'")
                 .contains("sync")) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("the standby " + standbyName + " did not become synchronous within 60 s");
@@ -119,16 +136,26 @@ final class PostgresServer implements AutoCloseable {
 
     /** {@code pg_ctl start}, waiting until it accepts connections. */
     void start() throws IOException, InterruptedException {
-        run(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", directory.resolve("postgres.log").toString(),
-                "-w", "-t", "60", "-o",
+        run(
+                BIN.resolve("pg_ctl").toString(),
+                "-D",
+                data.toString(),
+                "-l",
+                directory.resolve("postgres.log").toString(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
                 "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=on"
-                        + " -c synchronous_commit=on -c full_page_writes=on -c max_connections=200", "start");
+                        + " -c synchronous_commit=on -c full_page_writes=on -c max_connections=200",
+                "start");
         running = true;
     }
 
     /** {@code SIGKILL} of the postmaster: the server dies at once; its backends exit when they notice. */
     long kill() throws IOException, InterruptedException {
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+        long pid = Long.parseLong(
+                Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
         run("kill", "-KILL", Long.toString(pid));
         ProcessHandle.of(pid).ifPresent(handle -> handle.onExit().join());
         running = false;
@@ -142,8 +169,22 @@ final class PostgresServer implements AutoCloseable {
 
     /** Runs one statement with {@code psql} and gives back its unaligned output. */
     String sql(String database, String statement) throws IOException, InterruptedException {
-        return run(BIN.resolve("psql").toString(), "-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p",
-                Integer.toString(port), "-U", "postgres", "-d", database, "-c", statement);
+        return run(
+                BIN.resolve("psql").toString(),
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-c",
+                statement);
     }
 
     /** Stops the server (immediately: the round is over), keeps its log and deletes its directory. */

@@ -130,9 +130,8 @@ final class SeatClient {
                 backoffUntil[index] = 0;
                 break;
             }
-            backoff[index] = backoff[index] == 0
-                    ? FIRST_BACKOFF.toNanos()
-                    : Math.min(2 * backoff[index], MAX_BACKOFF.toNanos());
+            backoff[index] =
+                    backoff[index] == 0 ? FIRST_BACKOFF.toNanos() : Math.min(2 * backoff[index], MAX_BACKOFF.toNanos());
             backoffUntil[index] = System.nanoTime() + backoff[index];
         }
         return attempts;
@@ -170,7 +169,8 @@ final class SeatClient {
         return served.lastInvocation(nodes.getFirst().id());
     }
 
-    private static Op answer(ServerNode node, String agent, Op.Kind kind, long invoked, long answered, int status, String body) {
+    private static Op answer(
+            ServerNode node, String agent, Op.Kind kind, long invoked, long answered, int status, String body) {
         Instant claimedAt = null;
         Instant expiresAt = null;
         String problem = "";
@@ -199,7 +199,8 @@ final class SeatClient {
         if (body.contains("Exception") || body.contains("\tat ")) {
             return "stack-trace-in-answer";
         }
-        if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isEmpty()) {
+        if (response.statusCode() == 503
+                && response.headers().firstValue("Retry-After").isEmpty()) {
             return "no-retry-after";
         }
         return null;

@@ -195,13 +195,13 @@ final class ServerNode implements AutoCloseable {
 
     /**
      * Whether the node says it leads the cluster ({@code cluster.leader} in {@code GET /health/ready}); false when
-     * it does not answer within a second.
+     * it does not answer within five seconds.
      */
     boolean leads() throws InterruptedException {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(base.resolve("/health/ready"))
-                            .timeout(Duration.ofSeconds(1))
+                            .timeout(Duration.ofSeconds(5))
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -405,8 +405,8 @@ final class ServerNode implements AutoCloseable {
                     return;
                 }
                 if (response.statusCode() < 500 || System.nanoTime() > deadline) {
-                    throw new IOException("node " + id + " answered " + response.statusCode()
-                            + " to the admin token: " + response.body());
+                    throw new IOException("node " + id + " answered " + response.statusCode() + " to the admin token: "
+                            + response.body());
                 }
                 // a server fault while starting (a cluster node whose pool is still busy): not ready yet
                 Thread.sleep(250);

@@ -19,8 +19,8 @@ class ClusterHistoryCheckerTest {
     private static final Duration TTL = Duration.ofSeconds(3);
     private static final Instant T0 = Instant.parse("2026-12-02T14:00:00Z");
 
-    private final HistoryChecker checker = new HistoryChecker(
-            new HistoryChecker.Settings(2, TTL, Duration.ofSeconds(10), Duration.ofMillis(500)));
+    private final HistoryChecker checker =
+            new HistoryChecker(new HistoryChecker.Settings(2, TTL, Duration.ofSeconds(10), Duration.ofMillis(500)));
     private final List<Op> ops = new ArrayList<>();
     private final List<FaultEvent> faults = new ArrayList<>();
 
@@ -51,6 +51,7 @@ class ClusterHistoryCheckerTest {
         faults.add(new FaultEvent(FaultEvent.Kind.KILL, 0, millis(100), millis(200), millis(5000), "kill -9"));
         refused("a", 0, Op.Kind.RENEW, 1000, 1001);
         granted("a", 1, Op.Kind.RENEW, 1001, 1010, 200);
+        granted("b", 0, Op.Kind.CLAIM, 5000, 5010, 201); // the node rejoined
 
         assertThat(check().violations()).isEmpty();
     }
@@ -102,6 +103,7 @@ class ClusterHistoryCheckerTest {
     void skewedNode_grantingASeat_isBroken() {
         faults.add(new FaultEvent(FaultEvent.Kind.CLOCK_SKEW, 1, 0, millis(5000), millis(6000), "30 s ahead"));
         granted("a", 1, Op.Kind.CLAIM, 1000, 1010, 201);
+        granted("b", 1, Op.Kind.CLAIM, 6000, 6010, 201); // restarted with the right clock
 
         assertThat(rules()).containsExactly(Rule.SKEWED_NODE_SERVED);
     }
@@ -148,7 +150,16 @@ class ClusterHistoryCheckerTest {
 
     private void answered(String agent, int node, Op.Kind kind, int invoked, int answered, int status, String problem) {
         ops.add(new Op(
-                agent, node, kind, millis(invoked), millis(answered), Op.Outcome.ANSWERED, status, problem, null, null));
+                agent,
+                node,
+                kind,
+                millis(invoked),
+                millis(answered),
+                Op.Outcome.ANSWERED,
+                status,
+                problem,
+                null,
+                null));
     }
 
     private void refused(String agent, int node, Op.Kind kind, int invoked, int answered) {
