@@ -229,6 +229,12 @@ final class ServerNode implements AutoCloseable {
                 }
                 port = freePort();
                 base = URI.create("http://127.0.0.1:" + port);
+            } catch (ExitedAtStart e) {
+                // A start that failed by itself (a cluster node that could not connect to PostgreSQL within its
+                // connect timeout on an overloaded machine) is not the fault under test: launch it again.
+                if (attempt == 3) {
+                    throw e;
+                }
             }
         }
     }
@@ -393,7 +399,7 @@ final class ServerNode implements AutoCloseable {
                 if (tail.contains("cannot listen on")) {
                     throw new PortTaken();
                 }
-                throw new IOException("node " + id + " exited with code " + process.exitValue() + ": " + tail);
+                throw new ExitedAtStart("node " + id + " exited with code " + process.exitValue() + ": " + tail);
             }
             try {
                 HttpResponse<String> response =
@@ -463,6 +469,15 @@ final class ServerNode implements AutoCloseable {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The server exited while starting, for another reason than its port. */
+    private static final class ExitedAtStart extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ExitedAtStart(String message) {
+            super(message);
+        }
     }
 
     /** The server exited because its port was taken meanwhile. */

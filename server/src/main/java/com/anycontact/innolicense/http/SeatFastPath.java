@@ -226,6 +226,7 @@ final class SeatFastPath extends Handler.Wrapper {
             offload(
                     response,
                     callback,
+                    started,
                     () -> problem("PUT", routes.refusedByAdministrator(refusal.get()), response, callback, started));
             return;
         }
@@ -275,6 +276,7 @@ final class SeatFastPath extends Handler.Wrapper {
         offload(
                 response,
                 callback,
+                started,
                 () -> problem("PUT", routes.refused(agent, result, caller), response, callback, started));
     }
 
@@ -425,7 +427,7 @@ final class SeatFastPath extends Handler.Wrapper {
                 }
             }
         };
-        offload(response, releasing, () -> {
+        offload(response, releasing, System.nanoTime(), () -> {
             if (!super.handle(request, response, releasing)) {
                 Response.writeError(request, response, releasing, 404);
             }
@@ -451,11 +453,18 @@ final class SeatFastPath extends Handler.Wrapper {
         response.write(true, ByteBuffer.wrap(rendered.body()), callback);
     }
 
-    private void offload(Response response, Callback callback, Work work) {
+    /**
+     * Runs slow work (a write: auditing a refusal, a notice) off the I/O thread. A refusal of the store, the
+     * database or the clock that the work meets is answered as a refusal of the ledger is (503, not 500): a denial
+     * whose audit entry cannot be written while PostgreSQL restarts is answered 503 {@code database-unavailable}.
+     */
+    private void offload(Response response, Callback callback, long started, Work work) {
         try {
             slow.execute(() -> {
                 try {
                     work.run();
+                } catch (StoreUnavailableException | DatabaseUnreachableException | ClockSkewedException refusal) {
+                    failed(response.getRequest().getMethod(), refusal, response, callback, started);
                 } catch (Throwable t) {
                     LOG.warn(
                             "{} {} failed",

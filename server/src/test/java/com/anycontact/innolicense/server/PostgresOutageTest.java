@@ -116,6 +116,42 @@ class PostgresOutageTest {
         assertThat(held).contains("agent-after").doesNotContain("agent-during-1");
     }
 
+    /**
+     * Found by the cluster fault suite (docs/reliability.md): while PostgreSQL shut down, a denial whose audit entry
+     * could not be written was answered 500 by the fast path. Here the database refuses the audit entry of a denial
+     * with a connection failure (SQLSTATE 08006, raised by a trigger), deterministically.
+     */
+    @Test
+    void denialWhoseAuditEntryMeetsAnUnreachableDatabase_isAnswered503NotA500() throws Exception {
+        postgres = OwnPostgres.start();
+        server = startNode();
+        Api api = new Api(port(server));
+        applyKey(api, server.installationId(), 1);
+        String acd = acdToken(api);
+        assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
+        try (java.sql.Connection sql =
+                        java.sql.DriverManager.getConnection(postgres.url().jdbcUrl(), "postgres", null);
+                java.sql.Statement statement = sql.createStatement()) {
+            statement.execute("""
+                    CREATE FUNCTION refuse_denial_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF NEW.type = 'CLAIM_DENIED' THEN
+                            RAISE EXCEPTION 'connection lost' USING ERRCODE = '08006';
+                        END IF;
+                        RETURN NEW;
+                    END $$""");
+            statement.execute("CREATE TRIGGER refuse_denial_audit BEFORE INSERT ON audit_event"
+                    + " FOR EACH ROW EXECUTE FUNCTION refuse_denial_audit()");
+        }
+
+        Api.Reply denied = api.claim(acd, "agent-2");
+
+        assertThat(denied.status()).as(denied.body()).isEqualTo(503);
+        assertThat(denied.json().path("type").asText()).endsWith("/database-unavailable");
+        assertThat(denied.header("Retry-After")).contains("1");
+        assertThat(denied.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     private static List<Api.Reply> concat(Object... replies) {
         List<Api.Reply> all = new ArrayList<>();
         for (Object reply : replies) {
