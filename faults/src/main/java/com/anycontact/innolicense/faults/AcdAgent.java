@@ -27,7 +27,7 @@ final class AcdAgent implements Runnable {
      * A seat of the ACD.
      *
      * @param name the seat's name, the prefix of its agents' IDs
-     * @param client the seat calls to its node
+     * @param client the seat calls to its node, or to the cluster's nodes
      * @param ttl the server's lease TTL
      * @param seed the seed of its random choices
      * @param running whether the run goes on
@@ -112,9 +112,9 @@ final class AcdAgent implements Runnable {
     }
 
     private Op call(String agent, Op.Kind kind) {
-        Op op = client.call(agent, kind);
-        history.add(op);
-        return op;
+        List<Op> attempts = client.call(agent, kind);
+        history.addAll(attempts);
+        return attempts.getLast();
     }
 
     private static void sleep(long millis) {

@@ -6,7 +6,7 @@ import java.util.Objects;
  * One fault the harness injected, on its monotonic clock.
  *
  * @param kind what was done
- * @param node the server node it was done to
+ * @param node the server node it was done to, or {@link #ALL_NODES} for the cluster database
  * @param startedNanos when the fault began (the kill, the SIGSTOP, the clock step, the disk filled, the lock taken)
  * @param endedNanos when it ended (the restart launched, the SIGCONT, the step itself, the disk freed, the lock
  *     released); from here on the server must answer again within the recovery bound
@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param detail what exactly, e.g. {@code -3600s}
  */
 public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos, long readyNanos, String detail) {
+
+    /** The node of a fault done to the cluster database, which every node depends on. */
+    public static final int ALL_NODES = -1;
 
     /** The faults the harness injects. */
     public enum Kind {
@@ -29,7 +32,21 @@ public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos
         /** The data directory's filesystem filled by a ballast file, then freed. */
         DISK_FULL,
         /** Another process holding SQLite's write lock ({@code BEGIN IMMEDIATE}). */
-        FOREIGN_LOCK
+        FOREIGN_LOCK,
+        /**
+         * A cluster node restarted with its wall clock well off (30 s ahead), kept so for a while, then restarted with
+         * the right clock: from its start to its end it must refuse every seat call.
+         */
+        CLOCK_SKEW,
+        /** The cluster database stopped ({@code pg_ctl stop -m fast}) and started again. */
+        DATABASE_RESTART,
+        /** The cluster database's primary killed ({@code SIGKILL}) and its synchronous standby promoted. */
+        DATABASE_FAILOVER
+    }
+
+    /** Whether an acknowledged lease could be lost here if the server kept it badly: a crash or a failover. */
+    public boolean mayLoseState() {
+        return kind == Kind.KILL || kind == Kind.DATABASE_RESTART || kind == Kind.DATABASE_FAILOVER;
     }
 
     /** Checks the fields. */

@@ -88,6 +88,8 @@ final class FaultRound {
      * @param check the checker's verdict
      * @param directory where the history, the violations and the server log are
      * @param wallNanos how long the round took, startup included
+     * @param outage how the nodes answered while the cluster database was down ({@link Outage#NONE} without such a
+     *     fault)
      */
     record Outcome(
             Plan plan,
@@ -96,7 +98,54 @@ final class FaultRound {
             int agentsSeen,
             HistoryChecker.Result check,
             Path directory,
-            long wallNanos) {}
+            long wallNanos,
+            Outage outage) {}
+
+    /**
+     * The seat calls invoked while the cluster database was down (from the stop or kill until it accepted
+     * connections again), as the agents saw them.
+     *
+     * @param calls how many were answered
+     * @param unavailable how many of them were answered 503 {@code database-unavailable} with {@code Retry-After}
+     *     and no stack trace ({@link SeatClient} marks a refusal without either; the rest were served: a node's circuit can let a call through just after the database came back)
+     * @param unanswered how many got no answer within the client's timeout (a hang)
+     * @param medianNanos the median time to the answer, of the answered ones
+     * @param worstNanos the longest time to the answer, of the answered ones
+     */
+    record Outage(int calls, int unavailable, int unanswered, long medianNanos, long worstNanos) {
+        static final Outage NONE = new Outage(0, 0, 0, 0, 0);
+
+        /** The calls of the history invoked during the faults of the cluster database. */
+        static Outage of(List<Op> history, List<FaultEvent> faults) {
+            List<Long> latencies = new ArrayList<>();
+            int unavailable = 0;
+            int unanswered = 0;
+            for (Op op : history) {
+                boolean during = faults.stream()
+                        .anyMatch(f -> f.node() == FaultEvent.ALL_NODES
+                                && op.invokedNanos() >= f.startedNanos()
+                                && op.invokedNanos() < f.endedNanos());
+                if (!during) {
+                    continue;
+                }
+                if (op.outcome() == Op.Outcome.UNKNOWN) {
+                    unanswered++;
+                } else if (op.outcome() == Op.Outcome.ANSWERED) {
+                    latencies.add(op.answeredNanos() - op.invokedNanos());
+                    if (op.status() == 503 && op.problem().equals("database-unavailable")) {
+                        unavailable++;
+                    }
+                }
+            }
+            latencies.sort(null);
+            return new Outage(
+                    latencies.size(),
+                    unavailable,
+                    unanswered,
+                    latencies.isEmpty() ? 0 : latencies.get(latencies.size() / 2),
+                    latencies.isEmpty() ? 0 : latencies.getLast());
+        }
+    }
 
     private final Plan plan;
     private final Path jar;
@@ -186,7 +235,7 @@ final class FaultRound {
         HistoryChecker checker = new HistoryChecker(
                 new HistoryChecker.Settings(plan.capacity(), plan.ttl(), recoveryBound, Duration.ofMillis(500)));
         HistoryChecker.Result result = checker.check(history, injected, end);
-        write(history, result, began);
+        write(directory, history, injected, result, began);
         int agentsSeen = (int) history.stream().map(Op::agent).distinct().count();
         return new Outcome(
                 plan,
@@ -195,7 +244,8 @@ final class FaultRound {
                 agentsSeen,
                 result,
                 directory,
-                System.nanoTime() - began);
+                System.nanoTime() - began,
+                Outage.NONE);
     }
 
     /**
@@ -274,6 +324,8 @@ final class FaultRound {
                         kind, node.id(), full, System.nanoTime(), System.nanoTime(), "ballast of " + bytes + " bytes");
             }
             case FOREIGN_LOCK -> foreignLock(node, hold);
+            case CLOCK_SKEW, DATABASE_RESTART, DATABASE_FAILOVER ->
+                throw new IllegalArgumentException(kind + " is a cluster fault (ClusterRound)");
         };
         if (event != null) {
             injected.add(event);
@@ -375,7 +427,10 @@ final class FaultRound {
         }
     }
 
-    private void write(List<Op> history, HistoryChecker.Result result, long origin) throws IOException {
+    /** Writes a round's history, faults and violations into its directory, with times from the round's origin. */
+    static void write(
+            Path directory, List<Op> history, List<FaultEvent> injected, HistoryChecker.Result result, long origin)
+            throws IOException {
         List<Op> sorted = new ArrayList<>(history);
         sorted.sort(java.util.Comparator.comparingLong(Op::invokedNanos));
         List<String> lines = new ArrayList<>();
@@ -387,9 +442,9 @@ final class FaultRound {
         for (FaultEvent fault : injected) {
             faults.add(String.format(
                     Locale.ROOT,
-                    "%s node %d from %.3fs to %.3fs, ready %.3fs: %s",
+                    "%s node %s from %.3fs to %.3fs, ready %.3fs: %s",
                     fault.kind(),
-                    fault.node(),
+                    fault.node() == FaultEvent.ALL_NODES ? "all (database)" : Integer.toString(fault.node()),
                     (fault.startedNanos() - origin) / 1e9,
                     (fault.endedNanos() - origin) / 1e9,
                     (fault.readyNanos() - origin) / 1e9,
@@ -409,7 +464,7 @@ final class FaultRound {
         Files.write(directory.resolve("violations.txt"), violations);
     }
 
-    private static void sleepUntil(long nanos) throws InterruptedException {
+    static void sleepUntil(long nanos) throws InterruptedException {
         long left = nanos - System.nanoTime();
         if (left > 0) {
             Thread.sleep(Duration.ofNanos(left));

@@ -23,6 +23,8 @@ import java.util.Map;
  * <pre>
  * scripts/faults short    # a few minutes: one round per fault kind, then the broken store; CI runs it
  * scripts/faults long     # about 30 minutes (--minutes N): longer rounds, every fault kind mixed in too
+ * scripts/faults cluster short   # the same on a cluster: 3 nodes on a throwaway PostgreSQL ({@link ClusterRound})
+ * scripts/faults cluster long    # --minutes N (default 20)
  * </pre>
  *
  * <p>Exit code 0 when every round of the real server passed and the broken store was caught, 1 when a rule was
@@ -35,7 +37,7 @@ public final class FaultSuite {
     /**
      * Runs the suite.
      *
-     * @param args {@code short|long}, then options: {@code --minutes N} (long), {@code --jar PATH}, {@code --out
+     * @param args {@code short|long} or {@code cluster short|long}, then options: {@code --minutes N} (long), {@code --jar PATH}, {@code --out
      *     DIR}, {@code --agents N}, {@code --capacity N}, {@code --ttl-seconds N}, {@code --seed N}, {@code
      *     --recovery-seconds N} (default 120), {@code --only KIND} (one round: kill, pause, clock, disk, lock, mixed, broken), {@code --clock injected|faketime}
      *     (how clock steps reach the server; libfaketime makes the JVM several times slower)
@@ -45,10 +47,12 @@ public final class FaultSuite {
             System.exit(run(args, System.out));
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println("usage: FaultSuite short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
-                    + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
-                    + " [--recovery-seconds N]"
-                    + " [--clock injected|faketime]");
+            System.err.println(
+                    "usage: FaultSuite [cluster] short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
+                            + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
+                            + " (cluster: --only kill|pause|database|failover|skew|mixed|broken)"
+                            + " [--recovery-seconds N]"
+                            + " [--clock injected|faketime]");
             System.exit(2);
         } catch (IOException | RuntimeException e) {
             System.err.println("fault suite failed: " + e);
@@ -59,15 +63,18 @@ public final class FaultSuite {
         }
     }
 
-    static int run(String[] args, PrintStream out) throws IOException, InterruptedException {
+    static int run(String[] arguments, PrintStream out) throws IOException, InterruptedException {
+        boolean cluster = arguments.length > 0 && arguments[0].equals("cluster");
+        String[] args = cluster ? java.util.Arrays.copyOfRange(arguments, 1, arguments.length) : arguments;
         if (args.length == 0 || !(args[0].equals("short") || args[0].equals("long"))) {
-            throw new IllegalArgumentException("say short or long");
+            throw new IllegalArgumentException("say short or long (or cluster short, cluster long)");
         }
         boolean longRun = args[0].equals("long");
-        int minutes = 30;
+        String mode = (cluster ? "cluster " : "") + args[0];
+        int minutes = cluster ? 20 : 30;
         Path jar = Path.of("server", "target", "innolicense.jar");
         Path out0 = Path.of("faults", "target", "runs");
-        int agents = 64;
+        int agents = cluster ? 48 : 64;
         int capacity = 4;
         int ttlSeconds = 6;
         long seed = System.currentTimeMillis();
@@ -102,6 +109,13 @@ public final class FaultSuite {
             throw new IllegalArgumentException(
                     "no server jar at " + jar + "; build it first: ./mvnw -B -pl faults -am package -DskipTests");
         }
+        if (cluster && !PostgresServer.available()) {
+            throw new IllegalArgumentException("the cluster rounds need PostgreSQL 15 at " + PostgresServer.BIN
+                    + " (apt-get install -y postgresql-15, or set PG_BIN)");
+        }
+        if (cluster && clock == ServerNode.Clock.SYSTEM) {
+            throw new IllegalArgumentException("the cluster rounds skew a node's clock: --clock injected|faketime");
+        }
         Duration ttl = Duration.ofSeconds(ttlSeconds);
         Path runDirectory = out0.resolve(
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
@@ -109,7 +123,7 @@ public final class FaultSuite {
         out.printf(
                 Locale.ROOT,
                 "fault suite (%s): %d agents, capacity %d, lease TTL %s, recovery bound %s, seed %d, output %s%n",
-                args[0],
+                mode,
                 agents,
                 capacity,
                 ttl,
@@ -117,7 +131,9 @@ public final class FaultSuite {
                 seed,
                 runDirectory);
 
-        List<FaultRound.Plan> plans = plans(longRun, minutes, agents, capacity, ttl, clock, seed, only);
+        List<FaultRound.Plan> plans = cluster
+                ? clusterPlans(longRun, minutes, agents, capacity, ttl, clock, seed, only)
+                : plans(longRun, minutes, agents, capacity, ttl, clock, seed, only);
         List<FaultRound.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
             FaultRound.Plan plan = plans.get(i);
@@ -132,12 +148,14 @@ public final class FaultSuite {
                     plan.broken() ? " (seat store broken: " + plan.brokenStore() + ", violations expected)" : "");
             Path directory = Files.createDirectories(
                     runDirectory.resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, plan.name())));
-            FaultRound.Outcome outcome = new FaultRound(plan, jar, directory, recoveryBound, out).run();
+            FaultRound.Outcome outcome = cluster
+                    ? new ClusterRound(plan, jar, directory, recoveryBound, out).run()
+                    : new FaultRound(plan, jar, directory, recoveryBound, out).run();
             outcomes.add(outcome);
             report(outcome, out);
         }
         Summary summary = Summary.of(outcomes);
-        String table = summary.markdown(args[0], seed, agents, capacity, ttl);
+        String table = summary.markdown(mode, seed, agents, capacity, ttl);
         Files.writeString(runDirectory.resolve("summary.md"), table);
         out.println();
         out.print(table);
@@ -202,6 +220,67 @@ public final class FaultSuite {
                 "off-by-one",
                 clock,
                 seed + 99));
+        return chosen(plans, only);
+    }
+
+    /**
+     * The cluster rounds ({@link ClusterRound}): node kills, pauses (the leader first), restarts of the database, a
+     * failover to its synchronous standby, a node with a skewed clock; in the long run a mixed round too; then a
+     * cluster of which one node decides on an off-by-one seat store.
+     */
+    private static List<FaultRound.Plan> clusterPlans(
+            boolean longRun,
+            int minutes,
+            int agents,
+            int capacity,
+            Duration ttl,
+            ServerNode.Clock clock,
+            long seed,
+            String only) {
+        FaultEvent.Kind kill = FaultEvent.Kind.KILL;
+        FaultEvent.Kind pause = FaultEvent.Kind.PAUSE;
+        FaultEvent.Kind restart = FaultEvent.Kind.DATABASE_RESTART;
+        FaultEvent.Kind failover = FaultEvent.Kind.DATABASE_FAILOVER;
+        FaultEvent.Kind skew = FaultEvent.Kind.CLOCK_SKEW;
+        Map<String, List<FaultEvent.Kind>> rounds = new java.util.LinkedHashMap<>();
+        rounds.put("kill", List.of(kill, kill));
+        rounds.put("pause", List.of(pause, pause));
+        rounds.put("database", List.of(restart, restart));
+        rounds.put("failover", List.of(failover));
+        rounds.put("skew", List.of(skew));
+        List<FaultRound.Plan> plans = new ArrayList<>();
+        if (!longRun) {
+            Duration length = Duration.ofSeconds(30);
+            rounds.forEach((name, faults) -> plans.add(
+                    new FaultRound.Plan(name, faults, length, agents, capacity, ttl, "", clock, seed + plans.size())));
+        } else {
+            rounds.put("mixed", List.of(kill, pause, restart, skew, kill, failover, pause, restart, kill));
+            Duration length = Duration.ofSeconds(Math.max(120, minutes * 60L / rounds.size()));
+            for (Map.Entry<String, List<FaultEvent.Kind>> round : rounds.entrySet()) {
+                List<FaultEvent.Kind> faults = new ArrayList<>();
+                // three times the faults of the short round; one failover a round (the old primary stays dead)
+                int repeats = round.getKey().equals("mixed") || round.getKey().equals("failover") ? 1 : 3;
+                for (int repeat = 0; repeat < repeats; repeat++) {
+                    faults.addAll(round.getValue());
+                }
+                plans.add(new FaultRound.Plan(
+                        round.getKey(), faults, length, agents, capacity, ttl, "", clock, seed + plans.size()));
+            }
+        }
+        plans.add(new FaultRound.Plan(
+                "broken",
+                List.of(kill),
+                Duration.ofSeconds(30),
+                agents,
+                capacity,
+                ttl,
+                "off-by-one",
+                clock,
+                seed + 99));
+        return chosen(plans, only);
+    }
+
+    private static List<FaultRound.Plan> chosen(List<FaultRound.Plan> plans, String only) {
         if (only != null) {
             String wanted = only;
             List<FaultRound.Plan> chosen =

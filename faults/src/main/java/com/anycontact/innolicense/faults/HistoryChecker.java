@@ -38,10 +38,17 @@ import java.util.TreeSet;
  *       fault it overlapped, + TTL + slack), extended to
  *       a restart's readiness + TTL + slack (the restart grace) when the server was killed meanwhile, and cut at
  *       an answered release.
- *   <li><b>Recovery</b> ({@link Rule#NO_RECOVERY}): after each fault ends, a call to that node invoked later must
- *       be answered with a seat answer (not 5xx) within the recovery bound. The worst time per kind of fault is
- *       reported.
+ *   <li><b>Recovery</b> ({@link Rule#NO_RECOVERY}): after each fault ends, a call to that node (to any node, for a
+ *       fault of the cluster database) invoked later must be answered with a seat answer (not 5xx) within the
+ *       recovery bound. The worst time per kind of fault is reported.
+ *   <li><b>A skewed node serves no seat</b> ({@link Rule#SKEWED_NODE_SERVED}): while a cluster node runs with its
+ *       clock off beyond its bound ({@link FaultEvent.Kind#CLOCK_SKEW}), every seat call it answers is answered 503
+ *       {@code clock-skewed}.
  * </ol>
+ *
+ * <p>The rules hold across the nodes of a cluster alike: capacity is counted over every agent, whichever node
+ * answered it; a lease acknowledged by one node and found gone by another is lost; a crash of a node, a restart of
+ * the database and a failover to its standby all count as restarts for rule 2.
  */
 public final class HistoryChecker {
 
@@ -56,7 +63,9 @@ public final class HistoryChecker {
         /** A claim was denied for no free seat while fewer than capacity other agents could hold one. */
         SEAT_KEPT_FOR_DEAD_AGENT,
         /** The server did not answer a seat call within the recovery bound after a fault ended. */
-        NO_RECOVERY
+        NO_RECOVERY,
+        /** A node whose clock was off beyond its bound answered a seat call other than 503 {@code clock-skewed}. */
+        SKEWED_NODE_SERVED
     }
 
     /**
@@ -150,6 +159,7 @@ public final class HistoryChecker {
         lostLeases(byAgent, sortedFaults, violations);
         seatsKeptForDeadAgents(byAgent, sortedFaults, violations);
         Map<FaultEvent.Kind, Long> worst = recovery(ops, sortedFaults, endNanos, violations);
+        skewedNodes(ops, sortedFaults, violations);
         violations.sort(Comparator.comparingLong(Violation::atNanos));
         int grants = (int) ops.stream().filter(Op::granted).count();
         int denials = (int) ops.stream().filter(Op::deniedForNoSeat).count();
@@ -246,7 +256,7 @@ public final class HistoryChecker {
                     }
                     if (next.saysNotHeld() && certainlyHeldAt(grant, next, faults)) {
                         boolean restarted = faults.stream()
-                                .anyMatch(f -> f.kind() == FaultEvent.Kind.KILL
+                                .anyMatch(f -> f.mayLoseState()
                                         && f.startedNanos() >= grant.invokedNanos()
                                         && f.startedNanos() <= next.answeredNanos());
                         violations.add(new Violation(
@@ -346,9 +356,7 @@ public final class HistoryChecker {
             }
             long end = last + ttl + slack;
             for (FaultEvent fault : faults) {
-                if (fault.kind() == FaultEvent.Kind.KILL
-                        && fault.startedNanos() >= op.invokedNanos()
-                        && fault.startedNanos() < end) {
+                if (fault.mayLoseState() && fault.startedNanos() >= op.invokedNanos() && fault.startedNanos() < end) {
                     end = Math.max(end, fault.readyNanos() + ttl + slack);
                 }
             }
@@ -375,7 +383,9 @@ public final class HistoryChecker {
         for (FaultEvent fault : faults) {
             long first = Long.MAX_VALUE;
             for (Op op : ops) {
-                if (op.node() == fault.node() && op.served() && op.invokedNanos() >= fault.endedNanos()) {
+                if ((fault.node() == FaultEvent.ALL_NODES || op.node() == fault.node())
+                        && op.served()
+                        && op.invokedNanos() >= fault.endedNanos()) {
                     first = Math.min(first, op.answeredNanos());
                 }
             }
@@ -404,6 +414,30 @@ public final class HistoryChecker {
             }
         }
         return worst;
+    }
+
+    /** Rule 5: every seat answer of a node while its clock was skewed is 503 {@code clock-skewed}. */
+    private static void skewedNodes(List<Op> ops, List<FaultEvent> faults, List<Violation> violations) {
+        for (FaultEvent fault : faults) {
+            if (fault.kind() != FaultEvent.Kind.CLOCK_SKEW) {
+                continue;
+            }
+            for (Op op : ops) {
+                if (op.node() == fault.node()
+                        && op.outcome() == Op.Outcome.ANSWERED
+                        && op.invokedNanos() >= fault.startedNanos()
+                        && op.invokedNanos() < fault.endedNanos()
+                        && !(op.status() == 503 && op.problem().equals("clock-skewed"))) {
+                    violations.add(new Violation(
+                            Rule.SKEWED_NODE_SERVED,
+                            op.agent(),
+                            op.answeredNanos(),
+                            op.kind().name().toLowerCase(java.util.Locale.ROOT) + " on node " + op.node()
+                                    + " with its clock skewed (" + fault.detail() + ") answered " + op.status()
+                                    + (op.problem().isEmpty() ? "" : " " + op.problem())));
+                }
+            }
+        }
     }
 
     /** Sorts and merges overlapping or touching intervals. */

@@ -109,6 +109,6 @@ public record Op(
                 (invokedNanos - originNanos) / 1e9,
                 (answeredNanos - originNanos) / 1e9,
                 answer,
-                expiresAt == null ? "" : " (expires " + expiresAt + ")");
+                expiresAt == null ? "" : " (claimed " + claimedAt + ", expires " + expiresAt + ")");
     }
 }

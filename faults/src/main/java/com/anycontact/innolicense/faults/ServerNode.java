@@ -53,13 +53,22 @@ final class ServerNode implements AutoCloseable {
      *     com.anycontact.innolicense.server.FaultTestServer} wires in, e.g. {@code off-by-one}
      * @param leaseTtl the server's lease TTL
      * @param clock how the harness steps the server's wall clock, if at all
+     * @param database empty for the embedded SQLite server; otherwise the cluster database's URL ({@code
+     *     --database}), with which the node also gets a clock-offset bound of a quarter of the lease TTL (the server
+     *     wants less than a third)
      */
-    record Launch(Path jar, String brokenStore, Duration leaseTtl, Clock clock) {
+    record Launch(Path jar, String brokenStore, Duration leaseTtl, Clock clock, String database) {
         Launch {
             Objects.requireNonNull(jar, "jar");
             Objects.requireNonNull(brokenStore, "brokenStore");
             Objects.requireNonNull(leaseTtl, "leaseTtl");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(database, "database");
+        }
+
+        /** An embedded server on SQLite. */
+        Launch(Path jar, String brokenStore, Duration leaseTtl, Clock clock) {
+            this(jar, brokenStore, leaseTtl, clock, "");
         }
 
         /** Whether the server is started by {@code FaultTestServer} rather than {@code innolicense server}. */
@@ -92,8 +101,7 @@ final class ServerNode implements AutoCloseable {
     private final Path trustFile;
     private final Path clockFile;
     private final Path log;
-    private final String adminToken = secret();
-    private final String adminPassword = secret();
+    private final Admin admin;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -105,7 +113,21 @@ final class ServerNode implements AutoCloseable {
     private InstallationId installation;
 
     /**
-     * A node that is not started yet.
+     * The admin's credentials a node is started with ({@code INNOLICENSE_BOOTSTRAP_TOKEN}, {@code
+     * INNOLICENSE_ADMIN_PASSWORD}); the nodes of a cluster share one pair, as they share the user table.
+     *
+     * @param token the admin API token
+     * @param password the password of the user {@code admin}
+     */
+    record Admin(String token, String password) {
+        /** New random credentials. */
+        static Admin random() {
+            return new Admin(secret(), secret());
+        }
+    }
+
+    /**
+     * A node that is not started yet, with credentials of its own.
      *
      * @param id its number in the run, from 0
      * @param launch how to start it
@@ -114,8 +136,23 @@ final class ServerNode implements AutoCloseable {
      * @param vendor the run's vendor, whose public key the server trusts
      */
     ServerNode(int id, Launch launch, Path workDirectory, RunVendor vendor) throws IOException {
+        this(id, launch, workDirectory, vendor, Admin.random());
+    }
+
+    /**
+     * A node that is not started yet.
+     *
+     * @param id its number in the run, from 0
+     * @param launch how to start it
+     * @param workDirectory its directory: the trust file, the clock file and the log; the data directory is
+     *     {@code data} inside
+     * @param vendor the run's vendor, whose public key the server trusts
+     * @param admin the admin's credentials, the same for every node of a cluster
+     */
+    ServerNode(int id, Launch launch, Path workDirectory, RunVendor vendor, Admin admin) throws IOException {
         this.id = id;
         this.launch = Objects.requireNonNull(launch, "launch");
+        this.admin = Objects.requireNonNull(admin, "admin");
         this.workDirectory = Files.createDirectories(workDirectory);
         this.dataDirectory = Files.createDirectories(workDirectory.resolve("data"));
         this.trustFile = Files.writeString(workDirectory.resolve("vendor-public-key.pem"), vendor.publicKeyPem());
@@ -153,7 +190,25 @@ final class ServerNode implements AutoCloseable {
 
     /** The admin token, for the setup calls. */
     String adminToken() {
-        return adminToken;
+        return admin.token();
+    }
+
+    /**
+     * Whether the node says it leads the cluster ({@code cluster.leader} in {@code GET /health/ready}); false when
+     * it does not answer within five seconds.
+     */
+    boolean leads() throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(base.resolve("/health/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body()).path("cluster").path("leader").asBoolean(false);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The process ID of the running server. */
@@ -174,6 +229,12 @@ final class ServerNode implements AutoCloseable {
                 }
                 port = freePort();
                 base = URI.create("http://127.0.0.1:" + port);
+            } catch (ExitedAtStart e) {
+                // A start that failed by itself (a cluster node that could not connect to PostgreSQL within its
+                // connect timeout on an overloaded machine) is not the fault under test: launch it again.
+                if (attempt == 3) {
+                    throw e;
+                }
             }
         }
     }
@@ -304,11 +365,18 @@ final class ServerNode implements AutoCloseable {
                 trustFile.toString(),
                 "--lease-ttl",
                 launch.leaseTtl().toMillis() + "ms"));
+        if (!launch.database().isEmpty()) {
+            command.addAll(List.of(
+                    "--database",
+                    launch.database(),
+                    "--max-clock-offset",
+                    launch.leaseTtl().dividedBy(4).toMillis() + "ms"));
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("INNOLICENSE_BOOTSTRAP_TOKEN", adminToken);
-        builder.environment().put("INNOLICENSE_ADMIN_PASSWORD", adminPassword);
+        builder.environment().put("INNOLICENSE_BOOTSTRAP_TOKEN", admin.token());
+        builder.environment().put("INNOLICENSE_ADMIN_PASSWORD", admin.password());
         if (launch.clock() == Clock.FAKETIME) {
             builder.environment().put("LD_PRELOAD", LIBFAKETIME.toString());
             builder.environment().put("FAKETIME_TIMESTAMP_FILE", clockFile.toString());
@@ -331,7 +399,7 @@ final class ServerNode implements AutoCloseable {
                 if (tail.contains("cannot listen on")) {
                     throw new PortTaken();
                 }
-                throw new IOException("node " + id + " exited with code " + process.exitValue() + ": " + tail);
+                throw new ExitedAtStart("node " + id + " exited with code " + process.exitValue() + ": " + tail);
             }
             try {
                 HttpResponse<String> response =
@@ -342,8 +410,12 @@ final class ServerNode implements AutoCloseable {
                             new InstallationId(status.path("installationId").asText());
                     return;
                 }
-                throw new IOException("node " + id + " answered " + response.statusCode() + " to the admin token: "
-                        + response.body());
+                if (response.statusCode() < 500 || System.nanoTime() > deadline) {
+                    throw new IOException("node " + id + " answered " + response.statusCode() + " to the admin token: "
+                            + response.body());
+                }
+                // a server fault while starting (a cluster node whose pool is still busy): not ready yet
+                Thread.sleep(250);
             } catch (ConnectException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("node " + id + " did not listen within " + STARTUP_TIMEOUT + ": " + tail());
@@ -360,7 +432,7 @@ final class ServerNode implements AutoCloseable {
     private HttpRequest.Builder admin(String path) {
         return HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + adminToken);
+                .header("Authorization", "Bearer " + admin.token());
     }
 
     private void signal(String name) throws IOException, InterruptedException {
@@ -397,6 +469,15 @@ final class ServerNode implements AutoCloseable {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The server exited while starting, for another reason than its port. */
+    private static final class ExitedAtStart extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ExitedAtStart(String message) {
+            super(message);
+        }
     }
 
     /** The server exited because its port was taken meanwhile. */

@@ -106,6 +106,22 @@ record Summary(List<FaultRound.Outcome> outcomes) {
                 lost,
                 recoveries(worst)));
         for (FaultRound.Outcome outcome : outcomes) {
+            FaultRound.Outage outage = outcome.outage();
+            if (outage.calls() + outage.unanswered() > 0) {
+                md.append(String.format(
+                        Locale.ROOT,
+                        "While the database was down in %s: %d seat calls answered (%d of them 503"
+                                + " database-unavailable with Retry-After), %d unanswered; time to the answer median"
+                                + " %.0f ms, worst %.0f ms.%n",
+                        outcome.plan().name(),
+                        outage.calls(),
+                        outage.unavailable(),
+                        outage.unanswered(),
+                        outage.medianNanos() / 1e6,
+                        outage.worstNanos() / 1e6));
+            }
+        }
+        for (FaultRound.Outcome outcome : outcomes) {
             outcome.skipped()
                     .forEach(s -> md.append("Skipped in ")
                             .append(outcome.plan().name())

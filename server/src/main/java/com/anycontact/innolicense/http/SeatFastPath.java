@@ -228,6 +228,7 @@ final class SeatFastPath extends Handler.Wrapper {
             offload(
                     response,
                     callback,
+                    started,
                     () -> problem("PUT", routes.refusedByAdministrator(refusal.get()), response, callback, started));
             return;
         }
@@ -427,7 +428,7 @@ final class SeatFastPath extends Handler.Wrapper {
                 }
             }
         };
-        offload(response, releasing, () -> {
+        offload(response, releasing, System.nanoTime(), () -> {
             if (!super.handle(request, response, releasing)) {
                 Response.writeError(request, response, releasing, 404);
             }
@@ -453,11 +454,18 @@ final class SeatFastPath extends Handler.Wrapper {
         response.write(true, ByteBuffer.wrap(rendered.body()), callback);
     }
 
-    private void offload(Response response, Callback callback, Work work) {
+    /**
+     * Runs slow work (a write: the notice of a force-release, a request that left the fast path) off the I/O
+     * thread. A refusal of the store, the database or the clock that the work meets is answered as a refusal of
+     * the ledger is (503, not 500).
+     */
+    private void offload(Response response, Callback callback, long started, Work work) {
         try {
             slow.execute(() -> {
                 try {
                     work.run();
+                } catch (StoreUnavailableException | DatabaseUnreachableException | ClockSkewedException refusal) {
+                    failed(response.getRequest().getMethod(), refusal, response, callback, started);
                 } catch (Throwable t) {
                     LOG.warn(
                             "{} {} failed",

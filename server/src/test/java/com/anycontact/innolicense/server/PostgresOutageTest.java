@@ -182,6 +182,49 @@ class PostgresOutageTest {
         assertThat(leasedAgents(api)).contains("agent-1", "agent-5", "agent-after");
     }
 
+    /**
+     * Found by the cluster fault suite (docs/reliability.md): while PostgreSQL shut down, a denial whose audit entry
+     * could not be written was answered 500 by the fast path. Here the database refuses the audit entry of a denial
+     * with a connection failure (SQLSTATE 08006, raised by a trigger), deterministically. The denial itself is
+     * decided and recorded by then (its row is committed), so it is answered as a denial; the audit entry that could
+     * not be written is logged, not turned into an error.
+     */
+    @Test
+    void denialWhoseAuditEntryMeetsAnUnreachableDatabase_isAnsweredAsTheDenialItIs_notA500() throws Exception {
+        postgres = OwnPostgres.start();
+        server = startNode();
+        Api api = new Api(port(server));
+        applyKey(api, server.installationId(), 1);
+        String acd = acdToken(api);
+        assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
+        try (java.sql.Connection sql =
+                        java.sql.DriverManager.getConnection(postgres.url().jdbcUrl(), "postgres", null);
+                java.sql.Statement statement = sql.createStatement()) {
+            statement.execute("""
+                    CREATE FUNCTION refuse_denial_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF NEW.type = 'CLAIM_DENIED' THEN
+                            RAISE EXCEPTION 'connection lost' USING ERRCODE = '08006';
+                        END IF;
+                        RETURN NEW;
+                    END $$""");
+            statement.execute("CREATE TRIGGER refuse_denial_audit BEFORE INSERT ON audit_event"
+                    + " FOR EACH ROW EXECUTE FUNCTION refuse_denial_audit()");
+        }
+
+        Api.Reply denied = api.claim(acd, "agent-2");
+
+        assertThat(denied.status()).as(denied.body()).isEqualTo(409);
+        assertThat(denied.json().path("type").asText()).endsWith("/seat-limit-reached");
+        assertThat(denied.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(api.get("/api/v1/usage", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("recentDenials")
+                        .findValuesAsText("agentId"))
+                .as("the denial recorded")
+                .containsExactly("agent-2");
+    }
+
     private static List<Api.Reply> concat(Object... replies) {
         List<Api.Reply> all = new ArrayList<>();
         for (Object reply : replies) {

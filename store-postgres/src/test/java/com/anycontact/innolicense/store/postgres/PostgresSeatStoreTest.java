@@ -98,6 +98,42 @@ class PostgresSeatStoreTest extends SeatStoreContract {
     }
 
     /**
+     * Nodes may decide at instants that disagree (clocks within the cluster's bound, a call that waited for a
+     * connection): a renewal decided at an earlier instant than a claim already committed must not revive the lease
+     * that claim found expired and gave the seat of. The cluster fault suite found this (docs/reliability.md): five
+     * acknowledged leases at capacity four.
+     */
+    @Test
+    void renewal_atAnEarlierInstantThanAClaimThatFoundTheLeaseExpired_doesNotReviveIt() {
+        Duration ttl = Duration.ofSeconds(6);
+        assertClaimed(store.claim(request("alice"), 2, T0, ttl));
+        assertClaimed(store.claim(request("bob"), 2, T0.plusSeconds(3), ttl));
+        // a node whose clock reads 6.5 s: alice's lease has expired there, and her seat goes to carol
+        assertClaimed(store.claim(request("carol"), 2, T0.plusMillis(6_500), ttl));
+
+        // then alice's renewal, decided at 5.9 s by a node whose clock is behind
+        ClaimResult late = store.claim(request("alice"), 2, T0.plusMillis(5_900), ttl);
+
+        assertThat(late).isInstanceOf(ClaimResult.Denied.class);
+        assertThat(store.inUse(T0.plusSeconds(7))).isEqualTo(2);
+        assertThat(store.leases(T0.plusSeconds(7)))
+                .extracting(lease -> lease.agent().value())
+                .containsExactly("bob", "carol");
+    }
+
+    /** A lease a claim found expired is gone for everyone: not released again, reaped with its own number. */
+    @Test
+    void leaseAClaimFoundExpired_isNeitherLiveNorReleasableOnASlowerNode_andIsReaped() {
+        Duration ttl = Duration.ofSeconds(6);
+        Lease alice = assertClaimed(store.claim(request("alice"), 1, T0, ttl));
+        assertClaimed(store.claim(request("bob"), 1, T0.plusMillis(6_500), ttl));
+
+        assertThat(store.release(alice.agent(), T0.plusMillis(5_900))).isFalse();
+        assertThat(store.inUse(T0.plusMillis(5_900))).isEqualTo(1);
+        assertThat(store.reap(T0.plusMillis(5_900))).containsExactly(alice);
+    }
+
+    /**
      * Three nodes (three pools over one schema), 16 threads each, claim and release against 5 seats for two
      * seconds; the count of live leases, read by a fourth pool, never exceeds 5, and every denial saw all 5
      * taken.

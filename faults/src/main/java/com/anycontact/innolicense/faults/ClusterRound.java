@@ -1,0 +1,287 @@
+package com.anycontact.innolicense.faults;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One run of the cluster suite: a throwaway PostgreSQL ({@link PostgresServer}; with a synchronous streaming
+ * standby when the round fails it over), {@value #NODES} server nodes on it ({@code --database}), the agents
+ * spread over the nodes and failing over between them as the SDK does ({@link SeatClient}), the planned faults
+ * injected at random moments spread over the run, and the whole cluster's history checked by {@link
+ * HistoryChecker}.
+ *
+ * <p>Fault by fault: {@link FaultEvent.Kind#KILL} is {@code kill -9} of a random node and its immediate restart
+ * (it rejoins on a new node ID); {@link FaultEvent.Kind#PAUSE} is {@code SIGSTOP} of a node for 1.5 lease TTLs,
+ * then {@code SIGCONT} — the first pause of a round stops the leader (found by {@code GET /health/ready}); {@link
+ * FaultEvent.Kind#CLOCK_SKEW} restarts a random node with its wall clock {@value #SKEW_SECONDS} s ahead, keeps it
+ * so for 1.5 TTLs and restarts it with the right clock; {@link FaultEvent.Kind#DATABASE_RESTART} is {@code pg_ctl
+ * stop -m fast}, a second, then {@code pg_ctl start}, no node restarted; {@link FaultEvent.Kind#DATABASE_FAILOVER}
+ * kills the primary with {@code SIGKILL} and promotes the synchronous standby ({@code pg_ctl promote}), the nodes
+ * finding it through their multi-host JDBC URL ({@code targetServerType=primary}); once a round, as the old
+ * primary does not come back.
+ */
+final class ClusterRound {
+
+    /** The nodes of a cluster round. */
+    static final int NODES = 3;
+
+    /** How far ahead a skewed node's clock is. */
+    static final int SKEW_SECONDS = 30;
+
+    private final FaultRound.Plan plan;
+    private final Path jar;
+    private final Path directory;
+    private final Duration recoveryBound;
+    private final PrintStream out;
+    private final Random random;
+    private final List<FaultEvent> injected = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
+    private final List<ServerNode> nodes = new ArrayList<>();
+    private PostgresServer primary;
+    private PostgresServer standby;
+    private final List<PostgresServer> databases = new ArrayList<>();
+    private boolean pausedLeader;
+    private long origin;
+
+    ClusterRound(FaultRound.Plan plan, Path jar, Path directory, Duration recoveryBound, PrintStream out) {
+        this.plan = Objects.requireNonNull(plan, "plan");
+        this.jar = Objects.requireNonNull(jar, "jar");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.recoveryBound = Objects.requireNonNull(recoveryBound, "recoveryBound");
+        this.out = Objects.requireNonNull(out, "out");
+        this.random = new Random(plan.seed());
+    }
+
+    /** Runs the round and checks its history. */
+    FaultRound.Outcome run() throws IOException, InterruptedException {
+        long began = System.nanoTime();
+        origin = began;
+        List<AcdAgent> agents = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        SeatClient.Served served = new SeatClient.Served(NODES);
+        long end;
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(plan.ttl().dividedBy(2))
+                .build();
+        try {
+            primary = PostgresServer.primary("primary", directory.resolve("postgres-primary.log"));
+            String database;
+            if (plan.faults().contains(FaultEvent.Kind.DATABASE_FAILOVER)) {
+                standby = primary.synchronousStandby("standby1", directory.resolve("postgres-standby.log"));
+                database = PostgresServer.jdbcUrl(primary, standby);
+            } else {
+                database = PostgresServer.jdbcUrl(primary);
+            }
+            out.println("  database " + database);
+            RunVendor vendor = new RunVendor();
+            ServerNode.Admin admin = ServerNode.Admin.random();
+            for (int i = 0; i < NODES; i++) {
+                // the broken store, if any, on the first node only: one bad node among good ones must be caught
+                String broken = i == 0 ? plan.brokenStore() : "";
+                nodes.add(new ServerNode(
+                        i,
+                        new ServerNode.Launch(jar, broken, plan.ttl(), plan.clock(), database),
+                        directory.resolve("node-" + i),
+                        vendor,
+                        admin));
+            }
+            nodes.getFirst().start(); // the first node migrates the schema; the others start beside each other
+            startTogether(nodes.subList(1, NODES));
+            String token = nodes.getFirst().setUp(vendor, plan.capacity());
+            for (int i = 0; i < plan.agents(); i++) {
+                SeatClient client =
+                        new SeatClient(nodes, i % NODES, token, plan.ttl().dividedBy(2), http, served);
+                AcdAgent agent = new AcdAgent(
+                        String.format(Locale.ROOT, "acd%02d", i), client, plan.ttl(), random.nextLong(), running::get);
+                agents.add(agent);
+                threads.add(Thread.ofPlatform().name("agent-" + i).start(agent));
+            }
+            long start = System.nanoTime();
+            long warmup = plan.ttl().toNanos();
+            long tail = plan.ttl().multipliedBy(2).toNanos();
+            long span = Math.max(0, plan.length().toNanos() - warmup - tail);
+            List<FaultEvent.Kind> faults = plan.faults();
+            long slot = faults.isEmpty() ? 0 : span / faults.size();
+            for (int i = 0; i < faults.size(); i++) {
+                long at = start + warmup + i * slot + (slot > 0 ? random.nextLong(slot / 2) : 0);
+                FaultRound.sleepUntil(at);
+                awaitService(served, start);
+                inject(faults.get(i));
+            }
+            FaultRound.sleepUntil(Math.max(start + plan.length().toNanos(), System.nanoTime() + tail));
+            awaitService(served, start);
+        } finally {
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join(plan.ttl().toMillis() * 4);
+            }
+            end = System.nanoTime();
+            for (ServerNode node : nodes) {
+                node.close();
+            }
+            http.close();
+            if (standby != null) {
+                databases.add(standby);
+            }
+            if (primary != null) {
+                databases.add(primary);
+            }
+            for (PostgresServer database : databases) {
+                database.close();
+            }
+        }
+        List<Op> history = new ArrayList<>();
+        agents.forEach(agent -> history.addAll(agent.history()));
+        HistoryChecker checker = new HistoryChecker(
+                new HistoryChecker.Settings(plan.capacity(), plan.ttl(), recoveryBound, Duration.ofMillis(500)));
+        HistoryChecker.Result result = checker.check(history, injected, end);
+        FaultRound.write(directory, history, injected, result, began);
+        int agentsSeen = (int) history.stream().map(Op::agent).distinct().count();
+        return new FaultRound.Outcome(
+                plan,
+                List.copyOf(injected),
+                List.copyOf(skipped),
+                agentsSeen,
+                result,
+                directory,
+                System.nanoTime() - began,
+                FaultRound.Outage.of(history, injected));
+    }
+
+    private static void startTogether(List<ServerNode> nodes) throws IOException, InterruptedException {
+        List<Thread> starting = new ArrayList<>();
+        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (ServerNode node : nodes) {
+            starting.add(Thread.ofPlatform().start(() -> {
+                try {
+                    node.start();
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread thread : starting) {
+            thread.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new IOException("a node did not start: " + failures.getFirst().getMessage(), failures.getFirst());
+        }
+    }
+
+    /**
+     * Waits until the node of the last fault (any node, for the database) has answered a seat call invoked after
+     * the fault ended, or the recovery bound has passed.
+     */
+    private void awaitService(SeatClient.Served served, long start) throws InterruptedException {
+        if (injected.isEmpty()) {
+            return;
+        }
+        FaultEvent last = injected.getLast();
+        long ended = Math.max(start, last.endedNanos());
+        while (served.lastInvocation(last.node()) < ended && System.nanoTime() < ended + recoveryBound.toNanos()) {
+            Thread.sleep(250);
+        }
+    }
+
+    private void inject(FaultEvent.Kind kind) throws IOException, InterruptedException {
+        Duration hold = plan.ttl().multipliedBy(3).dividedBy(2);
+        long started = System.nanoTime();
+        FaultEvent event = switch (kind) {
+            case KILL -> {
+                ServerNode node = nodes.get(random.nextInt(NODES));
+                long pid = node.pid();
+                node.kill();
+                long relaunched = System.nanoTime();
+                node.start();
+                yield new FaultEvent(kind, node.id(), started, relaunched, System.nanoTime(), "kill -9 " + pid);
+            }
+            case PAUSE -> {
+                ServerNode leader = pausedLeader ? null : leader();
+                ServerNode node = leader != null ? leader : nodes.get(random.nextInt(NODES));
+                String role = leader != null ? "the leader" : "a random node";
+                pausedLeader = true;
+                node.pause();
+                Thread.sleep(hold);
+                node.resume();
+                yield FaultEvent.of(kind, node.id(), started, System.nanoTime(), "SIGSTOP of " + role + " for " + hold);
+            }
+            case CLOCK_SKEW -> {
+                ServerNode node = nodes.get(random.nextInt(NODES));
+                node.kill();
+                node.clockOffset(Duration.ofSeconds(SKEW_SECONDS));
+                long skewedLaunch = System.nanoTime();
+                node.start();
+                Thread.sleep(hold);
+                node.kill();
+                long skewEnded = System.nanoTime();
+                node.clockOffset(Duration.ZERO);
+                node.start();
+                yield new FaultEvent(
+                        kind,
+                        node.id(),
+                        skewedLaunch,
+                        skewEnded,
+                        System.nanoTime(),
+                        "restarted " + SKEW_SECONDS + " s ahead for " + hold);
+            }
+            case DATABASE_RESTART -> {
+                primary.stop();
+                Thread.sleep(1_000);
+                primary.start();
+                yield FaultEvent.of(
+                        kind, FaultEvent.ALL_NODES, started, System.nanoTime(), "pg_ctl stop -m fast, 1 s, start");
+            }
+            case DATABASE_FAILOVER -> {
+                if (standby == null) {
+                    skipped.add(kind + ": no standby left to promote (one failover a round)");
+                    out.println("!!! SKIPPED " + kind + " in round " + plan.name() + ": no standby left");
+                    yield null;
+                }
+                long pid = primary.kill();
+                standby.promote();
+                databases.add(primary); // dead, closed (its log kept) at the end
+                primary = standby;
+                standby = null;
+                yield FaultEvent.of(
+                        kind,
+                        FaultEvent.ALL_NODES,
+                        started,
+                        System.nanoTime(),
+                        "SIGKILL of the primary (pid " + pid + "), pg_ctl promote of the standby");
+            }
+            default -> throw new IllegalArgumentException(kind + " is not a cluster fault");
+        };
+        if (event != null) {
+            injected.add(event);
+            out.printf(
+                    Locale.ROOT,
+                    "  %-17s at %6.1f s, node %s, %s (took %.1f s)%n",
+                    kind,
+                    (event.startedNanos() - origin) / 1e9,
+                    event.node() == FaultEvent.ALL_NODES ? "all" : Integer.toString(event.node()),
+                    event.detail(),
+                    (event.readyNanos() - started) / 1e9);
+        }
+    }
+
+    /** The node that says it leads, or null when none does (or answers within five seconds) right now. */
+    private ServerNode leader() throws InterruptedException {
+        for (ServerNode node : nodes) {
+            if (node.leads()) {
+                return node;
+            }
+        }
+        return null;
+    }
+}
