@@ -344,7 +344,17 @@ class ClusterAlertsEndToEndTest {
         return leader();
     }
 
+    /**
+     * The node leading now. A node leads only while its lock was confirmed within the last 2 s of its ticker, so
+     * right after the test moves the clock no node may say it leads until the next tick of a node's scheduler.
+     */
     private LicenseServer leader() {
+        try {
+            awaitTrue(() -> servers.stream().anyMatch(node -> node.cluster().leads()), "a node leads");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a leader", e);
+        }
         List<LicenseServer> leaders =
                 servers.stream().filter(node -> node.cluster().leads()).toList();
         assertThat(leaders).as("nodes leading").hasSize(1);
@@ -371,8 +381,7 @@ class ClusterAlertsEndToEndTest {
     }
 
     private LicenseServer open(ServerConfig.ClusterSettings cluster) {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey()))
-                .toBuilder()
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
                 .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
                 .bootstrapToken(Optional.of(ADMIN_TOKEN))
                 .database(Optional.of(database.url()))
