@@ -41,10 +41,29 @@ final class Problems {
         routes.exception(StoreUnavailableException.class, (e, ctx) -> write(ctx, storeUnavailable(e)));
         routes.exception(DatabaseUnreachableException.class, (e, ctx) -> write(ctx, databaseUnavailable(e)));
         routes.exception(ClockSkewedException.class, (e, ctx) -> write(ctx, clockSkewed(e)));
-        routes.exception(Exception.class, (e, ctx) -> {
-            LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+        routes.exception(Exception.class, this::internalError);
+    }
+
+    /**
+     * The answer to any other exception: 500, logged. It never throws: Javalin hands an exception thrown by an
+     * exception handler back to the handlers, so a handler that throws what it handles loops without end (Javalin
+     * issue 2422). That happened when a request's future completed after Jetty had recycled its response: reading
+     * the path threw, and the loop logged tens of warnings a millisecond. Such a request has no one to answer.
+     */
+    void internalError(Exception e, Context ctx) {
+        String request;
+        try {
+            request = ctx.method() + " " + ctx.path();
+        } catch (RuntimeException gone) {
+            LOG.warn("a request failed after its response was gone; nothing to answer", e);
+            return;
+        }
+        LOG.warn("{} failed", request, e);
+        try {
             write(ctx, ProblemType.INTERNAL_ERROR.problem("the server failed to answer; its log has the details"));
-        });
+        } catch (RuntimeException unanswerable) {
+            LOG.warn("{}: the error could not be answered either: {}", request, unanswerable.toString());
+        }
     }
 
     /**
