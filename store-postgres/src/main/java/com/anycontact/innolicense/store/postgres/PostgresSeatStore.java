@@ -6,6 +6,7 @@ import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.Denial;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatStore;
+import com.anycontact.innolicense.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,11 +15,13 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -26,8 +29,16 @@ import java.util.concurrent.Executors;
  * The seat store in the cluster database, shared by every server node: PostgreSQL is the one arbiter of the
  * seat cap.
  *
+ * <p>Batches. A node sends its seat calls in batches: the claims, renewals and releases that arrive while a
+ * batch is in the database wait and go together in the next one (at most {@link #MAX_BATCHES_IN_FLIGHT} batches
+ * of a node at once, each of at most {@link #MAX_BATCH} calls), one call of {@code seat_calls} (migration V16),
+ * one transaction. It carries the calls out in their order, each as it would be alone: a claim by {@code
+ * claim_seat}, a release by deleting the agent's live lease. So a batch decides what its calls one after another
+ * would, and the cost of a round trip, a commit and the claim lock is shared by the batch. Nothing waits to fill
+ * a batch: a call that finds no batch at work is sent at once, alone.
+ *
  * <p>How the cap holds across nodes. A claim is one call of the database function {@code claim_seat} (migration
- * V1, replaced by V13), in a transaction of its own. Its first statement locks the one row of {@code seat_counter} ({@code
+ * V1, replaced by V13 and V14), in the transaction of its batch. Its first statement locks the one row of {@code seat_counter} ({@code
  * SELECT ... FOR UPDATE}); only then does it read the agent's lease and count the live leases, each in a
  * statement of its own, and insert. So claims, from any thread of any node, decide one after another, and each
  * decides on the leases of every claim before it: under READ COMMITTED a statement sees every transaction
@@ -56,7 +67,7 @@ import java.util.concurrent.Executors;
  * expired ones) are locked by one statement in {@code agent_id} order, so claims and renewals cannot deadlock; a
  * release locks only its lease row.
  *
- * <p>Cost: the claim lock is held for the function only. A grant commits without waiting for the disk and is
+ * <p>Cost: the claim lock is held for the batch's function only. A grant commits without waiting for the disk and is
  * acknowledged after a synchronous commit that follows it on the same connection ({@link #awaitDurable},
  * migration V14), so it is as durable as before when acknowledged, and grants from many calls share the disk's
  * flushes instead of taking one each under the lock. A denial changes no lease, so its record is committed
@@ -64,10 +75,12 @@ import java.util.concurrent.Executors;
  * a second, never an acknowledged lease. Measuring it beside the peers is the cluster benchmark's job
  * (docs/cluster.md).
  *
- * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} run the call on a virtual thread of their own and
- * complete the future there, once the commit has returned, so that a server answering seat calls on its
- * selector thread never waits for the database there: a call waits for a pooled connection and the commit on
- * its virtual thread, and a node answers as many seat calls at once as its pool has connections.
+ * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} queue the call and return; a batch is sent on a
+ * virtual thread of its own, which completes the futures of its calls once the batch is committed (and durable
+ * where it must be), so that a server answering seat calls on its selector thread never waits for the database
+ * there. {@link #claim} and {@link #release} wait for their batch. When a batch fails (the database cannot be
+ * reached), each of its calls fails with that failure; when PostgreSQL aborts a batch to break a deadlock (which
+ * V16 explains how a batch can meet), the batch is run again.
  *
  * <p>Time: instants are stored as epoch milliseconds and every one is a parameter; no query reads the
  * database's clock. Nodes agree on time within a bound that the server checks (docs/cluster.md, "Clock skew"),
@@ -80,12 +93,21 @@ import java.util.concurrent.Executors;
  */
 public final class PostgresSeatStore implements SeatStore {
 
-    private static final String CLAIM = "SELECT * FROM claim_seat(?, ?, ?, ?, ?, ?)";
+    /** One batch of claims, renewals and releases (migration V16). */
+    private static final String SEAT_CALLS = "SELECT * FROM seat_calls(?, ?, ?, ?, ?, ?, ?)";
+
+    /** The most calls in one batch. */
+    static final int MAX_BATCH = 256;
+
+    /** The most batches of one store in the database at once. */
+    static final int MAX_BATCHES_IN_FLIGHT = 2;
+
+    /** How often a batch is tried that PostgreSQL aborted to break a deadlock. */
+    private static final int DEADLOCK_ATTEMPTS = 5;
+
+    private static final String DEADLOCK_STATE = "40P01";
 
     private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ? AND freed_at IS NULL";
-
-    private static final String RELEASE =
-            "DELETE FROM lease WHERE agent_id = ? AND expires_at > ? AND freed_at IS NULL";
 
     private static final String LEASE_COLUMNS =
             "agent_id, node, station, claimed_at, renewed_at, expires_at, claim_seq";
@@ -110,9 +132,14 @@ public final class PostgresSeatStore implements SeatStore {
 
     private final PostgresDatabase database;
 
-    /** Runs the asynchronous calls, each on a virtual thread of its own (which holds nothing while idle). */
-    private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("innolicense-seat-call-", 0).factory());
+    /** Sends the batches, each sender on a virtual thread of its own (which holds nothing while idle). */
+    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("innolicense-seat-batch-", 0).factory());
+
+    /** The calls waiting for a batch, in the order they came; guards {@link #sendersAtWork} too. */
+    private final ArrayDeque<SeatCall> waiting = new ArrayDeque<>();
+
+    private int sendersAtWork;
 
     /** A store in the given database, which the caller opens and closes. */
     public PostgresSeatStore(PostgresDatabase database) {
@@ -121,66 +148,35 @@ public final class PostgresSeatStore implements SeatStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
-        checkClaim(request, capacity, now, ttl);
-        long nowMillis = now.toEpochMilli();
-        long ttlMillis = ttl.toMillis();
-        return database.autoCommit(connection -> {
-            try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-                claim.setString(1, request.agent().value());
-                setNullable(claim, 2, request.node());
-                setNullable(claim, 3, request.station());
-                claim.setLong(4, nowMillis);
-                claim.setLong(5, ttlMillis);
-                claim.setInt(6, capacity);
-                ClaimResult result;
-                try (ResultSet row = claim.executeQuery()) {
-                    row.next();
-                    int inUse = Math.toIntExact(row.getLong(8));
-                    result = switch (row.getString(1)) {
-                        case "CLAIMED" -> new ClaimResult.Claimed(lease(request.agent(), row));
-                        case "RENEWED" -> new ClaimResult.Renewed(lease(request.agent(), row));
-                        case "DENIED" -> new ClaimResult.Denied(capacity, inUse);
-                        case "CAPACITY_REDUCED" -> new ClaimResult.CapacityReduced(capacity, inUse);
-                        default -> throw new IllegalStateException("claim_seat answered " + row.getString(1));
-                    };
-                }
-                if (result instanceof ClaimResult.Claimed) {
-                    awaitDurable(connection);
-                }
-                return result;
-            }
-        });
+        return answer(claimAsync(request, capacity, now, ttl));
     }
 
     /**
-     * Waits until what this connection committed so far is on the disk: a grant is committed without waiting for
-     * the disk, so that the claim lock is not held through the flush (migration V14), and acknowledged only
-     * after this.
-     */
-    private static void awaitDurable(Connection connection) throws SQLException {
-        try (Statement barrier = connection.createStatement();
-                ResultSet ignored = barrier.executeQuery(DURABLE_BARRIER)) {
-            // the statement's synchronous commit is the wait
-        }
-    }
-
-    /**
-     * Claims as {@link #claim} does, on a virtual thread of this store: the future completes there once the
-     * decision is committed (the database decides it, so it is made after this method returns), or exceptionally
-     * when the database fails.
+     * Claims as {@link #claim} does, in this store's next batch: the future completes on the batch's virtual thread
+     * once the decision is committed (the database decides it, so it is made after this method returns), or
+     * exceptionally when the database fails.
      */
     @Override
     public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request, int capacity, Instant now, Duration ttl) {
         checkClaim(request, capacity, now, ttl);
-        return CompletableFuture.supplyAsync(() -> claim(request, capacity, now, ttl), calls);
+        SeatCall.Claim call = new SeatCall.Claim(request, capacity, now.toEpochMilli(), ttl.toMillis());
+        submit(call);
+        return call.answer();
     }
 
-    /** Releases as {@link #release} does, on a virtual thread of this store; see {@link #claimAsync}. */
+    @Override
+    public boolean release(AgentId agent, Instant now) {
+        return answer(releaseAsync(agent, now));
+    }
+
+    /** Releases as {@link #release} does, in this store's next batch; see {@link #claimAsync}. */
     @Override
     public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(now, "now");
-        return CompletableFuture.supplyAsync(() -> release(agent, now), calls);
+        SeatCall.Release call = new SeatCall.Release(agent, now.toEpochMilli());
+        submit(call);
+        return call.answer();
     }
 
     private static void checkClaim(ClaimRequest request, int capacity, Instant now, Duration ttl) {
@@ -195,17 +191,192 @@ public final class PostgresSeatStore implements SeatStore {
         }
     }
 
-    @Override
-    public boolean release(AgentId agent, Instant now) {
-        Objects.requireNonNull(agent, "agent");
-        long nowMillis = now.toEpochMilli();
-        return database.autoCommit(connection -> {
-            try (PreparedStatement release = connection.prepareStatement(RELEASE)) {
-                release.setString(1, agent.value());
-                release.setLong(2, nowMillis);
-                return release.executeUpdate() == 1;
+    /** What a call answered, waited for; its failure rethrown as it was thrown in the batch. */
+    private static <T> T answer(CompletableFuture<T> answer) {
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
             }
-        });
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Queues the call for the next batch, and starts a batch sender when fewer than {@link #MAX_BATCHES_IN_FLIGHT}
+     * are at work (one at work takes the call with whatever else is waiting when its batch is done).
+     */
+    private void submit(SeatCall call) {
+        boolean startSender;
+        synchronized (waiting) {
+            waiting.add(call);
+            startSender = sendersAtWork < MAX_BATCHES_IN_FLIGHT;
+            if (startSender) {
+                sendersAtWork++;
+            }
+        }
+        if (startSender) {
+            senders.execute(this::sendBatches);
+        }
+    }
+
+    /** Sends the waiting calls in batches of at most {@link #MAX_BATCH}, until none is waiting. */
+    private void sendBatches() {
+        while (true) {
+            List<SeatCall> batch;
+            synchronized (waiting) {
+                if (waiting.isEmpty()) {
+                    sendersAtWork--;
+                    return;
+                }
+                batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+                while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(waiting.poll());
+                }
+            }
+            List<Object> answers;
+            try {
+                answers = decide(batch);
+            } catch (RuntimeException | Error e) {
+                batch.forEach(call -> call.fail(e));
+                continue;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).complete(answers.get(i));
+            }
+        }
+    }
+
+    /**
+     * Decides the calls of one batch, in their order, in one transaction ({@code seat_calls}, migration V16), and
+     * waits until what must be durable is; runs the batch again when PostgreSQL aborted it to break a deadlock
+     * (which the migration explains). Answers one result per call, in the same order: a {@link ClaimResult} or
+     * whether the release removed a lease.
+     */
+    List<Object> decide(List<SeatCall> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return database.autoCommit(connection -> decide(connection, batch));
+            } catch (StoreException e) {
+                if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static List<Object> decide(Connection connection, List<SeatCall> batch) throws SQLException {
+        int size = batch.size();
+        String[] kinds = new String[size];
+        String[] agents = new String[size];
+        String[] nodes = new String[size];
+        String[] stations = new String[size];
+        Long[] nows = new Long[size];
+        Long[] ttls = new Long[size];
+        Integer[] capacities = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            switch (batch.get(i)) {
+                case SeatCall.Claim claim -> {
+                    kinds[i] = "claim";
+                    agents[i] = claim.request().agent().value();
+                    nodes[i] = claim.request().node();
+                    stations[i] = claim.request().station();
+                    nows[i] = claim.nowMillis();
+                    ttls[i] = claim.ttlMillis();
+                    capacities[i] = claim.capacity();
+                }
+                case SeatCall.Release release -> {
+                    kinds[i] = "release";
+                    agents[i] = release.agent().value();
+                    nows[i] = release.nowMillis();
+                    ttls[i] = 0L;
+                    capacities[i] = 0;
+                }
+            }
+        }
+        List<Object> answers = new ArrayList<>(size);
+        boolean committedLazily = false;
+        boolean mustBeDurable = false;
+        try (PreparedStatement calls = connection.prepareStatement(SEAT_CALLS)) {
+            calls.setArray(1, connection.createArrayOf("text", kinds));
+            calls.setArray(2, connection.createArrayOf("text", agents));
+            calls.setArray(3, connection.createArrayOf("text", nodes));
+            calls.setArray(4, connection.createArrayOf("text", stations));
+            calls.setArray(5, connection.createArrayOf("bigint", nows));
+            calls.setArray(6, connection.createArrayOf("bigint", ttls));
+            calls.setArray(7, connection.createArrayOf("integer", capacities));
+            try (ResultSet rows = calls.executeQuery()) {
+                while (rows.next()) {
+                    int index = rows.getInt(1) - 1;
+                    if (index != answers.size()) {
+                        throw new IllegalStateException(
+                                "seat_calls answered call " + (index + 1) + " in place of " + (answers.size() + 1));
+                    }
+                    String outcome = rows.getString(2);
+                    // claim_seat commits grants and denials without waiting for the disk (V14)
+                    committedLazily |= outcome.equals("CLAIMED") || outcome.equals("DENIED");
+                    mustBeDurable |= !outcome.equals("DENIED") && !outcome.equals("NOT_HELD");
+                    answers.add(answer(batch.get(index), outcome, rows));
+                }
+            }
+        }
+        if (answers.size() != size) {
+            throw new IllegalStateException("seat_calls answered " + answers.size() + " of " + size + " calls");
+        }
+        if (committedLazily && mustBeDurable) {
+            awaitDurable(connection);
+        }
+        return answers;
+    }
+
+    private static Object answer(SeatCall call, String outcome, ResultSet row) throws SQLException {
+        return switch (call) {
+            case SeatCall.Claim claim -> {
+                AgentId agent = claim.request().agent();
+                yield switch (outcome) {
+                    case "CLAIMED" -> new ClaimResult.Claimed(lease(agent, row));
+                    case "RENEWED" -> new ClaimResult.Renewed(lease(agent, row));
+                    case "DENIED" -> new ClaimResult.Denied(claim.capacity(), Math.toIntExact(row.getLong(9)));
+                    case "CAPACITY_REDUCED" ->
+                        new ClaimResult.CapacityReduced(claim.capacity(), Math.toIntExact(row.getLong(9)));
+                    default -> throw new IllegalStateException("claim_seat answered " + outcome);
+                };
+            }
+            case SeatCall.Release release ->
+                switch (outcome) {
+                    case "RELEASED" -> true;
+                    case "NOT_HELD" -> false;
+                    default -> throw new IllegalStateException("seat_calls answered " + outcome + " to a release");
+                };
+        };
+    }
+
+    private static boolean isDeadlock(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && DEADLOCK_STATE.equals(sql.getSQLState())) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits until what this connection committed so far is on the disk: a grant is committed without waiting for
+     * the disk, so that the claim lock is not held through the flush (migration V14), and acknowledged only
+     * after this.
+     */
+    private static void awaitDurable(Connection connection) throws SQLException {
+        try (Statement barrier = connection.createStatement();
+                ResultSet ignored = barrier.executeQuery(DURABLE_BARRIER)) {
+            // the statement's synchronous commit is the wait
+        }
     }
 
     @Override
@@ -299,15 +470,16 @@ public final class PostgresSeatStore implements SeatStore {
         return leases;
     }
 
+    /** The lease in a row of {@code seat_calls}: the claim's node, station, instants and sequence number. */
     private static Lease lease(AgentId agent, ResultSet row) throws SQLException {
         return lease(
                 agent,
-                row.getString(2),
                 row.getString(3),
-                row.getLong(4),
+                row.getString(4),
                 row.getLong(5),
                 row.getLong(6),
-                row.getLong(7));
+                row.getLong(7),
+                row.getLong(8));
     }
 
     private static Lease lease(
