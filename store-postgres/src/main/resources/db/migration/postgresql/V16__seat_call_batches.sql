@@ -20,14 +20,18 @@
 -- transactions, and the store runs that batch again.
 --
 -- Returns one row per call: its position (1-based) and, for a claim, what claim_seat returns; for a release
--- 'RELEASED' or 'NOT_HELD' and NULLs.
+-- 'RELEASED' or 'NOT_HELD' and NULLs. When a release removed a lease, one more row follows, position = calls + 1,
+-- 'COUNTED', with the live leases once the batch is done (at the instant of its last release): what the node
+-- reports with the release to its dashboards and usage record, counted once for the batch rather than by a query
+-- of its own after each release.
 CREATE FUNCTION seat_calls(p_kinds TEXT[], p_agents TEXT[], p_nodes TEXT[], p_stations TEXT[], p_nows BIGINT[],
                            p_ttls BIGINT[], p_capacities INTEGER[])
 RETURNS TABLE (o_index INTEGER, o_outcome TEXT, o_node TEXT, o_station TEXT, o_claimed_at BIGINT,
                o_renewed_at BIGINT, o_expires_at BIGINT, o_claim_seq BIGINT, o_in_use BIGINT)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-    v_calls INTEGER := coalesce(array_length(p_agents, 1), 0);
+    v_calls        INTEGER := coalesce(array_length(p_agents, 1), 0);
+    v_released_now BIGINT;
 BEGIN
     IF array_length(p_kinds, 1) IS DISTINCT FROM array_length(p_agents, 1)
         OR array_length(p_nodes, 1) IS DISTINCT FROM array_length(p_agents, 1)
@@ -50,11 +54,18 @@ BEGIN
                 FROM claim_seat(p_agents[i], p_nodes[i], p_stations[i], p_nows[i], p_ttls[i], p_capacities[i]) c;
         ELSIF p_kinds[i] = 'release' THEN
             DELETE FROM lease l WHERE l.agent_id = p_agents[i] AND l.expires_at > p_nows[i] AND l.freed_at IS NULL;
+            IF FOUND THEN
+                v_released_now := p_nows[i];
+            END IF;
             RETURN QUERY SELECT i, CASE WHEN FOUND THEN 'RELEASED' ELSE 'NOT_HELD' END, NULL::TEXT, NULL::TEXT,
                 NULL::BIGINT, NULL::BIGINT, NULL::BIGINT, NULL::BIGINT, NULL::BIGINT;
         ELSE
             RAISE EXCEPTION 'seat_calls: call % is of an unknown kind %', i, p_kinds[i];
         END IF;
     END LOOP;
+    IF v_released_now IS NOT NULL THEN
+        RETURN QUERY SELECT v_calls + 1, 'COUNTED', NULL::TEXT, NULL::TEXT, NULL::BIGINT, NULL::BIGINT, NULL::BIGINT,
+            NULL::BIGINT, count(*) FROM lease l WHERE l.expires_at > v_released_now AND l.freed_at IS NULL;
+    END IF;
 END
 $$;

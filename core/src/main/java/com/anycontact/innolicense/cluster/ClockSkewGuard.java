@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,6 +54,12 @@ public final class ClockSkewGuard implements SeatStore {
     public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
         ClockSkewedException refusal = cluster.seatRefusal().orElse(null);
         return refusal != null ? CompletableFuture.failedFuture(refusal) : store.releaseAsync(agent, now);
+    }
+
+    @Override
+    public CompletableFuture<OptionalInt> releaseCountedAsync(AgentId agent, Instant now) {
+        ClockSkewedException refusal = cluster.seatRefusal().orElse(null);
+        return refusal != null ? CompletableFuture.failedFuture(refusal) : store.releaseCountedAsync(agent, now);
     }
 
     @Override

@@ -9,11 +9,16 @@ public sealed interface ClaimResult {
      * A new lease: the agent held no live seat and one was free.
      *
      * @param lease the new lease
+     * @param inUse the live leases right after the grant, the new one included, as the store counted them to
+     *     decide (so that whoever reports the grant need not ask the store again)
      */
-    record Claimed(Lease lease) implements ClaimResult {
-        /** Requires a lease. */
+    record Claimed(Lease lease, int inUse) implements ClaimResult {
+        /** Requires a lease and at least that lease in use. */
         public Claimed {
             Objects.requireNonNull(lease, "lease");
+            if (inUse < 1) {
+                throw new IllegalArgumentException("a grant leaves at least its own lease in use, not " + inUse);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -13,8 +14,9 @@ import java.util.function.Consumer;
  * and release for reduced capacity, whichever route or task asked. Every change of a seat passes through
  * the store, so nothing is missed. Renewals are passed through untold and cost nothing more.
  *
- * <p>The count of live leases in a change is the store's own where the decision carries it (a denial, a
- * release for reduced capacity); after a claim, a release or a reap it is read from the store right after
+ * <p>The count of live leases in a change is the store's own: the one its decision carries (a grant, a denial,
+ * a release for reduced capacity), or the one the store answers with an asynchronous release ({@link
+ * SeatStore#releaseCountedAsync}); after a release made waiting, or a reap, it is read from the store right after
  * the change. The listener runs after the change is durable, on the caller's thread (or, for the
  * asynchronous calls, on the thread that completes the store's future); it must be quick and must not block.
  * A listener that throws is logged and does not fail the call: the change has been made.
@@ -55,13 +57,21 @@ public final class ObservedSeatStore implements SeatStore {
 
     @Override
     public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
-        return store.releaseAsync(agent, now).thenApply(released -> released(agent, now, released));
+        return releaseCountedAsync(agent, now).thenApply(OptionalInt::isPresent);
+    }
+
+    @Override
+    public CompletableFuture<OptionalInt> releaseCountedAsync(AgentId agent, Instant now) {
+        return store.releaseCountedAsync(agent, now).thenApply(inUse -> {
+            inUse.ifPresent(count -> tell(new SeatChange.Released(agent, now, count)));
+            return inUse;
+        });
     }
 
     private ClaimResult claimed(ClaimRequest request, int capacity, Instant now, ClaimResult result) {
         switch (result) {
             case ClaimResult.Claimed claimed ->
-                tell(new SeatChange.Claimed(claimed.lease(), store.inUse(now), capacity));
+                tell(new SeatChange.Claimed(claimed.lease(), claimed.inUse(), capacity));
             case ClaimResult.Renewed renewed -> {}
             case ClaimResult.Denied denied ->
                 tell(new SeatChange.Denied(request.agent(), now, denied.inUse(), denied.capacity()));

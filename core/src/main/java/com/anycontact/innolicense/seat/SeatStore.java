@@ -3,6 +3,7 @@ package com.anycontact.innolicense.seat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -87,6 +88,18 @@ public interface SeatStore {
             return CompletableFuture.failedFuture(e);
         }
         return CompletableFuture.completedFuture(released);
+    }
+
+    /**
+     * Releases as {@link #releaseAsync} does and tells how many seats remain in use: a future of the number of
+     * live leases after the release when the agent held a live lease, of empty when it held none. The default
+     * counts with {@link #inUse} once the release has completed, which suits a store that counts in memory; a
+     * store whose count is a query of its database answers the count with the release instead, since what reports
+     * the release runs where the future completes and must not wait there.
+     */
+    default CompletableFuture<OptionalInt> releaseCountedAsync(AgentId agent, Instant now) {
+        return releaseAsync(agent, now)
+                .thenApply(released -> released ? OptionalInt.of(inUse(now)) : OptionalInt.empty());
     }
 
     /** The live leases, earliest-claimed first. */

@@ -9,6 +9,7 @@ import com.anycontact.innolicense.seat.SeatStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,6 +42,11 @@ final class OffByOneSeatStore implements SeatStore {
     @Override
     public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
         return store.releaseAsync(agent, now);
+    }
+
+    @Override
+    public CompletableFuture<OptionalInt> releaseCountedAsync(AgentId agent, Instant now) {
+        return store.releaseCountedAsync(agent, now);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -64,6 +65,14 @@ final class MeteredSeatStore implements SeatStore {
     @Override
     public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
         return store.releaseAsync(agent, now).thenApply(this::counted);
+    }
+
+    @Override
+    public CompletableFuture<OptionalInt> releaseCountedAsync(AgentId agent, Instant now) {
+        return store.releaseCountedAsync(agent, now).thenApply(inUse -> {
+            counted(inUse.isPresent());
+            return inUse;
+        });
     }
 
     private ClaimResult counted(ClaimResult result) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -186,6 +187,28 @@ public abstract class SeatStoreContract {
 
         assertThat(store.inUse(T0.plusSeconds(1))).isZero();
         assertThat(store.claim(request("bob"), 1, T0.plusSeconds(2), TTL)).isInstanceOf(Claimed.class);
+    }
+
+    @Test
+    void claimed_andReleaseCounted_tellTheSeatsInUse() throws Exception {
+        assertThat(((Claimed) store.claim(request("alice"), 3, T0, TTL)).inUse())
+                .isEqualTo(1);
+        assertThat(((Claimed) store.claimAsync(request("bob"), 3, T0.plusSeconds(1), TTL)
+                                .get(30, TimeUnit.SECONDS))
+                        .inUse())
+                .isEqualTo(2);
+        store.claim(request("bob"), 3, T0.plusSeconds(2), TTL);
+        assertThat(((Claimed) store.claim(request("carol"), 3, T0.plusSeconds(3), TTL)).inUse())
+                .as("a renewal adds no seat")
+                .isEqualTo(3);
+
+        assertThat(store.releaseCountedAsync(agent("bob"), T0.plusSeconds(4)).get(30, TimeUnit.SECONDS))
+                .isEqualTo(OptionalInt.of(2));
+        assertThat(store.releaseCountedAsync(agent("bob"), T0.plusSeconds(5)).get(30, TimeUnit.SECONDS))
+                .isEqualTo(OptionalInt.empty());
+        assertThat(((Claimed) store.claim(request("dave"), 3, T0.plus(TTL).plusSeconds(1), TTL)).inUse())
+                .as("alice's lease expired, not yet reaped; carol's is live")
+                .isEqualTo(2);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -107,6 +108,9 @@ public final class PostgresSeatStore implements SeatStore {
 
     private static final String DEADLOCK_STATE = "40P01";
 
+    /** A release's answer until the batch's count of the rest is known. */
+    private static final Object RELEASED = new Object();
+
     private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ? AND freed_at IS NULL";
 
     private static final String LEASE_COLUMNS =
@@ -172,6 +176,15 @@ public final class PostgresSeatStore implements SeatStore {
     /** Releases as {@link #release} does, in this store's next batch; see {@link #claimAsync}. */
     @Override
     public CompletableFuture<Boolean> releaseAsync(AgentId agent, Instant now) {
+        return releaseCountedAsync(agent, now).thenApply(OptionalInt::isPresent);
+    }
+
+    /**
+     * Releases in this store's next batch, answering with the release the live leases once the batch is done (at
+     * the instant of its last release), which the batch counts once for all its releases.
+     */
+    @Override
+    public CompletableFuture<OptionalInt> releaseCountedAsync(AgentId agent, Instant now) {
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(now, "now");
         SeatCall.Release call = new SeatCall.Release(agent, now.toEpochMilli());
@@ -254,8 +267,8 @@ public final class PostgresSeatStore implements SeatStore {
     /**
      * Decides the calls of one batch, in their order, in one transaction ({@code seat_calls}, migration V16), and
      * waits until what must be durable is; runs the batch again when PostgreSQL aborted it to break a deadlock
-     * (which the migration explains). Answers one result per call, in the same order: a {@link ClaimResult} or
-     * whether the release removed a lease.
+     * (which the migration explains). Answers one result per call, in the same order: a {@link ClaimResult}, or
+     * for a release the live leases after its batch when it removed a lease, empty when there was none.
      */
     List<Object> decide(List<SeatCall> batch) {
         for (int attempt = 1; ; attempt++) {
@@ -299,6 +312,7 @@ public final class PostgresSeatStore implements SeatStore {
             }
         }
         List<Object> answers = new ArrayList<>(size);
+        OptionalInt countedAfter = OptionalInt.empty();
         boolean committedLazily = false;
         boolean mustBeDurable = false;
         try (PreparedStatement calls = connection.prepareStatement(SEAT_CALLS)) {
@@ -312,6 +326,10 @@ public final class PostgresSeatStore implements SeatStore {
             try (ResultSet rows = calls.executeQuery()) {
                 while (rows.next()) {
                     int index = rows.getInt(1) - 1;
+                    if (index == size && rows.getString(2).equals("COUNTED")) {
+                        countedAfter = OptionalInt.of(Math.toIntExact(rows.getLong(9)));
+                        continue;
+                    }
                     if (index != answers.size()) {
                         throw new IllegalStateException(
                                 "seat_calls answered call " + (index + 1) + " in place of " + (answers.size() + 1));
@@ -327,6 +345,14 @@ public final class PostgresSeatStore implements SeatStore {
         if (answers.size() != size) {
             throw new IllegalStateException("seat_calls answered " + answers.size() + " of " + size + " calls");
         }
+        for (int i = 0; i < size; i++) {
+            if (answers.get(i) == RELEASED) {
+                if (countedAfter.isEmpty()) {
+                    throw new IllegalStateException("seat_calls released a lease and did not count the rest");
+                }
+                answers.set(i, countedAfter);
+            }
+        }
         if (committedLazily && mustBeDurable) {
             awaitDurable(connection);
         }
@@ -338,7 +364,7 @@ public final class PostgresSeatStore implements SeatStore {
             case SeatCall.Claim claim -> {
                 AgentId agent = claim.request().agent();
                 yield switch (outcome) {
-                    case "CLAIMED" -> new ClaimResult.Claimed(lease(agent, row));
+                    case "CLAIMED" -> new ClaimResult.Claimed(lease(agent, row), Math.toIntExact(row.getLong(9)));
                     case "RENEWED" -> new ClaimResult.Renewed(lease(agent, row));
                     case "DENIED" -> new ClaimResult.Denied(claim.capacity(), Math.toIntExact(row.getLong(9)));
                     case "CAPACITY_REDUCED" ->
@@ -348,8 +374,8 @@ public final class PostgresSeatStore implements SeatStore {
             }
             case SeatCall.Release release ->
                 switch (outcome) {
-                    case "RELEASED" -> true;
-                    case "NOT_HELD" -> false;
+                    case "RELEASED" -> RELEASED;
+                    case "NOT_HELD" -> OptionalInt.empty();
                     default -> throw new IllegalStateException("seat_calls answered " + outcome + " to a release");
                 };
         };

@@ -3,6 +3,7 @@ package com.anycontact.innolicense.store.postgres;
 import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /** A seat call waiting in {@link PostgresSeatStore} for its batch, with the future its answer completes. */
@@ -34,8 +35,11 @@ sealed interface SeatCall {
         }
     }
 
-    /** The release of the agent's live lease; answers whether there was one. */
-    record Release(AgentId agent, long nowMillis, CompletableFuture<Boolean> answer) implements SeatCall {
+    /**
+     * The release of the agent's live lease; answers the live leases after it when there was one, empty when
+     * there was none.
+     */
+    record Release(AgentId agent, long nowMillis, CompletableFuture<OptionalInt> answer) implements SeatCall {
 
         Release(AgentId agent, long nowMillis) {
             this(agent, nowMillis, new CompletableFuture<>());
@@ -43,7 +47,7 @@ sealed interface SeatCall {
 
         @Override
         public void complete(Object answer) {
-            this.answer.complete((Boolean) answer);
+            this.answer.complete((OptionalInt) answer);
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -64,15 +65,19 @@ class PostgresSeatStoreBatchTest {
 
         assertThat(answers).hasSize(8);
         Lease first = ((ClaimResult.Claimed) answers.get(0)).lease();
+        assertThat(((ClaimResult.Claimed) answers.get(0)).inUse()).isEqualTo(1);
         assertThat(answers.get(1)).as("the batch's own grant, renewed").isInstanceOf(ClaimResult.Renewed.class);
         assertThat(((ClaimResult.Renewed) answers.get(1)).lease().claimSequence())
                 .isEqualTo(first.claimSequence());
-        assertThat(answers.subList(2, 4)).containsExactly(true, false);
+        assertThat(answers.subList(2, 4))
+                .as("a release answers the seats in use once its batch is done (carol's)")
+                .containsExactly(OptionalInt.of(1), OptionalInt.empty());
         Lease bob = ((ClaimResult.Claimed) answers.get(4)).lease();
         assertThat(bob.claimSequence()).isGreaterThan(first.claimSequence());
         assertThat(answers.get(5)).as("bob holds the one seat").isEqualTo(new ClaimResult.Denied(1, 1));
-        assertThat(answers.get(6)).isEqualTo(true);
+        assertThat(answers.get(6)).isEqualTo(OptionalInt.of(1));
         assertThat(answers.get(7)).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(((ClaimResult.Claimed) answers.get(7)).inUse()).isEqualTo(1);
         assertThat(store.leases(Instant.ofEpochMilli(NOW + 8)))
                 .extracting(lease -> lease.agent().value())
                 .containsExactly("carol");

@@ -763,7 +763,7 @@ class PostgresSeatStoreClusterModelTest {
                 Held claimed = new Held(agent, ++lastSequence, now, now + TTL_MILLIS, false);
                 leases.put(agent, claimed);
                 bound = (long) inUse + 1;
-                return new ClaimResult.Claimed(lease(claimed));
+                return new ClaimResult.Claimed(lease(claimed), inUse + 1);
             }
             denials++;
             bound = (long) inUse;

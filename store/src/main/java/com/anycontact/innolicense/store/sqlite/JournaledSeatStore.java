@@ -290,7 +290,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
                     nowMillis,
                     Math.addExact(nowMillis, ttlMillis),
                     lastPosition + 1);
-            return new Decision<>(new ClaimResult.Claimed(lease.toLease()), append(lease, false));
+            return new Decision<>(new ClaimResult.Claimed(lease.toLease(), inUse + 1), append(lease, false));
         }
         Denial denial = new Denial(agent, Instant.ofEpochMilli(nowMillis), capacity, inUse);
         denials++;

@@ -160,14 +160,16 @@ public final class SqliteSeatStore implements SeatStore {
             claim.setInt(9, capacity);
             claim.setLong(10, nowMillis);
             if (claim.executeUpdate() == 1) {
-                return new ClaimResult.Claimed(lease(
-                        request.agent(),
-                        request.node(),
-                        request.station(),
-                        nowMillis,
-                        nowMillis,
-                        expiresMillis,
-                        claimSeq));
+                return new ClaimResult.Claimed(
+                        lease(
+                                request.agent(),
+                                request.node(),
+                                request.station(),
+                                nowMillis,
+                                nowMillis,
+                                expiresMillis,
+                                claimSeq),
+                        Math.toIntExact(inUse + 1));
             }
             if (inUse < capacity) {
                 throw new IllegalStateException(

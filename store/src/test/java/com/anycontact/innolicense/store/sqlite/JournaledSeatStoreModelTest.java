@@ -316,7 +316,7 @@ class JournaledSeatStoreModelTest {
                 leases.remove(agent);
                 Held claimed = new Held(agent, ++lastSequence, now + TTL_MILLIS);
                 leases.put(agent, claimed);
-                return new ClaimResult.Claimed(lease(claimed));
+                return new ClaimResult.Claimed(lease(claimed), inUse + 1);
             }
             return new ClaimResult.Denied(capacity, inUse);
         }
