@@ -38,7 +38,7 @@ import org.postgresql.PGNotification;
  * Listener#missed}, with the moment the node last listened.
  *
  * <p>Sending. {@link #publish} only queues the message (at most {@link #MAX_QUEUED}); a second thread takes
- * whatever is queued, packs it into as few notifications as fit {@link #MAX_PAYLOAD_BYTES} (PostgreSQL's limit is
+ * whatever is queued {@link #LINGER} after the first message, packs it into as few notifications as fit {@link #MAX_PAYLOAD_BYTES} (PostgreSQL's limit is
  * 8000 bytes) and sends them in one statement, {@code SELECT pg_notify(channel, p) FROM unnest(?) p}, one
  * round trip and one transaction, whose notifications PostgreSQL delivers in order at commit. So a burst of
  * changes costs few notifications and never waits on the database in the thread that made the change.
@@ -63,6 +63,14 @@ public final class PostgresClusterBus implements ClusterBus {
 
     /** The longest wait before connecting again. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    /**
+     * How long the sender waits after the first message before it sends what is queued: a burst of changes then
+     * goes in one notification, so that a node answering thousands of seat calls a second sends at most about a
+     * hundred notifications a second (each a transaction, and delivered to every node, the sender included)
+     * instead of one every few calls. Other nodes' dashboards hear of a change that much later.
+     */
+    static final Duration LINGER = Duration.ofMillis(10);
 
     /** The messages queued for sending at most; beyond, messages are dropped. */
     static final int MAX_QUEUED = 10_000;
@@ -340,6 +348,7 @@ public final class PostgresClusterBus implements ClusterBus {
                     continue;
                 }
                 messages.add(first);
+                Thread.sleep(LINGER.toMillis());
                 queue.drainTo(messages);
             } catch (InterruptedException e) {
                 lose(messages.size() + queue.size());

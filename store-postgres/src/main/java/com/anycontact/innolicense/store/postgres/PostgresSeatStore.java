@@ -76,8 +76,8 @@ import java.util.concurrent.Executors;
  * a second, never an acknowledged lease. Measuring it beside the peers is the cluster benchmark's job
  * (docs/cluster.md).
  *
- * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} queue the call and return; a batch is sent on a
- * virtual thread of its own, which completes the futures of its calls once the batch is committed (and durable
+ * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} queue the call and return; a batch is sent by one of
+ * the store's sender threads, which completes the futures of its calls once the batch is committed (and durable
  * where it must be), so that a server answering seat calls on its selector thread never waits for the database
  * there. {@link #claim} and {@link #release} wait for their batch. When a batch fails (the database cannot be
  * reached), each of its calls fails with that failure; when PostgreSQL aborts a batch to break a deadlock (which
@@ -136,9 +136,15 @@ public final class PostgresSeatStore implements SeatStore {
 
     private final PostgresDatabase database;
 
-    /** Sends the batches, each sender on a virtual thread of its own (which holds nothing while idle). */
-    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("innolicense-seat-batch-", 0).factory());
+    /**
+     * Sends the batches: at most {@link #MAX_BATCHES_IN_FLIGHT} platform threads, kept while idle. Platform rather
+     * than virtual threads: a sender spends its time waiting for PostgreSQL's answer on a socket, and a virtual
+     * thread's every such wait parks it and wakes it through the JDK's poller and the carrier pool, which a profile
+     * of a node under load showed costing more than the batch's own work.
+     */
+    private final ExecutorService senders = Executors.newFixedThreadPool(
+            MAX_BATCHES_IN_FLIGHT,
+            Thread.ofPlatform().name("innolicense-seat-batch-", 0).daemon().factory());
 
     /** The calls waiting for a batch, in the order they came; guards {@link #sendersAtWork} too. */
     private final ArrayDeque<SeatCall> waiting = new ArrayDeque<>();
@@ -156,7 +162,7 @@ public final class PostgresSeatStore implements SeatStore {
     }
 
     /**
-     * Claims as {@link #claim} does, in this store's next batch: the future completes on the batch's virtual thread
+     * Claims as {@link #claim} does, in this store's next batch: the future completes on the batch's sender thread
      * once the decision is committed (the database decides it, so it is made after this method returns), or
      * exceptionally when the database fails.
      */
