@@ -94,8 +94,9 @@ public final class ClusterRun implements Callable<Integer> {
 
     @Option(
             names = "--arbiter-warmup",
-            defaultValue = "10s",
-            description = "once per arbiter before the rounds: pairs, then renewals, at 8 clients; 0s to skip"
+            defaultValue = "20s",
+            description = "once per arbiter before the rounds: pairs, then renewals, at 8 clients; a cluster of N"
+                    + " nodes N times as long, so that each node's JIT sees as many calls; 0s to skip"
                     + " (default ${DEFAULT-VALUE})")
     Duration arbiterWarmup;
 
@@ -271,7 +272,8 @@ public final class ClusterRun implements Callable<Integer> {
         StringBuilder table = new StringBuilder(String.format(
                 Locale.ROOT,
                 "Cluster rounds %s: claim + release pairs, %d rounds, %s per row, the arbiters taking turns (order"
-                        + " rotated each round) after a %d s warm-up of each; %d seats; every node and the load"
+                        + " rotated each round) after a %d s warm-up of each (a cluster of N nodes N times as long);"
+                        + " %d seats; every node and the load"
                         + " generator on this machine, %d cores, Java %s. Ratios are of the medians, this arbiter ÷"
                         + " postgres at the same clients: above 1× the cluster does more pairs/s, or has the larger"
                         + " p99.%n%n",
@@ -397,8 +399,15 @@ public final class ClusterRun implements Callable<Integer> {
         if (arbiterWarmup.isZero() || arbiterWarmup.isNegative()) {
             return;
         }
-        stderr.println("== warming up " + arbiter.name());
-        LoadDriver warm = new LoadDriver(new RunLength.Timed(Duration.ZERO, arbiterWarmup.dividedBy(2)));
+        // A node's code is compiled by its JIT as calls come; the calls of a cluster are spread over its nodes, and
+        // three JVMs compiling at once on 2 cores compile slowly: with the one warm-up for every arbiter, a cluster
+        // of 3 was measured while its nodes' compiler threads still took most of their processor time (a profile
+        // of a node: 60 % in C2), and did half the pairs it did once warm.
+        Duration length = arbiter instanceof ClusterArbiter cluster
+                ? arbiterWarmup.multipliedBy(cluster.nodes().size())
+                : arbiterWarmup;
+        stderr.println("== warming up " + arbiter.name() + " for " + length.toSeconds() + " s");
+        LoadDriver warm = new LoadDriver(new RunLength.Timed(Duration.ZERO, length.dividedBy(2)));
         arbiter.reset(capacity);
         warm.pairs(arbiter, 8);
         arbiter.reset(capacity);
