@@ -77,8 +77,11 @@ import net.jqwik.api.state.Transformer;
  * <p>A call on a node whose connections were just ended may fail with a {@link StoreException} or {@link
  * DatabaseUnreachableException} (and its circuit
  * then refuses calls until it reaches the database again); such a call never reached the database, so the model
- * is left as it was. Calls on a node that was not hit must not fail, and every node must answer again within
- * seconds without a restart. Claims from several nodes at once (threads behind a start gate, optionally with one
+ * is left as it was. Calls on a node that was not hit since it was last (re)started must not fail, and every node
+ * must answer again within seconds without a restart. (A node that answered again after a hit may still fail a
+ * call later: its pool can hold more connections that were ended and not yet used since, each found dead only
+ * when a call uses it. With seat calls in batches a node touches fewer of its connections per step, which made
+ * that show.) Claims from several nodes at once (threads behind a start gate, optionally with one
  * node's connections ended meanwhile) cannot be predicted one by one: their answers are checked for what any
  * order allows (no two grants of one claim sequence, a denial only with every seat taken, a lease only where a
  * grant was answered or the call failed) and the model then takes the table as it is.
@@ -255,7 +258,7 @@ class PostgresSeatStoreClusterModelTest {
         PostgresDatabase database;
         PostgresSeatStore store;
 
-        /** Whether its connections were ended since its last call that worked: its calls may fail. */
+        /** Whether its connections were ended since it was last (re)started: its calls may fail. */
         volatile boolean hit;
 
         Node(String name) {
@@ -294,7 +297,6 @@ class PostgresSeatStoreClusterModelTest {
             while (true) {
                 try {
                     store.inUse(Instant.ofEpochMilli(T0));
-                    hit = false;
                     return;
                 } catch (StoreException | DatabaseUnreachableException e) {
                     if (System.nanoTime() - deadline >= 0) {
@@ -643,7 +645,6 @@ class PostgresSeatStoreClusterModelTest {
         private <T> Optional<T> call(int index, Supplier<T> work) {
             try {
                 T result = work.get();
-                serving.get(index).hit = false;
                 return Optional.of(result);
             } catch (StoreException | DatabaseUnreachableException e) {
                 if (!serving.get(index).hit) {
