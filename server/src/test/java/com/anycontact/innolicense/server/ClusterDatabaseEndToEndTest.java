@@ -215,7 +215,6 @@ class ClusterDatabaseEndToEndTest {
                 .server(URI.create(server.url()))
                 .token(created.json().path("token").asText())
                 .node("acd-node")
-                .requestTimeout(Duration.ofSeconds(5))
                 .clock(new FakeTime(RunningServer.START))
                 .build();
         clients.add(client);
