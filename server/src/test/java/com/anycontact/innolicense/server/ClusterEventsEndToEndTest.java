@@ -78,7 +78,7 @@ class ClusterEventsEndToEndTest {
     }
 
     @Test
-    void aClaimAndARelease_throughNodeA_appearOnNodeBsStream_andInItsAgentList_withinASecond() throws Exception {
+    void aClaimAndARelease_throughNodeA_appearOnNodeBsStream_andInItsAgentList() throws Exception {
         EventStream streamB = stream(nodeB, supervisor);
         assertThat(streamB.next(named("usage"), WAIT).data().path("inUse").asInt())
                 .isZero();
@@ -143,16 +143,18 @@ class ClusterEventsEndToEndTest {
         nodeA.tick();
         nodeB.tick();
 
+        // node B may hear of agent-1's claim through the bus only after its stream opened, so a stream's first lease
+        // event can be that claim: wait for the release, whatever came before it
         for (EventStream stream : List.of(streamA, streamB)) {
-            JsonNode change =
-                    stream.next(named("leases"), WITHIN).data().path("changes").get(0);
-            assertThat(change.path("change").asText()).isEqualTo("released");
-            assertThat(change.path("agentId").asText()).isEqualTo("agent-1");
+            EventStream.Event event = stream.next(named("leases").and(e -> released(e).isPresent()), WITHIN);
+            assertThat(released(event)).as(event.toString()).hasValueSatisfying(change -> assertThat(
+                            change.path("agentId").asText())
+                    .isEqualTo("agent-1"));
         }
     }
 
     @Test
-    void aKeyAppliedOnNodeA_isInForceOnNodeB_withinASecond() throws Exception {
+    void aKeyAppliedOnNodeA_isInForceOnNodeB() throws Exception {
         EventStream streamB = stream(nodeB, supervisor);
         streamB.next(named("usage"), WAIT);
         assertThat(license(apiB).path("capacity").asInt()).isEqualTo(2);
@@ -177,7 +179,7 @@ class ClusterEventsEndToEndTest {
     }
 
     @Test
-    void aTokenRevokedOnNodeA_isRefusedByNodeB_andItsStreamThereEnds_withinASecond() throws Exception {
+    void aTokenRevokedOnNodeA_isRefusedByNodeB_andItsStreamThereEnds() throws Exception {
         JsonNode created = token(apiA, "SUPERVISOR");
         String secret = created.path("token").asText();
         assertThat(apiB.get("/api/v1/license", secret).status())
@@ -195,7 +197,7 @@ class ClusterEventsEndToEndTest {
     }
 
     @Test
-    void aUserDeletedOnNodeA_isSignedOutOnNodeB_andTheirStreamThereEnds_withinASecond() throws Exception {
+    void aUserDeletedOnNodeA_isSignedOutOnNodeB_andTheirStreamThereEnds() throws Exception {
         createUser("carol");
         SignedIn carol = SignedIn.as(apiB, "carol", "carol's long password");
         EventStream streamB = stream(nodeB, carol);
@@ -209,7 +211,7 @@ class ClusterEventsEndToEndTest {
     }
 
     @Test
-    void aPasswordChangedOnNodeA_signsTheUserOutOnNodeB_withinASecond() throws Exception {
+    void aPasswordChangedOnNodeA_signsTheUserOutOnNodeB() throws Exception {
         createUser("dave");
         SignedIn dave = SignedIn.as(apiB, "dave", "dave's long password");
         EventStream streamB = stream(nodeB, dave);
@@ -329,6 +331,13 @@ class ClusterEventsEndToEndTest {
 
     private static int readLicense(Api api, SignedIn user) {
         return api.request("GET", "/api/v1/license", null, null, user.reading()).status();
+    }
+
+    /** The first release a {@code leases} event lists. */
+    private static Optional<JsonNode> released(EventStream.Event event) {
+        return StreamSupport.stream(event.data().path("changes").spliterator(), false)
+                .filter(change -> change.path("change").asText().equals("released"))
+                .findFirst();
     }
 
     private static JsonNode license(Api api) {
