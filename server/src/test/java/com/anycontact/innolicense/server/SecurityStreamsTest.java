@@ -61,7 +61,7 @@ class SecurityStreamsTest {
     }
 
     @Test
-    void signingOut_endsTheStreamWithinASecond_whileSeatTrafficFlows() throws Exception {
+    void signingOut_endsTheStreamAtOnce_whileSeatTrafficFlows() throws Exception {
         SignedIn sam = SignedIn.as(api, SUPERVISOR, PASSWORD);
         try (EventStream stream = new EventStream(port, sam.reading());
                 SeatTraffic traffic = new SeatTraffic(api, acd)) {
@@ -97,7 +97,7 @@ class SecurityStreamsTest {
     }
 
     @Test
-    void revokingTheToken_endsItsStreamWithinASecond() throws Exception {
+    void revokingTheToken_endsItsStreamAtOnce() throws Exception {
         Api.Reply token = api.postJson(
                 "/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"wallboard\", \"role\": \"SUPERVISOR\"}");
         try (EventStream stream =
@@ -115,7 +115,7 @@ class SecurityStreamsTest {
     }
 
     @Test
-    void deletingTheUser_endsTheirStreamWithinASecond() throws Exception {
+    void deletingTheUser_endsTheirStreamAtOnce() throws Exception {
         SignedIn sam = SignedIn.as(api, SUPERVISOR, PASSWORD);
         try (EventStream stream = new EventStream(port, sam.reading());
                 SeatTraffic traffic = new SeatTraffic(api, acd)) {
@@ -130,7 +130,7 @@ class SecurityStreamsTest {
     }
 
     @Test
-    void changingThePassword_endsTheUsersStreamWithinASecond() throws Exception {
+    void changingThePassword_endsTheUsersStreamAtOnce() throws Exception {
         SignedIn sam = SignedIn.as(api, SUPERVISOR, PASSWORD);
         try (EventStream stream = new EventStream(port, sam.reading());
                 SeatTraffic traffic = new SeatTraffic(api, acd)) {
