@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,9 @@ class ClusterFailoverEndToEndTest {
         Api.Reply applied = apiA.postText(
                 "/api/v1/license",
                 RunningServer.ADMIN_TOKEN,
-                TestVendor.key(nodeA.installationId(), 1, AGENTS + 5, RunningServer.LICENSE_START));
+                // on real time: a key that began a month ago, not on a fixed date, which would end in December 2027
+                TestVendor.key(
+                        nodeA.installationId(), 1, AGENTS + 5, LocalDate.now(TestVendor.ZONE).minusDays(30)));
         assertThat(applied.status()).as(applied.body()).isEqualTo(200);
         LicenseServer nodeB = startNode();
         Api apiB = new Api(port(nodeB));
