@@ -146,10 +146,12 @@ class ClusterEventsEndToEndTest {
         // node B may hear of agent-1's claim through the bus only after its stream opened, so a stream's first lease
         // event can be that claim: wait for the release, whatever came before it
         for (EventStream stream : List.of(streamA, streamB)) {
-            EventStream.Event event = stream.next(named("leases").and(e -> released(e).isPresent()), WITHIN);
-            assertThat(released(event)).as(event.toString()).hasValueSatisfying(change -> assertThat(
-                            change.path("agentId").asText())
-                    .isEqualTo("agent-1"));
+            EventStream.Event event =
+                    stream.next(named("leases").and(e -> released(e).isPresent()), WITHIN);
+            assertThat(released(event))
+                    .as(event.toString())
+                    .hasValueSatisfying(change ->
+                            assertThat(change.path("agentId").asText()).isEqualTo("agent-1"));
         }
     }
 

@@ -71,7 +71,10 @@ class ClusterFailoverEndToEndTest {
                 RunningServer.ADMIN_TOKEN,
                 // on real time: a key that began a month ago, not on a fixed date, which would end in December 2027
                 TestVendor.key(
-                        nodeA.installationId(), 1, AGENTS + 5, LocalDate.now(TestVendor.ZONE).minusDays(30)));
+                        nodeA.installationId(),
+                        1,
+                        AGENTS + 5,
+                        LocalDate.now(TestVendor.ZONE).minusDays(30)));
         assertThat(applied.status()).as(applied.body()).isEqualTo(200);
         LicenseServer nodeB = startNode();
         Api apiB = new Api(port(nodeB));

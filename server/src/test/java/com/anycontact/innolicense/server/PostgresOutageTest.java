@@ -129,8 +129,7 @@ class PostgresOutageTest {
         do {
             Thread.sleep(50);
             again = api.claim(acd, "agent-after");
-        } while (again.status() == 503
-                && System.nanoTime() - back < GIVE_UP.toNanos());
+        } while (again.status() == 503 && System.nanoTime() - back < GIVE_UP.toNanos());
         long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
         System.out.printf(
                 "PostgresOutageTest: a claim granted %d ms after PostgreSQL accepted connections%n", recoveryMillis);
@@ -194,8 +193,7 @@ class PostgresOutageTest {
         do {
             Thread.sleep(50);
             again = api.claim(acd, "agent-after");
-        } while (again.status() == 503
-                && System.nanoTime() - back < GIVE_UP.toNanos());
+        } while (again.status() == 503 && System.nanoTime() - back < GIVE_UP.toNanos());
         long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
         System.out.printf("PostgresOutageTest: a claim granted %d ms after PostgreSQL continued%n", recoveryMillis);
         assertThat(again.status()).as(again.body()).isEqualTo(201);

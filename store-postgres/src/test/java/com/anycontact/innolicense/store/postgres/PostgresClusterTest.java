@@ -9,8 +9,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,9 +159,9 @@ class PostgresClusterTest {
 
         ClockReading reading = registry.read(InstantSource.system());
 
-        assertThat(reading.database())
-                .isBetween(reading.sent().truncatedTo(ChronoUnit.MICROS), reading.received());
-        assertThat(reading.offset().abs()).isLessThanOrEqualTo(reading.uncertainty().plusNanos(1_000));
+        assertThat(reading.database()).isBetween(reading.sent().truncatedTo(ChronoUnit.MICROS), reading.received());
+        assertThat(reading.offset().abs())
+                .isLessThanOrEqualTo(reading.uncertainty().plusNanos(1_000));
         assertThat(reading.within(reading.uncertainty().multipliedBy(2).plusNanos(1_000)))
                 .isTrue();
     }
