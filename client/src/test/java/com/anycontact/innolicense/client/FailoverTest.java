@@ -61,7 +61,6 @@ class FailoverTest {
                 .token(FakeSeatServer.TOKEN)
                 .node("acd-node-1")
                 .listener(listener)
-                .requestTimeout(Duration.ofSeconds(2))
                 .clock(clientClock)
                 .build();
         toClose.add(client);

@@ -50,7 +50,6 @@ class LeaseRenewalTest {
         LicenseClient client = builder.server(server.uri())
                 .token(FakeSeatServer.TOKEN)
                 .node("acd-node-1")
-                .requestTimeout(Duration.ofSeconds(2))
                 .clock(clientClock)
                 .build();
         toClose.add(client);

@@ -285,7 +285,7 @@ class LicenseClientTest {
 
         client.close();
 
-        Await.until("the client's threads end", Duration.ofSeconds(5), () -> before.containsAll(clientThreads()));
+        Await.until("the client's threads end", Duration.ofSeconds(30), () -> before.containsAll(clientThreads()));
     }
 
     static Set<String> clientThreads() {

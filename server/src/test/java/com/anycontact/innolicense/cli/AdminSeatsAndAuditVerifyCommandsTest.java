@@ -83,7 +83,6 @@ class AdminSeatsAndAuditVerifyCommandsTest {
                 .server(URI.create(server.url()))
                 .token(token.out().strip())
                 .node("acd-1")
-                .requestTimeout(Duration.ofSeconds(2))
                 .clock(InstantSource.fixed(NOW))
                 .listener((lease, loss) -> losses.add(loss))
                 .build();

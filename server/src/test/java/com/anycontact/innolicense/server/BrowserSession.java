@@ -50,8 +50,11 @@ final class BrowserSession implements BeforeAllCallback, BeforeEachCallback, Aft
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    /** How long a page may take to load and answer a click. */
-    static final Duration PAGE = Duration.ofSeconds(10);
+    /**
+     * How long a page may take to load and answer a click: each wait ends as soon as its condition holds, and
+     * Chromium on a build machine shared by many jobs can take many seconds for what takes milliseconds here.
+     */
+    static final Duration PAGE = Duration.ofSeconds(30);
 
     private final int width;
     private final int height;
@@ -229,7 +232,7 @@ final class BrowserSession implements BeforeAllCallback, BeforeEachCallback, Aft
                 .withLogOutput(java.io.OutputStream.nullOutputStream())
                 .build();
         ChromeDriver started = new ChromeDriver(service, options);
-        started.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        started.manage().timeouts().scriptTimeout(PAGE);
         return started;
     }
 

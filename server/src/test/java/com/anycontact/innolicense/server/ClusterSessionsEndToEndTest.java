@@ -97,7 +97,7 @@ class ClusterSessionsEndToEndTest {
                             .status())
                     .isEqualTo(204);
 
-            assertThat(stream.next(EventStream.named(EventStream.END), Duration.ofSeconds(5))
+            assertThat(stream.next(EventStream.named(EventStream.END), Duration.ofSeconds(15))
                             .name())
                     .isEqualTo(EventStream.END);
         }

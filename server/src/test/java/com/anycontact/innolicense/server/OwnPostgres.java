@@ -80,22 +80,29 @@ final class OwnPostgres implements AutoCloseable {
      * Freezes the server: {@code SIGSTOP} to the postmaster and every process it started. Its sockets stay open and
      * its kernel still accepts connections and acknowledges packets, but nothing answers: a frozen host, as far as
      * a client can tell.
+     *
+     * <p>As root the postmaster's parent is {@code runuser}, which stops itself when its child stops (as job control
+     * asks of it) and waits to be continued; left stopped, it never reaped the postmaster, and every run of the
+     * test left a stopped {@code runuser}, its shell and a defunct postmaster behind. {@link #thaw} continues it too.
      */
     void freeze() throws IOException, InterruptedException {
         long postmaster = Long.parseLong(Files.readAllLines(directory.resolve("data/postmaster.pid"))
                 .get(0)
                 .strip());
+        ProcessHandle handle = ProcessHandle.of(postmaster)
+                .orElseThrow(() -> new IllegalStateException("no postmaster with PID " + postmaster));
         List<Long> pids = new ArrayList<>();
         pids.add(postmaster);
-        ProcessHandle.of(postmaster)
-                .orElseThrow(() -> new IllegalStateException("no postmaster with PID " + postmaster))
-                .descendants()
-                .forEach(process -> pids.add(process.pid()));
+        handle.descendants().forEach(process -> pids.add(process.pid()));
         signal("-STOP", pids);
+        handle.parent()
+                .filter(parent ->
+                        parent.info().command().map(c -> c.endsWith("/runuser")).orElse(false))
+                .ifPresent(runuser -> pids.add(runuser.pid()));
         frozen = pids;
     }
 
-    /** Lets a {@link #freeze frozen} server continue ({@code SIGCONT}). */
+    /** Lets a {@link #freeze frozen} server continue ({@code SIGCONT}), and {@code runuser} last. */
     void thaw() throws IOException, InterruptedException {
         if (!frozen.isEmpty()) {
             signal("-CONT", frozen);

@@ -56,7 +56,7 @@ class ServerStopIT {
         Process kill = new ProcessBuilder(
                         "kill", "-INT", Long.toString(server.process().pid()))
                 .start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
         assertThat(server.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(server.process().exitValue()).as(server.output().toString()).isZero();

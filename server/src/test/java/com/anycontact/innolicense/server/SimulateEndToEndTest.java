@@ -142,7 +142,8 @@ class SimulateEndToEndTest {
         assertThat(count(run.err(), "denials")).isPositive();
         assertThat(count(run.err(), "crashes")).as(run.err()).isPositive();
         assertThat(count(run.err(), "renewals")).isPositive();
-        assertThat(run.err()).contains("simulation ended after 0:00:0", "10 agents, steady pattern, seed 7");
+        // 8 s on an idle machine; "under a minute" leaves a crowded build machine room to end the run and release
+        assertThat(run.err()).contains("simulation ended after 0:00:", "10 agents, steady pattern, seed 7");
         await(
                 "the crashed agents' seats reaped and the rest released",
                 () -> api.get(SEATS_PATH, RunningServer.ADMIN_TOKEN)
@@ -173,7 +174,8 @@ class SimulateEndToEndTest {
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("simulation failed after 0:00:0", "error: the simulation stopped:", "401");
+        // at once, not after the minute it was given: within seconds on an idle machine, under a minute on any
+        assertThat(run.err()).contains("simulation failed after 0:00:", "error: the simulation stopped:", "401");
     }
 
     @Test

@@ -90,6 +90,7 @@ class DatabaseCircuitTest {
         assertThat(circuit.isClosed()).isFalse();
 
         databaseUp.set(true);
+        until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!circuit.isClosed() && System.nanoTime() < until) {
             Thread.sleep(20);
         }
