@@ -95,7 +95,7 @@ final class ServerNode implements AutoCloseable {
     }
 
     private final int id;
-    private final Launch launch;
+    private Launch launch;
     private final Path workDirectory;
     private final Path dataDirectory;
     private final Path trustFile;
@@ -294,6 +294,17 @@ final class ServerNode implements AutoCloseable {
             throw new IllegalStateException("cannot resume node " + id, e);
         }
         paused = false;
+    }
+
+    /**
+     * Runs the server with the given clock from its next {@link #start}: the clock file stays the same, so an
+     * offset set with {@link #clockOffset} holds across the change. For a node that is stopped.
+     */
+    void useClock(Clock clock) {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("node " + id + " is running: stop it before changing its clock");
+        }
+        launch = new Launch(launch.jar(), launch.brokenStore(), launch.leaseTtl(), clock, launch.database());
     }
 
     /**
