@@ -1,6 +1,7 @@
 package com.anycontact.innolicense.seat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
@@ -72,6 +73,14 @@ public final class SeatLedger {
      */
     public boolean release(AgentId agent) {
         return store.release(agent, clock.instant());
+    }
+
+    /**
+     * The instant this ledger judges leases by: its clock, which in a server is steady (it never steps with the
+     * wall clock), so the difference of two readings is a duration.
+     */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** The live leases, earliest-claimed first. */

@@ -74,6 +74,7 @@ final class SeatRoutes {
     private final AuditLog audit;
     private final InstantSource clock;
     private final Json json;
+    private final DenialAudits denialAudits;
 
     SeatRoutes(
             SeatLedger ledger,
@@ -88,6 +89,7 @@ final class SeatRoutes {
         this.audit = audit;
         this.clock = clock;
         this.json = json;
+        this.denialAudits = new DenialAudits(ledger::now);
     }
 
     void claim(Context ctx) {
@@ -143,7 +145,8 @@ final class SeatRoutes {
 
     /**
      * A claim refused, a denial or a renewal refused for reduced capacity: the problem to answer, and its audit
-     * entry queued ({@link AuditLog#recordLater}). Answering does not wait for the entry: the ledger's record of
+     * entry queued ({@link AuditLog#recordLater}); a denial's entry only as {@link DenialAudits} allows, at most one
+     * a minute per agent. Answering does not wait for the entry: the ledger's record of
      * the denial is durable already (the answer waits for that), and the audit entry follows in the log's next
      * transaction. Never blocks when the audit log has a writer of its own, so the fast path may call it on the
      * thread that completed the claim.
@@ -152,11 +155,18 @@ final class SeatRoutes {
         String actor = principal.auditName();
         return switch (result) {
             case ClaimResult.Denied denied -> {
-                auditLater(
-                        clock.instant(),
-                        actor,
-                        AuditEvent.Type.CLAIM_DENIED,
-                        "agent " + agent + ": all " + denied.capacity() + " seats in use");
+                denialAudits
+                        .audit(agent)
+                        .ifPresent(unaudited -> auditLater(
+                                clock.instant(),
+                                actor,
+                                AuditEvent.Type.CLAIM_DENIED,
+                                "agent " + agent + ": all " + denied.capacity() + " seats in use"
+                                        + (unaudited == 0
+                                                ? ""
+                                                : "; " + unaudited
+                                                        + " more denials of this agent since its previous entry,"
+                                                        + " not audited one by one")));
                 yield ProblemType.SEAT_LIMIT_REACHED.problem(
                         "all " + denied.capacity() + " seats are in use; agent " + agent + " gets none",
                         counts(agent, denied.capacity(), denied.inUse()));

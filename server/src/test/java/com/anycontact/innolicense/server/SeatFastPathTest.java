@@ -200,7 +200,7 @@ class SeatFastPathTest {
     }
 
     @Test
-    void deniedClaims_fromManyClientsAtOnce_areEachAuditedOnceInAnIntactChain() throws Exception {
+    void deniedClaims_ofManyAgentsAtOnce_areEachAuditedOnceInAnIntactChain() throws Exception {
         api.claim(acd, "held-1");
         api.claim(acd, "held-2");
         int clients = 16;
@@ -209,11 +209,12 @@ class SeatFastPathTest {
         try {
             List<java.util.concurrent.Future<List<Integer>>> statuses = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                String agent = "many-" + c;
+                String client = "many-" + c;
                 statuses.add(pool.submit(() -> {
                     List<Integer> mine = new ArrayList<>();
                     for (int i = 0; i < claimsEach; i++) {
-                        mine.add(api.claim(acd, agent).status());
+                        // an agent of its own for every claim: each is the agent's first denial, audited
+                        mine.add(api.claim(acd, client + "-" + i).status());
                     }
                     return mine;
                 }));
@@ -230,12 +231,59 @@ class SeatFastPathTest {
                 running.server.audit().find(AuditQuery.newest(1_000).withType(AuditEvent.Type.CLAIM_DENIED));
         assertThat(audited).hasSize(clients * claimsEach);
         for (int c = 0; c < clients; c++) {
-            String detail = "agent many-" + c + ": all 2 seats in use";
-            assertThat(audited)
-                    .filteredOn(event -> event.detail().equals(detail))
-                    .hasSize(claimsEach);
+            for (int i = 0; i < claimsEach; i++) {
+                String detail = "agent many-" + c + "-" + i + ": all 2 seats in use";
+                assertThat(audited)
+                        .filteredOn(event -> event.detail().equals(detail))
+                        .hasSize(1);
+            }
         }
         assertThat(running.server.audit().verifyChain().intact()).isTrue();
+    }
+
+    @Test
+    void repeatedDenialsOfOneAgent_areAuditedOnceAMinute_theNextEntryCountingTheRest() {
+        api.claim(acd, "held-1");
+        api.claim(acd, "held-2");
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.claim(acd, "retrying").status()).isEqualTo(409);
+            running.clock.advance(java.time.Duration.ofSeconds(10));
+            api.claim(acd, "held-1"); // renewed, so that the seats stay taken
+            api.claim(acd, "held-2");
+        }
+        assertThat(api.claim(acd, "other").status()).isEqualTo(409);
+        awaitDenialEntries(2);
+        running.clock.advance(java.time.Duration.ofSeconds(11)); // 61 s after the first entry
+        api.claim(acd, "held-1");
+        api.claim(acd, "held-2");
+        assertThat(api.claim(acd, "retrying").status()).isEqualTo(409);
+
+        List<AuditEvent> audited = awaitDenialEntries(3);
+        assertThat(audited.stream().map(AuditEvent::detail).sorted())
+                .containsExactly(
+                        "agent other: all 2 seats in use",
+                        "agent retrying: all 2 seats in use",
+                        "agent retrying: all 2 seats in use; 4 more denials of this agent since its previous entry,"
+                                + " not audited one by one");
+        assertThat(running.server.ledger().denials())
+                .as("every denial counted all the same")
+                .isEqualTo(7);
+        assertThat(running.server.audit().verifyChain().intact()).isTrue();
+    }
+
+    /** The denial entries, once there are as many as expected (they are written after the answer). */
+    private List<AuditEvent> awaitDenialEntries(int expected) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            List<AuditEvent> audited =
+                    running.server.audit().find(AuditQuery.newest(100).withType(AuditEvent.Type.CLAIM_DENIED));
+            if (audited.size() >= expected || System.nanoTime() > deadline) {
+                assertThat(audited).hasSize(expected);
+                return audited;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
     }
 
     @Test
