@@ -74,7 +74,7 @@ class ClaimLockTest {
                     throw new IllegalStateException(e);
                 }
             });
-            awaitALockWait();
+            schema.awaitLockWait("claim_seat");
             assertThat(secondClaim).as("waiting for the claim lock").isNotDone();
             first.commit();
 
@@ -110,26 +110,6 @@ class ClaimLockTest {
                 return row.getString(1);
             }
         }
-    }
-
-    /** Waits until some backend of this test waits for a lock: the second claim, on the claim lock. */
-    private void awaitALockWait() throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Connection observer = schema.connect();
-                Statement statement = observer.createStatement()) {
-            while (System.nanoTime() < deadline) {
-                try (ResultSet row =
-                        statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                + " AND query LIKE '%claim_seat%'")) {
-                    row.next();
-                    if (row.getInt(1) > 0) {
-                        return;
-                    }
-                }
-                Thread.sleep(20);
-            }
-        }
-        throw new AssertionError("the second claim never waited for a lock");
     }
 
     private long liveLeases() throws SQLException {

@@ -2,6 +2,8 @@ package com.anycontact.innolicense.store.postgres;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -64,6 +67,29 @@ final class PostgresSchema implements AutoCloseable {
         }
         schema.created = true;
         return schema;
+    }
+
+    /**
+     * Waits (at most 30 s) until a backend runs a statement containing {@code queryFragment} and waits for a lock:
+     * for tests that arrange an interleaving of two transactions.
+     */
+    void awaitLockWait(String queryFragment) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Connection observer = connect();
+                PreparedStatement waiting = observer.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            waiting.setString(1, "%" + queryFragment + "%");
+            while (System.nanoTime() < deadline) {
+                try (ResultSet row = waiting.executeQuery()) {
+                    row.next();
+                    if (row.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(5);
+            }
+        }
+        throw new AssertionError("no statement with " + queryFragment + " waited for a lock within 30 s");
     }
 
     /** The URL of the schema, as an operator would give it. */

@@ -139,7 +139,7 @@ class PostgresSeatStoreBatchTest {
                             5,
                             Instant.ofEpochMilli(later),
                             Duration.ofMillis(TTL));
-                    awaitALockWait();
+                    schema.awaitLockWait("seat_calls");
                     // waits for the claim lock until PostgreSQL aborts the batch, once the batch has waited its
                     // deadlock_timeout (1 s)
                     statement.execute("SELECT 1 FROM seat_counter WHERE id = 1 FOR UPDATE");
@@ -218,25 +218,5 @@ class PostgresSeatStoreBatchTest {
             row.next();
             return row.getLong(1);
         }
-    }
-
-    /** Waits until the batch waits for a lock: its claim, on the lease row the other transaction holds. */
-    private void awaitALockWait() throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Connection observer = schema.connect();
-                Statement statement = observer.createStatement()) {
-            while (System.nanoTime() < deadline) {
-                try (ResultSet row =
-                        statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                + " AND query LIKE '%seat_calls%'")) {
-                    row.next();
-                    if (row.getInt(1) > 0) {
-                        return;
-                    }
-                }
-                Thread.sleep(5);
-            }
-        }
-        throw new AssertionError("the batch never waited for a lock");
     }
 }
