@@ -160,30 +160,17 @@ final class ClusterArbiter implements SeatArbiter {
 
     @Override
     public boolean claim(String agent) throws IOException {
-        int status = send("PUT", agent);
-        return switch (status) {
-            case 201, 200 -> true;
-            case 409 -> false;
-            default -> throw new IOException("claim of " + agent + " answered " + status);
-        };
+        return SeatAnswers.claimed(agent, send("PUT", agent));
     }
 
     @Override
     public boolean renew(String agent) throws IOException {
-        int status = send("PUT", agent);
-        return switch (status) {
-            case 200 -> true;
-            case 201, 409 -> false;
-            default -> throw new IOException("renewal of " + agent + " answered " + status);
-        };
+        return SeatAnswers.renewed(agent, send("PUT", agent));
     }
 
     @Override
     public void release(String agent) throws IOException {
-        int status = send("DELETE", agent);
-        if (status != 204 && status != 404) {
-            throw new IOException("release of " + agent + " answered " + status);
-        }
+        SeatAnswers.released(agent, send("DELETE", agent));
     }
 
     /** Stops every node. */
