@@ -70,7 +70,8 @@ class SeatFastPathNegativeTest {
     @Test
     void aBodyOverTheApiLimit_is413OnBothPaths() {
         String huge = "{\"node\":\"acd-1\"" + " ".repeat(70 * 1024) + "}";
-        Api.Reply reply = assertSameAsTheRoute(agent -> api.putJson("/api/v1/seats/" + agent, acd, huge));
+        Api.Reply reply =
+                assertSameAsTheRoute(agent -> sentAgainIfReset(() -> api.putJson("/api/v1/seats/" + agent, acd, huge)));
 
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.problemType()).isEqualTo("request-too-large");
@@ -162,6 +163,23 @@ class SeatFastPathNegativeTest {
     }
 
     private int calls;
+
+    /**
+     * The call, sent once more (up to 3 times) when the connection ended without an answer: the server answers 413
+     * before it has read the whole body and closes the connection, and once in a while the client's side sees the
+     * reset before the answer (seen once in a CI run). What is checked is the answer, not the connection.
+     */
+    private static Api.Reply sentAgainIfReset(java.util.function.Supplier<Api.Reply> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
 
     private static String masked(String prefix, Api.Reply reply) {
         String body = reply.body()
