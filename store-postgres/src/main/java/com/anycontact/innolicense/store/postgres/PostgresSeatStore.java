@@ -111,7 +111,11 @@ public final class PostgresSeatStore implements SeatStore {
     /** A release's answer until the batch's count of the rest is known. */
     private static final Object RELEASED = new Object();
 
-    private static final String LIVE_COUNT = "SELECT count(*) FROM lease WHERE expires_at > ? AND freed_at IS NULL";
+    /** The live leases, from the tally of the leases not freed (migration V17), without reading the live ones. */
+    private static final String LIVE_COUNT = "SELECT live_leases(?)";
+
+    /** Folds the tally rows of backends that are gone into one (migration V17), so the tally stays a few rows. */
+    private static final String FOLD_TALLY = "SELECT fold_lease_tally()";
 
     private static final String LEASE_COLUMNS =
             "agent_id, node, station, claimed_at, renewed_at, expires_at, claim_seq";
@@ -435,6 +439,12 @@ public final class PostgresSeatStore implements SeatStore {
             try (PreparedStatement delete = connection.prepareStatement(REAP)) {
                 delete.setLong(1, nowMillis);
                 return leases(delete);
+            }
+        });
+        database.autoCommit(connection -> {
+            try (Statement fold = connection.createStatement();
+                    ResultSet ignored = fold.executeQuery(FOLD_TALLY)) {
+                return null;
             }
         });
         reaped.sort(Comparator.comparingLong(Lease::claimSequence));

@@ -577,6 +577,10 @@ class PostgresSeatStoreClusterModelTest {
                     .containsExactlyElementsOf(
                             model.live(clock(0)).map(Model.Held::describe).toList());
             assertThat(observer.inUse(atNode0)).isEqualTo(live.size());
+            long[] tally = tally();
+            assertThat(tally[0])
+                    .as("the tally of leases not freed (V17), against the leases not freed")
+                    .isEqualTo(tally[1]);
 
             long aheadOfAll = now + BOUND_MILLIS;
             List<Model.Held> liveAhead = table.values().stream()
@@ -689,6 +693,18 @@ class PostgresSeatStoreClusterModelTest {
                 return row.wasNull() ? null : bound;
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read the seat counter", e);
+            }
+        }
+
+        /** The sum of the tally of leases not freed, and the leases not freed counted row by row. */
+        private long[] tally() {
+            try (Statement select = admin.createStatement();
+                    ResultSet row = select.executeQuery("SELECT (SELECT coalesce(sum(unfreed), 0) FROM lease_tally),"
+                            + " (SELECT count(*) FROM lease WHERE freed_at IS NULL)")) {
+                row.next();
+                return new long[] {row.getLong(1), row.getLong(2)};
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the tally", e);
             }
         }
 
