@@ -47,7 +47,10 @@ import java.util.concurrent.Executors;
  * previous holder of the lock committed, or rolled back, before the lock was granted, so before the counting
  * statement began. Releases and reaps take no lock: they only remove leases, so a claim that misses one counts
  * a seat as held that was just freed, which is the decision it would have made a moment earlier, never one
- * beyond the cap. Nothing else creates a live lease.
+ * beyond the cap. Nothing else creates a live lease. The count is not a scan of the live leases: triggers keep a
+ * tally of the leases not freed as every writer changes them, one row per backend (migration V17), and the count
+ * is its sum less the leases expired and not yet freed, read in one statement, so a claim costs the same with ten
+ * agents logged in as with ten thousand. {@link #reap} also folds the tally rows of backends that are gone.
  *
  * <p>Why the order of statements matters. READ COMMITTED does not make a guarded insert safe by itself: {@code
  * INSERT ... SELECT ... WHERE (SELECT count(*) ...) < capacity} counts in the snapshot taken when the statement
