@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * reached — a refused or broken connection, PostgreSQL shutting down or starting ({@link
  * #isConnectionFailure}) — opens the circuit. Open: every call is refused with {@link
  * DatabaseUnreachableException} without touching the pool, and one thread of the circuit's own tries a new
- * connection every {@link #PROBE_INTERVAL}; the first that succeeds closes it. One warning is logged when the
+ * connection every {@link #PROBE_INTERVAL}; the first that succeeds closes it. When it opens, the circuit tells
+ * its owner ({@code opened}), which lets go of the pooled connections: they were made to a server that has gone
+ * away or is going, and one kept would fail, or wait for its socket timeout, on its first call after the
+ * database is back (after a failover to a standby, the old primary's connections may never answer at all).
+ * One warning is logged when the
  * circuit opens and one line when it closes (with how long it was open and how many calls it refused), not one
  * per call.
  *
@@ -60,13 +64,18 @@ final class DatabaseCircuit implements AutoCloseable {
     private final PostgresUrl url;
     private final Probe probe;
     private final LongSupplier nanoTime;
+    private final Runnable opened;
     private final ScheduledExecutorService prober;
     private volatile Outage outage;
 
-    DatabaseCircuit(PostgresUrl url, Probe probe, LongSupplier nanoTime) {
+    /**
+     * @param opened run (on the calling thread) each time the circuit opens, after it has
+     */
+    DatabaseCircuit(PostgresUrl url, Probe probe, LongSupplier nanoTime, Runnable opened) {
         this.url = url;
         this.probe = probe;
         this.nanoTime = nanoTime;
+        this.opened = opened;
         this.prober = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "innolicense-database-probe");
             thread.setDaemon(true);
@@ -145,13 +154,14 @@ final class DatabaseCircuit implements AutoCloseable {
     }
 
     private Outage open(String cause) {
+        Outage started;
         synchronized (this) {
             Outage current = outage;
             if (current != null) {
                 return current;
             }
-            Outage opened = new Outage(nanoTime.getAsLong(), cause, new AtomicLong());
-            outage = opened;
+            started = new Outage(nanoTime.getAsLong(), cause, new AtomicLong());
+            outage = started;
             LOG.warn(
                     "the database {} cannot be reached ({}): calls that need it are answered 503 database-unavailable"
                             + " at once until it answers again; trying it every {} ms",
@@ -159,8 +169,13 @@ final class DatabaseCircuit implements AutoCloseable {
                     cause,
                     PROBE_INTERVAL.toMillis());
             scheduleProbe();
-            return opened;
         }
+        try {
+            opened.run();
+        } catch (RuntimeException e) {
+            LOG.warn("after the database {} became unreachable: {}", url, e.toString());
+        }
+        return started;
     }
 
     private void scheduleProbe() {

@@ -5,6 +5,7 @@ import com.anycontact.innolicense.store.jdbc.Instants;
 import com.anycontact.innolicense.store.jdbc.StatementRunner;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -86,7 +87,7 @@ public final class PostgresDatabase implements AutoCloseable {
     private PostgresDatabase(PostgresUrl url, HikariDataSource pool) {
         this.url = url;
         this.pool = pool;
-        this.circuit = new DatabaseCircuit(url, () -> probe(url), System::nanoTime);
+        this.circuit = new DatabaseCircuit(url, () -> probe(url), System::nanoTime, this::dropPooledConnections);
     }
 
     /**
@@ -285,6 +286,23 @@ public final class PostgresDatabase implements AutoCloseable {
     public void close() {
         circuit.close();
         pool.close();
+    }
+
+    /**
+     * Lets go of every pooled connection (the idle ones now, the ones in use when they come back), so that the
+     * calls after an outage connect anew instead of trying connections to the server that went away.
+     */
+    private void dropPooledConnections() {
+        HikariPoolMXBean connections = pool.getHikariPoolMXBean();
+        if (connections != null) {
+            connections.softEvictConnections();
+        }
+    }
+
+    /** The connections the pool holds now, idle or in use (for tests). */
+    int pooledConnections() {
+        HikariPoolMXBean connections = pool.getHikariPoolMXBean();
+        return connections == null ? 0 : connections.getTotalConnections();
     }
 
     /** Makes a new connection outside the pool and checks that it works, for the circuit's probe. */

@@ -21,6 +21,7 @@ class DatabaseCircuitTest {
 
     private final AtomicBoolean databaseUp = new AtomicBoolean(false);
     private final AtomicInteger probes = new AtomicInteger();
+    private final AtomicInteger opened = new AtomicInteger();
     private final DatabaseCircuit circuit = new DatabaseCircuit(
             URL,
             () -> {
@@ -29,7 +30,8 @@ class DatabaseCircuitTest {
                     throw new SQLException("Connection refused", "08001");
                 }
             },
-            System::nanoTime);
+            System::nanoTime,
+            opened::incrementAndGet);
 
     @Test
     void connectionFailures_areTheStatesOfAServerThatCannotServe_notThoseOfABadStatement() {
@@ -72,9 +74,14 @@ class DatabaseCircuitTest {
         assertThat(circuit.failed(new SQLException("syntax error", "42601"), other))
                 .isSameAs(other);
         assertThat(circuit.isClosed()).isTrue();
+        assertThat(opened.get())
+                .as("owner told of an opening, after a bad statement")
+                .isZero();
 
         RuntimeException refused = circuit.failed(new SQLException("Connection refused", "08001"), other);
+        circuit.failed(new SQLException("I/O error", "08006"), other);
 
+        assertThat(opened.get()).as("owner told once, when the circuit opened").isEqualTo(1);
         assertThat(refused).isInstanceOf(DatabaseUnreachableException.class);
         assertThat(((DatabaseUnreachableException) refused).retryAfter()).isEqualTo(Duration.ofSeconds(1));
         assertThat(circuit.isClosed()).isFalse();

@@ -83,6 +83,46 @@ class PostgresDatabaseTest {
     }
 
     @Test
+    void whenTheDatabaseGoesAway_thePoolLetsGoOfEveryConnection_andTheCallsAfterItsReturnConnectAnew()
+            throws Exception {
+        schema = PostgresSchema.create(getClass());
+        String application = "pool-drop-" + ProcessHandle.current().pid();
+        PostgresDatabase database = schema.open(application);
+        int held = database.autoCommit(first -> database.autoCommit(second -> database.autoCommit(third -> 3)));
+        assertThat(held).isEqualTo(3);
+        assertThat(database.pooledConnections())
+                .as("three calls at once, three connections")
+                .isEqualTo(3);
+
+        try (Connection admin = schema.connect();
+                Statement statement = admin.createStatement();
+                ResultSet ended = statement.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE application_name = '" + application + "'")) {
+            ended.next();
+            assertThat(ended.getInt(1))
+                    .as("backends ended, as a restart of PostgreSQL ends them")
+                    .isEqualTo(3);
+        }
+        assertThatThrownBy(() -> database.autoCommit(connection -> {
+                    try (Statement statement = connection.createStatement()) {
+                        return statement.execute("SELECT 1");
+                    }
+                }))
+                .isInstanceOf(DatabaseUnreachableException.class);
+
+        assertThat(database.pooledConnections())
+                .as("connections to the server that went away, kept in the pool")
+                .isZero();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!database.isReachable() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(database.isReachable()).isTrue();
+        boolean valid = database.autoCommit(connection -> connection.isValid(1));
+        assertThat(valid).as("a call after the database is back").isTrue();
+    }
+
+    @Test
     void open_twiceOverOneSchema_asTwoNodes_migratesOnceAndBothWork() {
         schema = PostgresSchema.create(getClass());
         PostgresDatabase first = schema.open();
