@@ -69,7 +69,8 @@ final class DatabaseCircuit implements AutoCloseable {
     private volatile Outage outage;
 
     /**
-     * @param opened run (on the calling thread) each time the circuit opens, after it has
+     * @param opened run each time the circuit opens, on the thread whose failed call opened it, after the circuit
+     *     refuses calls; a failure of it is logged, not thrown
      */
     DatabaseCircuit(PostgresUrl url, Probe probe, LongSupplier nanoTime, Runnable opened) {
         this.url = url;
