@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * beyond the cap. Nothing else creates a live lease. The count is not a scan of the live leases: triggers keep a
  * tally of the leases not freed as every writer changes them, one row per backend (migration V17), and the count
  * is its sum less the leases expired and not yet freed, read in one statement, so a claim costs the same with ten
- * agents logged in as with ten thousand. {@link #reap} also folds the tally rows of backends that are gone.
+ * agents logged in as with ten thousand. {@link #reap} also folds the tally rows of backends that are gone, and
+ * renews the planner's statistics of the lease table when it has outgrown them ({@link #statisticsOutgrown}).
  *
  * <p>Why the order of statements matters. READ COMMITTED does not make a guarded insert safe by itself: {@code
  * INSERT ... SELECT ... WHERE (SELECT count(*) ...) < capacity} counts in the snapshot taken when the statement
@@ -123,6 +124,19 @@ public final class PostgresSeatStore implements SeatStore {
 
     /** Folds the tally rows of backends that are gone into one (migration V17), so the tally stays a few rows. */
     private static final String FOLD_TALLY = "SELECT fold_lease_tally()";
+
+    /**
+     * The leases the planner's statistics of {@code lease} were made on, and the leases there now (the statistics
+     * system's count, at most about a second behind).
+     */
+    private static final String LEASE_STATISTICS =
+            "SELECT c.reltuples, pg_stat_get_live_tuples(c.oid) FROM pg_class c WHERE c.oid = 'lease'::regclass";
+
+    /** New statistics of the lease table, unless autovacuum is at it (then the next reap looks again). */
+    private static final String ANALYZE_LEASES = "ANALYZE (SKIP_LOCKED) lease";
+
+    /** Below this many leases no plan is slow enough to matter, whatever statistics it was made on. */
+    static final long ANALYZE_FROM_LEASES = 200;
 
     private static final String LEASE_COLUMNS =
             "agent_id, node, station, claimed_at, renewed_at, expires_at, claim_seq";
@@ -448,6 +462,19 @@ public final class PostgresSeatStore implements SeatStore {
                 return leases(delete);
             }
         });
+        keepUp();
+        reaped.sort(Comparator.comparingLong(Lease::claimSequence));
+        return reaped;
+    }
+
+    /**
+     * The upkeep of the lease table that the reaping node does after each reap: folds the tally rows of backends
+     * that are gone, and gives the planner new statistics of the table when it has outgrown the ones its plans
+     * were made on ({@link #statisticsOutgrown}). Neither may lose the report of the leases just reaped, so a
+     * failure is logged and the next reap tries again (the tally's sum is right either way; folding only keeps it
+     * a few rows, and old statistics only make claims slower).
+     */
+    private void keepUp() {
         try {
             database.autoCommit(connection -> {
                 try (Statement fold = connection.createStatement();
@@ -456,12 +483,47 @@ public final class PostgresSeatStore implements SeatStore {
                 }
             });
         } catch (RuntimeException e) {
-            // The leases above are deleted: their report must not be lost to a failed fold, which the next reap
-            // does again (the tally's sum is right either way; folding only keeps it a few rows).
             LOG.warn("could not fold the lease tally ({}); the next reap tries again", e.getMessage());
         }
-        reaped.sort(Comparator.comparingLong(Lease::claimSequence));
-        return reaped;
+        try {
+            database.autoCommit(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    double analyzed;
+                    long there;
+                    try (ResultSet row = statement.executeQuery(LEASE_STATISTICS)) {
+                        row.next();
+                        analyzed = row.getDouble(1);
+                        there = row.getLong(2);
+                    }
+                    if (statisticsOutgrown(analyzed, there)) {
+                        statement.execute(ANALYZE_LEASES);
+                    }
+                    return null;
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not renew the statistics of the lease table ({}); the next reap tries again",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the lease table has outgrown the statistics its plans were made on: at least {@link
+     * #ANALYZE_FROM_LEASES} leases, and more than twice as many as when it was last analyzed. PL/pgSQL keeps a
+     * generic plan of each statement of {@code claim_seat} and {@code seat_calls} made on the statistics at the
+     * time, and a plan made while the table was empty (a new installation, or a night after every agent logged
+     * out) scans the whole table where an index would find one row: a login storm into it ran about 3× slower
+     * (docs/benchmarks.md, "Where the time goes") until autovacuum's {@code ANALYZE}, a minute or more later, made
+     * every backend plan again. Doubling as the trigger analyzes a table growing to {@code n} leases about
+     * {@code log2(n / 200)} times; renewals, which only update, never trigger it.
+     *
+     * @param analyzed the leases when the table was last analyzed ({@code pg_class.reltuples}; negative when it
+     *     never was)
+     * @param there the leases there now
+     */
+    static boolean statisticsOutgrown(double analyzed, long there) {
+        return there >= ANALYZE_FROM_LEASES && there > 2 * Math.max(analyzed, 0);
     }
 
     @Override
