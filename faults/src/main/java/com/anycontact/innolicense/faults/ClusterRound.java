@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stop -m fast}, a second, then {@code pg_ctl start}, no node restarted; {@link FaultEvent.Kind#DATABASE_FAILOVER}
  * kills the primary with {@code SIGKILL} and promotes the synchronous standby ({@code pg_ctl promote}), the nodes
  * finding it through their multi-host JDBC URL ({@code targetServerType=primary}); once a round, as the old
- * primary does not come back.
+ * primary does not come back; {@link FaultEvent.Kind#PARTITION} cuts a node off from the database for 1.5 TTLs
+ * (the first partition of a round cuts the leader), the other nodes still reaching it: in a round with
+ * partitions every node reaches each PostgreSQL server through a {@link DatabaseRelay} of its own, which drops
+ * everything, both ways, until it is healed.
  */
 final class ClusterRound {
 
@@ -50,7 +53,9 @@ final class ClusterRound {
     private PostgresServer primary;
     private PostgresServer standby;
     private final List<PostgresServer> databases = new ArrayList<>();
+    private final List<List<DatabaseRelay>> relays = new ArrayList<>();
     private boolean pausedLeader;
+    private boolean cutLeader;
     private long origin;
 
     ClusterRound(FaultRound.Plan plan, Path jar, Path directory, Duration recoveryBound, PrintStream out) {
@@ -77,14 +82,28 @@ final class ClusterRound {
                 .build();
         try {
             primary = PostgresServer.primary("primary", directory.resolve("postgres-primary.log"));
-            String database;
+            List<PostgresServer> servers = new ArrayList<>(List.of(primary));
             if (plan.faults().contains(FaultEvent.Kind.DATABASE_FAILOVER)) {
                 standby = primary.synchronousStandby("standby1", directory.resolve("postgres-standby.log"));
-                database = PostgresServer.jdbcUrl(primary, standby);
-            } else {
-                database = PostgresServer.jdbcUrl(primary);
+                servers.add(standby);
             }
+            String database = PostgresServer.jdbcUrl(
+                    servers.stream().map(PostgresServer::port).toList());
             out.println("  database " + database);
+            boolean partitions = plan.faults().contains(FaultEvent.Kind.PARTITION);
+            if (partitions) {
+                for (int i = 0; i < NODES; i++) {
+                    List<DatabaseRelay> ofNode = new ArrayList<>();
+                    for (PostgresServer server : servers) {
+                        ofNode.add(DatabaseRelay.to(server.port()));
+                    }
+                    relays.add(ofNode);
+                }
+                out.println("  each node through relays of its own, to be cut: node 0 at "
+                        + PostgresServer.jdbcUrl(relays.getFirst().stream()
+                                .map(DatabaseRelay::port)
+                                .toList()));
+            }
             RunVendor vendor = new RunVendor();
             ServerNode.Admin admin = ServerNode.Admin.random();
             for (int i = 0; i < NODES; i++) {
@@ -92,9 +111,13 @@ final class ClusterRound {
                 String broken = i == 0 ? plan.brokenStore() : "";
                 // with libfaketime, which makes a JVM several times slower, only the skewed node runs under it
                 // while skewed (below): three nodes under it on 2 cores started in minutes, not seconds
+                String url = partitions
+                        ? PostgresServer.jdbcUrl(
+                                relays.get(i).stream().map(DatabaseRelay::port).toList())
+                        : database;
                 nodes.add(new ServerNode(
                         i,
-                        new ServerNode.Launch(jar, broken, plan.ttl(), ServerNode.Clock.INJECTED, database),
+                        new ServerNode.Launch(jar, broken, plan.ttl(), ServerNode.Clock.INJECTED, url),
                         directory.resolve("node-" + i),
                         vendor,
                         admin));
@@ -133,6 +156,7 @@ final class ClusterRound {
             for (ServerNode node : nodes) {
                 node.close();
             }
+            relays.forEach(ofNode -> ofNode.forEach(DatabaseRelay::close));
             http.close();
             if (standby != null) {
                 databases.add(standby);
@@ -159,7 +183,8 @@ final class ClusterRound {
                 result,
                 directory,
                 System.nanoTime() - began,
-                FaultRound.Outage.of(history, injected));
+                FaultRound.Outage.of(history, injected),
+                FaultRound.Outage.ofPartitions(history, injected));
     }
 
     private static void startTogether(List<ServerNode> nodes) throws IOException, InterruptedException {
@@ -264,6 +289,18 @@ final class ClusterRound {
                         started,
                         System.nanoTime(),
                         "SIGKILL of the primary (pid " + pid + "), pg_ctl promote of the standby");
+            }
+            case PARTITION -> {
+                ServerNode leader = cutLeader ? null : leader();
+                ServerNode node = leader != null ? leader : nodes.get(random.nextInt(NODES));
+                String role = leader != null ? "the leader" : "a random node";
+                cutLeader = true;
+                long cut = System.nanoTime();
+                relays.get(node.id()).forEach(DatabaseRelay::cut);
+                Thread.sleep(hold);
+                relays.get(node.id()).forEach(DatabaseRelay::heal);
+                yield FaultEvent.of(
+                        kind, node.id(), cut, System.nanoTime(), role + " cut off from the database for " + hold);
             }
             default -> throw new IllegalArgumentException(kind + " is not a cluster fault");
         };

@@ -41,7 +41,12 @@ public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos
         /** The cluster database stopped ({@code pg_ctl stop -m fast}) and started again. */
         DATABASE_RESTART,
         /** The cluster database's primary killed ({@code SIGKILL}) and its synchronous standby promoted. */
-        DATABASE_FAILOVER
+        DATABASE_FAILOVER,
+        /**
+         * A cluster node cut off from the cluster database (every packet dropped, its connections held open) while
+         * the other nodes still reach it, then reconnected ({@link DatabaseRelay}).
+         */
+        PARTITION
     }
 
     /** Whether an acknowledged lease could be lost here if the server kept it badly: a crash or a failover. */

@@ -90,6 +90,8 @@ final class FaultRound {
      * @param wallNanos how long the round took, startup included
      * @param outage how the nodes answered while the cluster database was down ({@link Outage#NONE} without such a
      *     fault)
+     * @param cutOff how the nodes cut off from the database answered while they were ({@link Outage#NONE} without
+     *     such a fault)
      */
     record Outcome(
             Plan plan,
@@ -99,11 +101,12 @@ final class FaultRound {
             HistoryChecker.Result check,
             Path directory,
             long wallNanos,
-            Outage outage) {}
+            Outage outage,
+            Outage cutOff) {}
 
     /**
      * The seat calls invoked while the cluster database was down (from the stop or kill until it accepted
-     * connections again), as the agents saw them.
+     * connections again), or on a node while it was cut off from it, as the agents saw them.
      *
      * @param calls how many were answered
      * @param unavailable how many of them were answered 503 {@code database-unavailable} with {@code Retry-After}
@@ -117,12 +120,30 @@ final class FaultRound {
 
         /** The calls of the history invoked during the faults of the cluster database. */
         static Outage of(List<Op> history, List<FaultEvent> faults) {
+            return during(
+                    history,
+                    faults.stream()
+                            .filter(f -> f.node() == FaultEvent.ALL_NODES)
+                            .toList());
+        }
+
+        /** The calls of the history invoked on a node while it was cut off from the database. */
+        static Outage ofPartitions(List<Op> history, List<FaultEvent> faults) {
+            return during(
+                    history,
+                    faults.stream()
+                            .filter(f -> f.kind() == FaultEvent.Kind.PARTITION)
+                            .toList());
+        }
+
+        /** The calls invoked during these faults, on the fault's node (any node for the database's). */
+        private static Outage during(List<Op> history, List<FaultEvent> faults) {
             List<Long> latencies = new ArrayList<>();
             int unavailable = 0;
             int unanswered = 0;
             for (Op op : history) {
                 boolean during = faults.stream()
-                        .anyMatch(f -> f.node() == FaultEvent.ALL_NODES
+                        .anyMatch(f -> (f.node() == FaultEvent.ALL_NODES || f.node() == op.node())
                                 && op.invokedNanos() >= f.startedNanos()
                                 && op.invokedNanos() < f.endedNanos());
                 if (!during) {
@@ -245,6 +266,7 @@ final class FaultRound {
                 result,
                 directory,
                 System.nanoTime() - began,
+                Outage.NONE,
                 Outage.NONE);
     }
 
@@ -324,7 +346,7 @@ final class FaultRound {
                         kind, node.id(), full, System.nanoTime(), System.nanoTime(), "ballast of " + bytes + " bytes");
             }
             case FOREIGN_LOCK -> foreignLock(node, hold);
-            case CLOCK_SKEW, DATABASE_RESTART, DATABASE_FAILOVER ->
+            case CLOCK_SKEW, DATABASE_RESTART, DATABASE_FAILOVER, PARTITION ->
                 throw new IllegalArgumentException(kind + " is a cluster fault (ClusterRound)");
         };
         if (event != null) {

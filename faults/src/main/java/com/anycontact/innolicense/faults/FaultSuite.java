@@ -50,7 +50,7 @@ public final class FaultSuite {
             System.err.println(
                     "usage: FaultSuite [cluster] short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
                             + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
-                            + " (cluster: --only kill|pause|database|failover|skew|mixed|broken)"
+                            + " (cluster: --only kill|pause|database|failover|skew|partition|mixed|broken)"
                             + " [--recovery-seconds N]"
                             + " [--clock injected|faketime]");
             System.exit(2);
@@ -225,8 +225,9 @@ public final class FaultSuite {
 
     /**
      * The cluster rounds ({@link ClusterRound}): node kills, pauses (the leader first), restarts of the database, a
-     * failover to its synchronous standby, a node with a skewed clock; in the long run a mixed round too; then a
-     * cluster of which one node decides on an off-by-one seat store.
+     * failover to its synchronous standby, a node with a skewed clock, a node cut off from the database (the leader
+     * first); in the long run a mixed round too; then a cluster of which one node decides on an off-by-one seat
+     * store.
      */
     private static List<FaultRound.Plan> clusterPlans(
             boolean longRun,
@@ -242,19 +243,23 @@ public final class FaultSuite {
         FaultEvent.Kind restart = FaultEvent.Kind.DATABASE_RESTART;
         FaultEvent.Kind failover = FaultEvent.Kind.DATABASE_FAILOVER;
         FaultEvent.Kind skew = FaultEvent.Kind.CLOCK_SKEW;
+        FaultEvent.Kind partition = FaultEvent.Kind.PARTITION;
         Map<String, List<FaultEvent.Kind>> rounds = new java.util.LinkedHashMap<>();
         rounds.put("kill", List.of(kill, kill));
         rounds.put("pause", List.of(pause, pause));
         rounds.put("database", List.of(restart, restart));
         rounds.put("failover", List.of(failover));
         rounds.put("skew", List.of(skew));
+        rounds.put("partition", List.of(partition, partition));
         List<FaultRound.Plan> plans = new ArrayList<>();
         if (!longRun) {
             Duration length = Duration.ofSeconds(30);
             rounds.forEach((name, faults) -> plans.add(
                     new FaultRound.Plan(name, faults, length, agents, capacity, ttl, "", clock, seed + plans.size())));
         } else {
-            rounds.put("mixed", List.of(kill, pause, restart, skew, kill, failover, pause, restart, kill));
+            rounds.put(
+                    "mixed",
+                    List.of(kill, pause, restart, partition, skew, kill, failover, pause, restart, partition, kill));
             Duration length = Duration.ofSeconds(Math.max(120, minutes * 60L / rounds.size()));
             for (Map.Entry<String, List<FaultEvent.Kind>> round : rounds.entrySet()) {
                 List<FaultEvent.Kind> faults = new ArrayList<>();

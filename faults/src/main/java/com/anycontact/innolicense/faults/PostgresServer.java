@@ -116,16 +116,17 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /**
-     * The JDBC URL of the database on these servers, for {@code --database}: one host, or several with {@code
-     * targetServerType=primary}, so that the driver connects to whichever of them accepts writes.
+     * The JDBC URL of the database on the servers on these loopback ports (or on relays to them), for {@code
+     * --database}: one host, or several with {@code targetServerType=primary}, so that the driver connects to
+     * whichever of them accepts writes.
      */
-    static String jdbcUrl(PostgresServer... servers) {
+    static String jdbcUrl(List<Integer> ports) {
         List<String> hosts = new ArrayList<>();
-        for (PostgresServer server : servers) {
-            hosts.add("127.0.0.1:" + server.port);
+        for (int port : ports) {
+            hosts.add("127.0.0.1:" + port);
         }
         return "jdbc:postgresql://" + String.join(",", hosts) + "/" + DATABASE + "?user=postgres"
-                + (servers.length > 1 ? "&targetServerType=primary" : "");
+                + (ports.size() > 1 ? "&targetServerType=primary" : "");
     }
 
     /** {@code pg_ctl stop -m fast}: open transactions are rolled back, connections closed. */

@@ -120,6 +120,21 @@ record Summary(List<FaultRound.Outcome> outcomes) {
                         outage.medianNanos() / 1e6,
                         outage.worstNanos() / 1e6));
             }
+            FaultRound.Outage cutOff = outcome.cutOff();
+            if (cutOff.calls() + cutOff.unanswered() > 0) {
+                md.append(String.format(
+                        Locale.ROOT,
+                        "While a node was cut off from the database in %s: %d seat calls to it answered (%d of them"
+                                + " 503 database-unavailable with Retry-After), %d unanswered within the client's"
+                                + " timeout (sent before its first read timed out) and passed on to another node; time"
+                                + " to the answer median %.0f ms, worst %.0f ms.%n",
+                        outcome.plan().name(),
+                        cutOff.calls(),
+                        cutOff.unavailable(),
+                        cutOff.unanswered(),
+                        cutOff.medianNanos() / 1e6,
+                        cutOff.worstNanos() / 1e6));
+            }
         }
         for (FaultRound.Outcome outcome : outcomes) {
             outcome.skipped()

@@ -125,6 +125,28 @@ class ClusterHistoryCheckerTest {
         assertThat(outage.worstNanos()).isEqualTo(millis(10));
     }
 
+    @Test
+    void cutOff_countsTheCallsToTheNodeCutOff_whileItWas() {
+        faults.add(FaultEvent.of(FaultEvent.Kind.PARTITION, 1, millis(1000), millis(3000), "cut off"));
+        faults.add(FaultEvent.of(
+                FaultEvent.Kind.DATABASE_RESTART, FaultEvent.ALL_NODES, millis(5000), millis(6000), "restart"));
+        ops.add(new Op("a", 1, Op.Kind.RENEW, millis(1100), millis(4100), Op.Outcome.UNKNOWN, 0, "", null, null));
+        answered("b", 1, Op.Kind.RENEW, 1200, 1203, 503, "database-unavailable");
+        answered("b", 0, Op.Kind.RENEW, 1203, 1210, 200, ""); // passed on to a node that reaches the database
+        answered("c", 1, Op.Kind.RENEW, 3500, 3510, 200, ""); // after the heal
+        answered("d", 1, Op.Kind.RENEW, 5500, 5501, 503, "database-unavailable"); // the database's fault
+
+        FaultRound.Outage cutOff = FaultRound.Outage.ofPartitions(ops, faults);
+
+        assertThat(cutOff.calls()).isEqualTo(1);
+        assertThat(cutOff.unavailable()).isEqualTo(1);
+        assertThat(cutOff.unanswered()).isEqualTo(1);
+        assertThat(cutOff.worstNanos()).isEqualTo(millis(3));
+        assertThat(FaultRound.Outage.of(ops, faults).calls())
+                .as("the database's outage, without the partition")
+                .isEqualTo(1);
+    }
+
     private HistoryChecker.Result check() {
         long end = ops.stream().mapToLong(Op::answeredNanos).max().orElse(0) + millis(1);
         return checker.check(ops, faults, end);
