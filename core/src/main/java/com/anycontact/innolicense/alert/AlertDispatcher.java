@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.alert;
 
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +77,8 @@ public final class AlertDispatcher implements Runnable {
     public void run() {
         try {
             deliverDue();
+        } catch (DatabaseUnreachableException e) {
+            // the cluster database's circuit logs its outage, once; the next turn delivers what is due
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "delivering alerts failed; will try again shortly", e);
         }

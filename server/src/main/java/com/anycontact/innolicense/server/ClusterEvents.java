@@ -290,7 +290,8 @@ final class ClusterEvents implements ClusterBus.Listener {
             events.usageChanged();
             return true;
         } catch (RuntimeException e) {
-            LOG.warn("counting the live leases failed; will count again at the next check", e);
+            PeriodicFailures.warnUnlessDatabaseDown(
+                    LOG, "counting the live leases failed; will count again at the next check", e);
             return false;
         }
     }
@@ -301,7 +302,8 @@ final class ClusterEvents implements ClusterBus.Listener {
                 watcher.run();
             }
         } catch (RuntimeException e) {
-            LOG.warn("reading the licenses again failed; will try again at the next check", e);
+            PeriodicFailures.warnUnlessDatabaseDown(
+                    LOG, "reading the licenses again failed; will try again at the next check", e);
         }
     }
 

@@ -41,7 +41,6 @@ import com.anycontact.innolicense.seat.SeatChange;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatReleases;
 import com.anycontact.innolicense.seat.SeatStore;
-import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.time.SteadyClock;
 import com.anycontact.innolicense.time.Ticker;
@@ -539,13 +538,14 @@ public final class LicenseServer implements AutoCloseable {
         try {
             alerts.tick(licenses.status(), ledger.inUse());
         } catch (RuntimeException e) {
-            LOG.warn("checking the alert rules failed; will try again in a second", e);
+            warnUnlessDatabaseDown("checking the alert rules failed; will try again in a second", e);
         }
         if (clustered) {
             try {
                 alerts.checkNodes(leads, leads ? cluster.status().nodes() : List.of());
             } catch (RuntimeException e) {
-                LOG.warn("checking the cluster's nodes for the alerts failed; will try again in a second", e);
+                warnUnlessDatabaseDown(
+                        "checking the cluster's nodes for the alerts failed; will try again in a second", e);
             }
         }
         try {
@@ -567,11 +567,8 @@ public final class LicenseServer implements AutoCloseable {
         }
     }
 
-    /** Logs a failed periodic task, unless the database is unreachable: the database logs its outage once. */
     private static void warnUnlessDatabaseDown(String message, RuntimeException failure) {
-        if (!(failure instanceof DatabaseUnreachableException)) {
-            LOG.warn(message, failure);
-        }
+        PeriodicFailures.warnUnlessDatabaseDown(LOG, message, failure);
     }
 
     /**
