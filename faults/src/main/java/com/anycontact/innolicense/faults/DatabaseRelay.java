@@ -9,6 +9,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCP relay on the loopback between one server node and one PostgreSQL server, which the harness can cut: a
@@ -27,7 +29,10 @@ final class DatabaseRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private final Object gate = new Object();
+    /** Guards {@link #cut}; a lock rather than a monitor, so that a virtual thread waiting for the heal never pins its carrier. */
+    private final ReentrantLock gate = new ReentrantLock();
+
+    private final Condition healed = gate.newCondition();
     private boolean cut;
     private volatile boolean closed;
 
@@ -51,23 +56,22 @@ final class DatabaseRelay implements AutoCloseable {
 
     /** Stops forwarding, both ways, on every connection, and holds new ones. */
     void cut() {
-        synchronized (gate) {
+        gate.lock();
+        try {
             cut = true;
+        } finally {
+            gate.unlock();
         }
     }
 
     /** Forwards again, starting with what was held. */
     void heal() {
-        synchronized (gate) {
+        gate.lock();
+        try {
             cut = false;
-            gate.notifyAll();
-        }
-    }
-
-    /** Whether it is cut. */
-    boolean isCut() {
-        synchronized (gate) {
-            return cut;
+            healed.signalAll();
+        } finally {
+            gate.unlock();
         }
     }
 
@@ -141,10 +145,13 @@ final class DatabaseRelay implements AutoCloseable {
     }
 
     private void awaitHealed() throws InterruptedException {
-        synchronized (gate) {
+        gate.lock();
+        try {
             while (cut && !closed) {
-                gate.wait();
+                healed.await();
             }
+        } finally {
+            gate.unlock();
         }
     }
 
