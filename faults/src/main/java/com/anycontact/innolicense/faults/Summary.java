@@ -106,35 +106,19 @@ record Summary(List<FaultRound.Outcome> outcomes) {
                 lost,
                 recoveries(worst)));
         for (FaultRound.Outcome outcome : outcomes) {
-            FaultRound.Outage outage = outcome.outage();
-            if (outage.calls() + outage.unanswered() > 0) {
-                md.append(String.format(
-                        Locale.ROOT,
-                        "While the database was down in %s: %d seat calls answered (%d of them 503"
-                                + " database-unavailable with Retry-After), %d unanswered; time to the answer median"
-                                + " %.0f ms, worst %.0f ms.%n",
-                        outcome.plan().name(),
-                        outage.calls(),
-                        outage.unavailable(),
-                        outage.unanswered(),
-                        outage.medianNanos() / 1e6,
-                        outage.worstNanos() / 1e6));
-            }
-            FaultRound.Outage cutOff = outcome.cutOff();
-            if (cutOff.calls() + cutOff.unanswered() > 0) {
-                md.append(String.format(
-                        Locale.ROOT,
-                        "While a node was cut off from the database in %s: %d seat calls to it answered (%d of them"
-                                + " 503 database-unavailable with Retry-After), %d unanswered within the client's"
-                                + " timeout (sent before its first read timed out) and passed on to another node; time"
-                                + " to the answer median %.0f ms, worst %.0f ms.%n",
-                        outcome.plan().name(),
-                        cutOff.calls(),
-                        cutOff.unavailable(),
-                        cutOff.unanswered(),
-                        cutOff.medianNanos() / 1e6,
-                        cutOff.worstNanos() / 1e6));
-            }
+            outage(
+                    md,
+                    "While the database was down in %s: %d seat calls answered",
+                    "unanswered",
+                    outcome,
+                    outcome.outage());
+            outage(
+                    md,
+                    "While a node was cut off from the database in %s: %d seat calls to it answered",
+                    "unanswered within the client's timeout (sent before its first read timed out) and passed on to"
+                            + " another node",
+                    outcome,
+                    outcome.cutOff());
         }
         for (FaultRound.Outcome outcome : outcomes) {
             outcome.skipped()
@@ -145,6 +129,24 @@ record Summary(List<FaultRound.Outcome> outcomes) {
                             .append('\n'));
         }
         return md.toString();
+    }
+
+    /** One line on how the nodes answered during a round's outages of one kind, unless it had none. */
+    private static void outage(
+            StringBuilder md, String during, String unanswered, FaultRound.Outcome outcome, FaultRound.Outage outage) {
+        if (outage.calls() + outage.unanswered() == 0) {
+            return;
+        }
+        md.append(String.format(
+                Locale.ROOT,
+                during + " (%d of them 503 database-unavailable with Retry-After), %d " + unanswered
+                        + "; time to the answer median %.0f ms, worst %.0f ms.%n",
+                outcome.plan().name(),
+                outage.calls(),
+                outage.unavailable(),
+                outage.unanswered(),
+                outage.medianNanos() / 1e6,
+                outage.worstNanos() / 1e6));
     }
 
     private static String counts(Map<? extends Enum<?>, ? extends Number> counts) {

@@ -2,10 +2,7 @@ package com.anycontact.innolicense.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -120,19 +117,10 @@ class LeaseStatisticsTest {
     }
 
     private long countedLeases() throws SQLException {
-        return (long) query("SELECT pg_stat_get_live_tuples('lease'::regclass)");
+        return schema.queryLong("SELECT pg_stat_get_live_tuples('lease'::regclass)");
     }
 
     private long analyzedLeases() throws SQLException {
-        return (long) query("SELECT reltuples FROM pg_class WHERE oid = 'lease'::regclass");
-    }
-
-    private double query(String sql) throws SQLException {
-        try (Connection connection = schema.connect();
-                Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getDouble(1);
-        }
+        return schema.queryLong("SELECT reltuples::bigint FROM pg_class WHERE oid = 'lease'::regclass");
     }
 }

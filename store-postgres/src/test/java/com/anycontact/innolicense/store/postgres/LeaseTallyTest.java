@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -132,24 +129,15 @@ class LeaseTallyTest {
     }
 
     private long tallySum() throws SQLException {
-        return queryLong("SELECT coalesce(sum(unfreed), 0) FROM lease_tally");
+        return schema.queryLong("SELECT coalesce(sum(unfreed), 0) FROM lease_tally");
     }
 
     private long tallyRows() throws SQLException {
-        return queryLong("SELECT count(*) FROM lease_tally");
+        return schema.queryLong("SELECT count(*) FROM lease_tally");
     }
 
     private long backendsOfGoneRows() throws SQLException {
-        return queryLong("SELECT count(*) FROM lease_tally t WHERE t.backend <> 0"
+        return schema.queryLong("SELECT count(*) FROM lease_tally t WHERE t.backend <> 0"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = t.backend)");
-    }
-
-    private long queryLong(String sql) throws SQLException {
-        try (Connection connection = schema.connect();
-                Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
     }
 }

@@ -140,6 +140,16 @@ final class PostgresSchema implements AutoCloseable {
         }
     }
 
+    /** The one number a query in the schema answers, on a connection of its own. */
+    long queryLong(String sql) throws SQLException {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
     /** A connection to the schema, for tests that look at tables directly. */
     Connection connect() throws SQLException {
         Connection connection = DriverManager.getConnection(baseUrl);
