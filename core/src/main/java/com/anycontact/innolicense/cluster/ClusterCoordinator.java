@@ -189,7 +189,7 @@ public final class ClusterCoordinator implements Cluster {
         if (!system.within(maxOffset)) {
             return;
         }
-        seatClock.reanchor(systemClock.instant());
+        seatClock.reanchor(systemClock);
         LOG.log(
                 Level.INFO,
                 "this node's system clock agrees with the cluster database's again (offset "

@@ -21,14 +21,44 @@ import java.util.Objects;
 public final class SteadyClock implements InstantSource {
 
     /** The instant read at a moment of the ticker. */
-    private record Anchor(Instant at, long nanos) {}
+    private record Anchor(Instant at, long nanos) {
+        /**
+         * What {@code source} reads, at the moment of the ticker it was read: read between two readings of the
+         * ticker, and again while those are more than {@link #READ_WITHIN_NANOS} apart (a pause, or a class being
+         * loaded, in between), at most {@link #READ_ATTEMPTS} times, keeping the closest pair; the moment is the
+         * middle of the pair, so the clock is off the source by at most half of it. Reading the instant first and
+         * the ticker after, as a separate step, would put the clock behind the source by whatever ran in between:
+         * 4 ms on a cluster node starting beside two others, enough for two nodes on one machine to disagree on
+         * a lease's expiry by that much.
+         */
+        static Anchor read(InstantSource source, Ticker ticker) {
+            Anchor best = null;
+            long bestSpan = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < READ_ATTEMPTS && bestSpan > READ_WITHIN_NANOS; attempt++) {
+                long before = ticker.nanos();
+                Instant at = source.instant();
+                long span = ticker.nanos() - before;
+                if (span < bestSpan) {
+                    best = new Anchor(at, before + span / 2);
+                    bestSpan = span;
+                }
+            }
+            return best;
+        }
+    }
+
+    /** How close the two readings of the ticker around a reading of the source must be to take it. */
+    static final long READ_WITHIN_NANOS = 100_000;
+
+    /** How often the source is read at most to find two readings of the ticker that close. */
+    static final int READ_ATTEMPTS = 20;
 
     private final Ticker ticker;
     private volatile Anchor anchor;
 
-    private SteadyClock(Instant anchor, Ticker ticker) {
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
-        this.anchor = new Anchor(Objects.requireNonNull(anchor, "anchor"), ticker.nanos());
+    private SteadyClock(Anchor anchor, Ticker ticker) {
+        this.ticker = ticker;
+        this.anchor = anchor;
     }
 
     /**
@@ -38,7 +68,20 @@ public final class SteadyClock implements InstantSource {
      * @param ticker the monotonic time it advances with
      */
     public static SteadyClock anchoredAt(Instant anchor, Ticker ticker) {
-        return new SteadyClock(anchor, ticker);
+        Objects.requireNonNull(anchor, "anchor");
+        Objects.requireNonNull(ticker, "ticker");
+        return new SteadyClock(new Anchor(anchor, ticker.nanos()), ticker);
+    }
+
+    /**
+     * A steady clock that reads what {@code source} reads now and advances with {@code ticker}, the two read
+     * together (see {@link Anchor#read}); for a clock that must agree with the source, as the seat clock of cluster
+     * nodes on one machine must agree with each other, rather than with an instant computed a while before.
+     */
+    public static SteadyClock anchoredAt(InstantSource source, Ticker ticker) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(ticker, "ticker");
+        return new SteadyClock(Anchor.read(source, ticker), ticker);
     }
 
     /** The anchor plus the monotonic time elapsed since this clock was made. */
@@ -54,12 +97,13 @@ public final class SteadyClock implements InstantSource {
     }
 
     /**
-     * Makes this clock read {@code at} now and advance with the ticker from here: a step, forward or back, of
+     * Makes this clock read what {@code source} reads now (the two read together, see {@link Anchor#read}) and
+     * advance with the ticker from here: a step, forward or back, of
      * every deadline measured on it. Only for a node that changes nothing by this clock meanwhile (a cluster node
      * that refuses seat calls because this clock disagrees with the database's).
      */
-    public void reanchor(Instant at) {
-        anchor = new Anchor(Objects.requireNonNull(at, "at"), ticker.nanos());
+    public void reanchor(InstantSource source) {
+        anchor = Anchor.read(Objects.requireNonNull(source, "source"), ticker);
     }
 
     /** The ticker this clock advances with. */

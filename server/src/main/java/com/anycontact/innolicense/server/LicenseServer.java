@@ -189,7 +189,7 @@ public final class LicenseServer implements AutoCloseable {
             if (startedAt.equals(floor.at()) && !floor.equals(TrustedTimeFloor.NONE)) {
                 LOG.info("trusted time starts at {}, set by {}", startedAt, floor.source());
             }
-            this.steadyClock = SteadyClock.anchoredAt(startedAt, ticker);
+            this.steadyClock = SteadyClock.anchoredAt(trustedClock, ticker);
             String nodeId = "node-"
                     + InstallationId.generate(new SecureRandom()).toString().substring(5, 14);
             this.clustered = stores.cluster().isPresent();
