@@ -16,8 +16,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -407,7 +409,7 @@ final class ServerNode implements AutoCloseable {
         while (true) {
             if (!process.isAlive()) {
                 String tail = tail();
-                if (tail.contains("cannot listen on")) {
+                if (tail.contains("cannot listen on") || tail.contains("Port already in use")) {
                     throw new PortTaken();
                 }
                 throw new ExitedAtStart("node " + id + " exited with code " + process.exitValue() + ": " + tail);
@@ -415,6 +417,9 @@ final class ServerNode implements AutoCloseable {
             try {
                 HttpResponse<String> response =
                         http.send(admin("/api/v1/license").GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && !process.isAlive()) {
+                    continue; // another process answered on this port: this one's exit is judged above
+                }
                 if (response.statusCode() == 200) {
                     JsonNode status = JSON.readTree(response.body());
                     installation =
@@ -470,9 +475,23 @@ final class ServerNode implements AutoCloseable {
         }
     }
 
+    /** Every port handed to a node of this run, so that no two nodes are ever given the same one. */
+    private static final Set<Integer> PORTS_HANDED_OUT = new HashSet<>();
+
+    /**
+     * A port free now and never handed to another node of this run: the kernel may give the same free port to two
+     * nodes made one after another before either listens (seen once: two cluster nodes on one port, the second one
+     * dead at start while its ready check was answered by the first).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        synchronized (PORTS_HANDED_OUT) {
+            while (true) {
+                try (ServerSocket socket = new ServerSocket(0)) {
+                    if (PORTS_HANDED_OUT.add(socket.getLocalPort())) {
+                        return socket.getLocalPort();
+                    }
+                }
+            }
         }
     }
 
