@@ -100,9 +100,9 @@ final class DatabaseRelay implements AutoCloseable {
 
     private void connect(Socket node) {
         Socket database = new Socket();
+        sockets.add(database); // so that close() ends it even while it waits for the heal
         try {
             awaitHealed();
-            sockets.add(database);
             database.connect(new InetSocketAddress(LOOPBACK, targetPort), 3_000);
             database.setTcpNoDelay(true);
             node.setTcpNoDelay(true);
