@@ -85,23 +85,53 @@ final class Json {
     }
 
     /**
+     * A refused body up to this size is read to its end before the refusal is answered. Answering while the
+     * client still sends, and closing, resets the connection, and a client that is still writing then often
+     * loses the answer along with it (seen as "header parser received no bytes" by {@code java.net.http}).
+     * Read to its end, the body costs at most this much and the connection stays open for the next request.
+     * A larger body is refused at once and its connection closed; Tomcat's {@code maxSwallowSize} is the same
+     * rule (2 MiB there).
+     */
+    static final long DRAIN_LIMIT = 1024 * 1024;
+
+    /**
      * Reads the body, refusing it when it is longer than {@code limit} bytes.
      *
      * @throws ProblemException {@link ProblemType#REQUEST_TOO_LARGE}
      */
     static byte[] body(Context ctx, int limit) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > limit) {
-            throw tooLarge(limit);
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > limit) {
+                if (declared <= DRAIN_LIMIT) {
+                    drain(in, declared);
+                }
+                throw tooLarge(limit);
+            }
             byte[] bytes = in.readNBytes(limit + 1);
             if (bytes.length > limit) {
+                drain(in, DRAIN_LIMIT - bytes.length);
                 throw tooLarge(limit);
             }
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the request body", e);
+        }
+    }
+
+    /** Reads and drops up to {@code budget} bytes of a refused body, or to its end; a broken read ends it. */
+    private static void drain(InputStream in, long budget) {
+        byte[] sink = new byte[8192];
+        try {
+            for (long left = budget; left > 0; ) {
+                int read = in.read(sink, 0, (int) Math.min(sink.length, left));
+                if (read < 0) {
+                    return;
+                }
+                left -= read;
+            }
+        } catch (IOException e) {
+            // the client went away: the refusal is answered all the same, if anyone is left to read it
         }
     }
 

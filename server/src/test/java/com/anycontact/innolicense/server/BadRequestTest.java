@@ -2,6 +2,11 @@ package com.anycontact.innolicense.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +121,26 @@ class BadRequestTest {
                 413,
                 "request-too-large");
         assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void hugeBodies_areReadToTheirEnd_soTheAnswerArrives_andTheConnectionServesTheNextRequest() throws IOException {
+        URI url = URI.create(running.server.url());
+        String huge = "{\"node\": \"" + "n".repeat(200_000) + "\"}";
+        String text;
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /api/v1/seats/agent-new HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + acd
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + huge.length() + "\r\n\r\n"
+                            + huge + "GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+
+        assertThat(text).startsWith("HTTP/1.1 413 ").contains("request-too-large");
+        assertThat(text.indexOf("HTTP/1.1 200 ")).as(text).isGreaterThan(0);
     }
 
     @Test
