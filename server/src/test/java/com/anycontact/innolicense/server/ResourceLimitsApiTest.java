@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anycontact.innolicense.http.HttpLimits;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -175,24 +176,15 @@ class ResourceLimitsApiTest {
     @Test
     void requests_beyondTheInFlightBound_areAnswered503AtOnce() throws Exception {
         start(HttpLimits.DEFAULT.withStreams(1, 1).withRequestsInFlight(2));
-        try (EventStream held = new EventStream(port, RunningServer.ADMIN_TOKEN);
-                Socket stalled = new Socket("127.0.0.1", port)) {
+        try (EventStream held = new EventStream(port, RunningServer.ADMIN_TOKEN)) {
             assertThat(held.status).isEqualTo(200);
-            // a request whose body never comes holds the second place
-            stalled.getOutputStream()
-                    .write(("POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                                    + "Content-Length: 100\r\n\r\n{\"user")
-                            .getBytes(StandardCharsets.US_ASCII));
-            stalled.getOutputStream().flush();
-            // the stalled request takes its place once Jetty hands it to a handler: on a crowded CI machine that
-            // took longer than the one second this loop used to allow
             Api.Reply busy = null;
-            for (int i = 0; i < 500; i++) {
-                busy = api.get("/health/live", null);
-                if (busy.status() == 503) {
-                    break;
+            // a probe that reaches the server before the stalled request takes the second place itself, and the
+            // stalled request is the one answered 503 (seen on its socket): then stall another one
+            for (int attempt = 0; attempt < 20 && (busy == null || busy.status() != 503); attempt++) {
+                try (Socket stalled = stalledRequest()) {
+                    busy = probeWhileHeld(stalled);
                 }
-                Thread.sleep(20);
             }
 
             assertThat(busy.status()).as(busy.body()).isEqualTo(503);
@@ -203,6 +195,33 @@ class ResourceLimitsApiTest {
             Thread.sleep(20);
         }
         assertThat(api.get("/health/live", null).status()).isEqualTo(200);
+    }
+
+    /** A request whose body never comes: once Jetty hands it to a handler, it holds a place in flight. */
+    private Socket stalledRequest() throws IOException {
+        Socket stalled = new Socket("127.0.0.1", port);
+        stalled.getOutputStream()
+                .write(("POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 100\r\n\r\n{\"user")
+                        .getBytes(StandardCharsets.US_ASCII));
+        stalled.getOutputStream().flush();
+        return stalled;
+    }
+
+    /**
+     * Probes until one is refused, for up to ten seconds (on a crowded CI machine the stalled request took
+     * longer than one to reach its handler), or until the stalled request was answered instead.
+     */
+    private Api.Reply probeWhileHeld(Socket stalled) throws IOException, InterruptedException {
+        Api.Reply probe = null;
+        for (int i = 0; i < 500; i++) {
+            probe = api.get("/health/live", null);
+            if (probe.status() == 503 || stalled.getInputStream().available() > 0) {
+                return probe;
+            }
+            Thread.sleep(20);
+        }
+        return probe;
     }
 
     private Api.Reply stream(String token) {
