@@ -96,6 +96,29 @@ public abstract class SeatStoreContract {
         assertThat(store.inUse(later)).isEqualTo(1);
     }
 
+    /**
+     * A renewal given an instant before the lease's last renewal (in a cluster: a call held up in the network and
+     * delivered after the agent renewed through another node) renews it without dating it back or shortening it:
+     * the agent was told its lease lasts until the later expiry, and another node may be counting on that.
+     */
+    @Test
+    void claim_whenItsInstantIsBeforeTheLastRenewal_neverShortensTheLease() {
+        assertClaimed(store.claim(request("alice", "acd-1", null), 1, T0, TTL));
+        Instant renewedAt = T0.plusSeconds(20);
+        Lease renewed = ((Renewed) store.claim(request("alice"), 1, renewedAt, TTL)).lease();
+
+        ClaimResult late = store.claim(request("alice", "acd-2", null), 1, T0.plusSeconds(5), TTL);
+
+        assertThat(late).isInstanceOf(Renewed.class);
+        Lease after = ((Renewed) late).lease();
+        assertThat(after.renewedAt()).isEqualTo(renewedAt);
+        assertThat(after.expiresAt()).isEqualTo(renewed.expiresAt());
+        assertThat(store.leases(renewedAt.plus(TTL).minusMillis(1)))
+                .extracting(Lease::expiresAt)
+                .containsExactly(renewedAt.plus(TTL));
+        assertThat(store.inUse(renewedAt.plus(TTL).minusMillis(1))).isEqualTo(1);
+    }
+
     @Test
     void claim_whenAgentHoldsLease_isRenewedEvenWithAllSeatsHeld() {
         store.claim(request("alice"), 2, T0, TTL);

@@ -96,7 +96,9 @@ import org.slf4j.LoggerFactory;
  * paths) it marks them freed ({@code freed_at}, migration V13); a freed lease is dead for every node: it is not
  * renewed, counted, listed or released, and {@link #reap} removes and reports it whatever the reaping node's
  * clock. So a node behind can neither renew a lease whose seat a node ahead gave away nor count it against the
- * seat's new holder. A renewal given a {@code now} before the lease's claim is dated at the claim.
+ * seat's new holder. A renewal given a {@code now} before the lease's claim is dated at the claim, and one given
+ * a {@code now} before the lease's last renewal (a call held up in the network and delivered late) neither dates
+ * it back nor shortens it (migration V18).
  */
 public final class PostgresSeatStore implements SeatStore {
 

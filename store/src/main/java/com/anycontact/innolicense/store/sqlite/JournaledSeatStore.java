@@ -364,14 +364,17 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
                 null);
     }
 
-    /** Renews a live lease in the book, which the next checkpoint writes; under the lock. */
+    /**
+     * Renews a live lease in the book, which the next checkpoint writes; under the lock. A renewal never dates
+     * the lease back nor shortens it, whatever instant it was given.
+     */
     private Held renew(Held held, ClaimRequest request, long nowMillis, long ttlMillis) {
         long renewedMillis = Math.max(nowMillis, held.claimedAt());
         Held renewed = held.renewed(
                 request.node() != null ? request.node() : held.node(),
                 request.station() != null ? request.station() : held.station(),
-                renewedMillis,
-                Math.addExact(renewedMillis, ttlMillis));
+                Math.max(renewedMillis, held.renewedAt()),
+                Math.max(Math.addExact(renewedMillis, ttlMillis), held.expiresAt()));
         boolean firstChange = book.changes() == 0;
         book.replace(held, renewed);
         if (firstChange) {

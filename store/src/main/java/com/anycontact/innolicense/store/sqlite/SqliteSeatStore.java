@@ -47,7 +47,7 @@ import java.util.Objects;
 public final class SqliteSeatStore implements SeatStore {
 
     private static final String FIND = """
-            SELECT node, station, claimed_at, expires_at, claim_seq FROM lease WHERE agent_id = ?""";
+            SELECT node, station, claimed_at, renewed_at, expires_at, claim_seq FROM lease WHERE agent_id = ?""";
 
     private static final String COUNTERS = """
             SELECT leases - (SELECT count(*) FROM lease WHERE expires_at <= ?), last_claim_seq
@@ -135,8 +135,10 @@ public final class SqliteSeatStore implements SeatStore {
                 }
                 String node = request.node() != null ? request.node() : held.node;
                 String station = request.station() != null ? request.station() : held.station;
+                // a renewal never dates the lease back nor shortens it, whatever instant it was given
                 long renewedMillis = Math.max(nowMillis, held.claimedAt);
-                long renewedExpiry = Math.addExact(renewedMillis, ttlMillis);
+                long renewedExpiry = Math.max(Math.addExact(renewedMillis, ttlMillis), held.expiresAt);
+                renewedMillis = Math.max(renewedMillis, held.renewedAt);
                 PreparedStatement renew = sql.prepare(RENEW);
                 renew.setLong(1, renewedMillis);
                 renew.setLong(2, renewedExpiry);
@@ -271,7 +273,8 @@ public final class SqliteSeatStore implements SeatStore {
             if (!row.next()) {
                 return null;
             }
-            return new Held(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4), row.getLong(5));
+            return new Held(
+                    row.getString(1), row.getString(2), row.getLong(3), row.getLong(4), row.getLong(5), row.getLong(6));
         }
     }
 
@@ -324,5 +327,5 @@ public final class SqliteSeatStore implements SeatStore {
         }
     }
 
-    private record Held(String node, String station, long claimedAt, long expiresAt, long claimSeq) {}
+    private record Held(String node, String station, long claimedAt, long renewedAt, long expiresAt, long claimSeq) {}
 }
