@@ -215,7 +215,7 @@ public final class LicenseServer implements AutoCloseable {
                     trustedTime,
                     audit);
             this.alerts = ServerAlerts.wire(stores.alerts(), alertingAudit, trustedClock, installationId);
-            SeatStore seatStore = stores.openSeats(steadyClock.instant(), config.leaseTtl());
+            SeatStore seatStore = stores.openSeats(steadyClock.instant(), config.leaseTtl(), cluster);
             this.usage = new UsageTracker(
                     stores.usage(),
                     trustedTime,

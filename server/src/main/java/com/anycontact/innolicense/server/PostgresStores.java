@@ -6,6 +6,7 @@ import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
@@ -30,6 +31,7 @@ import com.anycontact.innolicense.store.postgres.PostgresTokenStore;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import com.anycontact.innolicense.store.postgres.PostgresUsageStore;
 import com.anycontact.innolicense.store.postgres.PostgresUserStore;
+import com.anycontact.innolicense.store.postgres.SeatCallDeadline;
 import com.anycontact.innolicense.usage.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +45,15 @@ import java.util.Optional;
  * included (each claim a transaction in the database, which is the arbiter of the cap across nodes).
  */
 final class PostgresStores implements Stores {
+
+    /**
+     * How long after it reached this node a seat call may still take effect in the cluster database, on the
+     * database's clock (migration V19): a call held up longer, by a partition or a paused node, is refused and
+     * changes nothing, so that it cannot undo what the agent did since through another node. Well below the
+     * SDK's request timeout (10 s), after which the SDK tries the next node, and above any wait of a sound
+     * database.
+     */
+    static final Duration SEAT_CALL_DEADLINE = Duration.ofSeconds(2);
 
     private final PostgresDatabase database;
 
@@ -116,8 +127,8 @@ final class PostgresStores implements Stores {
     }
 
     @Override
-    public SeatStore openSeats(Instant now, Duration leaseTtl) {
-        return new PostgresSeatStore(database);
+    public SeatStore openSeats(Instant now, Duration leaseTtl, Cluster cluster) {
+        return new PostgresSeatStore(database, SeatCallDeadline.within(SEAT_CALL_DEADLINE, cluster::clockOffset));
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.license.InstallationStore;
 import com.anycontact.innolicense.license.LicenseStore;
@@ -109,7 +110,7 @@ final class SqliteStores implements Stores {
     }
 
     @Override
-    public SeatStore openSeats(Instant now, Duration leaseTtl) {
+    public SeatStore openSeats(Instant now, Duration leaseTtl, Cluster cluster) {
         if (seats != null) {
             throw new IllegalStateException("the seat store is open already");
         }

@@ -6,6 +6,7 @@ import com.anycontact.innolicense.access.TokenStore;
 import com.anycontact.innolicense.access.UserStore;
 import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.cluster.DatabaseClock;
 import com.anycontact.innolicense.cluster.LeaderLock;
@@ -99,8 +100,10 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
      *
      * @param now the current trusted time
      * @param leaseTtl the lease TTL the server claims with
+     * @param cluster this node's place in the cluster, whose clock offset to the cluster database dates the
+     *     deadlines of its seat calls there
      */
-    SeatStore openSeats(Instant now, Duration leaseTtl);
+    SeatStore openSeats(Instant now, Duration leaseTtl, Cluster cluster);
 
     /**
      * The server begins answering at {@code now}: after a crash, the embedded seat store holds every restored lease

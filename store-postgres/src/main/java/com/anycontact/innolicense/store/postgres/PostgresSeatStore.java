@@ -7,6 +7,7 @@ import com.anycontact.innolicense.seat.Denial;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -105,7 +107,10 @@ public final class PostgresSeatStore implements SeatStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSeatStore.class);
 
     /** One batch of claims, renewals and releases (migration V16). */
-    private static final String SEAT_CALLS = "SELECT * FROM seat_calls(?, ?, ?, ?, ?, ?, ?)";
+    private static final String SEAT_CALLS = "SELECT * FROM seat_calls(?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** What seat_calls raises when it ran after its deadline (migration V19). */
+    private static final String TOO_LATE_STATE = "IL001";
 
     /** The most calls in one batch. */
     static final int MAX_BATCH = 256;
@@ -178,9 +183,21 @@ public final class PostgresSeatStore implements SeatStore {
 
     private int sendersAtWork;
 
-    /** A store in the given database, which the caller opens and closes. */
+    private final SeatCallDeadline deadline;
+
+    /** A store in the given database, which the caller opens and closes; its batches have no deadline. */
     public PostgresSeatStore(PostgresDatabase database) {
+        this(database, SeatCallDeadline.NONE);
+    }
+
+    /**
+     * A store in the given database, which the caller opens and closes, whose batches take effect by the
+     * deadline given, or not at all: a call of a batch that reached the database too late fails with {@link
+     * StoreUnavailableException}, and nothing of its batch happened.
+     */
+    public PostgresSeatStore(PostgresDatabase database, SeatCallDeadline deadline) {
         this.database = Objects.requireNonNull(database, "database");
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
     }
 
     @Override
@@ -304,18 +321,27 @@ public final class PostgresSeatStore implements SeatStore {
      * for a release the live leases after its batch when it removed a lease, empty when there was none.
      */
     List<Object> decide(List<SeatCall> batch) {
+        OptionalLong notAfter = deadline.notAfter(
+                batch.stream().mapToLong(SeatCall::nowMillis).min().orElseThrow());
         for (int attempt = 1; ; attempt++) {
             try {
-                return database.autoCommit(connection -> decide(connection, batch));
+                return database.autoCommit(connection -> decide(connection, batch, notAfter));
             } catch (StoreException e) {
-                if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(e)) {
+                if (hasState(e, TOO_LATE_STATE)) {
+                    throw new StoreUnavailableException(
+                            "the seat calls reached the cluster database too late to take effect (the database is"
+                                    + " slow or was out of reach); nothing was changed, try again",
+                            Duration.ofSeconds(1));
+                }
+                if (attempt >= DEADLOCK_ATTEMPTS || !hasState(e, DEADLOCK_STATE)) {
                     throw e;
                 }
             }
         }
     }
 
-    private static List<Object> decide(Connection connection, List<SeatCall> batch) throws SQLException {
+    private static List<Object> decide(Connection connection, List<SeatCall> batch, OptionalLong notAfter)
+            throws SQLException {
         int size = batch.size();
         String[] kinds = new String[size];
         String[] agents = new String[size];
@@ -356,6 +382,11 @@ public final class PostgresSeatStore implements SeatStore {
             calls.setArray(5, connection.createArrayOf("bigint", nows));
             calls.setArray(6, connection.createArrayOf("bigint", ttls));
             calls.setArray(7, connection.createArrayOf("integer", capacities));
+            if (notAfter.isPresent()) {
+                calls.setLong(8, notAfter.getAsLong());
+            } else {
+                calls.setNull(8, Types.BIGINT);
+            }
             try (ResultSet rows = calls.executeQuery()) {
                 while (rows.next()) {
                     int index = rows.getInt(1) - 1;
@@ -414,9 +445,9 @@ public final class PostgresSeatStore implements SeatStore {
         };
     }
 
-    private static boolean isDeadlock(Throwable failure) {
+    private static boolean hasState(Throwable failure, String state) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && DEADLOCK_STATE.equals(sql.getSQLState())) {
+            if (cause instanceof SQLException sql && state.equals(sql.getSQLState())) {
                 return true;
             }
             if (cause.getCause() == cause) {

@@ -15,6 +15,9 @@ sealed interface SeatCall {
     /** Completes the call's answer with the failure of its batch. */
     void fail(Throwable failure);
 
+    /** The call's instant, on the node's clock, in epoch milliseconds. */
+    long nowMillis();
+
     /** A claim, or the renewal of the agent's lease. */
     record Claim(
             ClaimRequest request, int capacity, long nowMillis, long ttlMillis, CompletableFuture<ClaimResult> answer)

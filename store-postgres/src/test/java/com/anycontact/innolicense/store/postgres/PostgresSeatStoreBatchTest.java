@@ -8,6 +8,7 @@ import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -172,8 +174,9 @@ class PostgresSeatStoreBatchTest {
 
     @Test
     void aBatchThatFails_failsEachOfItsCalls_andTheNextBatchIsSent() throws Exception {
-        schema.execute("ALTER FUNCTION seat_calls(TEXT[], TEXT[], TEXT[], TEXT[], BIGINT[], BIGINT[], INTEGER[])"
-                + " RENAME TO seat_calls_away");
+        schema.execute(
+                "ALTER FUNCTION seat_calls(TEXT[], TEXT[], TEXT[], TEXT[], BIGINT[], BIGINT[], INTEGER[], BIGINT)"
+                        + " RENAME TO seat_calls_away");
         assertThatThrownBy(() -> store.claim(
                         ClaimRequest.of(new AgentId("alice")), 5, Instant.ofEpochMilli(NOW), Duration.ofMillis(TTL)))
                 .isInstanceOf(StoreException.class)
@@ -181,14 +184,89 @@ class PostgresSeatStoreBatchTest {
         assertThatThrownBy(() -> store.release(new AgentId("alice"), Instant.ofEpochMilli(NOW)))
                 .isInstanceOf(StoreException.class);
 
-        schema.execute("ALTER FUNCTION seat_calls_away(TEXT[], TEXT[], TEXT[], TEXT[], BIGINT[], BIGINT[], INTEGER[])"
-                + " RENAME TO seat_calls");
+        schema.execute(
+                "ALTER FUNCTION seat_calls_away(TEXT[], TEXT[], TEXT[], TEXT[], BIGINT[], BIGINT[], INTEGER[], BIGINT)"
+                        + " RENAME TO seat_calls");
 
         assertThat(store.claim(
                         ClaimRequest.of(new AgentId("alice")), 5, Instant.ofEpochMilli(NOW), Duration.ofMillis(TTL)))
                 .isInstanceOf(ClaimResult.Claimed.class);
         assertThat(store.release(new AgentId("alice"), Instant.ofEpochMilli(NOW + 1)))
                 .isTrue();
+    }
+
+    /**
+     * A release held up in a partition and delivered after the agent logged in again through another node must not
+     * take the new lease (V19): past its deadline on the database's clock a batch changes nothing.
+     */
+    @Test
+    void aBatchPastItsDeadline_changesNothing_andEachOfItsCallsIsRefusedForRetry() throws Exception {
+        List<Long> asked = new ArrayList<>();
+        PostgresSeatStore late = new PostgresSeatStore(schema.open(), oldest -> {
+            asked.add(oldest);
+            return OptionalLong.of(0); // 1970 by the database's clock: long past
+        });
+        assertThat(store.claim(
+                        ClaimRequest.of(new AgentId("alice")), 1, Instant.ofEpochMilli(NOW), Duration.ofMillis(TTL)))
+                .isInstanceOf(ClaimResult.Claimed.class);
+        String before = leaseTable();
+        long denialsBefore = store.denials();
+
+        List<CompletableFuture<?>> calls = List.of(
+                late.releaseAsync(new AgentId("alice"), Instant.ofEpochMilli(NOW + 7)),
+                late.claimAsync(
+                        ClaimRequest.of(new AgentId("bob")), 1, Instant.ofEpochMilli(NOW + 5), Duration.ofMillis(TTL)),
+                late.claimAsync(
+                        ClaimRequest.of(new AgentId("alice")),
+                        1,
+                        Instant.ofEpochMilli(NOW + 9),
+                        Duration.ofMillis(TTL)));
+
+        for (CompletableFuture<?> call : calls) {
+            assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("too late");
+        }
+        assertThat(leaseTable()).as("alice's lease, untouched").isEqualTo(before);
+        assertThat(store.denials()).isEqualTo(denialsBefore);
+        assertThat(asked)
+                .as("the deadline is asked for each batch's oldest call")
+                .allMatch(oldest -> oldest >= NOW + 5);
+        assertThat(asked).contains(NOW + 7);
+    }
+
+    @Test
+    void aBatchWithinItsDeadline_takesEffect_andTheCallWithoutOne_ofTheVersionBefore_stillWorks() throws Exception {
+        PostgresSeatStore inTime = new PostgresSeatStore(schema.open(), oldest -> OptionalLong.of(Long.MAX_VALUE));
+        assertThat(inTime.claim(
+                        ClaimRequest.of(new AgentId("alice")), 1, Instant.ofEpochMilli(NOW), Duration.ofMillis(TTL)))
+                .isInstanceOf(ClaimResult.Claimed.class);
+
+        // a node of the previous version, during a rolling upgrade, calls seat_calls with seven parameters
+        try (Connection connection = schema.connect();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT o_outcome FROM seat_calls(ARRAY['release'],"
+                        + " ARRAY['alice'], ARRAY[NULL::TEXT], ARRAY[NULL::TEXT], ARRAY[" + (NOW + 1) + "::BIGINT],"
+                        + " ARRAY[0::BIGINT], ARRAY[0])")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getString(1)).isEqualTo("RELEASED");
+        }
+        assertThat(inTime.leases(Instant.ofEpochMilli(NOW + 2))).isEmpty();
+    }
+
+    private String leaseTable() throws SQLException {
+        try (Connection connection = schema.connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT agent_id, claimed_at, expires_at, claim_seq, freed_at FROM lease ORDER BY agent_id")) {
+            StringBuilder table = new StringBuilder();
+            while (rows.next()) {
+                for (int column = 1; column <= 5; column++) {
+                    table.append(rows.getString(column)).append(column < 5 ? " " : "\n");
+                }
+            }
+            return table.toString();
+        }
     }
 
     private static SeatCall claim(String agent, int capacity, long now) {
