@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * one transaction. It carries the calls out in their order, each as it would be alone: a claim by {@code
  * claim_seat}, a release by deleting the agent's live lease. So a batch decides what its calls one after another
  * would, and the cost of a round trip, a commit and the claim lock is shared by the batch. Nothing waits to fill
- * a batch: a call that finds no batch at work is sent at once, alone.
+ * a batch: a call that finds no batch at work is sent at once, alone. A batch takes effect by its {@link
+ * SeatCallDeadline} on the database's clock or not at all (migration V19), so that a batch the network held, and
+ * delivered after its node and the agent's SDK gave up on it, cannot undo what was done since through another node.
  *
  * <p>How the cap holds across nodes. A claim is one call of the database function {@code claim_seat} (migration
  * V1, replaced by V13 and V14), in the transaction of its batch. Its first statement locks the one row of {@code seat_counter} ({@code
