@@ -136,9 +136,9 @@ public final class SqliteSeatStore implements SeatStore {
                 String node = request.node() != null ? request.node() : held.node;
                 String station = request.station() != null ? request.station() : held.station;
                 // a renewal never dates the lease back nor shortens it, whatever instant it was given
-                long renewedMillis = Math.max(nowMillis, held.claimedAt);
-                long renewedExpiry = Math.max(Math.addExact(renewedMillis, ttlMillis), held.expiresAt);
-                renewedMillis = Math.max(renewedMillis, held.renewedAt);
+                long renewingAt = Math.max(nowMillis, held.claimedAt);
+                long renewedMillis = Math.max(renewingAt, held.renewedAt);
+                long renewedExpiry = Math.max(Math.addExact(renewingAt, ttlMillis), held.expiresAt);
                 PreparedStatement renew = sql.prepare(RENEW);
                 renew.setLong(1, renewedMillis);
                 renew.setLong(2, renewedExpiry);
