@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
@@ -78,18 +79,19 @@ import org.slf4j.LoggerFactory;
  * expired ones) are locked by one statement in {@code agent_id} order, so claims and renewals cannot deadlock; a
  * release locks only its lease row.
  *
- * <p>Cost: the claim lock is held for the batch's function only. A grant commits without waiting for the disk and is
- * acknowledged after a synchronous commit that follows it on the same connection ({@link #awaitDurable},
- * migration V14), so it is as durable as before when acknowledged, and grants from many calls share the disk's
- * flushes instead of taking one each under the lock. A denial changes no lease, so its record is committed
- * without waiting for the disk at all: a crash of PostgreSQL can lose the denial records of its last fraction of
- * a second, never an acknowledged lease. Measuring it beside the peers is the cluster benchmark's job
- * (docs/cluster.md).
+ * <p>Cost: the claim lock is held for the batch's function only. A batch commits without waiting for the disk
+ * (migrations V14 and V20), and what must be durable (grants, renewals, releases) is acknowledged only after a
+ * barrier: a synchronous commit of a transaction of its own, begun after the batch's commit returned ({@link
+ * #awaitDurable}), run by the store's barrier thread while its sender decides the next batch. So acknowledged
+ * calls are as durable as synchronous commits, neither the claim lock nor the sender waits for the disk, and one
+ * flush covers every batch committed before its barrier. A denial changes no lease, so it is answered without a
+ * barrier: a crash of PostgreSQL can lose the denial records of its last fraction of a second, never an
+ * acknowledged lease or release. Measuring it beside the peers is the cluster benchmark's job (docs/cluster.md).
  *
- * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} queue the call and return; a batch is sent by one of
- * the store's sender threads, which completes the futures of its calls once the batch is committed (and durable
- * where it must be), so that a server answering seat calls on its selector thread never waits for the database
- * there. {@link #claim} and {@link #release} wait for their batch. When a batch fails (the database cannot be
+ * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} queue the call and return; a batch is sent by the
+ * store's sender thread, which completes the futures of its calls once the batch is committed when none must be
+ * durable, and otherwise hands the batch to the barrier thread, which completes them after its barrier; so a
+ * server answering seat calls on its selector thread never waits for the database there. {@link #claim} and {@link #release} wait for their batch. When a batch fails (the database cannot be
  * reached), each of its calls fails with that failure; when PostgreSQL aborts a batch to break a deadlock (which
  * V16 explains how a batch can meet), the batch is run again.
  *
@@ -108,8 +110,11 @@ public final class PostgresSeatStore implements SeatStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSeatStore.class);
 
-    /** One batch of claims, renewals and releases (migration V16). */
-    private static final String SEAT_CALLS = "SELECT * FROM seat_calls(?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * One batch of claims, renewals and releases (migration V16), by a deadline (V19), committed without waiting
+     * for the disk (V20): what must be durable is acknowledged after the next {@link #DURABLE_BARRIER}.
+     */
+    private static final String SEAT_CALLS = "SELECT * FROM seat_calls(?, ?, ?, ?, ?, ?, ?, ?, true)";
 
     /** What seat_calls raises when it ran after its deadline (migration V19). */
     private static final String TOO_LATE_STATE = "IL001";
@@ -117,8 +122,16 @@ public final class PostgresSeatStore implements SeatStore {
     /** The most calls in one batch. */
     static final int MAX_BATCH = 256;
 
-    /** The most batches of one store in the database at once. */
-    static final int MAX_BATCHES_IN_FLIGHT = 2;
+    /**
+     * The most batches of one store in the database at once. One, by measurement (2026-12-03, one node beside the
+     * PostgreSQL peer at 8 and 64 clients, 2 rounds each; docs/benchmarks.md): with the barrier on a thread of its
+     * own, one batch at a time did 3,076 and 4,225 pairs/s, two 2,072 and 3,554; with the barrier on the sender's
+     * connection (before V20), one, two, four and eight did 2,262, 2,087 to 2,284, 1,813 and 1,647 pairs/s at 8
+     * clients. A node's batches in the database at once wait for each other's claim lock, and every wait costs
+     * PostgreSQL a sleep and a wake-up on the machine's few cores; one at a time takes whatever arrives meanwhile
+     * into the next batch instead.
+     */
+    static final int MAX_BATCHES_IN_FLIGHT = 1;
 
     /** How often a batch is tried that PostgreSQL aborted to break a deadlock. */
     private static final int DEADLOCK_ATTEMPTS = 5;
@@ -161,8 +174,8 @@ public final class PostgresSeatStore implements SeatStore {
     /**
      * A transaction that writes to the log (a transactional logical message, which takes a transaction ID and is
      * a record of its own) and commits synchronously: once it returns, the log is flushed, and replicated to a
-     * synchronous standby, up to its commit, so every commit before it on this connection is as durable as a
-     * synchronous one (migration V14). It must write a record: PostgreSQL commits a transaction that wrote none
+     * synchronous standby, up to its commit, so every commit that returned before it began, on any connection, is
+     * as durable as a synchronous one (migrations V14 and V20). It must write a record: PostgreSQL commits a transaction that wrote none
      * without waiting for the disk or the standby whatever {@code synchronous_commit} says, and {@code SELECT
      * txid_current()}, the barrier until 2026-12-03, takes a transaction ID but writes no record, so it waited
      * for nothing (the cluster fault run's failover round lost a grant acknowledged 2 ms before the primary died).
@@ -188,6 +201,21 @@ public final class PostgresSeatStore implements SeatStore {
     private final ArrayDeque<SeatCall> waiting = new ArrayDeque<>();
 
     private int sendersAtWork;
+
+    /**
+     * Runs the barriers: one platform thread, kept while idle, which acknowledges the batches committed before
+     * each barrier once it returns, while the senders go on deciding the next ones.
+     */
+    private final ExecutorService barriers = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("innolicense-seat-durable").daemon().factory());
+
+    /**
+     * The batches committed, in the order they were, that wait for a barrier to be acknowledged; guards {@link
+     * #barrierAtWork} too.
+     */
+    private final ArrayDeque<Decided> notYetDurable = new ArrayDeque<>();
+
+    private boolean barrierAtWork;
 
     private final SeatCallDeadline deadline;
 
@@ -307,26 +335,92 @@ public final class PostgresSeatStore implements SeatStore {
                     batch.add(waiting.poll());
                 }
             }
-            List<Object> answers;
+            Decided decided;
             try {
-                answers = decide(batch);
+                decided = decide(batch);
             } catch (RuntimeException | Error e) {
                 batch.forEach(call -> call.fail(e));
                 continue;
             }
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).complete(answers.get(i));
+            if (decided.mustBeDurable()) {
+                completeWhenDurable(decided);
+            } else {
+                decided.complete();
             }
         }
     }
 
     /**
-     * Decides the calls of one batch, in their order, in one transaction ({@code seat_calls}, migration V16), and
-     * waits until what must be durable is; runs the batch again when PostgreSQL aborted it to break a deadlock
-     * (which the migration explains). Answers one result per call, in the same order: a {@link ClaimResult}, or
-     * for a release the live leases after its batch when it removed a lease, empty when there was none.
+     * Queues a committed batch for the next barrier, and starts the barrier thread when it is not at work (at
+     * work, it takes the batch with whatever else is queued when its barrier is done).
      */
-    List<Object> decide(List<SeatCall> batch) {
+    private void completeWhenDurable(Decided decided) {
+        boolean startBarrier;
+        synchronized (notYetDurable) {
+            notYetDurable.add(decided);
+            startBarrier = !barrierAtWork;
+            barrierAtWork = true;
+        }
+        if (startBarrier) {
+            barriers.execute(this::runBarriers);
+        }
+    }
+
+    /**
+     * Runs a barrier for the batches queued, and acknowledges them when it returns, until none is queued. A barrier
+     * that fails fails every call of its batches: they were committed, but nobody can tell whether they are
+     * durable, so none is acknowledged (a claim or a release sent again is answered as it was decided: the agent's
+     * lease, or none).
+     */
+    private void runBarriers() {
+        while (true) {
+            List<Decided> committed;
+            synchronized (notYetDurable) {
+                if (notYetDurable.isEmpty()) {
+                    barrierAtWork = false;
+                    return;
+                }
+                committed = new ArrayList<>(notYetDurable);
+                notYetDurable.clear();
+            }
+            try {
+                database.autoCommit(connection -> {
+                    awaitDurable(connection);
+                    return null;
+                });
+            } catch (RuntimeException | Error e) {
+                committed.forEach(decided -> decided.fail(e));
+                continue;
+            }
+            committed.forEach(Decided::complete);
+        }
+    }
+
+    /**
+     * A batch decided and committed: its calls, their answers in the same order, and whether they may be
+     * acknowledged only after a barrier (anything but denials and releases of no lease).
+     */
+    record Decided(List<SeatCall> batch, List<Object> answers, boolean mustBeDurable) {
+
+        void complete() {
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).complete(answers.get(i));
+            }
+        }
+
+        void fail(Throwable failure) {
+            batch.forEach(call -> call.fail(failure));
+        }
+    }
+
+    /**
+     * Decides the calls of one batch, in their order, in one transaction ({@code seat_calls}, migration V16),
+     * committed without waiting for the disk (V20); runs the batch again when PostgreSQL aborted it to break a
+     * deadlock (which the migration explains). Answers one result per call, in the same order: a {@link
+     * ClaimResult}, or for a release the live leases after its batch when it removed a lease, empty when there was
+     * none; and whether they must wait for a barrier before they are acknowledged.
+     */
+    Decided decide(List<SeatCall> batch) {
         OptionalLong notAfter = deadline.notAfter(
                 batch.stream().mapToLong(SeatCall::nowMillis).min().orElseThrow());
         for (int attempt = 1; ; attempt++) {
@@ -346,7 +440,7 @@ public final class PostgresSeatStore implements SeatStore {
         }
     }
 
-    private static List<Object> decide(Connection connection, List<SeatCall> batch, OptionalLong notAfter)
+    private static Decided decide(Connection connection, List<SeatCall> batch, OptionalLong notAfter)
             throws SQLException {
         int size = batch.size();
         String[] kinds = new String[size];
@@ -378,7 +472,6 @@ public final class PostgresSeatStore implements SeatStore {
         }
         List<Object> answers = new ArrayList<>(size);
         OptionalInt countedAfter = OptionalInt.empty();
-        boolean committedLazily = false;
         boolean mustBeDurable = false;
         try (PreparedStatement calls = connection.prepareStatement(SEAT_CALLS)) {
             calls.setArray(1, connection.createArrayOf("text", kinds));
@@ -405,8 +498,8 @@ public final class PostgresSeatStore implements SeatStore {
                                 "seat_calls answered call " + (index + 1) + " in place of " + (answers.size() + 1));
                     }
                     String outcome = rows.getString(2);
-                    // claim_seat commits grants and denials without waiting for the disk (V14)
-                    committedLazily |= outcome.equals("CLAIMED") || outcome.equals("DENIED");
+                    // a denial's record may be lost with the database's last fraction of a second (V1), and a
+                    // release of no lease changed nothing
                     mustBeDurable |= !outcome.equals("DENIED") && !outcome.equals("NOT_HELD");
                     answers.add(answer(batch.get(index), outcome, rows));
                 }
@@ -423,10 +516,7 @@ public final class PostgresSeatStore implements SeatStore {
                 answers.set(i, countedAfter);
             }
         }
-        if (committedLazily && mustBeDurable) {
-            awaitDurable(connection);
-        }
-        return answers;
+        return new Decided(batch, answers, mustBeDurable);
     }
 
     private static Object answer(SeatCall call, String outcome, ResultSet row) throws SQLException {
@@ -464,14 +554,28 @@ public final class PostgresSeatStore implements SeatStore {
     }
 
     /**
-     * Waits until what this connection committed so far is on the disk: a grant is committed without waiting for
-     * the disk, so that the claim lock is not held through the flush (migration V14), and acknowledged only
-     * after this.
+     * Waits until every commit that returned before this began, on any connection, is on the disk (and on the
+     * synchronous standby): the log is flushed and replicated in order, so a synchronous commit that follows those
+     * commits in the log covers them. A batch commits without waiting for the disk, so that neither the claim lock
+     * nor the batch sender is held through the flush (migrations V14 and V20), and is acknowledged only after this.
      */
     private static void awaitDurable(Connection connection) throws SQLException {
         try (Statement barrier = connection.createStatement();
                 ResultSet ignored = barrier.executeQuery(DURABLE_BARRIER)) {
-            // the statement's synchronous commit is the wait
+            // The statement's synchronous commit is the wait. PostgreSQL ends a wait for the synchronous standby
+            // that is cancelled (pg_cancel_backend) with a warning, "canceling wait for synchronous replication", and
+            // then answers as if the commit had been replicated; the barrier writes nothing else that warns.
+            SQLWarning warning = barrier.getWarnings();
+            if (warning != null) {
+                LOG.warn(
+                        "the durability barrier's commit was not confirmed, so its seat calls are not acknowledged:"
+                                + " {}",
+                        warning.getMessage());
+                throw new StoreUnavailableException(
+                        "the cluster database did not confirm that the seat calls are durable (" + warning.getMessage()
+                                + "); they may have taken effect, try again",
+                        Duration.ofSeconds(1));
+            }
         }
     }
 

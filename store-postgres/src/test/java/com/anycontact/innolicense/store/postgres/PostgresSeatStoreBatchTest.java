@@ -56,14 +56,15 @@ class PostgresSeatStoreBatchTest {
     @Test
     void aBatch_decidesItsCallsInTheirOrder_eachSeeingTheOnesBeforeIt() {
         List<Object> answers = store.decide(List.of(
-                claim("alice", 1, NOW),
-                claim("alice", 1, NOW + 1),
-                release("alice", NOW + 2),
-                release("alice", NOW + 3),
-                claim("bob", 1, NOW + 4),
-                claim("carol", 1, NOW + 5),
-                release("bob", NOW + 6),
-                claim("carol", 1, NOW + 7)));
+                        claim("alice", 1, NOW),
+                        claim("alice", 1, NOW + 1),
+                        release("alice", NOW + 2),
+                        release("alice", NOW + 3),
+                        claim("bob", 1, NOW + 4),
+                        claim("carol", 1, NOW + 5),
+                        release("bob", NOW + 6),
+                        claim("carol", 1, NOW + 7)))
+                .answers();
 
         assertThat(answers).hasSize(8);
         Lease first = ((ClaimResult.Claimed) answers.get(0)).lease();
