@@ -91,9 +91,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #claimAsync} and {@link #releaseAsync} queue the call and return; a batch is sent by the
  * store's sender thread, which completes the futures of its calls once the batch is committed when none must be
  * durable, and otherwise hands the batch to the barrier thread, which completes them after its barrier; so a
- * server answering seat calls on its selector thread never waits for the database there. {@link #claim} and {@link #release} wait for their batch. When a batch fails (the database cannot be
- * reached), each of its calls fails with that failure; when PostgreSQL aborts a batch to break a deadlock (which
- * V16 explains how a batch can meet), the batch is run again.
+ * server answering seat calls on its selector thread never waits for the database there. {@link #claim} and
+ * {@link #release} wait for their answer. When a batch fails (the database cannot be reached), each of its calls
+ * fails with that failure, and so do the calls of the batches a failed barrier was to cover; when PostgreSQL
+ * aborts a batch to break a deadlock (which V16 explains how a batch can meet), the batch is run again.
  *
  * <p>Time: instants are stored as epoch milliseconds and every one is a parameter; no query reads the
  * database's clock. Nodes agree on time within a bound that the server checks (docs/cluster.md, "Clock skew"),
@@ -175,10 +176,11 @@ public final class PostgresSeatStore implements SeatStore {
      * A transaction that writes to the log (a transactional logical message, which takes a transaction ID and is
      * a record of its own) and commits synchronously: once it returns, the log is flushed, and replicated to a
      * synchronous standby, up to its commit, so every commit that returned before it began, on any connection, is
-     * as durable as a synchronous one (migrations V14 and V20). It must write a record: PostgreSQL commits a transaction that wrote none
-     * without waiting for the disk or the standby whatever {@code synchronous_commit} says, and {@code SELECT
-     * txid_current()}, the barrier until 2026-12-03, takes a transaction ID but writes no record, so it waited
-     * for nothing (the cluster fault run's failover round lost a grant acknowledged 2 ms before the primary died).
+     * as durable as a synchronous one (migrations V14 and V20). It must write a record: PostgreSQL commits a
+     * transaction that wrote none without waiting for the disk or the standby whatever {@code synchronous_commit}
+     * says, and {@code SELECT txid_current()}, the barrier until 2026-12-03, takes a transaction ID but writes no
+     * record, so it waited for nothing (the cluster fault run's failover round lost a grant acknowledged 2 ms
+     * before the primary died).
      */
     private static final String DURABLE_BARRIER = "SELECT pg_logical_emit_message(true, 'innolicense', 'durable')";
 
@@ -204,7 +206,7 @@ public final class PostgresSeatStore implements SeatStore {
 
     /**
      * Runs the barriers: one platform thread, kept while idle, which acknowledges the batches committed before
-     * each barrier once it returns, while the senders go on deciding the next ones.
+     * each barrier once it returns, while the sender goes on deciding the next ones.
      */
     private final ExecutorService barriers = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("innolicense-seat-durable").daemon().factory());
