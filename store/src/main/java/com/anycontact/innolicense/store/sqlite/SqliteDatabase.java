@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +42,8 @@ import org.sqlite.SQLiteDataSource;
  * commit returns, so every committed transaction survives a crash of the process, {@code kill -9}
  * included. {@code synchronous=NORMAL} syncs the log to the disk only at checkpoints, not at every
  * commit: a power loss or operating-system crash may lose the transactions committed since the
- * last checkpoint, but never corrupts the file.
+ * last checkpoint, but never corrupts the file. Checkpoints run on a thread and connection of their own
+ * shortly after writes ({@link WalCheckpointer}), not inside the writer's commits.
  *
  * <p>Concurrency: all writes go through one dedicated connection, one transaction at a time,
  * under a lock; each write transaction starts with {@code BEGIN IMMEDIATE}, which takes SQLite's
@@ -52,6 +55,16 @@ public final class SqliteDatabase implements AutoCloseable {
     /** The name of the database file in the data directory. */
     public static final String FILE_NAME = "innolicense.db";
 
+    /**
+     * How many pages the write-ahead log may grow to before the writer checkpoints it itself, in the commit that
+     * crosses it (SQLite's default is 1,000). The {@link WalCheckpointer} copies the log on its own thread long
+     * before; this is the backstop, and what lets the log file start over from its beginning.
+     */
+    static final int WRITER_CHECKPOINT_PAGES = 10_000;
+
+    /** How long after a write the {@link WalCheckpointer} copies the log into the file. */
+    static final Duration CHECKPOINT_DELAY = Duration.ofMillis(100);
+
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final int READERS = 4;
     private static final String MIGRATIONS = "classpath:db/migration/sqlite";
@@ -61,15 +74,22 @@ public final class SqliteDatabase implements AutoCloseable {
     private final Connection writer;
     private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
     private final HikariDataSource readers;
+    private final WalCheckpointer checkpointer;
     private boolean closed;
 
     private final List<String> permissionWarnings;
 
-    private SqliteDatabase(Path file, Connection writer, HikariDataSource readers, List<String> permissionWarnings) {
+    private SqliteDatabase(
+            Path file,
+            Connection writer,
+            HikariDataSource readers,
+            WalCheckpointer checkpointer,
+            List<String> permissionWarnings) {
         this.file = file;
         this.permissionWarnings = List.copyOf(permissionWarnings);
         this.writer = writer;
         this.readers = readers;
+        this.checkpointer = checkpointer;
     }
 
     /**
@@ -106,11 +126,19 @@ public final class SqliteDatabase implements AutoCloseable {
         SQLiteDataSource dataSource = dataSource(file);
         migrate(dataSource, file, extraLocations);
         Connection writer = null;
+        Connection checkpointing = null;
         try {
             writer = dataSource.getConnection();
-            return new SqliteDatabase(file, writer, readerPool(dataSource), warnings);
+            try (Statement pragma = writer.createStatement()) {
+                pragma.execute("PRAGMA wal_autocheckpoint = " + WRITER_CHECKPOINT_PAGES);
+            }
+            checkpointing = dataSource.getConnection();
+            HikariDataSource readers = readerPool(dataSource);
+            return new SqliteDatabase(
+                    file, writer, readers, new WalCheckpointer(file, checkpointing, CHECKPOINT_DELAY), warnings);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(writer, e);
+            closeQuietly(checkpointing, e);
             throw new StoreException("cannot open the database " + file, e);
         }
     }
@@ -146,6 +174,7 @@ public final class SqliteDatabase implements AutoCloseable {
             try {
                 T result = work.run(this::writerStatement);
                 writerStatement("COMMIT").execute();
+                checkpointer.wrote();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 rollback(e);
@@ -173,6 +202,11 @@ public final class SqliteDatabase implements AutoCloseable {
             }
         }
         writerStatements.clear();
+    }
+
+    /** The thread that checkpoints the write-ahead log, for tests. */
+    WalCheckpointer checkpointer() {
+        return checkpointer;
     }
 
     /** Whether {@link #close()} was called: every later write fails, for good. */
@@ -236,6 +270,7 @@ public final class SqliteDatabase implements AutoCloseable {
                 return;
             }
             closed = true;
+            checkpointer.close();
             readers.close();
             for (PreparedStatement statement : writerStatements.values()) {
                 statement.close();
