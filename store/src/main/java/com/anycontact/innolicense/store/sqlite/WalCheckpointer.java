@@ -95,7 +95,7 @@ final class WalCheckpointer implements AutoCloseable {
                     failing = false;
                     LOG.log(System.Logger.Level.INFO, "checkpoints of the write-ahead log of " + file + " work again");
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 if (!failing) {
                     failing = true;
                     LOG.log(
