@@ -129,6 +129,64 @@ class SeatFastPathTest {
                 .isEqualTo(2);
     }
 
+    /**
+     * The ACD's usual connection: each call sent once the last one's answer has arrived. After an answer
+     * written by the journal's writer, the connection is handed back to the selector without a read; every
+     * next request must still be read and answered.
+     */
+    @Test
+    void seatCalls_eachSentAfterTheLastAnswerOnOneConnection_areAllAnsweredByTheFastPath() throws IOException {
+        api.claim(acd, "warm-up");
+        double before = fastAnswers();
+        try (Socket socket = socket()) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            for (int i = 0; i < 300; i++) {
+                out.write(request("PUT", "k1", i % 2 == 0 ? "" : "{\"station\":\"s1\"}")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(readStatus(in)).as("claim %d", i).isEqualTo(201);
+                out.write(request("DELETE", "k1", null).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(readStatus(in)).as("release %d", i).isEqualTo(204);
+            }
+        }
+        assertThat(fastAnswers() - before).isEqualTo(600);
+        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("inUse")
+                        .asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aSeatCallAskingToCloseTheConnection_isAnsweredAndTheConnectionClosed() throws IOException {
+        api.claim(acd, "warm-up");
+        try (Socket socket = socket()) {
+            String claim = request("PUT", "c1", "").replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
+            socket.getOutputStream().write(claim.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+
+            assertThat(readStatus(in)).isEqualTo(201);
+            assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingAfterItsCall_getsTheAnswerAndThenTheConnectionClosed() throws IOException {
+        api.claim(acd, "warm-up");
+        try (Socket socket = socket()) {
+            socket.getOutputStream().write(request("PUT", "h1", "").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+
+            assertThat(readStatus(in)).isEqualTo(201);
+            assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+        }
+    }
+
     @Test
     void aClaimBody_arrivingAfterItsHeadersOrInPieces_isReadWhole() throws Exception {
         running.apply(2, 10);
