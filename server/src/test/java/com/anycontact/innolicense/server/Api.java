@@ -14,10 +14,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 /** Drives a running server over real HTTP, as curl would. */
 final class Api {
@@ -96,6 +98,23 @@ final class Api {
 
     Reply get(String path, String token) {
         return send("GET", path, token, null, null);
+    }
+
+    /** How many seats are in use, as {@code GET /api/v1/seats} tells an administrator. */
+    int seatsInUse() {
+        return get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
+                .json()
+                .path("inUse")
+                .asInt();
+    }
+
+    /** The agents holding a lease, as {@code GET /api/v1/seats} lists them, sorted. */
+    List<String> leasedAgents() {
+        JsonNode leases = get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
+        return StreamSupport.stream(leases.spliterator(), false)
+                .map(lease -> lease.path("agentId").asText())
+                .sorted()
+                .toList();
     }
 
     Reply delete(String path, String token) {

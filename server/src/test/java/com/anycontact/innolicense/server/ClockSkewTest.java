@@ -93,7 +93,7 @@ class ClockSkewTest {
         assertThat(sound.cluster().leads())
                 .as("the sound node takes over at its next tick")
                 .isTrue();
-        assertThat(leasedAgents(onSound)).containsExactly("agent-1", "agent-2");
+        assertThat(onSound.leasedAgents()).containsExactly("agent-1", "agent-2");
         assertThat(sound.audit().find(AuditQuery.newest(10).withType(AuditEvent.Type.LEASES_REAPED)))
                 .isEmpty();
         assertThat(onSound.claim(acd, "agent-3").status())
@@ -174,15 +174,6 @@ class ClockSkewTest {
                 api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().path("token").asText();
-    }
-
-    private static List<String> leasedAgents(Api api) {
-        JsonNode leases =
-                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
-        return StreamSupport.stream(leases.spliterator(), false)
-                .map(lease -> lease.path("agentId").asText())
-                .sorted()
-                .toList();
     }
 
     private static int port(LicenseServer server) {

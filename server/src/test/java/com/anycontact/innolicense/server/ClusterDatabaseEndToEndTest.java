@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +84,7 @@ class ClusterDatabaseEndToEndTest {
                 after.get("/api/v1/license", RunningServer.ADMIN_TOKEN).json();
         assertThat(status.path("state").asText()).isEqualTo("ACTIVE");
         assertThat(status.path("capacity").asInt()).isEqualTo(3);
-        assertThat(leasedAgents(after)).containsExactly("agent-1", "agent-2", "agent-3");
+        assertThat(after.leasedAgents()).containsExactly("agent-1", "agent-2", "agent-3");
         assertThat(restarted.audit().find(AuditQuery.newest(100).withType(AuditEvent.Type.CLAIM_DENIED)))
                 .hasSize(2);
         assertThat(restarted.audit().find(AuditQuery.newest(100).withType(AuditEvent.Type.KEY_APPLIED)))
@@ -139,9 +138,9 @@ class ClusterDatabaseEndToEndTest {
 
         assertThat(granted.get()).isEqualTo(10);
         assertThat(refused.get()).isEqualTo(30);
-        List<String> seenByA = leasedAgents(new Api(port(nodeA)));
+        List<String> seenByA = new Api(port(nodeA)).leasedAgents();
         assertThat(seenByA).hasSize(10);
-        assertThat(leasedAgents(new Api(port(nodeB)))).isEqualTo(seenByA);
+        assertThat(new Api(port(nodeB)).leasedAgents()).isEqualTo(seenByA);
     }
 
     /**
@@ -226,15 +225,6 @@ class ClusterDatabaseEndToEndTest {
                 RunningServer.ADMIN_TOKEN,
                 TestVendor.key(installation, serial, seats, RunningServer.LICENSE_START));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    }
-
-    private static List<String> leasedAgents(Api api) {
-        JsonNode leases =
-                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
-        return StreamSupport.stream(leases.spliterator(), false)
-                .map(lease -> lease.path("agentId").asText())
-                .sorted()
-                .toList();
     }
 
     private static int port(LicenseServer server) {

@@ -95,7 +95,7 @@ class ClusterEventsEndToEndTest {
         assertThat(claimed.path("station").asText()).isEqualTo("desk 7");
         assertThat(streamB.next(named("usage"), WITHIN).data().path("inUse").asInt())
                 .isEqualTo(1);
-        assertThat(leasedAgents(apiB)).containsExactly("agent-7");
+        assertThat(apiB.leasedAgents()).containsExactly("agent-7");
 
         assertThat(apiA.delete("/api/v1/seats/agent-7", acd).status()).isEqualTo(204);
 
@@ -105,7 +105,7 @@ class ClusterEventsEndToEndTest {
         assertThat(released.path("agentId").asText()).isEqualTo("agent-7");
         assertThat(streamB.next(named("usage"), WITHIN).data().path("inUse").asInt())
                 .isZero();
-        assertThat(leasedAgents(apiB)).isEmpty();
+        assertThat(apiB.leasedAgents()).isEmpty();
     }
 
     @Test
@@ -262,7 +262,7 @@ class ClusterEventsEndToEndTest {
         assertThat(leases.path("resync").asBoolean()
                         || leases.path("changes").findValuesAsText("agentId").contains("agent-after"))
                 .isTrue();
-        assertThat(leasedAgents(apiB)).contains("agent-after");
+        assertThat(apiB.leasedAgents()).contains("agent-after");
         // B may have learnt of the claim through its resync before A's message arrived (the bus's sender lingers
         // 10 ms to pack a burst, and counts a message once it is sent): the counters follow, so wait for them
         awaitWithin(
@@ -399,15 +399,6 @@ class ClusterEventsEndToEndTest {
                 RunningServer.ADMIN_TOKEN,
                 TestVendor.key(installation, serial, seats, RunningServer.LICENSE_START));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    }
-
-    private static List<String> leasedAgents(Api api) {
-        JsonNode leases =
-                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
-        return StreamSupport.stream(leases.spliterator(), false)
-                .map(lease -> lease.path("agentId").asText())
-                .sorted()
-                .toList();
     }
 
     private static int port(LicenseServer server) {

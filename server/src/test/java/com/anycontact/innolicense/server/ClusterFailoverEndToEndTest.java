@@ -6,7 +6,6 @@ import com.anycontact.innolicense.client.Lease;
 import com.anycontact.innolicense.client.LeaseLoss;
 import com.anycontact.innolicense.client.LicenseClient;
 import com.anycontact.innolicense.time.Ticker;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,7 +124,7 @@ class ClusterFailoverEndToEndTest {
             assertThat(lease.expiresAt()).isAfter(expiryAtStop.get(lease.agentId()));
         }
         assertThat(late.isHeld()).isTrue();
-        List<String> heldAtB = leasedAgents(apiB);
+        List<String> heldAtB = apiB.leasedAgents();
         assertThat(heldAtB).hasSize(AGENTS + 1).contains("agent-after-the-stop");
     }
 
@@ -157,14 +155,5 @@ class ClusterFailoverEndToEndTest {
     private static int port(LicenseServer server) {
         String url = server.url();
         return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
-    }
-
-    private static List<String> leasedAgents(Api api) {
-        JsonNode leases =
-                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
-        return StreamSupport.stream(leases.spliterator(), false)
-                .map(lease -> lease.path("agentId").asText())
-                .sorted()
-                .toList();
     }
 }

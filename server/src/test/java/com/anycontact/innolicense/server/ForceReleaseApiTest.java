@@ -56,11 +56,7 @@ class ForceReleaseApiTest {
         assertThat(released.json().path("released").asBoolean()).isTrue();
         assertThat(released.json().path("reason").asText()).isEqualTo("PC hung");
         assertThat(released.json().path("blockedUntil").isNull()).isTrue();
-        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
-                        .json()
-                        .path("inUse")
-                        .asInt())
-                .isZero();
+        assertThat(api.seatsInUse()).isZero();
         double before = fastAnswers();
         Api.Reply renewal = api.claim(acd, "agent-1");
         assertThat(fastAnswers() - before).as("answered by the fast path").isEqualTo(1);
@@ -199,11 +195,7 @@ class ForceReleaseApiTest {
         assertThat(long8Days.json().path("field").asText()).isEqualTo("blockSeconds");
         assertThat(multiLine.json().path("field").asText()).isEqualTo("reason");
         assertThat(unknown.problemType()).isEqualTo("invalid-body");
-        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
-                        .json()
-                        .path("inUse")
-                        .asInt())
-                .isEqualTo(1);
+        assertThat(api.seatsInUse()).isEqualTo(1);
     }
 
     @Test

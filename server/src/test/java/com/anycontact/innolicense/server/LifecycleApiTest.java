@@ -84,7 +84,7 @@ class LifecycleApiTest {
                 .as("the earliest two keep their seats")
                 .containsOnly(200);
         assertThat(renewals.subList(2, SEATS)).as("the others are told why").containsOnly(409);
-        assertThat(seatsInUse()).isEqualTo(2);
+        assertThat(api.seatsInUse()).isEqualTo(2);
         Api.Reply reduced = api.claim(acd, agents.get(SEATS - 1));
         assertThat(reduced.problemType()).isEqualTo("seat-limit-reached");
         assertThat(running.audited(AuditEvent.Type.LEASE_CAPACITY_REDUCED)).hasSize(SEATS - 2);
@@ -94,14 +94,16 @@ class LifecycleApiTest {
                 .anySatisfy(detail -> assertThat(detail).contains("DEMO"));
 
         running.clock.advance(Duration.ofSeconds(60));
-        assertThat(seatsInUse()).as("within one TTL at most the demo capacity").isLessThanOrEqualTo(2);
+        assertThat(api.seatsInUse())
+                .as("within one TTL at most the demo capacity")
+                .isLessThanOrEqualTo(2);
 
         api.postText(
                 "/api/v1/license",
                 RunningServer.ADMIN_TOKEN,
                 TestVendor.key(running.installation(), 2, SEATS, LocalDate.parse("2027-12-01")));
         assertThat(heartbeat()).as("a new key restores every seat at once").allMatch(s -> s == 200 || s == 201);
-        assertThat(seatsInUse()).isEqualTo(SEATS);
+        assertThat(api.seatsInUse()).isEqualTo(SEATS);
         assertThat(state()).isEqualTo("ACTIVE");
     }
 
@@ -137,12 +139,5 @@ class LifecycleApiTest {
 
     private String state() {
         return status().path("state").asText();
-    }
-
-    private int seatsInUse() {
-        return api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
-                .json()
-                .path("inUse")
-                .asInt();
     }
 }

@@ -3,7 +3,6 @@ package com.anycontact.innolicense.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anycontact.innolicense.license.InstallationId;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,7 +135,7 @@ class PostgresOutageTest {
         assertThat(again.status()).as(again.body()).isEqualTo(201);
         assertThat(recoveryMillis).as("recovery after PostgreSQL's return, ms").isLessThan(RECOVERY.toMillis());
         assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
-        List<String> held = leasedAgents(api);
+        List<String> held = api.leasedAgents();
         assertThat(held).as("no acknowledged claim lost").containsAll(acknowledged);
         assertThat(held).contains("agent-after").doesNotContain("agent-during-1");
     }
@@ -198,7 +196,7 @@ class PostgresOutageTest {
         System.out.printf("PostgresOutageTest: a claim granted %d ms after PostgreSQL continued%n", recoveryMillis);
         assertThat(again.status()).as(again.body()).isEqualTo(201);
         assertThat(recoveryMillis).as("recovery after PostgreSQL continued, ms").isLessThan(RECOVERY.toMillis());
-        assertThat(leasedAgents(api)).contains("agent-1", "agent-5", "agent-after");
+        assertThat(api.leasedAgents()).contains("agent-1", "agent-5", "agent-after");
     }
 
     /**
@@ -296,14 +294,5 @@ class PostgresOutageTest {
     private static int port(LicenseServer node) {
         String url = node.url();
         return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
-    }
-
-    private static List<String> leasedAgents(Api api) {
-        JsonNode leases =
-                api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN).json().path("leases");
-        return StreamSupport.stream(leases.spliterator(), false)
-                .map(lease -> lease.path("agentId").asText())
-                .sorted()
-                .toList();
     }
 }

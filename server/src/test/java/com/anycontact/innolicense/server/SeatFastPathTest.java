@@ -122,11 +122,7 @@ class SeatFastPathTest {
             assertThat(readStatus(in)).isEqualTo(404);
             assertThat(readStatus(in)).isEqualTo(201);
         }
-        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
-                        .json()
-                        .path("inUse")
-                        .asInt())
-                .isEqualTo(2);
+        assertThat(api.seatsInUse()).isEqualTo(2);
     }
 
     /**
@@ -152,11 +148,7 @@ class SeatFastPathTest {
             }
         }
         assertThat(fastAnswers() - before).isEqualTo(600);
-        assertThat(api.get("/api/v1/seats", RunningServer.ADMIN_TOKEN)
-                        .json()
-                        .path("inUse")
-                        .asInt())
-                .isEqualTo(1);
+        assertThat(api.seatsInUse()).isEqualTo(1);
     }
 
     @Test
