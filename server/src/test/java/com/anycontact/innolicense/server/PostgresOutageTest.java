@@ -2,6 +2,10 @@ package com.anycontact.innolicense.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.anycontact.innolicense.license.InstallationId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,8 +61,12 @@ class PostgresOutageTest {
     private OwnPostgres postgres;
     private LicenseServer server;
 
+    /** What the server logs during a test, as the packaged logback.xml lets through. */
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
     @AfterEach
     void stopEverything() throws Exception {
+        rootLogger().detachAppender(log);
         if (server != null) {
             server.close();
         }
@@ -151,6 +159,8 @@ class PostgresOutageTest {
             assertThat(api.claim(acd, "agent-" + i).status()).isEqualTo(201);
         }
 
+        log.start();
+        rootLogger().addAppender(log);
         postgres.freeze();
         List<Long> answerMillis = new ArrayList<>();
         List<Api.Reply> during = new ArrayList<>();
@@ -197,6 +207,30 @@ class PostgresOutageTest {
         assertThat(again.status()).as(again.body()).isEqualTo(201);
         assertThat(recoveryMillis).as("recovery after PostgreSQL continued, ms").isLessThan(RECOVERY.toMillis());
         assertThat(api.leasedAgents()).contains("agent-1", "agent-5", "agent-after");
+        assertOutageLoggedInLinesWithoutStackTraces();
+    }
+
+    /**
+     * An operator reading the log of an outage finds it said once, when it began and when it ended, in a line
+     * each: no stack trace from the connection pool (HikariCP warns with one for every pooled connection the
+     * outage breaks; the packaged logback.xml keeps that to errors).
+     */
+    private void assertOutageLoggedInLinesWithoutStackTraces() {
+        List<ILoggingEvent> warnings = log.list.stream()
+                .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                .toList();
+        assertThat(warnings).as("warnings with a stack trace").noneMatch(event -> event.getThrowableProxy() != null);
+        assertThat(warnings)
+                .filteredOn(event -> event.getFormattedMessage().contains("cannot be reached (")
+                        && event.getLoggerName().endsWith("DatabaseCircuit"))
+                .hasSize(1);
+        assertThat(log.list)
+                .filteredOn(event -> event.getFormattedMessage().contains("answers again, after"))
+                .hasSize(1);
+    }
+
+    private static Logger rootLogger() {
+        return (Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     /**
