@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * committed, and its audit entry is queued for the audit log's own writer ({@link
  * com.anycontact.innolicense.audit.AuditLog#recordLater}), so it costs no thread hand-off and no transaction of
  * its own. A claim or renewal of an agent an administrator released or blocked ({@link SeatReleases}) is refused
- * here too, before the ledger is asked, after one look at a map in memory. Every request is timed in {@code http.server.requests} under the route's template.
+ * here too, before the ledger is asked, after one look at a map in memory. While a claim or release is decided,
+ * the selector keeps watching its connection ({@link KeptReadInterest}), so that the call costs no change of the
+ * connection's key. Every request is timed in {@code http.server.requests} under the route's template.
  */
 final class SeatFastPath extends Handler.Wrapper {
 
@@ -234,33 +236,38 @@ final class SeatFastPath extends Handler.Wrapper {
                     () -> problem("PUT", routes.refusedByAdministrator(refusal.get()), response, callback, started));
             return;
         }
-        decided(() -> ledger.claimAsync(request)).whenComplete((result, failure) -> {
+        CompletableFuture<ClaimResult> decision = decided(() -> ledger.claimAsync(request));
+        Response answering = decision.isDone() ? response : KeptReadInterest.answerOn(response);
+        decision.whenComplete((result, failure) -> {
             if (failure != null) {
-                failed("PUT", failure, response, callback, started);
+                failed("PUT", failure, answering, callback, started);
                 return;
             }
             switch (result) {
                 case ClaimResult.Claimed claimed -> {
                     routes.claimed(caller);
-                    answer("PUT", 201, json.bytes(routes.grant(claimed.lease())), response, callback, started);
+                    answer("PUT", 201, json.bytes(routes.grant(claimed.lease())), answering, callback, started);
                 }
                 case ClaimResult.Renewed renewed ->
-                    answer("PUT", 200, json.bytes(routes.grant(renewed.lease())), response, callback, started);
-                case ClaimResult.Denied denied -> refused(request.agent(), result, caller, response, callback, started);
+                    answer("PUT", 200, json.bytes(routes.grant(renewed.lease())), answering, callback, started);
+                case ClaimResult.Denied denied ->
+                    refused(request.agent(), result, caller, answering, callback, started);
                 case ClaimResult.CapacityReduced reduced ->
-                    refused(request.agent(), result, caller, response, callback, started);
+                    refused(request.agent(), result, caller, answering, callback, started);
             }
         });
     }
 
     private void release(AgentId agent, Response response, Callback callback, long started) {
-        decided(() -> ledger.releaseAsync(agent)).whenComplete((released, failure) -> {
+        CompletableFuture<Boolean> decision = decided(() -> ledger.releaseAsync(agent));
+        Response answering = decision.isDone() ? response : KeptReadInterest.answerOn(response);
+        decision.whenComplete((released, failure) -> {
             if (failure != null) {
-                failed("DELETE", failure, response, callback, started);
+                failed("DELETE", failure, answering, callback, started);
             } else if (released) {
-                answer("DELETE", 204, null, response, callback, started);
+                answer("DELETE", 204, null, answering, callback, started);
             } else {
-                problem("DELETE", SeatRoutes.notHeld(agent), response, callback, started);
+                problem("DELETE", SeatRoutes.notHeld(agent), answering, callback, started);
             }
         });
     }

@@ -151,6 +151,53 @@ class SeatFastPathTest {
         assertThat(api.seatsInUse()).isEqualTo(1);
     }
 
+    /**
+     * A client that sends its next call without waiting for the answer to the last, a moment after it (not in the
+     * same packet): the selector, still watching the connection while the first call is decided, sees the second
+     * arrive then, or after the answer; either way both are answered, in order, by the fast path.
+     */
+    @Test
+    void aSeatCallSentWhileTheLastIsDecided_isAnsweredAfterIt() throws Exception {
+        api.claim(acd, "warm-up");
+        double before = fastAnswers();
+        try (Socket socket = socket()) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            for (int i = 0; i < 200; i++) {
+                out.write(request("PUT", "e1", "").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(0, (i % 10) * 100_000); // 0 to 0.9 ms: before, during and after the decision
+                out.write(request("DELETE", "e1", null).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(readStatus(in)).as("claim %d", i).isEqualTo(201);
+                assertThat(readStatus(in)).as("release %d", i).isEqualTo(204);
+            }
+        }
+        assertThat(fastAnswers() - before).isEqualTo(400);
+        assertThat(api.seatsInUse()).isEqualTo(1);
+    }
+
+    /** The end of the stream arriving while a call is decided: the answer is written, then the connection closed. */
+    @Test
+    void aClientThatHalfClosesWhileItsCallIsDecided_getsTheAnswerAndThenTheConnectionClosed() throws Exception {
+        api.claim(acd, "warm-up");
+        for (int i = 0; i < 20; i++) {
+            try (Socket socket = socket()) {
+                socket.setTcpNoDelay(true);
+                socket.getOutputStream().write(request("PUT", "f" + i, "").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                Thread.sleep(0, (i % 10) * 100_000);
+                socket.shutdownOutput();
+                InputStream in = new BufferedInputStream(socket.getInputStream());
+
+                assertThat(readStatus(in)).as("claim %d", i).isIn(201, 409);
+                assertThat(in.read()).as("the server closed connection %d", i).isEqualTo(-1);
+            }
+        }
+        assertThat(api.seatsInUse()).isEqualTo(2);
+    }
+
     @Test
     void aSeatCallAskingToCloseTheConnection_isAnsweredAndTheConnectionClosed() throws IOException {
         api.claim(acd, "warm-up");
