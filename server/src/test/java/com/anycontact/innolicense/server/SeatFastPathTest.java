@@ -112,8 +112,7 @@ class SeatFastPathTest {
                     + request("DELETE", "p1", null)
                     + request("DELETE", "p1", null)
                     + request("PUT", "p2", "");
-            socket.getOutputStream().write(calls.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
+            send(socket.getOutputStream(), calls);
             InputStream in = new BufferedInputStream(socket.getInputStream());
 
             assertThat(readStatus(in)).isEqualTo(201);
@@ -138,12 +137,9 @@ class SeatFastPathTest {
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             for (int i = 0; i < 300; i++) {
-                out.write(request("PUT", "k1", i % 2 == 0 ? "" : "{\"station\":\"s1\"}")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
+                send(out, request("PUT", "k1", i % 2 == 0 ? "" : "{\"station\":\"s1\"}"));
                 assertThat(readStatus(in)).as("claim %d", i).isEqualTo(201);
-                out.write(request("DELETE", "k1", null).getBytes(StandardCharsets.US_ASCII));
-                out.flush();
+                send(out, request("DELETE", "k1", null));
                 assertThat(readStatus(in)).as("release %d", i).isEqualTo(204);
             }
         }
@@ -165,11 +161,9 @@ class SeatFastPathTest {
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             for (int i = 0; i < 200; i++) {
-                out.write(request("PUT", "e1", "").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
+                send(out, request("PUT", "e1", ""));
                 Thread.sleep(0, (i % 10) * 100_000); // 0 to 0.9 ms: before, during and after the decision
-                out.write(request("DELETE", "e1", null).getBytes(StandardCharsets.US_ASCII));
-                out.flush();
+                send(out, request("DELETE", "e1", null));
                 assertThat(readStatus(in)).as("claim %d", i).isEqualTo(201);
                 assertThat(readStatus(in)).as("release %d", i).isEqualTo(204);
             }
@@ -185,8 +179,7 @@ class SeatFastPathTest {
         for (int i = 0; i < 20; i++) {
             try (Socket socket = socket()) {
                 socket.setTcpNoDelay(true);
-                socket.getOutputStream().write(request("PUT", "f" + i, "").getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
+                send(socket.getOutputStream(), request("PUT", "f" + i, ""));
                 Thread.sleep(0, (i % 10) * 100_000);
                 socket.shutdownOutput();
                 InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -203,8 +196,7 @@ class SeatFastPathTest {
         api.claim(acd, "warm-up");
         try (Socket socket = socket()) {
             String claim = request("PUT", "c1", "").replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
-            socket.getOutputStream().write(claim.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
+            send(socket.getOutputStream(), claim);
             InputStream in = new BufferedInputStream(socket.getInputStream());
 
             assertThat(readStatus(in)).isEqualTo(201);
@@ -216,8 +208,7 @@ class SeatFastPathTest {
     void aClientThatStopsSendingAfterItsCall_getsTheAnswerAndThenTheConnectionClosed() throws IOException {
         api.claim(acd, "warm-up");
         try (Socket socket = socket()) {
-            socket.getOutputStream().write(request("PUT", "h1", "").getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
+            send(socket.getOutputStream(), request("PUT", "h1", ""));
             socket.shutdownOutput();
             InputStream in = new BufferedInputStream(socket.getInputStream());
 
@@ -237,19 +228,14 @@ class SeatFastPathTest {
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
 
-            out.write(head("PUT", "late", late.length()).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            send(out, head("PUT", "late", late.length()));
             Thread.sleep(200);
-            out.write(late.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            send(out, late);
             assertThat(readStatus(in)).isEqualTo(201);
 
-            out.write((head("PUT", "pieces", pieces.length()) + pieces.substring(0, 10))
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            send(out, (head("PUT", "pieces", pieces.length()) + pieces.substring(0, 10)));
             Thread.sleep(200);
-            out.write(pieces.substring(10).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            send(out, pieces.substring(10));
             assertThat(readStatus(in)).isEqualTo(201);
         }
         assertThat(fastAnswers() - before).as("answered by the fast path").isEqualTo(2);
@@ -452,6 +438,12 @@ class SeatFastPathTest {
         return method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + acd
                 + "\r\n" + (length >= 0 ? "Content-Type: application/json\r\nContent-Length: " + length + "\r\n" : "")
                 + "\r\n";
+    }
+
+    /** Writes a request (or part of one) and sends it at once. */
+    private static void send(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
     }
 
     /** Reads one answer and returns its status. */
