@@ -1,7 +1,7 @@
 package com.anycontact.innolicense.http;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.io.FillInterest;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
 import org.eclipse.jetty.server.Request;
@@ -32,16 +32,13 @@ import org.eclipse.jetty.util.Callback;
  */
 final class KeptReadInterest implements Callback {
 
-    private static final int WAITING = 0;
-    private static final int USED = 1;
-    private static final int WITHDRAWN = 2;
-
     /** Handed to the registration when it is withdrawn; never thrown, so it carries no stack trace. */
     private static final Exception WITHDRAWAL =
             new Exception("read interest withdrawn before the answer", null, false, false) {};
 
     private final FillInterest fillInterest;
-    private final AtomicInteger state = new AtomicInteger(WAITING);
+    /** Whether the registration is still in place: neither used up by the selector nor withdrawn. */
+    private final AtomicBoolean registered = new AtomicBoolean(true);
 
     private KeptReadInterest(FillInterest fillInterest) {
         this.fillInterest = fillInterest;
@@ -78,7 +75,7 @@ final class KeptReadInterest implements Callback {
 
     /** Takes the registration back, unless the selector used it up already. */
     private void withdraw() {
-        if (state.compareAndSet(WAITING, WITHDRAWN)) {
+        if (registered.compareAndSet(true, false)) {
             fillInterest.onFail(WITHDRAWAL);
         }
     }
@@ -86,13 +83,13 @@ final class KeptReadInterest implements Callback {
     /** Something arrived while the call was decided: the connection reads it after its answer. */
     @Override
     public void succeeded() {
-        state.compareAndSet(WAITING, USED);
+        registered.set(false);
     }
 
     /** Withdrawn, or the connection closed: nothing to do here either way. */
     @Override
     public void failed(Throwable failure) {
-        state.compareAndSet(WAITING, USED);
+        registered.set(false);
     }
 
     @Override
