@@ -213,7 +213,8 @@ final class DatabaseCircuit implements AutoCloseable {
                 "the database " + url + " cannot be reached: " + current.cause(), RETRY_AFTER);
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The message of {@code e}'s innermost cause, which says what the database said; its class without one. */
+    static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -83,11 +83,13 @@ public final class PostgresDatabase implements AutoCloseable {
     private final PostgresUrl url;
     private final HikariDataSource pool;
     private final DatabaseCircuit circuit;
+    private final WriteRefusals refusals;
 
     private PostgresDatabase(PostgresUrl url, HikariDataSource pool) {
         this.url = url;
         this.pool = pool;
         this.circuit = new DatabaseCircuit(url, () -> probe(url), System::nanoTime, this::dropPooledConnections);
+        this.refusals = new WriteRefusals(url, System::nanoTime);
     }
 
     /**
@@ -165,6 +167,7 @@ public final class PostgresDatabase implements AutoCloseable {
                 }
                 T result = work.run(connection);
                 connection.commit();
+                refusals.wrote();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -175,8 +178,7 @@ public final class PostgresDatabase implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw circuit.failed(
-                    e, new StoreException("cannot write to the database " + url + ": " + e.getMessage(), e));
+            throw failed(e, "cannot write to the database ");
         }
     }
 
@@ -191,8 +193,42 @@ public final class PostgresDatabase implements AutoCloseable {
         try (Connection connection = pooledConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
-            throw circuit.failed(e, new StoreException("cannot use the database " + url + ": " + e.getMessage(), e));
+            throw failed(e, "cannot use the database ");
         }
+    }
+
+    /**
+     * Runs {@code work} as {@link #autoCommit} does, for work that writes: its success tells that the database
+     * takes writes again after it refused them ({@link WriteRefusals}).
+     *
+     * @throws StoreException when the database cannot be read or written
+     */
+    <T> T autoCommitWrite(Work<T> work) {
+        T result = autoCommit(work);
+        refusals.wrote();
+        return result;
+    }
+
+    /**
+     * Whether the database refused a write for want of resources (a full disk, say) since it last took one: calls
+     * that fail meanwhile may be tried one by one, so that the ones it can still take are taken.
+     */
+    boolean refusesWrites() {
+        return refusals.refusing();
+    }
+
+    /**
+     * What a call that failed with {@code failure} throws: {@link
+     * com.anycontact.innolicense.store.StoreUnavailableException} when the database cannot take writes now ({@link
+     * WriteRefusals}), {@link com.anycontact.innolicense.store.DatabaseUnreachableException} when it cannot be
+     * reached ({@link DatabaseCircuit}), {@link StoreException} for anything else.
+     */
+    private RuntimeException failed(SQLException failure, String what) {
+        Optional<String> refusing = WriteRefusals.refusingState(failure);
+        if (refusing.isPresent()) {
+            return refusals.refused(failure, refusing.get());
+        }
+        return circuit.failed(failure, new StoreException(what + url + ": " + failure.getMessage(), failure));
     }
 
     /**
@@ -352,7 +388,7 @@ public final class PostgresDatabase implements AutoCloseable {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new StoreException(
-                    "cannot connect to the database " + url + ": " + rootMessage(e)
+                    "cannot connect to the database " + url + ": " + DatabaseCircuit.rootMessage(e)
                             + "; check that PostgreSQL runs there and that the user and password are right",
                     e);
         }
@@ -389,16 +425,8 @@ public final class PostgresDatabase implements AutoCloseable {
         } catch (StoreException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new StoreException("cannot migrate the database " + url + ": " + rootMessage(e), e);
+            throw new StoreException("cannot migrate the database " + url + ": " + DatabaseCircuit.rootMessage(e), e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     /** Work done on one connection, inside one transaction or in auto-commit mode. */

@@ -337,18 +337,42 @@ public final class PostgresSeatStore implements SeatStore {
                     batch.add(waiting.poll());
                 }
             }
-            Decided decided;
-            try {
-                decided = decide(batch);
-            } catch (RuntimeException | Error e) {
+            send(batch);
+        }
+    }
+
+    /**
+     * Decides a batch and answers its calls, once durable where they must be. While the database refuses writes
+     * for want of resources (its disk full, say: {@link PostgresDatabase#refusesWrites}), a batch it refuses is
+     * decided again call by call, in the same order, so that the one call that needs room it does not have (a new
+     * lease) does not take down the releases and renewals beside it, which need none; each of those is a batch of
+     * its own then, with its own deadline, as if it had been sent alone.
+     */
+    void send(List<SeatCall> batch) {
+        try {
+            answer(decide(batch));
+        } catch (StoreUnavailableException e) {
+            if (batch.size() == 1 || !database.refusesWrites()) {
                 batch.forEach(call -> call.fail(e));
-                continue;
+                return;
             }
-            if (decided.mustBeDurable()) {
-                completeWhenDurable(decided);
-            } else {
-                decided.complete();
+            for (SeatCall call : batch) {
+                try {
+                    answer(decide(List.of(call)));
+                } catch (RuntimeException | Error alone) {
+                    call.fail(alone);
+                }
             }
+        } catch (RuntimeException | Error e) {
+            batch.forEach(call -> call.fail(e));
+        }
+    }
+
+    private void answer(Decided decided) {
+        if (decided.mustBeDurable()) {
+            completeWhenDurable(decided);
+        } else {
+            decided.complete();
         }
     }
 
@@ -427,7 +451,7 @@ public final class PostgresSeatStore implements SeatStore {
                 batch.stream().mapToLong(SeatCall::nowMillis).min().orElseThrow());
         for (int attempt = 1; ; attempt++) {
             try {
-                return database.autoCommit(connection -> decide(connection, batch, notAfter));
+                return database.autoCommitWrite(connection -> decide(connection, batch, notAfter));
             } catch (StoreException e) {
                 if (hasState(e, TOO_LATE_STATE)) {
                     throw new StoreUnavailableException(

@@ -197,6 +197,60 @@ class PostgresSeatStoreBatchTest {
     }
 
     /**
+     * A full database disk refuses the writes that need more room (a new lease row) and takes the ones that need none
+     * (a release, a renewal in place). PostgreSQL refuses a batch that holds both as a whole; the store then decides
+     * its calls again one by one, in their order, so that the release and the renewal beside the refused claim take
+     * effect, and the refused claim is answered {@link StoreUnavailableException} (503, try again), not a {@link
+     * StoreException} (500). Here a trigger refuses the new lease of one agent with SQLSTATE 53100, as a full disk
+     * does; {@code PostgresDiskFullTest} (server) fills a real one.
+     */
+    @Test
+    void aBatchRefusedForWantOfDisk_isDecidedCallByCall_soTheCallsThatNeedNoRoomTakeEffect() throws Exception {
+        assertThat(store.claim(
+                        ClaimRequest.of(new AgentId("alice")), 5, Instant.ofEpochMilli(NOW), Duration.ofMillis(TTL)))
+                .isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.claim(
+                        ClaimRequest.of(new AgentId("bob")), 5, Instant.ofEpochMilli(NOW), Duration.ofMillis(TTL)))
+                .isInstanceOf(ClaimResult.Claimed.class);
+        schema.execute("""
+                CREATE FUNCTION refuse_newcomer() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.agent_id = 'newcomer' THEN
+                        RAISE EXCEPTION 'could not extend file "base/1/2": No space left on device'
+                            USING ERRCODE = '53100';
+                    END IF;
+                    RETURN NEW;
+                END $$""");
+        schema.execute("CREATE TRIGGER refuse_newcomer BEFORE INSERT ON lease"
+                + " FOR EACH ROW EXECUTE FUNCTION refuse_newcomer()");
+        SeatCall.Claim renewal = (SeatCall.Claim) claim("alice", 5, NOW + 1);
+        SeatCall.Claim newcomer = (SeatCall.Claim) claim("newcomer", 5, NOW + 2);
+        SeatCall.Release release = (SeatCall.Release) release("bob", NOW + 3);
+
+        store.send(List.of(renewal, newcomer, release));
+
+        assertThat(renewal.answer().get(30, TimeUnit.SECONDS)).isInstanceOf(ClaimResult.Renewed.class);
+        assertThatThrownBy(() -> newcomer.answer().get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("No space left on device")
+                .hasMessageContaining("53100");
+        assertThat(release.answer().get(30, TimeUnit.SECONDS))
+                .as("alice's lease left")
+                .isEqualTo(OptionalInt.of(1));
+        assertThat(store.leases(Instant.ofEpochMilli(NOW + 4)))
+                .extracting(lease -> lease.agent().value())
+                .containsExactly("alice");
+
+        schema.execute("DROP TRIGGER refuse_newcomer ON lease");
+        assertThat(store.claim(
+                        ClaimRequest.of(new AgentId("newcomer")),
+                        5,
+                        Instant.ofEpochMilli(NOW + 5),
+                        Duration.ofMillis(TTL)))
+                .isInstanceOf(ClaimResult.Claimed.class);
+    }
+
+    /**
      * A release held up in a partition and delivered after the agent logged in again through another node must not
      * take the new lease (V19): past its deadline on the database's clock a batch changes nothing.
      */
