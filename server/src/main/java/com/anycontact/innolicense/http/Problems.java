@@ -67,17 +67,18 @@ final class Problems {
     }
 
     /**
-     * The answer to a claim or release the seat store refused because it cannot write: 503 with {@code
-     * Retry-After}, on the route and the fast path alike. Not logged here: the store logs the outage once when it
-     * starts and once when it ends, not per request.
+     * The answer to a seat call the seat store refused because it cannot write: 503 with {@code Retry-After}, on the
+     * route and the fast path alike. The embedded store refuses claims and releases and still answers renewals of
+     * seats already held; the cluster database refuses whatever call it cannot write (a full disk: new leases
+     * first, then renewals). Not logged here: the store logs the outage once when it starts and once when it ends,
+     * not per request.
      */
     static ProblemException storeUnavailable(StoreUnavailableException refusal) {
         long seconds = Math.max(1, refusal.retryAfter().toSeconds());
         return ProblemType.STORE_UNAVAILABLE
                 .problem(
-                        "the server cannot record seat changes right now, so claims and releases are refused;"
-                                + " renewals of seats already held are answered. Retry after " + seconds
-                                + " s; the server's log says why",
+                        "the server cannot record changes right now, so this call was refused and nothing"
+                                + " of it happened. Retry after " + seconds + " s; the server's log says why",
                         Map.of("retryAfterSeconds", seconds))
                 .withHeader("Retry-After", Long.toString(seconds));
     }

@@ -290,7 +290,7 @@ final class ClusterEvents implements ClusterBus.Listener {
             events.usageChanged();
             return true;
         } catch (RuntimeException e) {
-            PeriodicFailures.warnUnlessDatabaseDown(
+            PeriodicFailures.warnUnlessOutage(
                     LOG, "counting the live leases failed; will count again at the next check", e);
             return false;
         }
@@ -302,7 +302,7 @@ final class ClusterEvents implements ClusterBus.Listener {
                 watcher.run();
             }
         } catch (RuntimeException e) {
-            PeriodicFailures.warnUnlessDatabaseDown(
+            PeriodicFailures.warnUnlessOutage(
                     LOG, "reading the licenses again failed; will try again at the next check", e);
         }
     }

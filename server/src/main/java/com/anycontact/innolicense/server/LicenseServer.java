@@ -508,19 +508,19 @@ public final class LicenseServer implements AutoCloseable {
         try {
             cluster.tick();
         } catch (RuntimeException e) {
-            LOG.warn("the cluster heartbeat failed; will try again in a second", e);
+            warnUnlessOutage("the cluster heartbeat failed; will try again in a second", e);
         }
         boolean leads = cluster.leads();
         try {
             watcher.tick(leads);
         } catch (RuntimeException e) {
-            warnUnlessDatabaseDown("the license lifecycle check failed; will try again in a second", e);
+            warnUnlessOutage("the license lifecycle check failed; will try again in a second", e);
         }
         if (leads) {
             try {
                 reaper.reap();
             } catch (RuntimeException e) {
-                warnUnlessDatabaseDown("reaping expired leases failed; will try again in a second", e);
+                warnUnlessOutage("reaping expired leases failed; will try again in a second", e);
             }
         }
         if (clustered) {
@@ -533,42 +533,41 @@ public final class LicenseServer implements AutoCloseable {
         try {
             releases.refresh();
         } catch (RuntimeException e) {
-            warnUnlessDatabaseDown("reading the force-releases in force failed; will try again in a second", e);
+            warnUnlessOutage("reading the force-releases in force failed; will try again in a second", e);
         }
         try {
             alerts.tick(licenses.status(), ledger.inUse());
         } catch (RuntimeException e) {
-            warnUnlessDatabaseDown("checking the alert rules failed; will try again in a second", e);
+            warnUnlessOutage("checking the alert rules failed; will try again in a second", e);
         }
         if (clustered) {
             try {
                 alerts.checkNodes(leads, leads ? cluster.status().nodes() : List.of());
             } catch (RuntimeException e) {
-                warnUnlessDatabaseDown(
-                        "checking the cluster's nodes for the alerts failed; will try again in a second", e);
+                warnUnlessOutage("checking the cluster's nodes for the alerts failed; will try again in a second", e);
             }
         }
         try {
             usage.flush();
         } catch (RuntimeException e) {
-            warnUnlessDatabaseDown("saving the usage of the last minute failed; will try again in a second", e);
+            warnUnlessOutage("saving the usage of the last minute failed; will try again in a second", e);
         }
         if (leads) {
             try {
                 rollup.run();
             } catch (RuntimeException e) {
-                warnUnlessDatabaseDown("rolling up the usage of the last day failed; will try again in a second", e);
+                warnUnlessOutage("rolling up the usage of the last day failed; will try again in a second", e);
             }
         }
         try {
             events.recheck();
         } catch (RuntimeException e) {
-            warnUnlessDatabaseDown("checking the live-event streams' access failed; will try again in a second", e);
+            warnUnlessOutage("checking the live-event streams' access failed; will try again in a second", e);
         }
     }
 
-    private static void warnUnlessDatabaseDown(String message, RuntimeException failure) {
-        PeriodicFailures.warnUnlessDatabaseDown(LOG, message, failure);
+    private static void warnUnlessOutage(String message, RuntimeException failure) {
+        PeriodicFailures.warnUnlessOutage(LOG, message, failure);
     }
 
     /**

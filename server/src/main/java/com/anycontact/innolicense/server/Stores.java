@@ -126,8 +126,10 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
 
     /**
      * How long the seat store has been unable to write, {@link Duration#ZERO} while its writes succeed; for the
-     * health checks. The embedded store retries by itself meanwhile; the cluster store reports no outage (each
-     * call fails on its own while PostgreSQL is unreachable).
+     * health checks. The embedded store retries by itself meanwhile; the cluster store reports no outage: each
+     * call fails on its own while PostgreSQL is unreachable or refuses writes (a full disk), and that is the state
+     * of every node of the cluster alike, so that a node taken out of a load balancer, or restarted, for it would
+     * only refuse the renewals and releases that PostgreSQL still takes.
      */
     Duration seatWritesUnavailableFor();
 

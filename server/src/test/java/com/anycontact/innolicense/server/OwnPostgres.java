@@ -28,6 +28,7 @@ final class OwnPostgres implements AutoCloseable {
     private final Path directory;
     private final int port;
     private List<Long> frozen = List.of();
+    private Path smallDisk;
 
     private OwnPostgres(Path root, Path directory, int port) {
         this.root = root;
@@ -116,10 +117,93 @@ final class OwnPostgres implements AutoCloseable {
         run(root, command);
     }
 
-    /** Stops the server and deletes its files. */
+    /**
+     * Gives the database a small disk of its own: a {@code tmpfs} of {@code mebibytes} mounted for the test, as the
+     * tablespace in which every table and index a node creates from now on is made ({@code default_tablespace} of
+     * the database). The write-ahead log stays on the server's own disk, so that a full small disk refuses the
+     * writes that need more room in a table or an index (SQLSTATE 53100) and PostgreSQL itself keeps running, as it
+     * does when a tablespace's volume fills. Mounting needs root: as any other user the calling test is skipped,
+     * loudly. Call before a node creates its tables.
+     */
+    void smallDisk(int mebibytes) throws IOException, InterruptedException {
+        boolean asRoot = "root".equals(System.getProperty("user.name"));
+        if (!asRoot) {
+            System.err.println("SKIPPED: a full disk of the cluster database needs root to mount a tmpfs; run the"
+                    + " test as root (.ci/run does)");
+        }
+        Assumptions.assumeTrue(
+                asRoot, "mounting a tmpfs for the database's tablespace needs root: this test is SKIPPED");
+        Path mount = Files.createDirectories(directory.resolve("small-disk"));
+        run(root, List.of("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m", "tmpfs", mount.toString()));
+        smallDisk = mount;
+        run(root, List.of("chown", "postgres", mount.toString()));
+        sql("CREATE TABLESPACE small_disk LOCATION '" + mount + "'");
+        sql("ALTER DATABASE innolicense SET default_tablespace = small_disk");
+    }
+
+    /** Fills the {@link #smallDisk small disk} to the last byte with a file of its own. */
+    void fillSmallDisk() throws IOException {
+        Path ballast = smallDisk.resolve("ballast");
+        byte[] block = new byte[64 * 1024];
+        try (var out = Files.newOutputStream(ballast)) {
+            while (true) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            if (!String.valueOf(full.getMessage()).contains("No space left")) {
+                throw full;
+            }
+        }
+        // the last partial block: a byte at a time until none fits
+        try (var out = Files.newOutputStream(ballast, java.nio.file.StandardOpenOption.APPEND)) {
+            while (true) {
+                out.write(0);
+                out.flush();
+            }
+        } catch (IOException full) {
+            if (!String.valueOf(full.getMessage()).contains("No space left")) {
+                throw full;
+            }
+        }
+    }
+
+    /** Deletes what {@link #fillSmallDisk} wrote. */
+    void emptySmallDisk() throws IOException {
+        Files.deleteIfExists(smallDisk.resolve("ballast"));
+    }
+
+    private void sql(String statement) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        command.addAll(List.of(
+                PG_BIN.resolve("psql").toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-d",
+                "innolicense",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                statement));
+        run(root, command);
+    }
+
+    /** Stops the server and deletes its files (unmounting its small disk first, if it has one). */
     @Override
     public void close() throws IOException, InterruptedException {
         thaw();
+        if (smallDisk != null) {
+            emptySmallDisk();
+            if (Files.exists(directory.resolve("data/postmaster.pid"))) {
+                pgCtl("stop", "-m", "immediate", "-w");
+            }
+            run(root, List.of("umount", smallDisk.toString()));
+            smallDisk = null;
+        }
         run(root, List.of(root.resolve("scripts/start-postgres").toString(), "stop", directory.toString()));
     }
 
