@@ -11,6 +11,8 @@ import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatLedger;
 import com.anycontact.innolicense.seat.SeatRelease;
 import com.anycontact.innolicense.seat.SeatReleases;
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
+import com.anycontact.innolicense.store.StoreUnavailableException;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,9 +190,21 @@ final class SeatRoutes {
         };
     }
 
+    /**
+     * Writes an audit entry after the answer. One that cannot be written is logged by name; without a stack trace
+     * when the database could not take it (unreachable, or refusing writes: a full disk), an outage its store logs
+     * once already, so that each denial during it adds one line, not thirty.
+     */
     private void auditLater(Instant at, String actor, AuditEvent.Type type, String detail) {
         audit.recordLater(at, actor, type, detail).whenComplete((written, failure) -> {
-            if (failure != null) {
+            if (failure == null) {
+                return;
+            }
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof StoreUnavailableException || cause instanceof DatabaseUnreachableException) {
+                LOG.warn("the audit entry {} '{}' could not be written: {}", type, detail, cause.getMessage());
+            } else {
                 LOG.warn("the audit entry {} '{}' could not be written", type, detail, failure);
             }
         });

@@ -162,6 +162,61 @@ class PostgresDiskFullTest {
                         .contains("free space on the database server's disk"));
     }
 
+    /**
+     * Found by the cluster fault round that fills the database's disk: a denial whose audit entry the full disk
+     * refused was logged with a 30-line stack trace, one per denial. The denial is answered as the denial it is; the
+     * entry that could not be written is named in one line. Here a trigger refuses the entry with SQLSTATE 53100, as
+     * a full disk does, deterministically (and without root).
+     */
+    @Test
+    void denialWhoseAuditEntryTheFullDiskRefuses_isAnsweredAsADenial_andTheLostEntryLoggedInALine() throws Exception {
+        postgres = OwnPostgres.start();
+        server = startNode();
+        Api api = new Api(port(server));
+        applyKey(api, server.installationId(), 1);
+        String acd = acdToken(api);
+        assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
+        try (java.sql.Connection sql =
+                        java.sql.DriverManager.getConnection(postgres.url().jdbcUrl(), "postgres", null);
+                java.sql.Statement statement = sql.createStatement()) {
+            statement.execute("""
+                    CREATE FUNCTION refuse_denial_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF NEW.type = 'CLAIM_DENIED' THEN
+                            RAISE EXCEPTION 'could not extend file "base/1/2": No space left on device'
+                                USING ERRCODE = '53100';
+                        END IF;
+                        RETURN NEW;
+                    END $$""");
+            statement.execute("CREATE TRIGGER refuse_denial_audit BEFORE INSERT ON audit_event"
+                    + " FOR EACH ROW EXECUTE FUNCTION refuse_denial_audit()");
+        }
+        log.start();
+        rootLogger().addAppender(log);
+
+        Api.Reply denied = api.claim(acd, "agent-2");
+
+        assertThat(denied.status()).as(denied.body()).isEqualTo(409);
+        assertThat(denied.json().path("type").asText()).endsWith("/seat-limit-reached");
+        long waiting = System.nanoTime();
+        while (lostAuditLines().isEmpty() && System.nanoTime() - waiting < RECOVERY.toNanos()) {
+            Thread.sleep(50);
+        }
+        assertThat(lostAuditLines()).singleElement().satisfies(event -> {
+            assertThat(event.getFormattedMessage())
+                    .contains("CLAIM_DENIED")
+                    .contains("agent-2")
+                    .contains("No space left on device");
+            assertThat(event.getThrowableProxy()).as("no stack trace").isNull();
+        });
+    }
+
+    private List<ILoggingEvent> lostAuditLines() {
+        return log.list.stream()
+                .filter(event -> event.getFormattedMessage().contains("could not be written"))
+                .toList();
+    }
+
     private static void assertRefusedForRetry(Api.Reply reply) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(503);
         assertThat(reply.json().path("type").asText()).endsWith("/store-unavailable");
