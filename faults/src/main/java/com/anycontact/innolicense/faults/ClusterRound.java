@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * primary does not come back; {@link FaultEvent.Kind#PARTITION} cuts a node off from the database for 1.5 TTLs
  * (the first partition of a round cuts the leader), the other nodes still reaching it: in a round with
  * partitions every node reaches each PostgreSQL server through a {@link DatabaseRelay} of its own, which drops
- * everything, both ways, until it is healed.
+ * everything, both ways, until it is healed; {@link FaultEvent.Kind#DISK_FULL} fills the disk of the database's
+ * tables (a tmpfs tablespace, as root) with a ballast for 1.5 TTLs, then deletes it, no node restarted.
  */
 final class ClusterRound {
 
@@ -40,6 +41,12 @@ final class ClusterRound {
 
     /** How far ahead a skewed node's clock is. */
     static final int SKEW_SECONDS = 30;
+
+    /**
+     * The size of the database's own disk in a round that fills it: room to spare for a round's leases, denials
+     * and usage until the ballast takes the rest.
+     */
+    private static final String SMALL_DISK = "64m";
 
     private final FaultRound.Plan plan;
     private final Path jar;
@@ -56,6 +63,7 @@ final class ClusterRound {
     private final List<List<DatabaseRelay>> relays = new ArrayList<>();
     private boolean pausedLeader;
     private boolean cutLeader;
+    private boolean diskUnavailable;
     private long origin;
 
     ClusterRound(FaultRound.Plan plan, Path jar, Path directory, Duration recoveryBound, PrintStream out) {
@@ -82,6 +90,14 @@ final class ClusterRound {
                 .build();
         try {
             primary = PostgresServer.primary("primary", directory.resolve("postgres-primary.log"));
+            if (plan.faults().contains(FaultEvent.Kind.DISK_FULL)) {
+                if (FaultRound.isRoot()) {
+                    primary.smallDisk(SMALL_DISK);
+                    out.println("  the database's tables on a tmpfs of " + SMALL_DISK + ", to be filled");
+                } else {
+                    diskUnavailable = true;
+                }
+            }
             List<PostgresServer> servers = new ArrayList<>(List.of(primary));
             if (plan.faults().contains(FaultEvent.Kind.DATABASE_FAILOVER)) {
                 standby = primary.synchronousStandby("standby1", directory.resolve("postgres-standby.log"));
@@ -289,6 +305,23 @@ final class ClusterRound {
                         started,
                         System.nanoTime(),
                         "SIGKILL of the primary (pid " + pid + "), pg_ctl promote of the standby");
+            }
+            case DISK_FULL -> {
+                if (diskUnavailable) {
+                    skipped.add(kind + ": a full database disk needs root, to mount a tmpfs for its tablespace");
+                    out.println("!!! SKIPPED " + kind + " in round " + plan.name() + ": not root, no tmpfs to fill");
+                    yield null;
+                }
+                long bytes = primary.fillSmallDisk();
+                long full = System.nanoTime();
+                Thread.sleep(hold);
+                primary.emptySmallDisk();
+                yield FaultEvent.of(
+                        kind,
+                        FaultEvent.ALL_NODES,
+                        full,
+                        System.nanoTime(),
+                        "the database's tablespace filled by a ballast of " + bytes + " bytes for " + hold);
             }
             case PARTITION -> {
                 ServerNode leader = cutLeader ? null : leader();

@@ -109,7 +109,7 @@ final class FaultRound {
      * connections again), or on a node while it was cut off from it, as the agents saw them.
      *
      * @param calls how many were answered
-     * @param unavailable how many of them were answered 503 {@code database-unavailable} with {@code Retry-After}
+     * @param unavailable how many of them were answered 503 {@code database-unavailable} or {@code store-unavailable} (a full disk) with {@code Retry-After}
      *     and no stack trace ({@link SeatClient} marks a refusal without either; the rest were served: a node's circuit can let a call through just after the database came back)
      * @param unanswered how many got no answer within the client's timeout (a hang)
      * @param medianNanos the median time to the answer, of the answered ones
@@ -153,7 +153,9 @@ final class FaultRound {
                     unanswered++;
                 } else if (op.outcome() == Op.Outcome.ANSWERED) {
                     latencies.add(op.answeredNanos() - op.invokedNanos());
-                    if (op.status() == 503 && op.problem().equals("database-unavailable")) {
+                    if (op.status() == 503
+                            && (op.problem().equals("database-unavailable")
+                                    || op.problem().equals("store-unavailable"))) {
                         unavailable++;
                     }
                 }
@@ -398,7 +400,8 @@ final class FaultRound {
     }
 
     /** Writes zeros into the file until the filesystem is full. */
-    private static long fill(Path ballast) throws IOException {
+    /** Writes {@code ballast} until its filesystem is full; answers how many bytes it took. */
+    static long fill(Path ballast) throws IOException {
         long written = 0;
         byte[] block = new byte[1 << 20];
         try (OutputStream output = Files.newOutputStream(ballast)) {

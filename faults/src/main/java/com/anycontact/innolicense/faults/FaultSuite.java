@@ -50,7 +50,7 @@ public final class FaultSuite {
             System.err.println(
                     "usage: FaultSuite [cluster] short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
                             + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
-                            + " (cluster: --only kill|pause|database|failover|skew|partition|mixed|broken)"
+                            + " (cluster: --only kill|pause|database|failover|skew|partition|disk|mixed|broken)"
                             + " [--recovery-seconds N]"
                             + " [--clock injected|faketime]");
             System.exit(2);
@@ -244,6 +244,7 @@ public final class FaultSuite {
         FaultEvent.Kind failover = FaultEvent.Kind.DATABASE_FAILOVER;
         FaultEvent.Kind skew = FaultEvent.Kind.CLOCK_SKEW;
         FaultEvent.Kind partition = FaultEvent.Kind.PARTITION;
+        FaultEvent.Kind diskFull = FaultEvent.Kind.DISK_FULL;
         Map<String, List<FaultEvent.Kind>> rounds = new java.util.LinkedHashMap<>();
         rounds.put("kill", List.of(kill, kill));
         rounds.put("pause", List.of(pause, pause));
@@ -251,6 +252,7 @@ public final class FaultSuite {
         rounds.put("failover", List.of(failover));
         rounds.put("skew", List.of(skew));
         rounds.put("partition", List.of(partition, partition));
+        rounds.put("disk", List.of(diskFull, diskFull));
         List<FaultRound.Plan> plans = new ArrayList<>();
         if (!longRun) {
             Duration length = Duration.ofSeconds(30);

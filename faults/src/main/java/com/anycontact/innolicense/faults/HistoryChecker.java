@@ -44,6 +44,10 @@ import java.util.TreeSet;
  *   <li><b>A skewed node serves no seat</b> ({@link Rule#SKEWED_NODE_SERVED}): while a cluster node runs with its
  *       clock off beyond its bound ({@link FaultEvent.Kind#CLOCK_SKEW}), every seat call it answers is answered 503
  *       {@code clock-skewed}.
+ *   <li><b>No server error</b> ({@link Rule#SERVER_ERROR}): a fault may make the server refuse a seat call, with
+ *       503 and {@code Retry-After}, never fail it: an answer 500 (or any 5xx but 503) says the server did not know
+ *       what happened to it. Added when a full cluster-database disk was answered 500 {@code internal-error}, call
+ *       after call, and recovered after, which no other rule saw.
  * </ol>
  *
  * <p>The rules hold across the nodes of a cluster alike: capacity is counted over every agent, whichever node
@@ -65,7 +69,9 @@ public final class HistoryChecker {
         /** The server did not answer a seat call within the recovery bound after a fault ended. */
         NO_RECOVERY,
         /** A node whose clock was off beyond its bound answered a seat call other than 503 {@code clock-skewed}. */
-        SKEWED_NODE_SERVED
+        SKEWED_NODE_SERVED,
+        /** A seat call was answered with a server error other than 503 (a 500 {@code internal-error}, say). */
+        SERVER_ERROR
     }
 
     /**
@@ -160,6 +166,7 @@ public final class HistoryChecker {
         seatsKeptForDeadAgents(byAgent, sortedFaults, violations);
         Map<FaultEvent.Kind, Long> worst = recovery(ops, sortedFaults, endNanos, violations);
         skewedNodes(ops, sortedFaults, violations);
+        serverErrors(ops, violations);
         violations.sort(Comparator.comparingLong(Violation::atNanos));
         int grants = (int) ops.stream().filter(Op::granted).count();
         int denials = (int) ops.stream().filter(Op::deniedForNoSeat).count();
@@ -436,6 +443,20 @@ public final class HistoryChecker {
                                     + " with its clock skewed (" + fault.detail() + ") answered " + op.status()
                                     + (op.problem().isEmpty() ? "" : " " + op.problem())));
                 }
+            }
+        }
+    }
+
+    /** Rule 6: no seat call is answered with a server error but 503. */
+    private static void serverErrors(List<Op> ops, List<Violation> violations) {
+        for (Op op : ops) {
+            if (op.outcome() == Op.Outcome.ANSWERED && op.status() >= 500 && op.status() != 503) {
+                violations.add(new Violation(
+                        Rule.SERVER_ERROR,
+                        op.agent(),
+                        op.answeredNanos(),
+                        op.kind().name().toLowerCase(java.util.Locale.ROOT) + " on node " + op.node() + " answered "
+                                + op.status() + (op.problem().isEmpty() ? "" : " " + op.problem())));
             }
         }
     }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * initdb} in a temporary directory, loopback only, a free port, {@code fsync} and {@code synchronous_commit} on;
  * as root every command runs as the user {@code postgres} ({@code runuser}), since PostgreSQL refuses root. The
  * harness restarts it ({@code pg_ctl stop -m fast}, then {@code start}), kills it ({@code SIGKILL} of the
- * postmaster), and makes a synchronous streaming standby of it ({@code pg_basebackup -R}) that it promotes
+ * postmaster), fills the disk of its tables ({@link #smallDisk}), and makes a synchronous streaming standby of it ({@code pg_basebackup -R}) that it promotes
  * ({@code pg_ctl promote}). Stopped by {@link #close()}, which deletes the directory after copying the server's
  * log to where the round keeps its files.
  */
@@ -36,6 +36,7 @@ final class PostgresServer implements AutoCloseable {
     private final Path logCopy;
     private final int port;
     private boolean running;
+    private Path smallDisk;
 
     private PostgresServer(String name, Path directory, Path logCopy) throws IOException {
         this.name = name;
@@ -168,6 +169,32 @@ final class PostgresServer implements AutoCloseable {
         run(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "promote");
     }
 
+    /**
+     * Gives the database a small disk of its own (as root only): a {@code tmpfs} of {@code size} mounted in this
+     * server's directory as the tablespace in which every table and index of {@code innolicense} made from now on
+     * lives ({@code default_tablespace}), the write-ahead log staying on the server's own disk; so that filling it
+     * ({@link #fillSmallDisk}) refuses the writes that need more room (SQLSTATE 53100) while PostgreSQL keeps
+     * running. Call before the nodes create their tables.
+     */
+    void smallDisk(String size) throws IOException, InterruptedException {
+        Path mount = Files.createDirectories(directory.resolve("small-disk"));
+        runAs(false, "mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mount.toString());
+        smallDisk = mount;
+        runAs(false, "chown", "postgres:", mount.toString());
+        sql("postgres", "CREATE TABLESPACE small_disk LOCATION '" + mount + "'");
+        sql("postgres", "ALTER DATABASE " + DATABASE + " SET default_tablespace = small_disk");
+    }
+
+    /** Fills the {@link #smallDisk small disk} with a ballast file; answers how many bytes it took. */
+    long fillSmallDisk() throws IOException {
+        return FaultRound.fill(smallDisk.resolve("ballast"));
+    }
+
+    /** Deletes the ballast of {@link #fillSmallDisk}. */
+    void emptySmallDisk() throws IOException {
+        Files.deleteIfExists(smallDisk.resolve("ballast"));
+    }
+
     /** Runs one statement with {@code psql} and gives back its unaligned output. */
     String sql(String database, String statement) throws IOException, InterruptedException {
         return run(
@@ -198,6 +225,10 @@ final class PostgresServer implements AutoCloseable {
                 // already gone (killed by the round): nothing to stop
             }
             running = false;
+        }
+        if (smallDisk != null) {
+            runAs(false, "umount", smallDisk.toString());
+            smallDisk = null;
         }
         Path log = directory.resolve("postgres.log");
         if (Files.exists(log)) {

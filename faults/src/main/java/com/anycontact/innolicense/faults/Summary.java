@@ -108,7 +108,7 @@ record Summary(List<FaultRound.Outcome> outcomes) {
         for (FaultRound.Outcome outcome : outcomes) {
             outage(
                     md,
-                    "While the database was down in %s: %d seat calls answered",
+                    "While the database was down or full in %s: %d seat calls answered",
                     "unanswered",
                     outcome,
                     outcome.outage());
@@ -139,7 +139,8 @@ record Summary(List<FaultRound.Outcome> outcomes) {
         }
         md.append(String.format(
                 Locale.ROOT,
-                during + " (%d of them 503 database-unavailable with Retry-After), %d " + unanswered
+                during + " (%d of them 503 database-unavailable or store-unavailable with Retry-After), %d "
+                        + unanswered
                         + "; time to the answer median %.0f ms, worst %.0f ms.%n",
                 outcome.plan().name(),
                 outage.calls(),

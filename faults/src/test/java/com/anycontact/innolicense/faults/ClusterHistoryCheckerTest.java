@@ -90,6 +90,29 @@ class ClusterHistoryCheckerTest {
     }
 
     @Test
+    void aSeatCallRefusedWith503_whileTheDatabaseIsFull_holds() {
+        faults.add(FaultEvent.of(FaultEvent.Kind.DISK_FULL, FaultEvent.ALL_NODES, 0, millis(1000), "ballast"));
+        answered("a", 0, Op.Kind.CLAIM, 100, 101, 503, "store-unavailable");
+        answered("b", 1, Op.Kind.CLAIM, 200, 201, 503, "database-unavailable");
+        granted("a", 0, Op.Kind.CLAIM, 1100, 1200, 201);
+
+        assertThat(check().violations()).isEmpty();
+    }
+
+    @Test
+    void aSeatCallAnswered500_isBroken_evenWhenTheServiceRecoversAfter() {
+        faults.add(FaultEvent.of(FaultEvent.Kind.DISK_FULL, FaultEvent.ALL_NODES, 0, millis(1000), "ballast"));
+        answered("a", 0, Op.Kind.CLAIM, 100, 101, 500, "internal-error");
+        answered("b", 2, Op.Kind.RENEW, 200, 201, 502, "");
+        granted("a", 0, Op.Kind.CLAIM, 1100, 1200, 201);
+
+        HistoryChecker.Result result = check();
+        assertThat(rules()).containsExactly(Rule.SERVER_ERROR, Rule.SERVER_ERROR);
+        assertThat(result.violations().get(0).message()).isEqualTo("claim on node 0 answered 500 internal-error");
+        assertThat(result.worstRecoveryNanos()).containsEntry(FaultEvent.Kind.DISK_FULL, millis(200));
+    }
+
+    @Test
     void skewedNode_refusingEverySeatCall_holds() {
         faults.add(new FaultEvent(FaultEvent.Kind.CLOCK_SKEW, 1, 0, millis(5000), millis(6000), "30 s ahead"));
         answered("a", 1, Op.Kind.CLAIM, 1000, 1001, 503, "clock-skewed");
