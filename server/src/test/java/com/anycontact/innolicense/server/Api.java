@@ -60,6 +60,33 @@ final class Api {
         this.base = "http://127.0.0.1:" + port;
     }
 
+    /** The API of a server started in the test's own JVM. */
+    static Api of(LicenseServer server) {
+        return new Api(port(server));
+    }
+
+    /** The port a server started in the test's own JVM listens on. */
+    static int port(LicenseServer server) {
+        String url = server.url();
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+
+    /** Applies a vendor key of {@code seats} seats for the installation, as the admin; fails unless it is taken. */
+    void applyKey(com.anycontact.innolicense.license.InstallationId installation, long serial, int seats) {
+        Reply reply = postText(
+                "/api/v1/license",
+                RunningServer.ADMIN_TOKEN,
+                TestVendor.key(installation, serial, seats, RunningServer.LICENSE_START));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    /** Makes an API token of the ACD role, as the admin, and answers it. */
+    String acdToken() {
+        Reply created = postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("token").asText();
+    }
+
     /** Sends a request; {@code token} and {@code body} may be null. */
     Reply send(String method, String path, String token, String contentType, byte[] body) {
         return request(method, path, contentType, body, headers(token));

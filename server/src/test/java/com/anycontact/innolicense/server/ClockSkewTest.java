@@ -60,8 +60,8 @@ class ClockSkewTest {
         LicenseServer skewed = startNode(skewedTime);
         LicenseServer sound = startNode(new RealTime());
         assertThat(skewed.cluster().leads()).as("the first node started leads").isTrue();
-        Api onSkewed = new Api(port(skewed));
-        Api onSound = new Api(port(sound));
+        Api onSkewed = Api.of(skewed);
+        Api onSound = Api.of(sound);
         String acd = token(onSound);
         // capacity 2 (no license: demo seats), both taken through the sound node
         assertThat(onSound.claim(acd, "agent-1").status()).isEqualTo(201);
@@ -120,8 +120,8 @@ class ClockSkewTest {
         RealTime wrongTime = new RealTime();
         wrongTime.runAhead(SKEW);
         LicenseServer wrong = startNode(wrongTime);
-        Api onWrong = new Api(port(wrong));
-        String acd = token(new Api(port(sound)));
+        Api onWrong = Api.of(wrong);
+        String acd = token(Api.of(sound));
         wrong.tick();
         assertSkewRefusal(onWrong.claim(acd, "agent-1"));
         assertThat(onWrong.get("/health/ready", null).status()).isEqualTo(503);
@@ -174,10 +174,5 @@ class ClockSkewTest {
                 api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().path("token").asText();
-    }
-
-    private static int port(LicenseServer server) {
-        String url = server.url();
-        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
     }
 }

@@ -63,21 +63,21 @@ class ClusterDatabaseEndToEndTest {
     void claimsCapAndKey_areKeptInTheDatabaseAndSurviveARestart() throws Exception {
         LicenseServer first = startNode();
         InstallationId installation = first.installationId();
-        Api api = new Api(port(first));
+        Api api = Api.of(first);
         LicenseClient client = client(first);
 
         client.claim("agent-1");
         client.claim("agent-2");
         SeatDeniedException denied = catchThrowableOfType(SeatDeniedException.class, () -> client.claim("agent-3"));
         assertThat(denied.capacity()).isEqualTo(2);
-        applyKey(api, installation, 1, 3);
+        api.applyKey(installation, 1, 3);
         client.claim("agent-3");
         assertThat(catchThrowableOfType(SeatDeniedException.class, () -> client.claim("agent-4")))
                 .isNotNull();
         stop(first);
 
         LicenseServer restarted = startNode();
-        Api after = new Api(port(restarted));
+        Api after = Api.of(restarted);
 
         assertThat(restarted.installationId()).isEqualTo(installation);
         JsonNode status =
@@ -104,7 +104,7 @@ class ClusterDatabaseEndToEndTest {
     @Test
     void twoNodesOnOneDatabase_holdTheCapBetweenThemInAStartGatedRace() throws Exception {
         LicenseServer nodeA = startNode();
-        applyKey(new Api(port(nodeA)), nodeA.installationId(), 1, 10);
+        Api.of(nodeA).applyKey(nodeA.installationId(), 1, 10);
         LicenseServer nodeB = startNode();
         List<LicenseClient> nodeClients = List.of(client(nodeA), client(nodeB));
         int agents = 40;
@@ -138,9 +138,9 @@ class ClusterDatabaseEndToEndTest {
 
         assertThat(granted.get()).isEqualTo(10);
         assertThat(refused.get()).isEqualTo(30);
-        List<String> seenByA = new Api(port(nodeA)).leasedAgents();
+        List<String> seenByA = Api.of(nodeA).leasedAgents();
         assertThat(seenByA).hasSize(10);
-        assertThat(new Api(port(nodeB)).leasedAgents()).isEqualTo(seenByA);
+        assertThat(Api.of(nodeB).leasedAgents()).isEqualTo(seenByA);
     }
 
     /**
@@ -151,8 +151,8 @@ class ClusterDatabaseEndToEndTest {
     void aForceReleaseThroughOneNode_isHonouredByTheOther_andTheSharedAuditChainVerifies() {
         LicenseServer nodeA = startNode();
         LicenseServer nodeB = startNode();
-        Api apiA = new Api(port(nodeA));
-        Api apiB = new Api(port(nodeB));
+        Api apiA = Api.of(nodeA);
+        Api apiB = Api.of(nodeB);
         Api.Reply created =
                 apiB.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
         String acd = created.json().path("token").asText();
@@ -205,7 +205,7 @@ class ClusterDatabaseEndToEndTest {
     }
 
     private LicenseClient client(LicenseServer server) {
-        Api api = new Api(port(server));
+        Api api = Api.of(server);
         Api.Reply created =
                 api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -217,18 +217,5 @@ class ClusterDatabaseEndToEndTest {
                 .build();
         clients.add(client);
         return client;
-    }
-
-    private static void applyKey(Api api, InstallationId installation, long serial, int seats) {
-        Api.Reply reply = api.postText(
-                "/api/v1/license",
-                RunningServer.ADMIN_TOKEN,
-                TestVendor.key(installation, serial, seats, RunningServer.LICENSE_START));
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    }
-
-    private static int port(LicenseServer server) {
-        String url = server.url();
-        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
     }
 }

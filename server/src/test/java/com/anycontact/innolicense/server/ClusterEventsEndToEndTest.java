@@ -3,7 +3,6 @@ package com.anycontact.innolicense.server;
 import static com.anycontact.innolicense.server.EventStream.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.anycontact.innolicense.license.InstallationId;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -62,8 +61,8 @@ class ClusterEventsEndToEndTest {
         database = TestPostgres.create(getClass());
         nodeA = startNode();
         nodeB = startNode();
-        apiA = new Api(port(nodeA));
-        apiB = new Api(port(nodeB));
+        apiA = Api.of(nodeA);
+        apiB = Api.of(nodeB);
         acd = token(apiA, "ACD").path("token").asText();
         supervisor = token(apiA, "SUPERVISOR").path("token").asText();
     }
@@ -163,7 +162,7 @@ class ClusterEventsEndToEndTest {
 
         double receivedBefore = sample(apiB, "innolicense_cluster_messages_received_total");
 
-        applyKey(apiA, nodeA.installationId(), 1, 5);
+        apiA.applyKey(nodeA.installationId(), 1, 5);
 
         awaitWithin(() -> license(apiB).path("capacity").asInt() == 5, "node B's capacity is 5");
         assertThat(sample(apiB, "innolicense_cluster_messages_received_total"))
@@ -275,10 +274,10 @@ class ClusterEventsEndToEndTest {
     @Test
     void aKeyWhoseNotificationWasLost_isFoundByThePeriodicCheck() throws Exception {
         LicenseServer nodeC = startNode();
-        Api apiC = new Api(port(nodeC));
+        Api apiC = Api.of(nodeC);
         nodeC.closeBusForTest();
 
-        applyKey(apiC, nodeC.installationId(), 1, 7);
+        apiC.applyKey(nodeC.installationId(), 1, 7);
         assertThat(sample(apiC, "innolicense_cluster_messages_sent_total")).isZero();
         assertThat(sample(apiC, "innolicense_cluster_messages_dropped_total")).isGreaterThanOrEqualTo(1);
 
@@ -305,14 +304,14 @@ class ClusterEventsEndToEndTest {
     }
 
     private EventStream stream(LicenseServer server, String token) {
-        EventStream stream = new EventStream(port(server), token);
+        EventStream stream = new EventStream(Api.port(server), token);
         streams.add(stream);
         assertThat(stream.status).isEqualTo(200);
         return stream;
     }
 
     private EventStream stream(LicenseServer server, SignedIn user) {
-        EventStream stream = new EventStream(port(server), user.reading());
+        EventStream stream = new EventStream(Api.port(server), user.reading());
         streams.add(stream);
         assertThat(stream.status).isEqualTo(200);
         return stream;
@@ -391,18 +390,5 @@ class ClusterEventsEndToEndTest {
             result.next();
             assertThat(result.getInt(1)).isGreaterThanOrEqualTo(2);
         }
-    }
-
-    private static void applyKey(Api api, InstallationId installation, long serial, int seats) {
-        Api.Reply reply = api.postText(
-                "/api/v1/license",
-                RunningServer.ADMIN_TOKEN,
-                TestVendor.key(installation, serial, seats, RunningServer.LICENSE_START));
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    }
-
-    private static int port(LicenseServer server) {
-        String url = server.url();
-        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
     }
 }

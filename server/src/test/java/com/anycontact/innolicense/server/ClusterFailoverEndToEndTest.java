@@ -63,7 +63,7 @@ class ClusterFailoverEndToEndTest {
     @Test
     void aNodeStops_itsAgentsLeasesKeepRenewingOnTheOtherNode_noneLost() throws Exception {
         LicenseServer nodeA = startNode();
-        Api apiA = new Api(port(nodeA));
+        Api apiA = Api.of(nodeA);
         Api.Reply applied = apiA.postText(
                 "/api/v1/license",
                 RunningServer.ADMIN_TOKEN,
@@ -75,11 +75,11 @@ class ClusterFailoverEndToEndTest {
                         LocalDate.now(TestVendor.ZONE).minusDays(30)));
         assertThat(applied.status()).as(applied.body()).isEqualTo(200);
         LicenseServer nodeB = startNode();
-        Api apiB = new Api(port(nodeB));
+        Api apiB = Api.of(nodeB);
         List<LeaseLoss> losses = new CopyOnWriteArrayList<>();
         LicenseClient client = LicenseClient.builder()
                 .servers(URI.create(nodeA.url()), URI.create(nodeB.url()))
-                .token(acdToken(apiA))
+                .token(apiA.acdToken())
                 .node("acd-node-1")
                 .listener((lease, loss) -> losses.add(loss))
                 .requestTimeout(Duration.ofSeconds(5))
@@ -143,17 +143,5 @@ class ClusterFailoverEndToEndTest {
         servers.add(server);
         server.start();
         return server;
-    }
-
-    private static String acdToken(Api api) {
-        Api.Reply created =
-                api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return created.json().path("token").asText();
-    }
-
-    private static int port(LicenseServer server) {
-        String url = server.url();
-        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
     }
 }

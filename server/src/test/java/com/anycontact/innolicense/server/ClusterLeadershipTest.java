@@ -71,7 +71,7 @@ class ClusterLeadershipTest {
         assertThat(nodes.stream().filter(node -> node.cluster().leads())).hasSize(1);
         LicenseServer leader = leader();
         for (LicenseServer node : nodes) {
-            JsonNode cluster = new Api(port(node))
+            JsonNode cluster = Api.of(node)
                     .get("/api/v1/cluster", RunningServer.ADMIN_TOKEN)
                     .json();
             assertThat(cluster.path("mode").asText()).isEqualTo("cluster");
@@ -83,7 +83,7 @@ class ClusterLeadershipTest {
                             .map(n -> n.path("address").asText()))
                     .containsExactly(leader.url());
             assertThat(cluster.path("nodes").get(0).path("version").asText()).isEqualTo(LicenseServer.VERSION);
-            Api.Reply ready = new Api(port(node)).get("/health/ready", null);
+            Api.Reply ready = Api.of(node).get("/health/ready", null);
             assertThat(ready.status()).as(ready.body()).isEqualTo(200);
             assertThat(ready.json().path("checks").path("clock").asText()).isEqualTo("UP");
             assertThat(ready.json().path("cluster").path("nodes")).hasSize(3);
@@ -93,7 +93,7 @@ class ClusterLeadershipTest {
     @Test
     void expiredLeases_areReapedOnce_andALifecycleTransitionIsAuditedOnce() {
         LicenseServer first = startNode();
-        new Api(port(first))
+        Api.of(first)
                 .postText(
                         "/api/v1/license",
                         RunningServer.ADMIN_TOKEN,
@@ -119,7 +119,7 @@ class ClusterLeadershipTest {
         tickAll();
 
         for (LicenseServer node : nodes) {
-            assertThat(new Api(port(node))
+            assertThat(Api.of(node)
                             .get("/api/v1/license", RunningServer.ADMIN_TOKEN)
                             .json()
                             .path("state")
@@ -134,7 +134,7 @@ class ClusterLeadershipTest {
     @Test
     void aTransitionWhileNoNodeLeads_isAuditedOnceByTheNewLeader() throws Exception {
         LicenseServer first = startNode();
-        new Api(port(first))
+        Api.of(first)
                 .postText(
                         "/api/v1/license",
                         RunningServer.ADMIN_TOKEN,
@@ -187,7 +187,7 @@ class ClusterLeadershipTest {
         LicenseServer successor = awaitLeader();
         assertThat(successor).isNotSameAs(leader);
         assertThat(servers.stream().filter(node -> node.cluster().leads())).hasSize(1);
-        JsonNode cluster = new Api(port(successor))
+        JsonNode cluster = Api.of(successor)
                 .get("/api/v1/cluster", RunningServer.ADMIN_TOKEN)
                 .json();
         assertThat(addresses(cluster.path("nodes"))).hasSize(2).doesNotContain(leaderAddress);
@@ -295,10 +295,5 @@ class ClusterLeadershipTest {
 
     private static AgentId agent(String id) {
         return AgentId.parse(id).orElseThrow();
-    }
-
-    private static int port(LicenseServer server) {
-        String url = server.url();
-        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
     }
 }

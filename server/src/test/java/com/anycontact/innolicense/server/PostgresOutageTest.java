@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.anycontact.innolicense.license.InstallationId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -79,9 +78,9 @@ class PostgresOutageTest {
     void postgresStopped_seatCallsFailFastWith503_andServiceIsBackWithinSecondsOfItsReturn() throws Exception {
         postgres = OwnPostgres.start();
         server = startNode();
-        Api api = new Api(port(server));
-        applyKey(api, server.installationId(), 20);
-        String acd = acdToken(api);
+        Api api = Api.of(server);
+        api.applyKey(server.installationId(), 1, 20);
+        String acd = api.acdToken();
         List<String> acknowledged = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             Api.Reply claimed = api.claim(acd, "agent-" + i);
@@ -152,9 +151,9 @@ class PostgresOutageTest {
     void postgresFrozen_seatCallsAre503WithinTheAnswerBound_andServedAgainOnceItContinues() throws Exception {
         postgres = OwnPostgres.start();
         server = startNode();
-        Api api = new Api(port(server));
-        applyKey(api, server.installationId(), 20);
-        String acd = acdToken(api);
+        Api api = Api.of(server);
+        api.applyKey(server.installationId(), 1, 20);
+        String acd = api.acdToken();
         for (int i = 1; i <= 5; i++) {
             assertThat(api.claim(acd, "agent-" + i).status()).isEqualTo(201);
         }
@@ -244,9 +243,9 @@ class PostgresOutageTest {
     void denialWhoseAuditEntryMeetsAnUnreachableDatabase_isAnsweredAsTheDenialItIs_notA500() throws Exception {
         postgres = OwnPostgres.start();
         server = startNode();
-        Api api = new Api(port(server));
-        applyKey(api, server.installationId(), 1);
-        String acd = acdToken(api);
+        Api api = Api.of(server);
+        api.applyKey(server.installationId(), 1, 1);
+        String acd = api.acdToken();
         assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
         try (java.sql.Connection sql =
                         java.sql.DriverManager.getConnection(postgres.url().jdbcUrl(), "postgres", null);
@@ -308,25 +307,5 @@ class PostgresOutageTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         node.start();
         return node;
-    }
-
-    private static String acdToken(Api api) {
-        Api.Reply created =
-                api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return created.json().path("token").asText();
-    }
-
-    private static void applyKey(Api api, InstallationId installation, int seats) {
-        Api.Reply reply = api.postText(
-                "/api/v1/license",
-                RunningServer.ADMIN_TOKEN,
-                TestVendor.key(installation, 1, seats, RunningServer.LICENSE_START));
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    }
-
-    private static int port(LicenseServer node) {
-        String url = node.url();
-        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
     }
 }
