@@ -202,7 +202,7 @@ class PostgresSeatStoreBatchTest {
      * its calls again one by one, in their order, so that the release and the renewal beside the refused claim take
      * effect, and the refused claim is answered {@link StoreUnavailableException} (503, try again), not a {@link
      * StoreException} (500). Here a trigger refuses the new lease of one agent with SQLSTATE 53100, as a full disk
-     * does; {@code PostgresDiskFullTest} (server) fills a real one.
+     * does; {@code PostgresOutageTest} (server) fills a real one.
      */
     @Test
     void aBatchRefusedForWantOfDisk_isDecidedCallByCall_soTheCallsThatNeedNoRoomTakeEffect() throws Exception {
