@@ -246,26 +246,8 @@ class PostgresOutageTest {
      */
     @Test
     void denialWhoseAuditEntryMeetsAnUnreachableDatabase_isAnsweredAsTheDenialItIs_notA500() throws Exception {
-        postgres = OwnPostgres.start();
-        server = startNode();
+        String acd = oneSeatHeld_andDenialAuditEntriesRefused("connection lost", "08006");
         Api api = Api.of(server);
-        api.applyKey(server.installationId(), 1, 1);
-        String acd = api.acdToken();
-        assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
-        try (java.sql.Connection sql =
-                        java.sql.DriverManager.getConnection(postgres.url().jdbcUrl(), "postgres", null);
-                java.sql.Statement statement = sql.createStatement()) {
-            statement.execute("""
-                    CREATE FUNCTION refuse_denial_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                        IF NEW.type = 'CLAIM_DENIED' THEN
-                            RAISE EXCEPTION 'connection lost' USING ERRCODE = '08006';
-                        END IF;
-                        RETURN NEW;
-                    END $$""");
-            statement.execute("CREATE TRIGGER refuse_denial_audit BEFORE INSERT ON audit_event"
-                    + " FOR EACH ROW EXECUTE FUNCTION refuse_denial_audit()");
-        }
 
         Api.Reply denied = api.claim(acd, "agent-2");
 
@@ -408,27 +390,9 @@ class PostgresOutageTest {
      */
     @Test
     void denialWhoseAuditEntryTheFullDiskRefuses_isAnsweredAsADenial_andTheLostEntryLoggedInALine() throws Exception {
-        postgres = OwnPostgres.start();
-        server = startNode();
+        String acd = oneSeatHeld_andDenialAuditEntriesRefused(
+                "could not extend file \"base/1/2\": No space left on device", "53100");
         Api api = Api.of(server);
-        api.applyKey(server.installationId(), 1, 1);
-        String acd = api.acdToken();
-        assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
-        try (java.sql.Connection sql =
-                        java.sql.DriverManager.getConnection(postgres.url().jdbcUrl(), "postgres", null);
-                java.sql.Statement statement = sql.createStatement()) {
-            statement.execute("""
-                    CREATE FUNCTION refuse_denial_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                        IF NEW.type = 'CLAIM_DENIED' THEN
-                            RAISE EXCEPTION 'could not extend file "base/1/2": No space left on device'
-                                USING ERRCODE = '53100';
-                        END IF;
-                        RETURN NEW;
-                    END $$""");
-            statement.execute("CREATE TRIGGER refuse_denial_audit BEFORE INSERT ON audit_event"
-                    + " FOR EACH ROW EXECUTE FUNCTION refuse_denial_audit()");
-        }
         log.start();
         rootLogger().addAppender(log);
 
@@ -447,6 +411,35 @@ class PostgresOutageTest {
                     .contains("No space left on device");
             assertThat(event.getThrowableProxy()).as("no stack trace").isNull();
         });
+    }
+
+    /**
+     * Starts a node on a PostgreSQL of the test's own with one seat, held by {@code agent-1}, and has the database
+     * refuse every {@code CLAIM_DENIED} audit entry with {@code message} and {@code sqlState} (a trigger);
+     * answers an ACD token.
+     */
+    private String oneSeatHeld_andDenialAuditEntriesRefused(String message, String sqlState) throws Exception {
+        postgres = OwnPostgres.start();
+        server = startNode();
+        Api api = Api.of(server);
+        api.applyKey(server.installationId(), 1, 1);
+        String acd = api.acdToken();
+        assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
+        try (java.sql.Connection sql =
+                        java.sql.DriverManager.getConnection(postgres.url().jdbcUrl(), "postgres", null);
+                java.sql.Statement statement = sql.createStatement()) {
+            statement.execute("""
+                    CREATE FUNCTION refuse_denial_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF NEW.type = 'CLAIM_DENIED' THEN
+                            RAISE EXCEPTION '%s' USING ERRCODE = '%s';
+                        END IF;
+                        RETURN NEW;
+                    END $$""".formatted(message.replace("'", "''"), sqlState));
+            statement.execute("CREATE TRIGGER refuse_denial_audit BEFORE INSERT ON audit_event"
+                    + " FOR EACH ROW EXECUTE FUNCTION refuse_denial_audit()");
+        }
+        return acd;
     }
 
     private List<ILoggingEvent> lostAuditLines() {
