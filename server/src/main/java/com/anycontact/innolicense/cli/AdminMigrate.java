@@ -2,7 +2,9 @@ package com.anycontact.innolicense.cli;
 
 import com.anycontact.innolicense.server.ServerConfig;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
+import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.store.StoreUnavailableException;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import com.anycontact.innolicense.store.postgres.SqliteImport;
@@ -81,7 +83,8 @@ final class AdminMigrate implements Callable<Integer> {
                     case SqliteImport.Result.Refused refused -> throw CommandFailure.refused(refused.reason());
                 };
             }
-        } catch (StoreException e) {
+        } catch (StoreException | StoreUnavailableException | DatabaseUnreachableException e) {
+            // nothing of the copy was committed: it is one transaction
             throw CommandFailure.error(e.getMessage());
         } catch (SQLException e) {
             throw CommandFailure.error("cannot read the embedded database " + file + ": " + e.getMessage());

@@ -10,6 +10,7 @@ import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
 import com.anycontact.innolicense.server.StartupRefused;
 import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.store.StoreUnavailableException;
 import com.anycontact.innolicense.time.Ticker;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
@@ -353,7 +354,7 @@ final class ServerCommand implements Callable<Integer> {
         } catch (StoreException e) {
             throw CommandFailure.error(e.getMessage()
                     + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
-        } catch (DatabaseUnreachableException e) {
+        } catch (DatabaseUnreachableException | StoreUnavailableException e) {
             throw CommandFailure.error(e.getMessage());
         }
     }

@@ -169,6 +169,51 @@ class AdminMigrateEndToEndTest {
                 .contains("nothing was changed");
     }
 
+    /**
+     * A cluster database that refuses the copy's writes (its disk full, SQLSTATE 53100; a trigger here refuses the
+     * audit entries as a full disk would): the command says why in a line, without a stack trace, and nothing of the
+     * copy is left — the same command succeeds once the database takes writes, which it would refuse if a part of
+     * the installation had been left behind.
+     */
+    @Test
+    void migrate_intoADatabaseThatRefusesWrites_saysWhy_andLeavesNothing_soItCanBeRunAgain() throws Exception {
+        RunningServer embedded = RunningServer.start(embeddedData, clock);
+        embedded.apply(1, 5);
+        embedded.close();
+        PostgresDatabase.open(database.url(), 1).close(); // the schema, made by a node, say
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.jdbcUrl());
+                java.sql.Statement statement = sql.createStatement()) {
+            statement.execute("""
+                    CREATE FUNCTION refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        RAISE EXCEPTION 'could not extend file "base/1/2": No space left on device'
+                            USING ERRCODE = '53100';
+                    END $$""");
+            statement.execute("CREATE TRIGGER refuse_write BEFORE INSERT ON audit_event"
+                    + " FOR EACH ROW EXECUTE FUNCTION refuse_write()");
+        }
+
+        Run refused = migrate();
+
+        assertThat(refused.exitCode())
+                .as("exit code 3, an error: " + refused.out() + refused.err())
+                .isEqualTo(3);
+        assertThat(refused.err())
+                .contains("cannot take writes")
+                .contains("No space left on device")
+                .contains("nothing was changed")
+                .doesNotContain("\tat ")
+                .doesNotContain("Exception");
+
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.jdbcUrl());
+                java.sql.Statement statement = sql.createStatement()) {
+            statement.execute("DROP TRIGGER refuse_write ON audit_event");
+        }
+        Run again = migrate();
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("Done: installation ");
+    }
+
     @Test
     void migrate_ofADirectoryWithoutAnEmbeddedDatabase_isRefused() {
         Run run = migrate();
