@@ -122,6 +122,33 @@ class PostgresDatabaseTest {
         assertThat(valid).as("a call after the database is back").isTrue();
     }
 
+    /**
+     * A pooled connection the server ended while it was idle (a DBA's {@code idle_session_timeout}, a firewall that
+     * drops idle connections) is not an outage: the pool checks a connection idle for more than half a second
+     * before it lends it, and makes a new one, so the call goes through and the circuit stays closed.
+     */
+    @Test
+    void aPooledConnectionTheServerEndedWhileIdle_isReplaced_notTakenForAnOutage() throws Exception {
+        schema = PostgresSchema.create(getClass());
+        PostgresDatabase database =
+                schema.open("idle-" + ProcessHandle.current().pid(), "-c idle_session_timeout=300");
+        int before = database.autoCommit(connection -> backend(connection));
+
+        Thread.sleep(1_000); // the server ends the idle session after 300 ms
+
+        int after = database.autoCommit(connection -> backend(connection));
+        assertThat(after).as("a new backend: the old one was ended").isNotEqualTo(before);
+        assertThat(database.isReachable()).isTrue();
+    }
+
+    private static int backend(Connection connection) throws java.sql.SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet pid = statement.executeQuery("SELECT pg_backend_pid()")) {
+            pid.next();
+            return pid.getInt(1);
+        }
+    }
+
     @Test
     void open_twiceOverOneSchema_asTwoNodes_migratesOnceAndBothWork() {
         schema = PostgresSchema.create(getClass());

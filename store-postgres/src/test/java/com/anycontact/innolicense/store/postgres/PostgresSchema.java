@@ -111,9 +111,22 @@ final class PostgresSchema implements AutoCloseable {
      * #close()}.
      */
     PostgresDatabase open(String applicationName) {
+        return open(applicationName, null);
+    }
+
+    /**
+     * Opens the schema as {@link #open(String)} does, with the server settings {@code options} for every
+     * connection (the driver's {@code options}, e.g. {@code -c idle_session_timeout=300}), or none when null.
+     */
+    PostgresDatabase open(String applicationName, String options) {
         String separator = baseUrl.contains("?") ? "&" : "?";
         PostgresUrl named = PostgresUrl.parse(
-                baseUrl + separator + "currentSchema=" + name + "&ApplicationName=" + applicationName,
+                baseUrl + separator + "currentSchema=" + name + "&ApplicationName=" + applicationName
+                        + (options == null
+                                ? ""
+                                : "&options="
+                                        + java.net.URLEncoder.encode(options, java.nio.charset.StandardCharsets.UTF_8)
+                                                .replace("+", "%20")),
                 Optional.empty());
         PostgresDatabase database = PostgresDatabase.open(named, 4);
         opened.add(database);
