@@ -210,11 +210,12 @@ public final class PostgresDatabase implements AutoCloseable {
     }
 
     /**
-     * Whether the database refused a write for want of resources (a full disk, say) since it last took one: calls
-     * that fail meanwhile may be tried one by one, so that the ones it can still take are taken.
+     * Whether the database's latest refusal of a write was for want of room (its disk full) since it last took
+     * one: calls that fail meanwhile may be tried one by one, so that the ones that need no room are taken. Not for
+     * the other refusals (read-only, out of memory or connections), which every call meets alike.
      */
-    boolean refusesWrites() {
-        return refusals.refusing();
+    boolean refusesWritesForWantOfRoom() {
+        return refusals.refusingForWantOfRoom();
     }
 
     /**

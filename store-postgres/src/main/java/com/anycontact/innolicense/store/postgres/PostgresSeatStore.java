@@ -343,7 +343,7 @@ public final class PostgresSeatStore implements SeatStore {
 
     /**
      * Decides a batch and answers its calls, once durable where they must be. While the database refuses writes
-     * for want of resources (its disk full, say: {@link PostgresDatabase#refusesWrites}), a batch it refuses is
+     * for want of room (its disk full: {@link PostgresDatabase#refusesWritesForWantOfRoom}), a batch it refuses is
      * decided again call by call, in the same order, so that the one call that needs room it does not have (a new
      * lease) does not take down the releases and renewals beside it, which need none; each of those is a batch of
      * its own then, with its own deadline, as if it had been sent alone.
@@ -352,7 +352,7 @@ public final class PostgresSeatStore implements SeatStore {
         try {
             answer(decide(batch));
         } catch (StoreUnavailableException e) {
-            if (batch.size() == 1 || !database.refusesWrites()) {
+            if (batch.size() == 1 || !database.refusesWritesForWantOfRoom()) {
                 batch.forEach(call -> call.fail(e));
                 return;
             }

@@ -46,8 +46,14 @@ final class WriteRefusals {
      */
     private static final Set<String> REFUSING_STATES = Set.of("58030", "25006");
 
-    /** Refusals since when (monotonic nanoseconds), the latest when, why, and how many calls were refused. */
-    private record Refusals(long since, long latest, String cause, long refused) {}
+    /** PostgreSQL's SQLSTATE of a full disk. */
+    static final String DISK_FULL = "53100";
+
+    /**
+     * Refusals since when (monotonic nanoseconds), the latest when, its SQLSTATE, why, and how many calls were
+     * refused.
+     */
+    private record Refusals(long since, long latest, String state, String cause, long refused) {}
 
     private final PostgresUrl url;
     private final LongSupplier nanoTime;
@@ -100,9 +106,9 @@ final class WriteRefusals {
                         url,
                         cause,
                         advice(state));
-                refusals = new Refusals(now, now, cause, 1);
+                refusals = new Refusals(now, now, state, cause, 1);
             } else {
-                refusals = new Refusals(current.since(), now, cause, current.refused() + 1);
+                refusals = new Refusals(current.since(), now, state, cause, current.refused() + 1);
             }
         }
         return new StoreUnavailableException(
@@ -138,6 +144,15 @@ final class WriteRefusals {
     /** Whether the database refused a write since it last took one (as {@link #wrote} counts it). */
     boolean refusing() {
         return refusals != null;
+    }
+
+    /**
+     * Whether the latest write the database refused was refused for want of room (its disk full, {@value
+     * #DISK_FULL}), since it last took one: then it still takes the writes that need none.
+     */
+    boolean refusingForWantOfRoom() {
+        Refusals current = refusals;
+        return current != null && current.state().equals(DISK_FULL);
     }
 
     private static String advice(String state) {

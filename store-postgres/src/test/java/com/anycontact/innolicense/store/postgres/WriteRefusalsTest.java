@@ -98,6 +98,20 @@ class WriteRefusalsTest {
         assertThat(refusals.refusing()).as("refusals that begin again").isTrue();
     }
 
+    @Test
+    void onlyAFullDisk_refusesForWantOfRoom_whichTheCallsThatNeedNoneGetPast() {
+        refusals.refused(new SQLException("disk full", "53100"), "53100");
+        assertThat(refusals.refusingForWantOfRoom()).isTrue();
+
+        refusals.refused(new SQLException("read-only", "25006"), "25006");
+        assertThat(refusals.refusingForWantOfRoom())
+                .as("read-only: every write is refused alike, the latest refusal counts")
+                .isFalse();
+        refusals.refused(new SQLException("too many clients already", "53300"), "53300");
+        assertThat(refusals.refusingForWantOfRoom()).isFalse();
+        assertThat(refusals.refusing()).isTrue();
+    }
+
     private void advance(long millis) {
         nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
     }
