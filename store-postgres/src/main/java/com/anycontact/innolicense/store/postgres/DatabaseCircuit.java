@@ -2,7 +2,6 @@ package com.anycontact.innolicense.store.postgres;
 
 import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -133,25 +132,8 @@ final class DatabaseCircuit implements AutoCloseable {
      * next exceptions. A pool timeout without such a cause (every connection busy) is not one.
      */
     static boolean isConnectionFailure(Throwable failure) {
-        int depth = 0;
-        for (Throwable cause = failure; cause != null && depth < 16; depth++) {
-            if (cause instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || UNAVAILABLE_STATES.contains(state))) {
-                    return true;
-                }
-                if (sql.getNextException() != null
-                        && sql.getNextException() != cause
-                        && isConnectionFailure(sql.getNextException())) {
-                    return true;
-                }
-            }
-            if (cause instanceof SQLTransientConnectionException && cause.getCause() == null) {
-                return false;
-            }
-            cause = cause.getCause() == cause ? null : cause.getCause();
-        }
-        return false;
+        return SqlStates.find(failure, state -> state.startsWith("08") || UNAVAILABLE_STATES.contains(state))
+                .isPresent();
     }
 
     private Outage open(String cause) {

@@ -568,15 +568,7 @@ public final class PostgresSeatStore implements SeatStore {
     }
 
     private static boolean hasState(Throwable failure, String state) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && state.equals(sql.getSQLState())) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                return false;
-            }
-        }
-        return false;
+        return SqlStates.find(failure, state::equals).isPresent();
     }
 
     /**

@@ -69,24 +69,7 @@ final class WriteRefusals {
      * its causes or its chain of next exceptions), empty otherwise.
      */
     static Optional<String> refusingState(Throwable failure) {
-        int depth = 0;
-        for (Throwable cause = failure; cause != null && depth < 16; depth++) {
-            if (cause instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("53") || REFUSING_STATES.contains(state))) {
-                    return Optional.of(state);
-                }
-                SQLException next = sql.getNextException();
-                if (next != null && next != cause) {
-                    Optional<String> nextState = refusingState(next);
-                    if (nextState.isPresent()) {
-                        return nextState;
-                    }
-                }
-            }
-            cause = cause.getCause() == cause ? null : cause.getCause();
-        }
-        return Optional.empty();
+        return SqlStates.find(failure, state -> state.startsWith("53") || REFUSING_STATES.contains(state));
     }
 
     /**
