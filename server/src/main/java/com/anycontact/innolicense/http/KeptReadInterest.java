@@ -1,6 +1,7 @@
 package com.anycontact.innolicense.http;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.io.FillInterest;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
@@ -45,13 +46,15 @@ final class KeptReadInterest implements Callback {
     }
 
     /**
-     * The response to answer the seat call on: when the selector reading its request can go on watching the
-     * connection, one that withdraws that before writing; otherwise the response itself. Must be called on the
-     * thread that read the request, before the answer can be written, and the answer written on what it returns.
+     * The response to answer the seat call on: when its decision is still to come and the selector reading its
+     * request can go on watching the connection meanwhile, one that withdraws that before writing; otherwise the
+     * response itself. Must be called on the thread that read the request, before anything is attached to {@code
+     * decision} that could write the answer, and the answer written on what it returns.
      */
-    static Response answerOn(Response response) {
+    static Response answerOn(Response response, Future<?> decision) {
         Request request = response.getRequest();
-        if (!(request.getConnectionMetaData().getConnection() instanceof HttpConnection connection)
+        if (decision.isDone()
+                || !(request.getConnectionMetaData().getConnection() instanceof HttpConnection connection)
                 || HttpConnection.getCurrentConnection() != connection
                 || !(connection.getEndPoint() instanceof SelectableChannelEndPoint endPoint)
                 || !connection.isRequestBufferEmpty()

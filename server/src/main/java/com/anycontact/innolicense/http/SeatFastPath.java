@@ -237,7 +237,7 @@ final class SeatFastPath extends Handler.Wrapper {
             return;
         }
         CompletableFuture<ClaimResult> decision = decided(() -> ledger.claimAsync(request));
-        Response answering = decision.isDone() ? response : KeptReadInterest.answerOn(response);
+        Response answering = KeptReadInterest.answerOn(response, decision);
         decision.whenComplete((result, failure) -> {
             if (failure != null) {
                 failed("PUT", failure, answering, callback, started);
@@ -260,7 +260,7 @@ final class SeatFastPath extends Handler.Wrapper {
 
     private void release(AgentId agent, Response response, Callback callback, long started) {
         CompletableFuture<Boolean> decision = decided(() -> ledger.releaseAsync(agent));
-        Response answering = decision.isDone() ? response : KeptReadInterest.answerOn(response);
+        Response answering = KeptReadInterest.answerOn(response, decision);
         decision.whenComplete((released, failure) -> {
             if (failure != null) {
                 failed("DELETE", failure, answering, callback, started);
