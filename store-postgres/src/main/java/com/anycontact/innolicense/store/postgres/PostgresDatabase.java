@@ -108,14 +108,16 @@ public final class PostgresDatabase implements AutoCloseable {
      *
      * @param url where the database is
      * @param poolSize the most connections to keep open, at least 1
-     * @throws StoreException when the database cannot be reached or migrated, or its schema is newer than this
-     *     release knows
+     * @throws StoreException when the database cannot be reached or migrated, its schema is newer than this
+     *     release knows, or it is reached through a pooler that shares sessions between connections ({@link
+     *     SessionCheck})
      */
     public static PostgresDatabase open(PostgresUrl url, int poolSize) {
         Objects.requireNonNull(url, "url");
         if (poolSize < 1) {
             throw new IllegalArgumentException("pool size must be at least 1, was " + poolSize);
         }
+        SessionCheck.requireSessionsOfTheirOwn(url);
         HikariDataSource pool = pool(url, poolSize);
         try {
             migrate(url);
@@ -276,6 +278,13 @@ public final class PostgresDatabase implements AutoCloseable {
      * @throws SQLException when the database cannot be reached
      */
     Connection dedicatedConnection(String applicationName, long connectTimeoutSeconds, long socketTimeoutSeconds)
+            throws SQLException {
+        return connect(url, applicationName, connectTimeoutSeconds, socketTimeoutSeconds);
+    }
+
+    /** A connection of its own to the database at {@code url}, as {@link #dedicatedConnection} makes one. */
+    static Connection connect(
+            PostgresUrl url, String applicationName, long connectTimeoutSeconds, long socketTimeoutSeconds)
             throws SQLException {
         Properties properties = new Properties();
         url.user().ifPresent(user -> properties.setProperty("user", user));
