@@ -109,15 +109,15 @@ public final class PostgresDatabase implements AutoCloseable {
      * @param url where the database is
      * @param poolSize the most connections to keep open, at least 1
      * @throws StoreException when the database cannot be reached or migrated, its schema is newer than this
-     *     release knows, or it is reached through a pooler that shares sessions between connections ({@link
-     *     SessionCheck})
+     *     release knows, or it is a standby, or it is reached through a pooler that shares sessions between
+     *     connections ({@link OpeningChecks})
      */
     public static PostgresDatabase open(PostgresUrl url, int poolSize) {
         Objects.requireNonNull(url, "url");
         if (poolSize < 1) {
             throw new IllegalArgumentException("pool size must be at least 1, was " + poolSize);
         }
-        SessionCheck.requireSessionsOfTheirOwn(url);
+        OpeningChecks.require(url);
         HikariDataSource pool = pool(url, poolSize);
         try {
             migrate(url);

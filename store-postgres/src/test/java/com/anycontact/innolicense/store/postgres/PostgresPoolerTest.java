@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A node's database behind a real PgBouncer (Debian's 1.18): in transaction or statement mode, which share
  * PostgreSQL sessions between connections, the node refuses to open it, before anything is written, with a
- * message that says what to change ({@link SessionCheck}); in session mode it works as on PostgreSQL itself.
+ * message that says what to change ({@link OpeningChecks}); in session mode it works as on PostgreSQL itself.
  */
 class PostgresPoolerTest {
 

@@ -7,9 +7,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Refuses a database reached through a connection pooler that shares PostgreSQL sessions between its client
- * connections (PgBouncer with {@code pool_mode = transaction} or {@code statement}, or any pooler that multiplexes
- * the same way), before anything is written to it.
+ * What a node checks of the cluster database when it opens it, before it migrates or writes anything: that the
+ * server is a primary, not a standby in recovery, and that the connections have sessions of their own, not ones a
+ * pooler shares between its clients (PgBouncer with {@code pool_mode = transaction} or {@code statement}, or any
+ * pooler that multiplexes the same way). Each failure is a {@link StoreException} that says what to change.
+ *
+ * <p>A standby refuses every write; a node started on one would serve nothing, yet take a leadership lock of that
+ * server's own beside the primary's leader. The URL should name the primary, or every host with {@code
+ * targetServerType=primary} so that the driver finds whichever accepts writes.
  *
  * <p>A node keeps state in its sessions that such a pooler hands to other clients between transactions: the
  * leadership lock is a session-level advisory lock, the cluster bus listens with {@code LISTEN}, and the JDBC
@@ -27,7 +32,7 @@ import java.sql.Statement;
  * never refuses a direct connection: a false refusal is impossible; a transaction pooler that escapes it every
  * time is unlikely (each round it would have to hand A its old server connection back while B holds another).
  */
-final class SessionCheck {
+final class OpeningChecks {
 
     /** How many times the check is made before the sessions count as the connections' own. */
     static final int ROUNDS = 4;
@@ -35,22 +40,32 @@ final class SessionCheck {
     /** duplicate_prepared_statement, invalid_sql_statement_name. */
     private static final java.util.Set<String> PREPARED_STATEMENTS_MIXED_UP = java.util.Set.of("42P05", "26000");
 
-    private static final String NAME = "innolicense-session-check";
+    private static final String NAME = "innolicense-opening-check";
 
     /** How long connecting, and each answer, may take. */
     private static final long TIMEOUT_SECONDS = 5;
 
-    private SessionCheck() {}
+    private OpeningChecks() {}
 
     /**
-     * Throws unless every connection to the database has a session of its own. A connection that cannot be made
-     * is not this check's to report: it returns, and opening the database reports it as it does without a pooler.
+     * Throws unless the database is a primary and every connection to it has a session of its own. A connection
+     * that cannot be made is not these checks' to report: they return, and opening the database reports it as it
+     * does otherwise.
      *
-     * @throws StoreException naming the pooler's sharing and what to do about it
+     * @throws StoreException naming what is wrong and what to do about it
      */
-    static void requireSessionsOfTheirOwn(PostgresUrl url) {
+    static void require(PostgresUrl url) {
         try (Connection first = PostgresDatabase.connect(url, NAME, TIMEOUT_SECONDS, TIMEOUT_SECONDS);
                 Connection second = PostgresDatabase.connect(url, NAME, TIMEOUT_SECONDS, TIMEOUT_SECONDS)) {
+            if (inRecovery(first)) {
+                throw new StoreException(
+                        "the database " + url + " is a standby (in recovery), which refuses every"
+                                + " write; nothing was written to it. Point the nodes at the primary, or give every server"
+                                + " of the database with targetServerType=primary"
+                                + " (postgresql://db1:5432,db2:5432/innolicense?targetServerType=primary) so that a node"
+                                + " connects to whichever accepts writes",
+                        null);
+            }
             for (int round = 0; round < ROUNDS; round++) {
                 if (sessionsShared(url, first, second)) {
                     throw shared(url, "two connections were served by the same PostgreSQL session");
@@ -65,6 +80,14 @@ final class SessionCheck {
                                 + DatabaseCircuit.rootMessage(e));
             }
             // Not reachable, or failing: opening the database says so, in its own words.
+        }
+    }
+
+    private static boolean inRecovery(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+            row.next();
+            return row.getBoolean(1);
         }
     }
 
