@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cli;
 
+import com.anycontact.innolicense.server.MovedToCluster;
 import com.anycontact.innolicense.server.ServerConfig;
 import com.anycontact.innolicense.server.ServerConfigLoader.Setting;
 import com.anycontact.innolicense.store.DatabaseUnreachableException;
@@ -11,6 +12,7 @@ import com.anycontact.innolicense.store.postgres.SqliteImport;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +34,9 @@ import picocli.CommandLine.Option;
                     + " API tokens, audit log, usage history and leases. Then start every server node with"
                     + " --database URL.",
             "Stop the embedded server first. Works on the databases directly, not over HTTP. Refuses a database"
-                    + " that already holds an installation, and changes nothing then. The password is in the URL or"
+                    + " that already holds an installation, and changes nothing then. Afterwards the data directory"
+                    + " holds a file, " + MovedToCluster.FILE_NAME + ", and an embedded server no longer starts on it"
+                    + " (nor is it migrated again) until that file is deleted. The password is in the URL or"
                     + " in INNOLICENSE_DATABASE_PASSWORD; the URL may come from INNOLICENSE_DATABASE_URL."
         })
 final class AdminMigrate implements Callable<Integer> {
@@ -64,6 +68,9 @@ final class AdminMigrate implements Callable<Integer> {
             throw CommandFailure.refused("no embedded database at " + file
                     + ": --from-sqlite names the data directory of an embedded server");
         }
+        MovedToCluster.reason(from).ifPresent(reason -> {
+            throw CommandFailure.refused(reason + "; nothing was changed");
+        });
         io.out().println("Migrating the embedded installation in " + from + " into " + url);
         try {
             foldSeatJournal();
@@ -74,10 +81,12 @@ final class AdminMigrate implements Callable<Integer> {
                 return switch (SqliteImport.run(
                         source, file.toString(), target, line -> io.out().println("copied " + line))) {
                     case SqliteImport.Result.Imported imported -> {
+                        markMoved(imported.installationId(), url);
                         io.out()
                                 .println("Done: installation " + imported.installationId() + " is now in " + url
-                                        + ". Start every server node with --database (the data directory is no longer used;"
-                                        + " keep it as a backup).");
+                                        + ". Start every server node with --database. The data directory is no"
+                                        + " longer used (keep it as a backup): an embedded server no longer starts"
+                                        + " on it (" + from.resolve(MovedToCluster.FILE_NAME) + " says why).");
                         yield ExitCode.OK;
                     }
                     case SqliteImport.Result.Refused refused -> throw CommandFailure.refused(refused.reason());
@@ -88,6 +97,20 @@ final class AdminMigrate implements Callable<Integer> {
             throw CommandFailure.error(e.getMessage());
         } catch (SQLException e) {
             throw CommandFailure.error("cannot read the embedded database " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Leaves the mark that keeps an embedded server off the moved installation. The copy is committed by then: a
+     * failure here says so, and that the directory must not be served.
+     */
+    private void markMoved(String installationId, PostgresUrl url) {
+        try {
+            MovedToCluster.mark(from, installationId, url, io.env().clock().instant());
+        } catch (IOException e) {
+            throw CommandFailure.error("installation " + installationId + " is now in " + url + " (nothing to do"
+                    + " again), but marking " + from + " as moved failed (" + e.getMessage() + "): do not start an"
+                    + " embedded server on it, or the installation's seats are given out twice");
         }
     }
 

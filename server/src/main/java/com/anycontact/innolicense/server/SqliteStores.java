@@ -47,8 +47,15 @@ final class SqliteStores implements Stores {
         this.installation = new SqliteInstallationStore(database);
     }
 
-    /** Opens, and migrates when needed, the database file in the data directory. */
+    /**
+     * Opens, and migrates when needed, the database file in the data directory.
+     *
+     * @throws StartupRefused when the installation there was moved into a cluster database ({@link MovedToCluster})
+     */
     static SqliteStores open(Path dataDirectory) {
+        MovedToCluster.reason(dataDirectory).ifPresent(reason -> {
+            throw new StartupRefused(reason);
+        });
         return new SqliteStores(SqliteDatabase.open(dataDirectory));
     }
 

@@ -1,12 +1,14 @@
 package com.anycontact.innolicense.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditQuery;
 import com.anycontact.innolicense.cli.Innolicense;
 import com.anycontact.innolicense.license.InstallationId;
 import com.anycontact.innolicense.seat.Lease;
+import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresInstallationStore;
 import com.anycontact.innolicense.store.postgres.PostgresTokenStore;
@@ -16,6 +18,7 @@ import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +62,7 @@ class AdminMigrateEndToEndTest {
     }
 
     @Test
-    void migrate_movesTheWholeInstallation_andASecondMigrationIsRefused() {
+    void migrate_movesTheWholeInstallation_andASecondMigrationIsRefused() throws Exception {
         RunningServer embedded = RunningServer.start(embeddedData, clock);
         InstallationId installation = embedded.installation();
         embedded.apply(1, 5);
@@ -161,12 +164,49 @@ class AdminMigrateEndToEndTest {
                     });
         }
 
+        // With the mark the directory left behind deleted, the database itself refuses a second copy.
+        Files.delete(embeddedData.resolve(MovedToCluster.FILE_NAME));
         Run again = migrate();
 
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err())
                 .contains("already holds installation " + installation)
                 .contains("nothing was changed");
+    }
+
+    /**
+     * Once moved, the installation is not served from its old directory too, nor moved into a second database:
+     * either would give out its seats twice. Deleting the mark, as it says, is the way back.
+     */
+    @Test
+    void aMovedDirectory_isNotServedByAnEmbeddedServer_norMovedAgain_untilItsMarkIsDeleted() throws Exception {
+        RunningServer embedded = RunningServer.start(embeddedData, clock);
+        InstallationId installation = embedded.installation();
+        embedded.close();
+        assertThat(migrate().exitCode()).isZero();
+        Path mark = embeddedData.resolve(MovedToCluster.FILE_NAME);
+        assertThat(Files.readString(mark))
+                .contains("installation: " + installation)
+                .contains("database: " + database.url())
+                .doesNotContain("password");
+        assertThat(Files.getPosixFilePermissions(mark)).isEqualTo(PrivateFiles.FILE);
+
+        assertThatThrownBy(() -> RunningServer.start(embeddedData, clock))
+                .isInstanceOf(StartupRefused.class)
+                .hasMessageContaining("was moved to " + database.url())
+                .hasMessageContaining("give out its seats twice")
+                .hasMessageContaining("start the cluster nodes with --database")
+                .hasMessageContaining("delete " + mark);
+
+        try (TestPostgres second = TestPostgres.create(getClass())) {
+            Run twice = migrate(second.jdbcUrl());
+            assertThat(twice.exitCode()).as(twice.out() + twice.err()).isEqualTo(1);
+            assertThat(twice.err()).contains("was moved to " + database.url()).contains("nothing was changed");
+            assertThat(twice.out()).doesNotContain("copied");
+        }
+
+        Files.delete(mark);
+        RunningServer.start(embeddedData, clock).close();
     }
 
     /**
@@ -223,12 +263,14 @@ class AdminMigrateEndToEndTest {
     }
 
     private Run migrate() {
+        return migrate(database.jdbcUrl());
+    }
+
+    private Run migrate(String databaseUrl) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exitCode = Innolicense.run(
-                new String[] {
-                    "admin", "migrate", "--from-sqlite", embeddedData.toString(), "--database", database.jdbcUrl()
-                },
+                new String[] {"admin", "migrate", "--from-sqlite", embeddedData.toString(), "--database", databaseUrl},
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
