@@ -31,11 +31,21 @@ final class TestPostgres implements AutoCloseable {
 
     private static final Set<String> WARNED = new HashSet<>();
 
+    private static final java.nio.file.Path PG_BIN =
+            java.nio.file.Path.of(System.getenv().getOrDefault("PG_BIN", "/usr/lib/postgresql/15/bin"));
+
     private final String baseUrl;
-    private final String schema = "test_" + UUID.randomUUID().toString().replace("-", "");
+    private final String schema;
+    private final Optional<String> ownDatabase;
 
     private TestPostgres(String baseUrl) {
+        this(baseUrl, "test_" + UUID.randomUUID().toString().replace("-", ""), Optional.empty());
+    }
+
+    private TestPostgres(String baseUrl, String schema, Optional<String> ownDatabase) {
         this.baseUrl = baseUrl;
+        this.schema = schema;
+        this.ownDatabase = ownDatabase;
     }
 
     /** Creates the schema, or skips the calling test when no test server is configured. */
@@ -67,10 +77,75 @@ final class TestPostgres implements AutoCloseable {
         return PostgresUrl.parse(jdbcUrl(), Optional.empty());
     }
 
-    /** Drops the schema with everything in it. */
+    /**
+     * Backs the schema up as an operator would ({@code pg_dump -Fc}, a consistent snapshot of everything in it) and
+     * restores the backup into a new database of the test server ({@code pg_restore}): the copy, under the same
+     * schema name, whose {@link #close()} drops that database.
+     */
+    TestPostgres backUpAndRestore(java.nio.file.Path directory) throws java.io.IOException, InterruptedException {
+        java.util.regex.Matcher parts = java.util.regex.Pattern.compile(
+                        "jdbc:postgresql://([^:/]+):(\\d+)/([^?]+)(?:\\?user=([A-Za-z0-9_]+))?")
+                .matcher(baseUrl);
+        if (!parts.matches()) {
+            throw new IllegalStateException("cannot read host, port and database from " + baseUrl);
+        }
+        String user = Optional.ofNullable(parts.group(4)).orElse(System.getProperty("user.name"));
+        java.nio.file.Path dump = directory.resolve(schema + ".dump");
+        run(
+                PG_BIN.resolve("pg_dump").toString(),
+                "-h",
+                parts.group(1),
+                "-p",
+                parts.group(2),
+                "-U",
+                user,
+                "-Fc",
+                "-n",
+                schema,
+                "-f",
+                dump.toString(),
+                parts.group(3));
+        String database = "restored_" + UUID.randomUUID().toString().replace("-", "");
+        execute("CREATE DATABASE " + database);
+        run(
+                PG_BIN.resolve("pg_restore").toString(),
+                "-h",
+                parts.group(1),
+                "-p",
+                parts.group(2),
+                "-U",
+                user,
+                "--exit-on-error",
+                "-d",
+                database,
+                dump.toString());
+        String copyUrl = "jdbc:postgresql://" + parts.group(1) + ":" + parts.group(2) + "/" + database
+                + (parts.group(4) == null ? "" : "?user=" + user);
+        return new TestPostgres(copyUrl, schema, Optional.of(database));
+    }
+
+    /** Drops the schema with everything in it, or the database of a restored copy. */
     @Override
     public void close() {
+        if (ownDatabase.isPresent()) {
+            String admin = baseUrl.replace("/" + ownDatabase.get(), "/postgres");
+            try (Connection connection = DriverManager.getConnection(admin);
+                    Statement statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + ownDatabase.get() + " WITH (FORCE)");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot drop the restored database " + ownDatabase.get(), e);
+            }
+            return;
+        }
         execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    private static void run(String... command) throws java.io.IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
     }
 
     private void execute(String sql) {
