@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,15 +104,8 @@ class AdminMigrateEndToEndTest {
                 .contains("copied audit_event: " + auditBefore + " rows")
                 .contains("Done: installation " + installation + " is now in postgresql://");
 
-        clusterNode = LicenseServer.open(
-                RunningServer.config(clusterData).toBuilder()
-                        .database(Optional.of(database.url()))
-                        .cluster(TestPostgres.FAKE_CLOCK)
-                        .build(),
-                clock,
-                clock.ticker(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        Api api = new Api(clusterNode.start());
+        clusterNode = database.startNode(clusterData, clock);
+        Api api = Api.of(clusterNode);
         assertThat(clusterNode.installationId()).isEqualTo(installation);
         assertThat(api.get("/api/v1/license", RunningServer.ADMIN_TOKEN)
                         .json()

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.anycontact.innolicense.audit.AuditQuery;
 import com.anycontact.innolicense.license.InstallationId;
 import com.anycontact.innolicense.seat.Lease;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +47,7 @@ class ClusterBackupRestoreTest {
     @Test
     void aBackupRestoredIntoAnEmptyDatabase_isTheSameInstallation_andServesOn() throws Exception {
         original = TestPostgres.create(getClass());
-        node = start(original);
+        node = original.startNode(nodeData, clock);
         Api api = Api.of(node);
         InstallationId installation = node.installationId();
         api.applyKey(installation, 1, 3);
@@ -69,7 +65,7 @@ class ClusterBackupRestoreTest {
         node = null;
 
         restored = original.backUpAndRestore(backups);
-        node = start(restored);
+        node = restored.startNode(nodeData, clock);
         api = Api.of(node);
 
         assertThat(node.installationId()).isEqualTo(installation);
@@ -99,19 +95,6 @@ class ClusterBackupRestoreTest {
         // Leases of the backup end by their TTL like any other: the seats come back without a release.
         clock.advance(Duration.ofMinutes(2));
         claim(api, acd, "agent-4", 201);
-    }
-
-    private LicenseServer start(TestPostgres database) {
-        LicenseServer server = LicenseServer.open(
-                RunningServer.config(nodeData).toBuilder()
-                        .database(Optional.of(database.url()))
-                        .cluster(TestPostgres.FAKE_CLOCK)
-                        .build(),
-                clock,
-                clock.ticker(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        server.start();
-        return server;
     }
 
     private static void claim(Api api, String token, String agent, int status) {

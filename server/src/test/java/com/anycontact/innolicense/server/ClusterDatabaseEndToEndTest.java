@@ -10,15 +10,11 @@ import com.anycontact.innolicense.client.SeatDeniedException;
 import com.anycontact.innolicense.license.InstallationId;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -180,19 +176,8 @@ class ClusterDatabaseEndToEndTest {
     }
 
     private LicenseServer startNode() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
-                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
-                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
-                .database(Optional.of(database.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .build();
-        LicenseServer server = LicenseServer.open(
-                config,
-                clock,
-                clock.ticker(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        LicenseServer server = database.startNode(data, clock);
         servers.add(server);
-        server.start();
         return server;
     }
 

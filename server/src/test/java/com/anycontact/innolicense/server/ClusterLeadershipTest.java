@@ -9,9 +9,6 @@ import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -267,19 +264,8 @@ class ClusterLeadershipTest {
     }
 
     private LicenseServer startNode() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
-                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
-                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
-                .database(Optional.of(database.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .build();
-        LicenseServer server = LicenseServer.open(
-                config,
-                clock,
-                clock.ticker(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        LicenseServer server = database.startNode(data, clock);
         servers.add(server);
-        server.start();
         return server;
     }
 

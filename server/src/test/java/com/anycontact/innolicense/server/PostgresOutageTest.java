@@ -6,14 +6,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -496,18 +492,6 @@ class PostgresOutageTest {
     }
 
     private LicenseServer startNode() {
-        ServerConfig config = ServerConfig.of("127.0.0.1", 0, data, List.of(TestVendor.publicKey())).toBuilder()
-                .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
-                .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
-                .database(Optional.of(postgres.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .build();
-        LicenseServer node = LicenseServer.open(
-                config,
-                clock,
-                clock.ticker(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        node.start();
-        return node;
+        return TestPostgres.startNode(postgres.url(), data, clock);
     }
 }

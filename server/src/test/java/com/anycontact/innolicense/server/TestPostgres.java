@@ -78,6 +78,30 @@ final class TestPostgres implements AutoCloseable {
     }
 
     /**
+     * Opens and starts a cluster node on this database as the tests run one: {@link RunningServer#config} with its
+     * data in {@code dataDirectory}, the {@link #FAKE_CLOCK} bound, the fake clock's instants and ticker, its
+     * startup lines dropped. The caller closes it.
+     */
+    LicenseServer startNode(java.nio.file.Path dataDirectory, FakeTime clock) {
+        return startNode(url(), dataDirectory, clock);
+    }
+
+    /** {@link #startNode(java.nio.file.Path, FakeTime)} on any database, such as an {@code OwnPostgres}. */
+    static LicenseServer startNode(PostgresUrl database, java.nio.file.Path dataDirectory, FakeTime clock) {
+        LicenseServer node = LicenseServer.open(
+                RunningServer.config(dataDirectory).toBuilder()
+                        .database(Optional.of(database))
+                        .cluster(FAKE_CLOCK)
+                        .build(),
+                clock,
+                clock.ticker(),
+                new java.io.PrintStream(
+                        new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
+        node.start();
+        return node;
+    }
+
+    /**
      * Backs the schema up as an operator would ({@code pg_dump -Fc}, a consistent snapshot of everything in it) and
      * restores the backup into a new database of the test server ({@code pg_restore}): the copy, under the same
      * schema name, whose {@link #close()} drops that database.
