@@ -60,7 +60,7 @@ final class OpeningChecks {
             if (inRecovery(first)) {
                 throw new StoreException(
                         "the database " + url + " is a standby (in recovery), which refuses every"
-                                + " write; nothing was written to it. Point the nodes at the primary, or give every server"
+                                + " write; nothing was written to it. Point the nodes at the primary, or list every server"
                                 + " of the database with targetServerType=primary"
                                 + " (postgresql://db1:5432,db2:5432/innolicense?targetServerType=primary) so that a node"
                                 + " connects to whichever accepts writes",

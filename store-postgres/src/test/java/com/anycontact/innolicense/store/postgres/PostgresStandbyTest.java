@@ -26,7 +26,7 @@ class PostgresStandbyTest {
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("is a standby (in recovery), which refuses every write")
                     .hasMessageContaining("nothing was written")
-                    .hasMessageContaining("targetServerType=primary");
+                    .hasMessageContaining("list every server of the database with targetServerType=primary");
         }
     }
 
