@@ -152,13 +152,9 @@ final class TestPostgres implements AutoCloseable {
     @Override
     public void close() {
         if (ownDatabase.isPresent()) {
-            String admin = baseUrl.replace("/" + ownDatabase.get(), "/postgres");
-            try (Connection connection = DriverManager.getConnection(admin);
-                    Statement statement = connection.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS " + ownDatabase.get() + " WITH (FORCE)");
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot drop the restored database " + ownDatabase.get(), e);
-            }
+            execute(
+                    baseUrl.replace("/" + ownDatabase.get(), "/postgres"),
+                    "DROP DATABASE IF EXISTS " + ownDatabase.get() + " WITH (FORCE)");
             return;
         }
         execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
@@ -173,11 +169,15 @@ final class TestPostgres implements AutoCloseable {
     }
 
     private void execute(String sql) {
-        try (Connection connection = DriverManager.getConnection(baseUrl);
+        execute(baseUrl, sql);
+    }
+
+    private static void execute(String url, String sql) {
+        try (Connection connection = DriverManager.getConnection(url);
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot run '" + sql + "' with " + VARIABLE + "=" + baseUrl, e);
+            throw new IllegalStateException("cannot run '" + sql + "' on " + url, e);
         }
     }
 }
