@@ -6,16 +6,9 @@ import com.anycontact.innolicense.seat.ClaimResult;
 import com.anycontact.innolicense.seat.Denial;
 import com.anycontact.innolicense.seat.Lease;
 import com.anycontact.innolicense.seat.SeatStore;
-import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.StoreException;
 import com.anycontact.innolicense.store.StoreUnavailableException;
 import com.anycontact.innolicense.time.Ticker;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -111,7 +104,8 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JournaledSeatStore.class.getName());
 
     private final SeatJournal journal;
-    private final FileChannel lockFile;
+    private final SeatStoreLock directoryLock;
+    private final boolean ownsLock;
     private final Ticker ticker;
     private final long checkpointIntervalNanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -151,14 +145,16 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     private JournaledSeatStore(
             SeatJournal journal,
-            FileChannel lockFile,
+            SeatStoreLock directoryLock,
+            boolean ownsLock,
             SeatJournal.Contents contents,
             long openedAtMillis,
             long restartGraceMillis,
             Duration checkpointInterval,
             Ticker ticker) {
         this.journal = journal;
-        this.lockFile = lockFile;
+        this.directoryLock = directoryLock;
+        this.ownsLock = ownsLock;
         this.ticker = ticker;
         this.checkpointIntervalNanos = checkpointInterval.toNanos();
         this.book = new SeatBook(contents.leases(), contents.lastClaimSequence());
@@ -184,7 +180,7 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     /**
      * Opens the store over the database: reads the leases back, locks the data directory against
-     * a second process, and starts the writer thread. Close the store before the database.
+     * a second process ({@link SeatStoreLock}), and starts the writer thread. Close the store before the database.
      *
      * @param database the database, which the caller opens and closes
      * @param now the trusted time at opening
@@ -195,16 +191,45 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
      *     open
      */
     public static JournaledSeatStore open(SqliteDatabase database, Instant now, Duration restartGrace) {
-        return open(database, now, restartGrace, CHECKPOINT_INTERVAL, Ticker.system());
+        return open(database, now, restartGrace, CHECKPOINT_INTERVAL, Ticker.system(), null);
+    }
+
+    /**
+     * Opens the store as {@link #open(SqliteDatabase, Instant, Duration)} does, under a lock on the data directory
+     * that the caller took and keeps: closing the store does not release it. For a process that holds the
+     * directory longer than the store is open (the embedded server from before it migrates the schema, {@code admin
+     * migrate} through its whole copy).
+     *
+     * @param held the caller's lock on the directory holding the database
+     * @throws IllegalArgumentException when {@code held} is released or locks another directory
+     */
+    public static JournaledSeatStore open(
+            SqliteDatabase database, Instant now, Duration restartGrace, SeatStoreLock held) {
+        Objects.requireNonNull(held, "held");
+        if (!held.guards(database.file())) {
+            throw new IllegalArgumentException(
+                    "the lock given does not hold the directory of " + database.file() + " (released, or another)");
+        }
+        return open(database, now, restartGrace, CHECKPOINT_INTERVAL, Ticker.system(), held);
     }
 
     static JournaledSeatStore open(
             SqliteDatabase database, Instant now, Duration restartGrace, Duration checkpointInterval) {
-        return open(database, now, restartGrace, checkpointInterval, Ticker.system());
+        return open(database, now, restartGrace, checkpointInterval, Ticker.system(), null);
     }
 
     static JournaledSeatStore open(
             SqliteDatabase database, Instant now, Duration restartGrace, Duration checkpointInterval, Ticker ticker) {
+        return open(database, now, restartGrace, checkpointInterval, ticker, null);
+    }
+
+    private static JournaledSeatStore open(
+            SqliteDatabase database,
+            Instant now,
+            Duration restartGrace,
+            Duration checkpointInterval,
+            Ticker ticker,
+            SeatStoreLock held) {
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(restartGrace, "restartGrace");
@@ -215,12 +240,14 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         if (!checkpointInterval.isPositive()) {
             throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointInterval);
         }
-        FileChannel lockFile = lock(database.file());
+        SeatStoreLock directoryLock =
+                held != null ? held : SeatStoreLock.acquire(database.file().getParent());
         try {
             SeatJournal journal = new SeatJournal(database);
             JournaledSeatStore store = new JournaledSeatStore(
                     journal,
-                    lockFile,
+                    directoryLock,
+                    held == null,
                     journal.open(RECENT_DENIALS),
                     now.toEpochMilli(),
                     restartGrace.toMillis(),
@@ -229,7 +256,9 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
             store.writer.start();
             return store;
         } catch (RuntimeException e) {
-            closeQuietly(lockFile, e);
+            if (held == null) {
+                directoryLock.close();
+            }
             throw e;
         }
     }
@@ -483,7 +512,8 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
 
     /**
      * Stops the store: answers the calls already decided, writes a final checkpoint, marks the
-     * database closed cleanly, stops the writer thread and unlocks the data directory. Later calls
+     * database closed cleanly, stops the writer thread and unlocks the data directory (unless the lock was
+     * the caller's). Later calls
      * fail with {@link StoreException}. The database stays open.
      *
      * @throws StoreException when the final checkpoint cannot be written; the journal still holds
@@ -503,7 +533,9 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         }
         joinUninterruptibly(writer);
         helper.shutdown();
-        closeQuietly(lockFile, null);
+        if (ownsLock) {
+            directoryLock.close();
+        }
         lock.lock();
         try {
             if (failedWhileClosing) {
@@ -947,40 +979,6 @@ public final class JournaledSeatStore implements SeatStore, AutoCloseable {
         }
         waiting.wakeFirst();
         waiting.completeFutures();
-    }
-
-    private static FileChannel lock(Path databaseFile) {
-        Path path = databaseFile.resolveSibling(databaseFile.getFileName() + "-seats.lock");
-        FileChannel channel;
-        try {
-            PrivateFiles.createFile(path);
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new StoreException("cannot open the lock file " + path, e);
-        }
-        try {
-            FileLock held = channel.tryLock();
-            if (held == null) {
-                throw new StoreException("another process has the seat store in " + path.getParent() + " open", null);
-            }
-            return channel;
-        } catch (OverlappingFileLockException e) {
-            closeQuietly(channel, e);
-            throw new StoreException("the seat store in " + path.getParent() + " is already open in this process", e);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel, e);
-            throw e instanceof StoreException store ? store : new StoreException("cannot lock " + path, e);
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel, Exception cause) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            if (cause != null) {
-                cause.addSuppressed(e);
-            }
-        }
     }
 
     private static void joinUninterruptibly(Thread thread) {
