@@ -10,6 +10,7 @@ import com.anycontact.innolicense.store.postgres.PostgresDatabase;
 import com.anycontact.innolicense.store.postgres.PostgresUrl;
 import com.anycontact.innolicense.store.postgres.SqliteImport;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
+import com.anycontact.innolicense.store.sqlite.SeatStoreLock;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteInstallationStore;
 import java.io.IOException;
@@ -68,12 +69,12 @@ final class AdminMigrate implements Callable<Integer> {
             throw CommandFailure.refused("no embedded database at " + file
                     + ": --from-sqlite names the data directory of an embedded server");
         }
-        MovedToCluster.reason(from).ifPresent(reason -> {
-            throw CommandFailure.refused(reason + "; nothing was changed");
-        });
         io.out().println("Migrating the embedded installation in " + from + " into " + url);
-        try {
-            foldSeatJournal();
+        try (SeatStoreLock held = lockDirectory()) {
+            MovedToCluster.reason(from).ifPresent(reason -> {
+                throw CommandFailure.refused(reason + "; nothing was changed");
+            });
+            foldSeatJournal(held);
             io.out().println("embedded database: at the current schema, seat journal folded into the lease table");
             try (PostgresDatabase target = PostgresDatabase.open(url);
                     Connection source = readOnly(file)) {
@@ -97,6 +98,24 @@ final class AdminMigrate implements Callable<Integer> {
             throw CommandFailure.error(e.getMessage());
         } catch (SQLException e) {
             throw CommandFailure.error("cannot read the embedded database " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Holds the data directory for the whole command, as a running embedded server does, so that none starts on
+     * it while the installation is copied (it would give out the seats the cluster is about to): a server
+     * starting meanwhile finds the directory locked, and one starting afterwards finds the mark, which is written
+     * before the lock is let go and read by the server only once it holds the lock.
+     */
+    private SeatStoreLock lockDirectory() {
+        try {
+            return SeatStoreLock.tryAcquire(from)
+                    .orElseThrow(() -> CommandFailure.refused("a license server (or another admin command) is using "
+                            + from + " (it holds " + SeatStoreLock.FILE_NAME + "): stop it first (systemctl stop"
+                            + " innolicense); nothing was changed"));
+        } catch (StoreException e) {
+            throw CommandFailure.error("cannot use the data directory " + from + ": " + e.getMessage()
+                    + "; run as the service user (e.g. sudo -u innolicense)");
         }
     }
 
@@ -135,11 +154,11 @@ final class AdminMigrate implements Callable<Integer> {
      * Opens the embedded database as its server would (migrating it to this release's schema) and closes the
      * seat store cleanly, which writes every lease of the journal into the lease table.
      */
-    private void foldSeatJournal() {
+    private void foldSeatJournal(SeatStoreLock held) {
         try (SqliteDatabase embedded = SqliteDatabase.open(from)) {
             Instant mark = new SqliteInstallationStore(embedded).trustedTimeMark();
             Instant now = io.env().clock().instant();
-            JournaledSeatStore.open(embedded, now.isAfter(mark) ? now : mark, ServerConfig.DEFAULT_LEASE_TTL)
+            JournaledSeatStore.open(embedded, now.isAfter(mark) ? now : mark, ServerConfig.DEFAULT_LEASE_TTL, held)
                     .close();
         }
     }

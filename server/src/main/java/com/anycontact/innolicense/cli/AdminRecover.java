@@ -9,17 +9,13 @@ import com.anycontact.innolicense.access.Role;
 import com.anycontact.innolicense.access.User;
 import com.anycontact.innolicense.server.LicenseServer;
 import com.anycontact.innolicense.store.StoreException;
+import com.anycontact.innolicense.store.sqlite.SeatStoreLock;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
 import com.anycontact.innolicense.store.sqlite.SqliteTokenStore;
 import com.anycontact.innolicense.store.sqlite.SqliteUserStore;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -42,9 +38,6 @@ import picocli.CommandLine.Option;
         })
 final class AdminRecover implements Callable<Integer> {
 
-    /** The lock file that a running server holds in its data directory (the seat store's). */
-    static final String LOCK_FILE = SqliteDatabase.FILE_NAME + "-seats.lock";
-
     private final CliIo io;
 
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data directory.")
@@ -63,37 +56,29 @@ final class AdminRecover implements Callable<Integer> {
             throw CommandFailure.error("no database in " + dataDir + " (no " + SqliteDatabase.FILE_NAME
                     + "): give the server's data directory with --data-dir, e.g. /var/lib/innolicense");
         }
-        try (FileChannel lockFile = FileChannel.open(
-                        dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock held = lock(lockFile)) {
+        try (SeatStoreLock held = lock()) {
             char[] password = UserPasswords.forUser(io.env(), user);
             try (SqliteDatabase database = SqliteDatabase.open(dataDir)) {
                 return change(database, password);
             } finally {
                 Arrays.fill(password, '\0');
             }
-        } catch (IOException e) {
-            throw CommandFailure.error("cannot use the data directory " + dataDir + ": " + e.getMessage()
-                    + "; run as the service user (e.g. sudo -u innolicense)");
         } catch (StoreException e) {
             throw CommandFailure.error(e.getMessage()
                     + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
         }
     }
 
-    private FileLock lock(FileChannel lockFile) throws IOException {
-        FileLock held;
+    private SeatStoreLock lock() {
         try {
-            held = lockFile.tryLock();
-        } catch (OverlappingFileLockException e) {
-            held = null;
+            return SeatStoreLock.tryAcquire(dataDir)
+                    .orElseThrow(() -> CommandFailure.error("a license server is running on " + dataDir + " (it holds "
+                            + SeatStoreLock.FILE_NAME + "): stop it first (systemctl stop innolicense), or, while it"
+                            + " runs, sign in with another admin user or token and use 'admin user password'"));
+        } catch (StoreException e) {
+            throw CommandFailure.error("cannot use the data directory " + dataDir + ": " + e.getMessage()
+                    + "; run as the service user (e.g. sudo -u innolicense)");
         }
-        if (held == null) {
-            throw CommandFailure.error("a license server is running on " + dataDir + " (it holds " + LOCK_FILE
-                    + "): stop it first (systemctl stop innolicense), or, while it runs, sign in with another"
-                    + " admin user or token and use 'admin user password'");
-        }
-        return held;
     }
 
     private int change(SqliteDatabase database, char[] password) {

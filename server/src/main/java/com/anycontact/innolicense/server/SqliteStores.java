@@ -15,6 +15,7 @@ import com.anycontact.innolicense.license.LifecycleAudit;
 import com.anycontact.innolicense.seat.SeatReleaseStore;
 import com.anycontact.innolicense.seat.SeatStore;
 import com.anycontact.innolicense.store.sqlite.JournaledSeatStore;
+import com.anycontact.innolicense.store.sqlite.SeatStoreLock;
 import com.anycontact.innolicense.store.sqlite.SqliteAlertStore;
 import com.anycontact.innolicense.store.sqlite.SqliteAuditLog;
 import com.anycontact.innolicense.store.sqlite.SqliteDatabase;
@@ -39,24 +40,38 @@ final class SqliteStores implements Stores {
     private final SqliteDatabase database;
     private final SqliteAuditLog audit;
     private final SqliteInstallationStore installation;
+    private final SeatStoreLock directoryLock;
     private JournaledSeatStore seats;
 
-    private SqliteStores(SqliteDatabase database) {
+    private SqliteStores(SeatStoreLock directoryLock, SqliteDatabase database) {
+        this.directoryLock = directoryLock;
         this.database = database;
         this.audit = new SqliteAuditLog(database);
         this.installation = new SqliteInstallationStore(database);
     }
 
     /**
-     * Opens, and migrates when needed, the database file in the data directory.
+     * Locks the data directory for this process, then opens, and migrates when needed, the database file in it. The
+     * lock is held until {@link #close}: no other server, nor {@code admin migrate} or {@code admin recover}, works
+     * on the directory meanwhile. The mark of a moved installation is read once the lock is held, so that a server
+     * starting while {@code admin migrate} copies the installation either finds the directory locked or, once the
+     * copy is done, marked; never neither.
      *
      * @throws StartupRefused when the installation there was moved into a cluster database ({@link MovedToCluster})
+     * @throws com.anycontact.innolicense.store.StoreException when another process holds the directory, or the
+     *     database cannot be opened
      */
     static SqliteStores open(Path dataDirectory) {
-        MovedToCluster.reason(dataDirectory).ifPresent(reason -> {
-            throw new StartupRefused(reason);
-        });
-        return new SqliteStores(SqliteDatabase.open(dataDirectory));
+        SeatStoreLock directoryLock = SeatStoreLock.acquire(dataDirectory);
+        try {
+            MovedToCluster.reason(dataDirectory).ifPresent(reason -> {
+                throw new StartupRefused(reason);
+            });
+            return new SqliteStores(directoryLock, SqliteDatabase.open(dataDirectory));
+        } catch (RuntimeException e) {
+            directoryLock.close();
+            throw e;
+        }
     }
 
     @Override
@@ -121,7 +136,7 @@ final class SqliteStores implements Stores {
         if (seats != null) {
             throw new IllegalStateException("the seat store is open already");
         }
-        seats = JournaledSeatStore.open(database, now, leaseTtl);
+        seats = JournaledSeatStore.open(database, now, leaseTtl, directoryLock);
         return seats;
     }
 
@@ -183,7 +198,11 @@ final class SqliteStores implements Stores {
             try {
                 audit.close();
             } finally {
-                database.close();
+                try {
+                    database.close();
+                } finally {
+                    directoryLock.close();
+                }
             }
         }
     }

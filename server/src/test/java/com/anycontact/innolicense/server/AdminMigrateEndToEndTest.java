@@ -202,6 +202,85 @@ class AdminMigrateEndToEndTest {
     }
 
     /**
+     * {@code admin migrate} holds the data directory from its first step to its mark: an embedded server started
+     * while the copy waits (here on a lock another session holds on a table the copy writes) is refused, and once
+     * the copy is done the mark refuses one. Before, the directory was held only while the seat journal was folded,
+     * and a server started in that moment (a crash-restart loop, a forgotten unit) served the installation the
+     * cluster was being given — every seat twice.
+     */
+    @Test
+    void aServerStartedWhileTheCopyRuns_isRefused_andOneStartedAfterIt_byTheMark() throws Exception {
+        RunningServer.start(embeddedData, clock).close();
+        PostgresDatabase.open(database.url(), 1).close(); // the schema, made by a node, say
+        java.util.concurrent.CompletableFuture<Run> migration;
+        try (java.sql.Connection blocker = java.sql.DriverManager.getConnection(database.jdbcUrl());
+                java.sql.Statement statement = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            statement.execute("LOCK TABLE audit_event IN ACCESS EXCLUSIVE MODE");
+            migration = java.util.concurrent.CompletableFuture.supplyAsync(this::migrate);
+            awaitASessionWaitingForALock(statement, migration);
+
+            assertThatThrownBy(() -> RunningServer.start(embeddedData, clock))
+                    .isInstanceOf(com.anycontact.innolicense.store.StoreException.class)
+                    .hasMessageContaining("has the seat store in " + embeddedData.toAbsolutePath() + " open");
+
+            blocker.rollback();
+        }
+        Run done = migration.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(done.exitCode()).as(done.out() + done.err()).isZero();
+        assertThatThrownBy(() -> RunningServer.start(embeddedData, clock))
+                .isInstanceOf(StartupRefused.class)
+                .hasMessageContaining("was moved to " + database.url());
+    }
+
+    /** A directory a running embedded server holds is not migrated: refused in a line, the database untouched. */
+    @Test
+    void migrate_ofADirectoryARunningServerHolds_isRefused_andTouchesNothing() throws Exception {
+        RunningServer embedded = RunningServer.start(embeddedData, clock);
+        try {
+            Run refused = migrate();
+
+            assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(1);
+            assertThat(refused.err())
+                    .contains("a license server (or another admin command) is using " + embeddedData)
+                    .contains("stop it first")
+                    .contains("nothing was changed")
+                    .doesNotContain("\tat ");
+            assertThat(embeddedData.resolve(MovedToCluster.FILE_NAME)).doesNotExist();
+            try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.jdbcUrl());
+                    java.sql.ResultSet tables = sql.createStatement()
+                            .executeQuery("SELECT count(*) FROM information_schema.tables"
+                                    + " WHERE table_schema = current_schema()")) {
+                tables.next();
+                assertThat(tables.getInt(1))
+                        .as("tables in the cluster database")
+                        .isZero();
+            }
+        } finally {
+            embedded.close();
+        }
+    }
+
+    private static void awaitASessionWaitingForALock(
+            java.sql.Statement statement, java.util.concurrent.CompletableFuture<Run> migration) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            assertThat(migration)
+                    .as("the migration waits for the table, it does not end")
+                    .isNotDone();
+            try (java.sql.ResultSet waiting = statement.executeQuery(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'audit_event'::regclass")) {
+                waiting.next();
+                if (waiting.getInt(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the migration never reached the locked table");
+    }
+
+    /**
      * A cluster database that refuses the copy's writes (its disk full, SQLSTATE 53100; a trigger here refuses the
      * audit entries as a full disk would): the command says why in a line, without a stack trace, and nothing of the
      * copy is left — the same command succeeds once the database takes writes, which it would refuse if a part of
