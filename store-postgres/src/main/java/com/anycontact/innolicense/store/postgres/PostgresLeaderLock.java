@@ -30,6 +30,13 @@ import java.util.Objects;
  * it to end) when the holder's node is missing from {@code cluster_node} — no heartbeat within the bound, by the
  * database's clock — or, for a node that has no row yet, when the session is older than the bound. Ending a
  * session of the same database user needs no privilege beyond being that user. Used from one thread.
+ *
+ * <p>A session-level advisory lock is re-entrant: in the session that holds it, {@code pg_try_advisory_lock}
+ * succeeds again. A pooler that hands one PostgreSQL session to several clients (PgBouncer in transaction mode)
+ * would so make every node that lands on the holder's session a leader. {@link PostgresDatabase#open} refuses such
+ * a pooler, but only when the node opens; in case the pooler is switched under running nodes, the lock also names
+ * its holder in the session ({@code innolicense.leader}, set by the statement that takes it), and a node that gets
+ * the lock in a session naming another node gives that hold back at once, does not lead, and says why in the log.
  */
 public final class PostgresLeaderLock implements LeaderLock {
 
@@ -41,7 +48,24 @@ public final class PostgresLeaderLock implements LeaderLock {
 
     private static final System.Logger LOG = System.getLogger(PostgresLeaderLock.class.getName());
 
-    private static final String TRY = "SELECT pg_try_advisory_lock(?, hashtext(current_schema()))";
+    /** How {@link #TRY} answers when the session is another node's: this, then the holder's node ID. */
+    private static final String SHARED = "shared:";
+
+    /**
+     * Takes the lock and names this node its holder, in one statement (a pooler may run the next one in another
+     * session): the node's ID when taken, null when another session holds it, and {@link #SHARED} followed by the
+     * holder's ID when this session held it already for another node — the extra hold then given back.
+     */
+    private static final String TRY = """
+            SELECT CASE WHEN pg_try_advisory_lock(?, hashtext(current_schema())) THEN
+                CASE WHEN coalesce(current_setting('innolicense.leader', true), '') IN ('', ?)
+                    THEN set_config('innolicense.leader', ?, false)
+                WHEN pg_advisory_unlock(?, hashtext(current_schema()))
+                    THEN '%1$s' || current_setting('innolicense.leader', true)
+                ELSE '%1$s' || current_setting('innolicense.leader', true)
+                END
+            END""".formatted(SHARED);
+
     private static final String HELD = """
             SELECT count(*) FROM pg_locks
             WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
@@ -60,13 +84,30 @@ public final class PostgresLeaderLock implements LeaderLock {
     private static final String APPLICATION_NAME = "innolicense-leader ";
     private static final String UNLOCK = "SELECT pg_advisory_unlock(?, hashtext(current_schema()))";
 
-    private final PostgresDatabase database;
+    /** Opens the lock's own connection, named as given. */
+    @FunctionalInterface
+    interface Connector {
+        Connection connect(String applicationName) throws SQLException;
+    }
+
+    private final Connector connector;
     private Connection connection;
     private boolean held;
+    private String sharedWith;
 
     /** The lock in the given database, which the caller opens and closes. */
     public PostgresLeaderLock(PostgresDatabase database) {
-        this.database = Objects.requireNonNull(database, "database");
+        this(connector(database));
+    }
+
+    /** The lock on connections that {@code connector} makes: for tests that reach the database another way. */
+    PostgresLeaderLock(Connector connector) {
+        this.connector = Objects.requireNonNull(connector, "connector");
+    }
+
+    private static Connector connector(PostgresDatabase database) {
+        Objects.requireNonNull(database, "database");
+        return name -> database.dedicatedConnection(name, SOCKET_TIMEOUT_SECONDS, SOCKET_TIMEOUT_SECONDS);
     }
 
     @Override
@@ -77,15 +118,24 @@ public final class PostgresLeaderLock implements LeaderLock {
         }
         try {
             if (connection == null || connection.isClosed()) {
-                connection = database.dedicatedConnection(
-                        APPLICATION_NAME + nodeId, SOCKET_TIMEOUT_SECONDS, SOCKET_TIMEOUT_SECONDS);
+                connection = connector.connect(APPLICATION_NAME + nodeId);
             }
+            String answer;
             try (PreparedStatement statement = connection.prepareStatement(TRY)) {
                 statement.setInt(1, LOCK_CLASS);
+                statement.setString(2, nodeId);
+                statement.setString(3, nodeId);
+                statement.setInt(4, LOCK_CLASS);
                 try (ResultSet row = statement.executeQuery()) {
                     row.next();
-                    held = row.getBoolean(1);
+                    answer = row.getString(1);
                 }
+            }
+            held = nodeId.equals(answer);
+            if (answer != null && answer.startsWith(SHARED)) {
+                reportShared(nodeId, answer.substring(SHARED.length()));
+            } else {
+                sharedWith = null;
             }
             return held;
         } catch (SQLException e) {
@@ -93,6 +143,21 @@ public final class PostgresLeaderLock implements LeaderLock {
             drop();
             return false;
         }
+    }
+
+    /** Says once, while it lasts, that the lock's session is another node's: the pooler shares sessions. */
+    private void reportShared(String nodeId, String holder) {
+        if (holder.equals(sharedWith)) {
+            return;
+        }
+        sharedWith = holder;
+        LOG.log(
+                Level.ERROR,
+                "node " + nodeId + " does not lead: the PostgreSQL session its leadership connection was given holds"
+                        + " the leadership lock for node " + holder + ", so that connection shares sessions with"
+                        + " other clients (a pooler in transaction or statement mode, e.g. PgBouncer's pool_mode ="
+                        + " transaction), on which two nodes would both lead. Set pool_mode = session for the"
+                        + " cluster database, or connect the nodes to PostgreSQL directly, and restart them");
     }
 
     @Override

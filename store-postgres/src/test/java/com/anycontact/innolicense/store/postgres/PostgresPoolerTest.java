@@ -117,6 +117,39 @@ class PostgresPoolerTest {
         }
     }
 
+    /**
+     * A pooler switched to transaction mode under running nodes (the opening check has passed): with one server
+     * connection in the pool, both nodes' leadership connections run in the one PostgreSQL session, where the
+     * advisory lock is re-entrant. The second node must never lead beside the first. (The first may lose the lock
+     * now and then: the driver's named prepared statements collide in the shared session, and a failed check
+     * counts as not held. Nobody leading is the safe failure; both leading is not.)
+     */
+    @Test
+    void transactionPoolingUnderRunningNodes_neverMakesTwoLeaders() throws Exception {
+        try (OwnPgBouncer pooler = OwnPgBouncer.start("transaction", "default_pool_size = 1")) {
+            PostgresLeaderLock first =
+                    new PostgresLeaderLock(name -> PostgresDatabase.connect(pooler.url(), name, 5, 5));
+            PostgresLeaderLock second =
+                    new PostgresLeaderLock(name -> PostgresDatabase.connect(pooler.url(), name, 5, 5));
+            try {
+                assertThat(first.tryAcquire("node-1")).isTrue();
+                int firstLed = 0;
+                for (int round = 0; round < 20; round++) {
+                    assertThat(second.tryAcquire("node-2"))
+                            .as("round %d: node-2 leads in the session that holds the lock for node-1", round)
+                            .isFalse();
+                    if (first.tryAcquire("node-1")) {
+                        firstLed++;
+                    }
+                }
+                assertThat(firstLed).as("rounds node-1 led in").isPositive();
+            } finally {
+                first.close();
+                second.close();
+            }
+        }
+    }
+
     /** Makes the pooler open {@code count} server connections, by holding that many transactions at once. */
     private static void warmUp(OwnPgBouncer pooler, int count) throws Exception {
         List<Connection> held = new ArrayList<>();
