@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -429,6 +431,25 @@ public final class PostgresDatabase implements AutoCloseable {
                                 + ", newer than this release knows (" + known + "): a newer innolicense"
                                 + " release migrated it. Run that release (or newer) on this node; an older one could"
                                 + " misread the data",
+                        null);
+            }
+            List<MigrationInfo> skipped = Arrays.stream(flyway.info().all())
+                    .filter(migration -> migration.getState() == MigrationState.IGNORED)
+                    .toList();
+            if (!skipped.isEmpty()) {
+                boolean one = skipped.size() == 1;
+                throw new StoreException(
+                        "the database " + url + " lacks schema migration" + (one ? " " : "s ")
+                                + skipped.stream()
+                                        .map(migration ->
+                                                migration.getVersion() + " (" + migration.getDescription() + ")")
+                                        .collect(Collectors.joining(", "))
+                                + " though it has later ones (up to "
+                                + flyway.info().current().getVersion()
+                                + "): a development build made it before " + (one ? "that migration was" : "those were")
+                                + " merged, and no release makes such a database. It cannot be upgraded in place: use"
+                                + " a database made by a release (restore a backup of one), or start this one afresh;"
+                                + " nothing was changed",
                         null);
             }
             flyway.migrate();

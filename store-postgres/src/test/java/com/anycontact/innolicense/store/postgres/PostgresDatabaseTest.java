@@ -178,6 +178,36 @@ class PostgresDatabaseTest {
                 .hasMessageNotContaining("password");
     }
 
+    /**
+     * A database that lacks a migration older than its newest (a development build before a branch with an older
+     * migration number was merged made such databases: V7 came in after V8 to V10 had run): refused with a line
+     * that says what is missing and what to do, not Flyway's validation text, and nothing migrated.
+     */
+    @Test
+    void open_ofASchemaThatSkippedAMigration_isRefusedWithAClearMessage_andNothingChanges() throws Exception {
+        schema = PostgresSchema.create(getClass());
+        schema.open().close();
+        try (Connection connection = schema.connect();
+                Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM flyway_schema_history WHERE version = '7'");
+        }
+
+        assertThatThrownBy(() -> PostgresDatabase.open(schema.url()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("lacks schema migration 7 (alerts)")
+                .hasMessageContaining("though it has later ones (up to " + latestMigrationVersion() + ")")
+                .hasMessageContaining("cannot be upgraded in place")
+                .hasMessageContaining("nothing was changed")
+                .hasMessageNotContaining("ignoreMigrationPatterns");
+        try (Connection connection = schema.connect();
+                Statement statement = connection.createStatement();
+                ResultSet seven =
+                        statement.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE version = '7'")) {
+            seven.next();
+            assertThat(seven.getInt(1)).as("V7 applied after all").isZero();
+        }
+    }
+
     @Test
     void open_whenNoServerListens_failsWithAMessageNamingTheDatabaseNotThePassword() throws Exception {
         int closedPort;
