@@ -83,6 +83,11 @@ public record AuditEvent(long id, Instant at, String actor, Type type, String de
         /** An administrator lifted the block on an agent's claims before it ended. */
         AGENT_UNBLOCKED,
         /** An administrator changed the alerts: a rule, a subscription or the SMTP server (never a secret). */
-        ALERT_SETTINGS_CHANGED
+        ALERT_SETTINGS_CHANGED,
+        /**
+         * The cluster database's count of seats held, which claims rely on, disagreed with its leases (changed
+         * outside the server) and was repaired; the detail says what was found.
+         */
+        SEAT_COUNT_REPAIRED
     }
 }

@@ -115,6 +115,9 @@ public final class LicenseServer implements AutoCloseable {
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration SESSION_PURGE = Duration.ofMinutes(1);
 
+    /** How often the leader checks the cluster database's count of seats held ({@link Stores#repairSeatCount}). */
+    static final Duration SEAT_COUNT_CHECK = Duration.ofMinutes(1);
+
     /** How many lease TTLs the seat store may be unable to write before {@code /health/live} fails. */
     static final int SEAT_OUTAGE_LIVENESS_TTLS = 2;
 
@@ -158,6 +161,7 @@ public final class LicenseServer implements AutoCloseable {
     private final Stores.Retention retention;
     private final Cluster cluster;
     private final boolean clustered;
+    private Instant nextSeatCountCheck = Instant.MIN;
     private volatile int port = -1;
     private volatile boolean started;
 
@@ -522,6 +526,7 @@ public final class LicenseServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 warnUnlessOutage("reaping expired leases failed; will try again in a second", e);
             }
+            checkSeatCount();
         }
         if (clustered) {
             try {
@@ -832,6 +837,27 @@ public final class LicenseServer implements AutoCloseable {
             case "bootstrapToken" -> ServerConfigLoader.Setting.BOOTSTRAP_TOKEN.variable();
             default -> field;
         };
+    }
+
+    /**
+     * Once a {@link #SEAT_COUNT_CHECK}, on the leader: repairs the count of seats held where it disagrees with the
+     * leases, and audits what was found ({@code SEAT_COUNT_REPAIRED}) — someone changed the cluster database to be
+     * granted seats beyond the license.
+     */
+    private void checkSeatCount() {
+        Instant now = steadyClock.instant();
+        if (now.isBefore(nextSeatCountCheck)) {
+            return;
+        }
+        nextSeatCountCheck = now.plus(SEAT_COUNT_CHECK);
+        try {
+            stores.repairSeatCount().ifPresent(finding -> {
+                LOG.error("the count of seats held was changed outside innolicense: {}", finding);
+                audit.record(trustedClock.now(), AuditEvent.SYSTEM, AuditEvent.Type.SEAT_COUNT_REPAIRED, finding);
+            });
+        } catch (RuntimeException e) {
+            warnUnlessOutage("checking the count of seats held failed; will try again in a minute", e);
+        }
     }
 
     private void audited(List<Lease> reaped) {

@@ -56,6 +56,7 @@ final class PostgresStores implements Stores {
     static final Duration SEAT_CALL_DEADLINE = Duration.ofSeconds(2);
 
     private final PostgresDatabase database;
+    private PostgresSeatStore seats;
 
     private PostgresStores(PostgresDatabase database) {
         this.database = database;
@@ -128,7 +129,13 @@ final class PostgresStores implements Stores {
 
     @Override
     public SeatStore openSeats(Instant now, Duration leaseTtl, Cluster cluster) {
-        return new PostgresSeatStore(database, SeatCallDeadline.within(SEAT_CALL_DEADLINE, cluster::clockOffset));
+        seats = new PostgresSeatStore(database, SeatCallDeadline.within(SEAT_CALL_DEADLINE, cluster::clockOffset));
+        return seats;
+    }
+
+    @Override
+    public Optional<String> repairSeatCount() {
+        return seats == null ? Optional.empty() : seats.repairSeatCount();
     }
 
     @Override

@@ -49,6 +49,18 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
     AuditLog audit();
 
     /**
+     * Checks, and repairs, the count of seats held that claims rely on where something outside the server can
+     * change it (the cluster database's tally, {@link
+     * com.anycontact.innolicense.store.postgres.PostgresSeatStore#repairSeatCount}). Run by the node that reaps.
+     *
+     * @return what was wrong and has been repaired, for the audit log; empty when all agreed, and always for the
+     *     embedded store, whose count is its own book
+     */
+    default Optional<String> repairSeatCount() {
+        return Optional.empty();
+    }
+
+    /**
      * The license status last audited, which the lifecycle watcher records transitions from: in memory for the
      * embedded server, in the database for the cluster's, so that a new leader audits a transition once.
      *

@@ -175,6 +175,49 @@ class ClusterDatabaseEndToEndTest {
         assertThat(chain.path("intact").asBoolean()).as(chain.toString()).isTrue();
     }
 
+    /**
+     * A customer who can write the cluster database lowers the count of seats held that claims rely on, and is
+     * granted seats beyond the license; within a minute the leading node repairs the count (claims are denied
+     * again at the cap) and audits what it found.
+     */
+    @Test
+    void aSeatCountLoweredInTheDatabase_isRepairedByTheLeaderWithinAMinute_andAudited() throws Exception {
+        LicenseServer node = startNode();
+        Api api = Api.of(node);
+        String acd = api.postJson("/api/v1/tokens", RunningServer.ADMIN_TOKEN, "{\"name\": \"acd\", \"role\": \"ACD\"}")
+                .json()
+                .path("token")
+                .asText();
+        node.tick(); // leads, and checks the untouched count: nothing to audit
+        assertThat(api.claim(acd, "agent-1").status()).isEqualTo(201);
+        assertThat(api.claim(acd, "agent-2").status()).isEqualTo(201);
+        assertThat(api.claim(acd, "agent-3").status()).as("unlicensed: 2 seats").isEqualTo(409);
+
+        try (java.sql.Connection sql = java.sql.DriverManager.getConnection(database.jdbcUrl());
+                java.sql.Statement statement = sql.createStatement()) {
+            statement.execute("UPDATE lease_tally SET unfreed = unfreed - 2 WHERE backend = 0");
+        }
+        assertThat(api.claim(acd, "agent-3").status()).as("the attack works").isEqualTo(201);
+        assertThat(api.claim(acd, "agent-4").status()).isEqualTo(201);
+
+        for (int i = 0; i < 3; i++) { // a minute on, the agents renewing
+            clock.advance(java.time.Duration.ofSeconds(21));
+            for (String agent : List.of("agent-1", "agent-2", "agent-3", "agent-4")) {
+                assertThat(api.claim(acd, agent).status()).as(agent).isEqualTo(200);
+            }
+            node.tick();
+        }
+
+        assertThat(api.claim(acd, "agent-5").status()).as("the cap again").isEqualTo(409);
+        JsonNode found = api.get("/api/v1/audit?type=SEAT_COUNT_REPAIRED", RunningServer.ADMIN_TOKEN)
+                .json()
+                .path("events");
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).path("actor").asText()).isEqualTo("system");
+        assertThat(found.get(0).path("detail").asText())
+                .contains("the count of seats held was 2 where 4 leases are held (2 too few");
+    }
+
     private LicenseServer startNode() {
         LicenseServer server = database.startNode(data, clock);
         servers.add(server);

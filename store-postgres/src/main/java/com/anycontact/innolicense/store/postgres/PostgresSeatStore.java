@@ -21,7 +21,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -147,6 +149,34 @@ public final class PostgresSeatStore implements SeatStore {
 
     /** Folds the tally rows of backends that are gone into one (migration V17), so the tally stays a few rows. */
     private static final String FOLD_TALLY = "SELECT fold_lease_tally()";
+
+    /** The triggers that keep {@code lease_tally} (migration V17). */
+    static final List<String> TALLY_TRIGGERS = List.of(
+            "lease_tally_deleted",
+            "lease_tally_freed",
+            "lease_tally_inserted",
+            "lease_tally_truncated",
+            "lease_tally_unfreed");
+
+    private static final String TALLY_TRIGGER_STATES =
+            "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'lease'::regclass AND NOT tgisinternal";
+
+    /**
+     * Recounts the leases not freed and puts what the tally misses into its row 0, in one statement, so in one
+     * snapshot: every writer changes leases and the tally in one transaction, so in any snapshot the two agree
+     * unless something outside the triggers changed either. The difference is a delta, so adding it to row 0 is
+     * right even when a fold changes row 0 meanwhile. Answers the difference and the leases not freed.
+     */
+    private static final String RECOUNT_TALLY = """
+            WITH counted AS (
+                SELECT (SELECT count(*) FROM lease WHERE freed_at IS NULL) AS leases,
+                       (SELECT coalesce(sum(unfreed), 0) FROM lease_tally)::BIGINT AS tallied),
+            corrected AS (
+                INSERT INTO lease_tally AS t (backend, unfreed)
+                SELECT 0, leases - tallied FROM counted WHERE leases <> tallied
+                ON CONFLICT (backend) DO UPDATE SET unfreed = t.unfreed + excluded.unfreed
+                RETURNING 1)
+            SELECT leases, tallied FROM counted""";
 
     /**
      * The leases the planner's statistics of {@code lease} were made on, and the leases there now (the statistics
@@ -667,6 +697,74 @@ public final class PostgresSeatStore implements SeatStore {
                     "could not renew the statistics of the lease table ({}); the next reap tries again",
                     e.getMessage());
         }
+    }
+
+    /**
+     * Checks that the count of seats held that every claim relies on agrees with the leases, and repairs it when
+     * not. Claims count the live leases from a tally that triggers keep ({@code lease_tally}, migration V17), not
+     * from the leases themselves; whoever can write the cluster database could lower the tally, or disable its
+     * triggers, and every claim would then grant seats beyond the license. So the reaping node checks: triggers of
+     * the tally that were disabled are enabled again, then the leases not freed are recounted and the tally set to
+     * their number. Nothing the server does makes them disagree, so a finding means the database was changed
+     * outside it (or a defect); the caller audits it. A trigger dropped cannot be made again here: that is
+     * reported, and the recount still corrects the tally each time.
+     *
+     * @return what was wrong and has been repaired, for the audit log; empty when everything agreed
+     * @throws StoreException when the database cannot be read or written
+     */
+    public Optional<String> repairSeatCount() {
+        return database.autoCommit(connection -> {
+            List<String> findings = new ArrayList<>();
+            List<String> disabled = new ArrayList<>();
+            List<String> missing = new ArrayList<>(TALLY_TRIGGERS);
+            try (Statement statement = connection.createStatement();
+                    ResultSet triggers = statement.executeQuery(TALLY_TRIGGER_STATES)) {
+                while (triggers.next()) {
+                    String name = triggers.getString(1);
+                    if (missing.remove(name) && "D".equals(triggers.getString(2))) {
+                        disabled.add(name);
+                    }
+                }
+            }
+            List<String> notEnabled = new ArrayList<>();
+            for (String trigger : disabled) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("ALTER TABLE lease ENABLE TRIGGER " + trigger);
+                } catch (SQLException e) {
+                    notEnabled.add(trigger + ": " + e.getMessage());
+                }
+            }
+            if (!disabled.isEmpty()) {
+                findings.add("the triggers that count the seats held were disabled (" + String.join(", ", disabled)
+                        + "); "
+                        + (notEnabled.isEmpty()
+                                ? "enabled again"
+                                : "enabling them failed (" + String.join("; ", notEnabled)
+                                        + "), enable them as the owner of the schema"));
+            }
+            if (!missing.isEmpty()) {
+                findings.add("triggers that count the seats held are missing (" + String.join(", ", missing)
+                        + "): the schema was changed outside innolicense; restore it from a backup");
+            }
+            try (Statement statement = connection.createStatement();
+                    ResultSet counted = statement.executeQuery(RECOUNT_TALLY)) {
+                counted.next();
+                long leases = counted.getLong(1);
+                long tallied = counted.getLong(2);
+                if (leases != tallied) {
+                    findings.add(String.format(
+                            Locale.ROOT,
+                            "the count of seats held was %,d where %,d leases are held (%,d %s): changed outside"
+                                    + " innolicense; set to %,d, which claims count from now on",
+                            tallied,
+                            leases,
+                            Math.abs(leases - tallied),
+                            tallied < leases ? "too few, seats beyond the license could be granted" : "too many",
+                            leases));
+                }
+            }
+            return findings.isEmpty() ? Optional.<String>empty() : Optional.of(String.join("; ", findings));
+        });
     }
 
     /**
