@@ -196,11 +196,17 @@ final class ClusterArbiter implements SeatArbiter {
         }
         ServerProcess node = nodes.get(open.index());
         try {
-            return open.connection()
+            int status = open.connection()
                     .exchange(method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: "
                             + node.base().getHost()
                             + ":" + node.base().getPort() + "\r\n" + authorizations.get(open.index())
                             + "Content-Length: 0\r\n\r\n");
+            if (status >= 500) {
+                // the problem says which refusal it was (database, store, clock skew, busy)
+                throw new IOException(method + " " + agent + " on " + node.base() + " answered " + status + ": "
+                        + open.connection().errorBody());
+            }
+            return status;
         } catch (IOException e) {
             connection.remove();
             connections.remove(open.connection());

@@ -118,6 +118,10 @@ final class RawHttpArbiter implements SeatArbiter {
             out = new BufferedOutputStream(socket.getOutputStream(), 1024);
         }
 
+        private static final int ERROR_BODY_LIMIT = 4096;
+
+        private String errorBody = "";
+
         int exchange(String request) throws IOException {
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -145,10 +149,20 @@ final class RawHttpArbiter implements SeatArbiter {
                 while (!readLine().isEmpty()) {
                     // trailers
                 }
+            } else if (status >= 500 && length <= ERROR_BODY_LIMIT) {
+                errorBody = new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
             } else {
                 skip(length);
             }
             return status;
+        }
+
+        /**
+         * The body of the last answer of status 500 or more that had a length (a problem, saying which refusal it
+         * is), or empty.
+         */
+        String errorBody() {
+            return errorBody;
         }
 
         private String readLine() throws IOException {

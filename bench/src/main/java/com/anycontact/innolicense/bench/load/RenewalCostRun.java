@@ -66,6 +66,9 @@ final class RenewalCostRun {
      * @param errors failed requests, over the whole run
      * @param postgresCpuSeconds PostgreSQL's CPU time during the hold
      * @param nodesCpuSeconds the nodes' CPU time during the hold, all nodes together
+     * @param nodeResidentIdle the largest resident memory of a node in the idle window, in bytes
+     * @param nodeResidentHeld the largest resident memory of a node at the end of the hold, in bytes
+     * @param nodeResidentPeak the largest peak resident memory of a node over the run, in bytes
      */
     record Result(
             int nodes,
@@ -85,7 +88,10 @@ final class RenewalCostRun {
             long lost,
             long errors,
             double postgresCpuSeconds,
-            double nodesCpuSeconds) {
+            double nodesCpuSeconds,
+            long nodeResidentIdle,
+            long nodeResidentHeld,
+            long nodeResidentPeak) {
 
         /** PostgreSQL's cores busy during the hold. */
         double postgresCores() {
@@ -135,11 +141,18 @@ final class RenewalCostRun {
                     Double.isNaN(agentsPerCore) ? "–" : String.format(Locale.ROOT, "%,.0f", agentsPerCore));
             row(out, "nodes' CPU during the hold, all nodes (cores busy)", cores(nodesCpuSeconds / holdSeconds));
             row(out, "nodes' CPU idle, all nodes (cores busy)", cores(nodesIdleCpuSeconds / idleSeconds));
+            row(out, "node resident memory, idle (largest node)", mebibytes(nodeResidentIdle));
+            row(out, "node resident memory, end of the hold (largest node)", mebibytes(nodeResidentHeld));
+            row(out, "node resident memory, peak of the run (largest node)", mebibytes(nodeResidentPeak));
             return out.toString();
         }
 
         private static String cores(double cores) {
             return String.format(Locale.ROOT, "%.3f", cores);
+        }
+
+        private static String mebibytes(long bytes) {
+            return bytes < 0 ? "not readable" : String.format(Locale.ROOT, "%,d MiB", Math.round(bytes / 1048576.0));
         }
 
         private static void row(StringBuilder out, String measure, String value) {
@@ -165,6 +178,7 @@ final class RenewalCostRun {
         double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
         double postgresIdle = seconds(postgres.used()) - postgresBefore;
         double nodesIdle = nodesCpu() - nodesBefore;
+        long residentIdle = largest(ServerProcess.Memory::resident);
 
         CountDownLatch filled = new CountDownLatch(workers);
         List<Worker> pool = new ArrayList<>();
@@ -191,6 +205,8 @@ final class RenewalCostRun {
         long holdEnd = System.nanoTime();
         double postgresCpu = seconds(postgres.used()) - postgresStart;
         double nodesCpu = nodesCpu() - nodesStart;
+        long residentHeld = largest(ServerProcess.Memory::resident);
+        long residentPeak = largest(ServerProcess.Memory::peak);
         for (Worker worker : pool) {
             worker.holdEnd = holdEnd;
             worker.stop = true;
@@ -242,7 +258,17 @@ final class RenewalCostRun {
                 lost,
                 errors,
                 postgresCpu,
-                nodesCpu);
+                nodesCpu,
+                residentIdle,
+                residentHeld,
+                residentPeak);
+    }
+
+    private long largest(java.util.function.ToLongFunction<ServerProcess.Memory> measure) {
+        return cluster.nodes().stream()
+                .mapToLong(node -> measure.applyAsLong(node.memory()))
+                .max()
+                .orElse(-1);
     }
 
     private double nodesCpu() {

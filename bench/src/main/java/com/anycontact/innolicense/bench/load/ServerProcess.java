@@ -222,6 +222,34 @@ final class ServerProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ofNanos(-1));
     }
 
+    /**
+     * The server process's resident memory now and at its peak ({@code VmRSS} and {@code VmHWM} of {@code
+     * /proc/<pid>/status}), in bytes; both -1 where that cannot be read.
+     */
+    Memory memory() {
+        try {
+            long resident = -1;
+            long peak = -1;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    resident = kilobytes(line) * 1024;
+                } else if (line.startsWith("VmHWM:")) {
+                    peak = kilobytes(line) * 1024;
+                }
+            }
+            return new Memory(resident, peak);
+        } catch (IOException | RuntimeException e) {
+            return new Memory(-1, -1);
+        }
+    }
+
+    private static long kilobytes(String statusLine) {
+        return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
+    }
+
+    /** A process's resident memory now and at its peak, in bytes. */
+    record Memory(long resident, long peak) {}
+
     /** Stops the server: SIGTERM, then SIGKILL after ten seconds. */
     @Override
     public void close() throws InterruptedException {
