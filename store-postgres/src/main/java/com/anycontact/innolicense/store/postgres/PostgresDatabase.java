@@ -2,6 +2,7 @@ package com.anycontact.innolicense.store.postgres;
 
 import com.anycontact.innolicense.store.StoreException;
 import com.anycontact.innolicense.store.jdbc.Instants;
+import com.anycontact.innolicense.store.jdbc.SkippedMigrations;
 import com.anycontact.innolicense.store.jdbc.StatementRunner;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -15,11 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -433,25 +432,8 @@ public final class PostgresDatabase implements AutoCloseable {
                                 + " misread the data",
                         null);
             }
-            List<MigrationInfo> skipped = Arrays.stream(flyway.info().all())
-                    .filter(migration -> migration.getState() == MigrationState.IGNORED)
-                    .toList();
-            if (!skipped.isEmpty()) {
-                boolean one = skipped.size() == 1;
-                throw new StoreException(
-                        "the database " + url + " lacks schema migration" + (one ? " " : "s ")
-                                + skipped.stream()
-                                        .map(migration ->
-                                                migration.getVersion() + " (" + migration.getDescription() + ")")
-                                        .collect(Collectors.joining(", "))
-                                + " though it has later ones (up to "
-                                + flyway.info().current().getVersion()
-                                + "): a development build made it before " + (one ? "that migration was" : "those were")
-                                + " merged, and no release makes such a database. It cannot be upgraded in place: use"
-                                + " a database made by a release (restore a backup of one), or start this one afresh;"
-                                + " nothing was changed",
-                        null);
-            }
+            SkippedMigrations.refuse(
+                    url.toString(), flyway.info(), "a database made by a release (restore a backup of one)");
             flyway.migrate();
         } catch (StoreException e) {
             throw e;

@@ -590,6 +590,9 @@ class PostgresSeatStoreClusterModelTest {
             assertThat(tally[0])
                     .as("the tally of leases not freed (V17), against the leases not freed")
                     .isEqualTo(tally[1]);
+            assertThat(observer.repairSeatCount())
+                    .as("the leader's check of the count finds nothing to repair in what the nodes did")
+                    .isEmpty();
 
             long aheadOfAll = now + BOUND_MILLIS;
             List<Model.Held> liveAhead = table.values().stream()

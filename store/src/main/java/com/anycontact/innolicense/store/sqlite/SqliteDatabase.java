@@ -3,6 +3,7 @@ package com.anycontact.innolicense.store.sqlite;
 import com.anycontact.innolicense.store.PrivateFiles;
 import com.anycontact.innolicense.store.StoreException;
 import com.anycontact.innolicense.store.jdbc.Instants;
+import com.anycontact.innolicense.store.jdbc.SkippedMigrations;
 import com.anycontact.innolicense.store.jdbc.StatementRunner;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -356,6 +357,7 @@ public final class SqliteDatabase implements AutoCloseable {
                             + " docs/operations.md#upgrade-and-rollback)",
                     null);
         }
+        SkippedMigrations.refuse(file.toString(), info, "a data directory made by a release (restore a backup of one)");
         if (current != null && info.pending().length > 0) {
             backUp(dataSource, file, current.getVersion(), newestKnown.orElseThrow());
         }

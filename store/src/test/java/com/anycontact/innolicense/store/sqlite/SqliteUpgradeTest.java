@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,28 @@ class SqliteUpgradeTest {
                     .isEqualTo(installation);
         }
         assertThat(tables(data.resolve(SqliteDatabase.FILE_NAME))).doesNotContain("next_release_note");
+    }
+
+    /**
+     * A database that lacks a migration older than its newest (a development build before a branch with an older
+     * migration number was merged): refused with a line that says what is missing, not Flyway's validation text,
+     * and nothing backed up or migrated.
+     */
+    @Test
+    void aDatabaseThatSkippedAMigration_isRefusedWithAClearMessage_andNothingChanges() throws Exception {
+        SqliteDatabase.open(data).close();
+        try (Connection connection =
+                        DriverManager.getConnection("jdbc:sqlite:" + data.resolve(SqliteDatabase.FILE_NAME));
+                Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM flyway_schema_history WHERE version = '15'");
+        }
+
+        assertThatThrownBy(() -> SqliteDatabase.open(data))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("lacks schema migration 15 (seat release) though it has later ones")
+                .hasMessageContaining("cannot be upgraded in place")
+                .hasMessageContaining("nothing was changed");
+        assertThat(backups()).isEmpty();
     }
 
     @Test
