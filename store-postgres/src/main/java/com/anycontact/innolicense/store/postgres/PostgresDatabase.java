@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
 
@@ -413,12 +414,13 @@ public final class PostgresDatabase implements AutoCloseable {
                 .locations(MIGRATIONS)
                 .load();
         try {
-            Optional<MigrationInfo> future = Arrays.stream(flyway.info().applied())
+            MigrationInfoService info = flyway.info(); // one read of the schema history for both checks
+            Optional<MigrationInfo> future = Arrays.stream(info.applied())
                     .filter(applied -> applied.getState() == MigrationState.FUTURE_SUCCESS
                             || applied.getState() == MigrationState.FUTURE_FAILED)
                     .max(Comparator.comparing(MigrationInfo::getVersion));
             if (future.isPresent()) {
-                MigrationVersion known = Arrays.stream(flyway.info().all())
+                MigrationVersion known = Arrays.stream(info.all())
                         .filter(migration -> migration.getState() != MigrationState.FUTURE_SUCCESS
                                 && migration.getState() != MigrationState.FUTURE_FAILED)
                         .map(MigrationInfo::getVersion)
@@ -432,8 +434,7 @@ public final class PostgresDatabase implements AutoCloseable {
                                 + " misread the data",
                         null);
             }
-            SkippedMigrations.refuse(
-                    url.toString(), flyway.info(), "a database made by a release (restore a backup of one)");
+            SkippedMigrations.refuse(url.toString(), info, "a database made by a release (restore a backup of one)");
             flyway.migrate();
         } catch (StoreException e) {
             throw e;

@@ -54,7 +54,8 @@ public final class PostgresLeaderLock implements LeaderLock {
     /**
      * Takes the lock and names this node its holder, in one statement (a pooler may run the next one in another
      * session): the node's ID when taken, null when another session holds it, and {@link #SHARED} followed by the
-     * holder's ID when this session held it already for another node — the extra hold then given back.
+     * holder's ID when this session held it already for another node — the extra hold then given back (the unlock
+     * sits in a WHEN only so that it runs; both of its branches answer the same).
      */
     private static final String TRY = """
             SELECT CASE WHEN pg_try_advisory_lock(?, hashtext(current_schema())) THEN

@@ -151,7 +151,7 @@ public final class PostgresSeatStore implements SeatStore {
     private static final String FOLD_TALLY = "SELECT fold_lease_tally()";
 
     /** The triggers that keep {@code lease_tally} (migration V17). */
-    static final List<String> TALLY_TRIGGERS = List.of(
+    private static final List<String> TALLY_TRIGGERS = List.of(
             "lease_tally_deleted",
             "lease_tally_freed",
             "lease_tally_inserted",
