@@ -49,4 +49,13 @@ public record ClockReading(Instant sent, Instant database, Instant received) {
     public boolean within(Duration bound) {
         return offset().abs().plus(uncertainty()).compareTo(bound) <= 0;
     }
+
+    /**
+     * Whether the offset is beyond the bound for certain: its size less its {@link #uncertainty()} is larger than
+     * {@code bound}. A reading neither {@link #within} nor beyond the bound cannot tell (its round trip was too
+     * slow for how close the offset is to the bound).
+     */
+    public boolean beyond(Duration bound) {
+        return offset().abs().minus(uncertainty()).compareTo(bound) > 0;
+    }
 }

@@ -45,7 +45,7 @@ public final class ClockSkewedException extends RuntimeException {
                         + " the cluster database's, beyond the bound of " + millis(bound)
                         + "; it refuses seat calls until its clock agrees again (check NTP on this machine)")
                 .orElse("this node has not measured its clock against the cluster database's lately (the database"
-                        + " does not answer); it refuses seat calls until it has");
+                        + " does not answer, or too slowly to tell); it refuses seat calls until it has");
     }
 
     private static String millis(Duration duration) {

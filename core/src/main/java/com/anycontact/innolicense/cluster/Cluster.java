@@ -34,6 +34,13 @@ public interface Cluster extends AutoCloseable {
     /** This node's clock minus the database's, as last measured; empty when embedded or not measured. */
     Optional<Duration> clockOffset();
 
+    /**
+     * The least this node's clock minus the database's can be by the reading {@link #clockOffset()} comes from:
+     * that offset less half the round trip it was read over. A deadline on the database's clock computed with it
+     * is never brought forward by the time a reading took; empty when {@link #clockOffset()} is.
+     */
+    Optional<Duration> clockOffsetAtLeast();
+
     /** This node's view of the cluster, for {@code /health/ready}, the API and AC Admin. */
     ClusterStatus status();
 
@@ -67,6 +74,11 @@ public interface Cluster extends AutoCloseable {
 
             @Override
             public Optional<Duration> clockOffset() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Duration> clockOffsetAtLeast() {
                 return Optional.empty();
             }
 

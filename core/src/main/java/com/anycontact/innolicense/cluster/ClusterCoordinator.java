@@ -16,13 +16,16 @@ import java.util.function.Supplier;
  *
  * <p>Clock: each tick reads the database's clock between two readings of the node's seat clock (the clock that
  * dates leases); the offset is taken at the middle of the round trip and counted as within the bound only if its
- * size plus half the round trip is ({@link ClockReading#within}). Beyond the bound, or after {@link
- * #FAILED_READINGS_UNKNOWN} ticks in a row without a reading, or before the first reading, the node is not
- * serving: {@link #seatRefusal()} says why, and it does not lead.
+ * size plus half the round trip is ({@link ClockReading#within}), as beyond it only if its size less half the
+ * round trip is ({@link ClockReading#beyond}). A reading that is neither (a round trip too slow to tell: the
+ * node's thread not run for a while, a pause, a slow database) counts as no reading: the last one that could tell
+ * stands, since the seat clock is monotonic and does not move against it in a few seconds. Beyond the bound, or
+ * after {@link #FAILED_READINGS_UNKNOWN} ticks in a row without a reading that tells, or before the first, the
+ * node is not serving: {@link #seatRefusal()} says why, and it does not lead.
  *
  * <p>Correcting the clock: the seat clock is monotonic, anchored at startup, so a correction of the node's system
  * clock (NTP stepping a clock that was wrong when the node started) does not move it. So while the seat clock is
- * certainly beyond the bound (not merely read over a slow round trip), each tick also reads the database's clock
+ * certainly beyond the bound, each tick also reads the database's clock
  * against the system clock; once that one is within the bound, the seat clock is re-anchored to it (logged), and
  * the next tick finds the node serving again — while it refused every seat call, so no lease was judged by the
  * old clock after the refusal began.
@@ -65,6 +68,7 @@ public final class ClusterCoordinator implements Cluster {
     private final Duration maxOffset;
 
     private volatile Optional<Duration> offset = Optional.empty();
+    private volatile Optional<Duration> offsetAtLeast = Optional.empty();
     private volatile boolean serving;
     private volatile boolean leading;
     private volatile long confirmedAtNanos;
@@ -141,60 +145,84 @@ public final class ClusterCoordinator implements Cluster {
     }
 
     private void measure() {
+        ClockReading reading;
         try {
-            ClockReading reading = databaseClock.read(seatClock);
-            failedReadings = 0;
-            offset = Optional.of(reading.offset());
-            boolean within = reading.within(maxOffset);
-            if (within != serving) {
-                if (within) {
-                    LOG.log(
-                            Level.INFO,
-                            "this node's clock agrees with the cluster database's (offset "
-                                    + reading.offset().toMillis() + " ms, bound " + maxOffset.toMillis()
-                                    + " ms): serving seat calls");
-                } else {
-                    LOG.log(Level.WARNING, ClockSkewedException.reason(offset, maxOffset));
-                }
-            }
-            serving = within;
-            if (!within) {
-                reanchorWhenTheSystemClockAgrees(reading);
-            }
+            reading = databaseClock.read(seatClock);
         } catch (RuntimeException e) {
-            if (++failedReadings >= FAILED_READINGS_UNKNOWN) {
-                if (serving) {
-                    LOG.log(
-                            Level.WARNING,
-                            "cannot read the cluster database's clock (" + e.getMessage() + "): "
-                                    + ClockSkewedException.reason(Optional.empty(), maxOffset));
-                }
-                serving = false;
-                offset = Optional.empty();
+            noReading("cannot read the cluster database's clock (" + e.getMessage() + ")");
+            return;
+        }
+        boolean within = reading.within(maxOffset);
+        if (!within && !reading.beyond(maxOffset)) {
+            // neither certainly within nor certainly beyond: a reading over a round trip too slow to tell (this
+            // node's thread not run, a pause, a slow database); the seat clock is monotonic, so the last reading
+            // that could tell still stands, as it does when a reading fails
+            noReading("read the cluster database's clock over a round trip of "
+                    + reading.roundTrip().toMillis()
+                    + " ms, too slow to tell whether the offset ("
+                    + reading.offset().toMillis()
+                    + " ms) is within the bound");
+            return;
+        }
+        failedReadings = 0;
+        offset = Optional.of(reading.offset());
+        offsetAtLeast = Optional.of(reading.offset().minus(reading.uncertainty()));
+        if (within != serving) {
+            if (within) {
+                LOG.log(
+                        Level.INFO,
+                        "this node's clock agrees with the cluster database's (offset "
+                                + reading.offset().toMillis() + " ms, bound " + maxOffset.toMillis()
+                                + " ms): serving seat calls");
+            } else {
+                LOG.log(Level.WARNING, ClockSkewedException.reason(offset, maxOffset));
             }
+        }
+        serving = within;
+        if (!within) {
+            reanchorWhenTheSystemClockAgrees();
         }
     }
 
     /**
-     * Re-anchors the seat clock to the system clock when the seat clock is certainly beyond the bound (not merely
-     * measured over a slow round trip) and the system clock is within it; the node serves again from the next
-     * tick's reading.
+     * A tick without a reading that tells: the last one stands until {@link #FAILED_READINGS_UNKNOWN} such ticks in
+     * a row, then the offset counts as unknown and the node stops serving.
      */
-    private void reanchorWhenTheSystemClockAgrees(ClockReading seatReading) {
-        if (seatReading.offset().abs().minus(seatReading.uncertainty()).compareTo(maxOffset) <= 0) {
-            // not certainly off, only measured over a slow round trip: nothing to correct
-            return;
+    private void noReading(String why) {
+        if (++failedReadings >= FAILED_READINGS_UNKNOWN) {
+            if (serving) {
+                LOG.log(
+                        Level.WARNING,
+                        why + " " + FAILED_READINGS_UNKNOWN + " times in a row: "
+                                + ClockSkewedException.reason(Optional.empty(), maxOffset));
+            }
+            serving = false;
+            offset = Optional.empty();
+            offsetAtLeast = Optional.empty();
         }
-        ClockReading system = databaseClock.read(systemClock);
+    }
+
+    /**
+     * Re-anchors the seat clock to the system clock, which the caller found certainly beyond the bound, when the
+     * system clock is within it; the node serves again from the next tick's reading.
+     */
+    private void reanchorWhenTheSystemClockAgrees() {
+        ClockReading system;
+        try {
+            system = databaseClock.read(systemClock);
+        } catch (RuntimeException e) {
+            return; // tried again at the next tick, which also finds the seat clock still off
+        }
         if (!system.within(maxOffset)) {
             return;
         }
+        Duration seatOffset = offset.orElseThrow();
         seatClock.reanchor(systemClock);
         LOG.log(
                 Level.INFO,
                 "this node's system clock agrees with the cluster database's again (offset "
                         + system.offset().toMillis() + " ms, bound " + maxOffset.toMillis()
-                        + " ms); its seat clock, " + seatReading.offset().toMillis()
+                        + " ms); its seat clock, " + seatOffset.toMillis()
                         + " ms off, now follows it: serving seat calls again from the next check");
     }
 
@@ -261,6 +289,11 @@ public final class ClusterCoordinator implements Cluster {
     @Override
     public Optional<Duration> clockOffset() {
         return offset;
+    }
+
+    @Override
+    public Optional<Duration> clockOffsetAtLeast() {
+        return offsetAtLeast;
     }
 
     @Override

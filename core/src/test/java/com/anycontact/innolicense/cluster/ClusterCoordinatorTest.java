@@ -83,6 +83,83 @@ class ClusterCoordinatorTest {
     }
 
     @Test
+    void aReadingTooSlowToTell_leavesTheLastOneStanding_untilThreeInARow() {
+        databaseClock.offset = Duration.ofMillis(-300);
+        node.tick();
+        assertThat(node.leads()).isTrue();
+
+        databaseClock.offset = Duration.ZERO;
+        databaseClock.roundTrip = Duration.ofSeconds(5); // the tick's thread not run for 5 s, say
+        node.tick();
+        node.tick();
+
+        assertThat(node.seatRefusal())
+                .as("0 ms, give or take 2.5 s, tells neither way: the reading of 300 ms still stands")
+                .isEmpty();
+        assertThat(node.clockOffset()).contains(Duration.ofMillis(300));
+        assertThat(node.leads()).isTrue();
+
+        databaseClock.roundTrip = Duration.ofMillis(2);
+        node.tick();
+        assertThat(node.clockOffset()).as("a reading that tells replaces it").contains(Duration.ZERO);
+
+        databaseClock.roundTrip = Duration.ofSeconds(5);
+        node.tick();
+        node.tick();
+        node.tick();
+        ClockSkewedException refusal = node.seatRefusal().orElseThrow();
+        assertThat(refusal.offset()).isEmpty();
+        assertThat(refusal.getMessage()).contains("has not measured its clock", "too slowly to tell");
+        assertThat(node.leads()).isFalse();
+    }
+
+    @Test
+    void theLeastOffsetAReadingAllows_isItsOffsetLessHalfItsRoundTrip() {
+        // the database answered at once, and this node's thread read the answer 1.6 s later (a pause): the middle
+        // of the round trip puts the node 0.8 s ahead, though the two clocks agree
+        Instant databaseNow = T0;
+        DatabaseClock answeredAtOnce = local -> {
+            Instant sent = local.instant();
+            return new ClockReading(sent, databaseNow, sent.plusMillis(1_600));
+        };
+        ClusterCoordinator paused = coordinator(answeredAtOnce, SteadyClock.anchoredAt(T0, () -> 0L), () -> T0);
+
+        paused.tick();
+
+        assertThat(paused.seatRefusal())
+                .as("0.8 s give or take 0.8 s is within 2 s")
+                .isEmpty();
+        assertThat(paused.clockOffset()).contains(Duration.ofMillis(800));
+        assertThat(paused.clockOffsetAtLeast())
+                .as("a deadline put on the database's clock with it is not brought forward by the pause")
+                .contains(Duration.ZERO);
+
+        databaseClock.offset = Duration.ofMillis(-300);
+        databaseClock.roundTrip = Duration.ofMillis(40);
+        node.tick();
+        assertThat(node.clockOffsetAtLeast()).contains(Duration.ofMillis(280));
+        databaseClock.down = true;
+        node.tick();
+        node.tick();
+        node.tick();
+        assertThat(node.clockOffsetAtLeast()).as("unknown with the offset").isEmpty();
+    }
+
+    @Test
+    void aReadingCertainlyBeyondTheBound_refusesAtOnce_evenOverASlowRoundTrip() {
+        node.tick();
+        databaseClock.offset = Duration.ofSeconds(-30);
+        databaseClock.roundTrip = Duration.ofSeconds(5);
+
+        node.tick();
+
+        assertThat(node.seatRefusal().orElseThrow().offset())
+                .as("30 s, give or take 2.5 s, is beyond 2 s for certain")
+                .contains(Duration.ofSeconds(30));
+        assertThat(node.leads()).isFalse();
+    }
+
+    @Test
     void aLeaderThatLosesItsLockConnection_stopsLeadingAtItsNextTick() {
         node.tick();
         lock.connectionLost = true;

@@ -51,7 +51,10 @@ final class PostgresStores implements Stores {
      * database's clock (migration V19): a call held up longer, by a partition or a paused node, is refused and
      * changes nothing, so that it cannot undo what the agent did since through another node. Well below the
      * SDK's request timeout (10 s), after which the SDK tries the next node, and above any wait of a sound
-     * database.
+     * database. The call's instant is put on the database's clock with the least offset the node's latest clock
+     * reading allows ({@link com.anycontact.innolicense.cluster.Cluster#clockOffsetAtLeast}), so that a reading
+     * made over a slow round trip never brings the deadline forward; it may put it back by that round trip, at
+     * most the clock bound's 2 s by default, still well below the SDK's timeout.
      */
     static final Duration SEAT_CALL_DEADLINE = Duration.ofSeconds(2);
 
@@ -129,7 +132,8 @@ final class PostgresStores implements Stores {
 
     @Override
     public SeatStore openSeats(Instant now, Duration leaseTtl, Cluster cluster) {
-        seats = new PostgresSeatStore(database, SeatCallDeadline.within(SEAT_CALL_DEADLINE, cluster::clockOffset));
+        seats = new PostgresSeatStore(
+                database, SeatCallDeadline.within(SEAT_CALL_DEADLINE, cluster::clockOffsetAtLeast));
         return seats;
     }
 

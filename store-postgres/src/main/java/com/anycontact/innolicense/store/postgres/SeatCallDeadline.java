@@ -29,7 +29,8 @@ public interface SeatCallDeadline {
     /**
      * A batch takes effect within {@code maxAge} of its oldest call's instant, both on the database's clock: the
      * call's instant (this node's clock) less the node's offset to the database's clock (node minus database, as
-     * the node measures it every second), plus {@code maxAge}. While the offset is unknown there is no deadline;
+     * the node measures it every second; give it the least offset the measurement allows, so that an error of the
+     * measurement puts the deadline back rather than forward), plus {@code maxAge}. While the offset is unknown there is no deadline;
      * a node then serves no seat calls anyway (it cannot tell that its clock agrees, docs/cluster.md).
      */
     static SeatCallDeadline within(Duration maxAge, Supplier<Optional<Duration>> offsetToDatabase) {
