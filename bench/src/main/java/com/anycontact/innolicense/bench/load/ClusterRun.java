@@ -74,6 +74,19 @@ public final class ClusterRun implements Callable<Integer> {
     List<Integer> nodes;
 
     @Option(
+            names = "--thin-tiers",
+            split = ",",
+            description = "also the thinnest HTTP tier in front of the peer's statements (ThinTier), in this many"
+                    + " processes, each an arbiter thin-N: what a middle tier costs by itself (default: none)")
+    List<Integer> thinTiers = List.of();
+
+    @Option(
+            names = "--first-node-only",
+            description = "send every client of the pair rows to the first node of each cluster, the other nodes"
+                    + " idle in it (a diagnostic: what their presence costs apart from spreading the calls)")
+    boolean firstNodeOnly;
+
+    @Option(
             names = "--clients",
             split = ",",
             defaultValue = "8,64",
@@ -207,16 +220,15 @@ public final class ClusterRun implements Callable<Integer> {
             open.put(PostgresArbiter.NAME, new PostgresArbiter(postgresUrl, Collections.max(clients)));
             for (int size : nodes) {
                 stderr.println("== " + ClusterArbiter.name(size) + ": starting " + size + " node(s)");
+                ClusterArbiter cluster = ClusterArbiter.start(
+                        postgresUrl, size, serverJar, work, leaseTtl, List.of("-Xmx" + serverHeap), pidDirectory);
+                open.put(ClusterArbiter.name(size), firstNodeOnly ? cluster.firstNodeOnly() : cluster);
+            }
+            for (int tiers : thinTiers) {
+                stderr.println("== " + ThinTierArbiter.name(tiers) + ": starting " + tiers + " process(es)");
                 open.put(
-                        ClusterArbiter.name(size),
-                        ClusterArbiter.start(
-                                postgresUrl,
-                                size,
-                                serverJar,
-                                work,
-                                leaseTtl,
-                                List.of("-Xmx" + serverHeap),
-                                pidDirectory));
+                        ThinTierArbiter.name(tiers),
+                        ThinTierArbiter.start(postgresUrl, tiers, List.of("-Xmx" + serverHeap), pidDirectory));
             }
             if (rounds > 0) {
                 markdown.append(rounds(open));
@@ -403,15 +415,21 @@ public final class ClusterRun implements Callable<Integer> {
         // three JVMs compiling at once on 2 cores compile slowly: with the one warm-up for every arbiter, a cluster
         // of 3 was measured while its nodes' compiler threads still took most of their processor time (a profile
         // of a node: 60 % in C2), and did half the pairs it did once warm.
-        Duration length = arbiter instanceof ClusterArbiter cluster
-                ? arbiterWarmup.multipliedBy(cluster.nodes().size())
-                : arbiterWarmup;
+        Duration length = switch (arbiter) {
+            case ClusterArbiter cluster ->
+                arbiterWarmup.multipliedBy(cluster.nodes().size());
+            case ThinTierArbiter thin ->
+                arbiterWarmup.multipliedBy(thin.processes().size());
+            default -> arbiterWarmup;
+        };
         stderr.println("== warming up " + arbiter.name() + " for " + length.toSeconds() + " s");
         LoadDriver warm = new LoadDriver(new RunLength.Timed(Duration.ZERO, length.dividedBy(2)));
         arbiter.reset(capacity);
         warm.pairs(arbiter, 8);
-        arbiter.reset(capacity);
-        warm.renewals(arbiter, 8);
+        if (!(arbiter instanceof ThinTierArbiter)) {
+            arbiter.reset(capacity);
+            warm.renewals(arbiter, 8);
+        }
     }
 
     private RunLength runLength() {

@@ -26,6 +26,56 @@ class ClusterRunTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @Test
+    void run_withTheThinTier_andEveryClientOnTheFirstNode_printsTheirRowsWithoutErrors(@TempDir Path work)
+            throws Exception {
+        skipUnlessPostgresAndServer();
+
+        int code = ClusterRun.run(
+                new String[] {
+                    "--postgres-url",
+                    POSTGRES,
+                    "--nodes",
+                    "2",
+                    "--first-node-only",
+                    "--thin-tiers",
+                    "2",
+                    "--rounds",
+                    "1",
+                    "--operations",
+                    "2,5",
+                    "--clients",
+                    "1,3",
+                    "--arbiter-warmup",
+                    "1s",
+                    "--renewal-agents",
+                    "0",
+                    "--server-jar",
+                    SERVER_JAR.toString(),
+                    "--server-heap",
+                    "256m",
+                    "--work-dir",
+                    work.toString(),
+                    "--pid-dir",
+                    work.resolve("pids").toString()
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String markdown = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(markdown.lines()
+                        .filter(line -> line.matches("\\| (postgres|cluster-2|thin-2) \\| power loss \\| [13] \\|.*")))
+                .as(markdown)
+                .hasSize(6)
+                .allSatisfy(row -> assertThat(row).endsWith("| 0 |"));
+        try (var pids = Files.list(work.resolve("pids"))) {
+            assertThat(pids.map(pid -> pid.getFileName().toString()))
+                    .as("the PID files of the stopped processes removed")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void run_ofTwoNodesBesideThePeer_printsEveryRoundAndTheRenewalCostWithNoLeaseLost(@TempDir Path work)
             throws Exception {
         skipUnlessPostgresAndServer();
