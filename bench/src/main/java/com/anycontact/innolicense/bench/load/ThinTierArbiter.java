@@ -124,11 +124,7 @@ final class ThinTierArbiter implements SeatArbiter {
 
     @Override
     public void reset(int capacity) throws SQLException {
-        RawHttpArbiter.Connection open;
-        while ((open = connections.poll()) != null) {
-            open.close();
-        }
-        nextTier.set(0);
+        closeConnections();
         try (Connection database = DriverManager.getConnection(jdbcUrl);
                 Statement statement = database.createStatement()) {
             statement.execute("TRUNCATE " + table);
@@ -155,10 +151,7 @@ final class ThinTierArbiter implements SeatArbiter {
 
     @Override
     public void close() throws InterruptedException {
-        RawHttpArbiter.Connection open;
-        while ((open = connections.poll()) != null) {
-            open.close();
-        }
+        closeConnections();
         for (Process process : processes) {
             process.destroy();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -191,5 +184,13 @@ final class ThinTierArbiter implements SeatArbiter {
             open.close();
             throw e;
         }
+    }
+
+    private void closeConnections() {
+        RawHttpArbiter.Connection open;
+        while ((open = connections.poll()) != null) {
+            open.close();
+        }
+        nextTier.set(0);
     }
 }
