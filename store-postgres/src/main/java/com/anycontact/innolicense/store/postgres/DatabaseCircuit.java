@@ -2,6 +2,7 @@ package com.anycontact.innolicense.store.postgres;
 
 import com.anycontact.innolicense.store.DatabaseUnreachableException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -40,6 +41,11 @@ final class DatabaseCircuit implements AutoCloseable {
     /** What refused calls are told to wait before trying again. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
+    /** How often at most a warning says that calls found every connection busy. */
+    static final Duration BUSY_WARNING_EVERY = Duration.ofMinutes(1);
+
+    private static final long NEVER = Long.MIN_VALUE;
+
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseCircuit.class);
 
     /**
@@ -66,6 +72,7 @@ final class DatabaseCircuit implements AutoCloseable {
     private final Runnable opened;
     private final ScheduledExecutorService prober;
     private volatile Outage outage;
+    private final AtomicLong lastBusyWarning = new AtomicLong(NEVER);
 
     /**
      * @param opened run each time the circuit opens, on the thread whose failed call opened it, after the circuit
@@ -104,9 +111,9 @@ final class DatabaseCircuit implements AutoCloseable {
     /**
      * What a call that failed with {@code failure} throws: {@link DatabaseUnreachableException}, opening the
      * circuit, when the database could not be reached; {@link DatabaseUnreachableException} without opening it
-     * when the database cancelled the statement for running longer than {@code statement_timeout} (a server that
-     * answers, but too slowly now: the caller may try again, here or on another node); {@code otherwise} for any
-     * other failure.
+     * when the database cancelled the statement for running longer than {@code statement_timeout}, or when the call
+     * found every pooled connection busy for as long as it may wait (a server that answers, but too slowly now: the
+     * caller may try again, here or on another node); {@code otherwise} for any other failure.
      */
     RuntimeException failed(SQLException failure, RuntimeException otherwise) {
         if (isStatementTimeout(failure)) {
@@ -115,10 +122,37 @@ final class DatabaseCircuit implements AutoCloseable {
                     "the database " + url + " did not finish a statement in time: " + rootMessage(failure),
                     RETRY_AFTER);
         }
+        if (isEveryConnectionBusy(failure)) {
+            warnBusyNowAndThen();
+            return new DatabaseUnreachableException(
+                    "the database " + url + " answers too slowly: every connection this node has to it stayed busy"
+                            + " while the call waited (" + rootMessage(failure) + ")",
+                    RETRY_AFTER);
+        }
         if (!isConnectionFailure(failure)) {
             return otherwise;
         }
         return unreachable(open(rootMessage(failure)));
+    }
+
+    /**
+     * Whether the call found every pooled connection busy for as long as it may wait for one (HikariCP's timeout
+     * without a failure to connect behind it): a database that answers, but too slowly for the calls that come.
+     */
+    static boolean isEveryConnectionBusy(SQLException failure) {
+        return failure instanceof SQLTransientConnectionException && !isConnectionFailure(failure);
+    }
+
+    /** At most one warning per {@link #BUSY_WARNING_EVERY} about calls refused because every connection was busy. */
+    private void warnBusyNowAndThen() {
+        long now = nanoTime.getAsLong();
+        long last = lastBusyWarning.get();
+        if ((last == NEVER || now - last >= BUSY_WARNING_EVERY.toNanos()) && lastBusyWarning.compareAndSet(last, now)) {
+            LOG.warn(
+                    "the database {} answers too slowly: calls found every connection of this node to it busy and"
+                            + " were answered 503 database-unavailable (logged at most once a minute)",
+                    url);
+        }
     }
 
     /** Whether PostgreSQL cancelled the statement for its {@code statement_timeout} (SQLSTATE 57014). */

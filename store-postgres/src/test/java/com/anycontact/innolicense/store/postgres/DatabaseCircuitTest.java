@@ -69,6 +69,21 @@ class DatabaseCircuitTest {
     }
 
     @Test
+    void everyConnectionBusyForTheWholeWait_isRefusedForRetry_butLeavesTheCircuitClosed() {
+        RuntimeException thrown = circuit.failed(
+                new SQLTransientConnectionException(
+                        "innolicense-postgres - Connection is not available, request timed out after 250ms"),
+                new StoreException("other", null));
+
+        assertThat(thrown).isInstanceOf(DatabaseUnreachableException.class).hasMessageContaining("answers too slowly");
+        assertThat(((DatabaseUnreachableException) thrown).retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(circuit.isClosed())
+                .as("the server answers: other calls go through")
+                .isTrue();
+        assertThat(opened.get()).isZero();
+    }
+
+    @Test
     void aConnectionFailure_opensTheCircuit_whichRefusesAtOnce_untilAProbeGetsThrough() throws Exception {
         StoreException other = new StoreException("other", null);
         assertThat(circuit.failed(new SQLException("syntax error", "42601"), other))

@@ -83,6 +83,38 @@ class PostgresDatabaseTest {
     }
 
     @Test
+    void aCallThatFindsEveryConnectionBusyForItsWholeWait_isRefusedAs503_withoutTakingTheDatabaseForUnreachable()
+            throws Exception {
+        schema = PostgresSchema.create(getClass());
+        PostgresDatabase database = PostgresDatabase.open(schema.url(), 1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        Thread slow = Thread.ofPlatform()
+                .start(() -> database.batchTransaction(connection -> {
+                    holding.countDown();
+                    try (Statement statement = connection.createStatement()) {
+                        // the pool's one connection, held longer than a call waits for one (batch work has no timeout)
+                        return statement.execute("SELECT pg_sleep(6.5)");
+                    }
+                }));
+        try {
+            holding.await();
+
+            assertThatThrownBy(() -> database.autoCommit(connection -> {
+                        try (Statement statement = connection.createStatement()) {
+                            return statement.execute("SELECT 1");
+                        }
+                    }))
+                    .as("refused as the database's slowness (503 database-unavailable), not failed (500)")
+                    .isInstanceOf(DatabaseUnreachableException.class)
+                    .hasMessageContaining("every connection this node has to it stayed busy");
+            assertThat(database.isReachable()).as("the circuit stays closed").isTrue();
+        } finally {
+            slow.join();
+            database.close();
+        }
+    }
+
+    @Test
     void whenTheDatabaseGoesAway_thePoolLetsGoOfEveryConnection_andTheCallsAfterItsReturnConnectAnew()
             throws Exception {
         schema = PostgresSchema.create(getClass());
