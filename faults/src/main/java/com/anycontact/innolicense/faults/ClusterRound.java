@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * primary does not come back; {@link FaultEvent.Kind#PARTITION} cuts a node off from the database for 1.5 TTLs
  * (the first partition of a round cuts the leader), the other nodes still reaching it: in a round with
  * partitions every node reaches each PostgreSQL server through a {@link DatabaseRelay} of its own, which drops
- * everything, both ways, until it is healed; {@link FaultEvent.Kind#DISK_FULL} fills the disk of the database's
+ * everything, both ways, until it is healed; {@link FaultEvent.Kind#LATENCY} delays everything between a node and
+ * the database, both ways, by a random {@value #MIN_DELAY_MILLIS} to {@value #MAX_DELAY_MILLIS} ms for 1.5 TTLs
+ * (the leader first), through the same relays; {@link FaultEvent.Kind#DISK_FULL} fills the disk of the database's
  * tables (a tmpfs tablespace, as root) with a ballast for 1.5 TTLs, then deletes it, no node restarted.
  */
 final class ClusterRound {
@@ -41,6 +43,15 @@ final class ClusterRound {
 
     /** How far ahead a skewed node's clock is. */
     static final int SKEW_SECONDS = 30;
+
+    /**
+     * The range of a slowed node's delay each way, drawn once per fault: from a slow link, through round trips
+     * that make its clock readings too slow to tell (above its clock bound of a quarter TTL), to round trips beyond
+     * its seat calls' deadline (2 s) and its answer timeout (5 s).
+     */
+    static final int MIN_DELAY_MILLIS = 200;
+
+    static final int MAX_DELAY_MILLIS = 2_000;
 
     /**
      * The size of the database's own disk in a round that fills it: room to spare for a round's leases, denials
@@ -63,8 +74,10 @@ final class ClusterRound {
     private final List<List<DatabaseRelay>> relays = new ArrayList<>();
     private boolean pausedLeader;
     private boolean cutLeader;
+    private boolean slowedLeader;
     private boolean diskUnavailable;
     private long origin;
+    private java.time.Instant originWall;
 
     ClusterRound(FaultRound.Plan plan, Path jar, Path directory, Duration recoveryBound, PrintStream out) {
         this.plan = Objects.requireNonNull(plan, "plan");
@@ -79,6 +92,7 @@ final class ClusterRound {
     FaultRound.Outcome run() throws IOException, InterruptedException {
         long began = System.nanoTime();
         origin = began;
+        originWall = java.time.Instant.now();
         List<AcdAgent> agents = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -106,7 +120,8 @@ final class ClusterRound {
             String database = PostgresServer.jdbcUrl(
                     servers.stream().map(PostgresServer::port).toList());
             out.println("  database " + database);
-            boolean partitions = plan.faults().contains(FaultEvent.Kind.PARTITION);
+            boolean partitions = plan.faults().contains(FaultEvent.Kind.PARTITION)
+                    || plan.faults().contains(FaultEvent.Kind.LATENCY);
             if (partitions) {
                 for (int i = 0; i < NODES; i++) {
                     List<DatabaseRelay> ofNode = new ArrayList<>();
@@ -115,7 +130,7 @@ final class ClusterRound {
                     }
                     relays.add(ofNode);
                 }
-                out.println("  each node through relays of its own, to be cut: node 0 at "
+                out.println("  each node through relays of its own, to be cut or slowed: node 0 at "
                         + PostgresServer.jdbcUrl(relays.getFirst().stream()
                                 .map(DatabaseRelay::port)
                                 .toList()));
@@ -188,7 +203,7 @@ final class ClusterRound {
         agents.forEach(agent -> history.addAll(agent.history()));
         HistoryChecker checker = new HistoryChecker(
                 new HistoryChecker.Settings(plan.capacity(), plan.ttl(), recoveryBound, Duration.ofMillis(500)));
-        HistoryChecker.Result result = checker.check(history, injected, end);
+        HistoryChecker.Result result = withFailedAnswers(checker.check(history, injected, end));
         FaultRound.write(directory, history, injected, result, began);
         int agentsSeen = (int) history.stream().map(Op::agent).distinct().count();
         return new FaultRound.Outcome(
@@ -200,7 +215,61 @@ final class ClusterRound {
                 directory,
                 System.nanoTime() - began,
                 FaultRound.Outage.of(history, injected),
-                FaultRound.Outage.ofPartitions(history, injected));
+                FaultRound.Outage.onNodes(history, injected, FaultEvent.Kind.PARTITION),
+                FaultRound.Outage.onNodes(history, injected, FaultEvent.Kind.LATENCY));
+    }
+
+    /**
+     * The lines of a node's log that say a request failed, so that it was answered 500 or not at all (the route's
+     * and the fast path's warnings): what the agents cannot see when they had given up on the call before it failed
+     * (a call held up by a slow database, say).
+     */
+    static final java.util.regex.Pattern FAILED_ANSWER = java.util.regex.Pattern.compile(
+            "^\\S+ WARN (Problems|SeatFastPath) - (.* failed|a request failed after its response was gone.*)$");
+
+    /**
+     * The checker's result with a {@link HistoryChecker.Rule#SERVER_ERROR} violation for every request that a node's
+     * log says failed, whether or not an agent saw its answer.
+     */
+    private HistoryChecker.Result withFailedAnswers(HistoryChecker.Result result) throws IOException {
+        List<HistoryChecker.Violation> logged = new ArrayList<>();
+        for (ServerNode node : nodes) {
+            if (!java.nio.file.Files.exists(node.log())) {
+                continue;
+            }
+            for (String line : java.nio.file.Files.readAllLines(node.log())) {
+                if (FAILED_ANSWER.matcher(line).matches()) {
+                    logged.add(new HistoryChecker.Violation(
+                            HistoryChecker.Rule.SERVER_ERROR,
+                            "node-" + node.id(),
+                            loggedAt(line),
+                            "node " + node.id() + " logged a request that failed (answered 500, or not at all): "
+                                    + line));
+                }
+            }
+        }
+        if (logged.isEmpty()) {
+            return result;
+        }
+        List<HistoryChecker.Violation> violations = new ArrayList<>(result.violations());
+        violations.addAll(logged);
+        return new HistoryChecker.Result(
+                result.operations(),
+                result.grants(),
+                result.denials(),
+                result.unknown(),
+                violations,
+                result.worstRecoveryNanos());
+    }
+
+    /** When a log line was written, on the round's monotonic clock, from the instant it begins with. */
+    private long loggedAt(String line) {
+        try {
+            java.time.Instant at = java.time.Instant.parse(line.substring(0, line.indexOf(' ')));
+            return origin + Duration.between(originWall, at).toNanos();
+        } catch (RuntimeException e) {
+            return origin;
+        }
     }
 
     private static void startTogether(List<ServerNode> nodes) throws IOException, InterruptedException {
@@ -334,6 +403,24 @@ final class ClusterRound {
                 relays.get(node.id()).forEach(DatabaseRelay::heal);
                 yield FaultEvent.of(
                         kind, node.id(), cut, System.nanoTime(), role + " cut off from the database for " + hold);
+            }
+            case LATENCY -> {
+                ServerNode leader = slowedLeader ? null : leader();
+                ServerNode node = leader != null ? leader : nodes.get(random.nextInt(NODES));
+                String role = leader != null ? "the leader" : "a random node";
+                slowedLeader = true;
+                Duration delay =
+                        Duration.ofMillis(MIN_DELAY_MILLIS + random.nextInt(MAX_DELAY_MILLIS - MIN_DELAY_MILLIS + 1));
+                long slowed = System.nanoTime();
+                relays.get(node.id()).forEach(relay -> relay.delay(delay));
+                Thread.sleep(hold);
+                relays.get(node.id()).forEach(relay -> relay.delay(Duration.ZERO));
+                yield FaultEvent.of(
+                        kind,
+                        node.id(),
+                        slowed,
+                        System.nanoTime(),
+                        role + "'s traffic with the database delayed " + delay.toMillis() + " ms each way for " + hold);
             }
             default -> throw new IllegalArgumentException(kind + " is not a cluster fault");
         };

@@ -7,14 +7,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A TCP relay on the loopback between one server node and one PostgreSQL server, which the harness can cut: a
- * network partition of that node alone, while the other nodes still reach the database.
+ * A TCP relay on the loopback between one server node and one PostgreSQL server, which the harness can cut (a
+ * network partition of that node alone, while the other nodes still reach the database) or slow down ({@link
+ * #delay}).
  *
  * <p>While cut, the relay forwards nothing either way and holds every connection open, as a network that drops
  * every packet does while TCP on both ends keeps the connection up; a connection made meanwhile is accepted (the
@@ -35,6 +37,7 @@ final class DatabaseRelay implements AutoCloseable {
     private final Condition healed = gate.newCondition();
     private boolean cut;
     private volatile boolean closed;
+    private volatile long delayNanos;
 
     private DatabaseRelay(ServerSocket listener, int targetPort) {
         this.listener = listener;
@@ -73,6 +76,15 @@ final class DatabaseRelay implements AutoCloseable {
         } finally {
             gate.unlock();
         }
+    }
+
+    /**
+     * Holds whatever is read, either way, for {@code delay} before forwarding it, in order (a slow or congested
+     * network; a connection's chunks wait one after the other, so a burst waits longer); {@link Duration#ZERO} to
+     * forward at once again. What is held then still goes out after its wait.
+     */
+    void delay(Duration delay) {
+        delayNanos = delay.toNanos();
     }
 
     /** Closes the listener and every connection. */
@@ -134,6 +146,10 @@ final class DatabaseRelay implements AutoCloseable {
                 awaitHealed();
                 if (read < 0) {
                     break;
+                }
+                long delay = delayNanos;
+                if (delay > 0) {
+                    Thread.sleep(Duration.ofNanos(delay));
                 }
                 out.write(buffer, 0, read);
                 out.flush();

@@ -46,7 +46,12 @@ public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos
          * A cluster node cut off from the cluster database (every packet dropped, its connections held open) while
          * the other nodes still reach it, then reconnected ({@link DatabaseRelay}).
          */
-        PARTITION
+        PARTITION,
+        /**
+         * A cluster node's traffic with the cluster database delayed (everything held for up to 2 s each way,
+         * {@link DatabaseRelay#delay}) while the other nodes reach it at once, then forwarded at once again.
+         */
+        LATENCY
     }
 
     /** Whether an acknowledged lease could be lost here if the server kept it badly: a crash or a failover. */

@@ -92,6 +92,8 @@ final class FaultRound {
      *     fault)
      * @param cutOff how the nodes cut off from the database answered while they were ({@link Outage#NONE} without
      *     such a fault)
+     * @param slowed how the nodes whose traffic with the database was slowed answered while it was ({@link
+     *     Outage#NONE} without such a fault)
      */
     record Outcome(
             Plan plan,
@@ -102,7 +104,8 @@ final class FaultRound {
             Path directory,
             long wallNanos,
             Outage outage,
-            Outage cutOff) {}
+            Outage cutOff,
+            Outage slowed) {}
 
     /**
      * The seat calls invoked while the cluster database was down (from the stop or kill until it accepted
@@ -127,13 +130,13 @@ final class FaultRound {
                             .toList());
         }
 
-        /** The calls of the history invoked on a node while it was cut off from the database. */
-        static Outage ofPartitions(List<Op> history, List<FaultEvent> faults) {
-            return during(
-                    history,
-                    faults.stream()
-                            .filter(f -> f.kind() == FaultEvent.Kind.PARTITION)
-                            .toList());
+        /**
+         * The calls of the history invoked on a node during its faults of one kind: while it was cut off from the
+         * database ({@link FaultEvent.Kind#PARTITION}), or while its traffic with it was slowed ({@link
+         * FaultEvent.Kind#LATENCY}).
+         */
+        static Outage onNodes(List<Op> history, List<FaultEvent> faults, FaultEvent.Kind kind) {
+            return during(history, faults.stream().filter(f -> f.kind() == kind).toList());
         }
 
         /** The calls invoked during these faults, on the fault's node (any node for the database's). */
@@ -269,6 +272,7 @@ final class FaultRound {
                 directory,
                 System.nanoTime() - began,
                 Outage.NONE,
+                Outage.NONE,
                 Outage.NONE);
     }
 
@@ -348,7 +352,7 @@ final class FaultRound {
                         kind, node.id(), full, System.nanoTime(), System.nanoTime(), "ballast of " + bytes + " bytes");
             }
             case FOREIGN_LOCK -> foreignLock(node, hold);
-            case CLOCK_SKEW, DATABASE_RESTART, DATABASE_FAILOVER, PARTITION ->
+            case CLOCK_SKEW, DATABASE_RESTART, DATABASE_FAILOVER, PARTITION, LATENCY ->
                 throw new IllegalArgumentException(kind + " is a cluster fault (ClusterRound)");
         };
         if (event != null) {

@@ -226,7 +226,8 @@ public final class FaultSuite {
     /**
      * The cluster rounds ({@link ClusterRound}): node kills, pauses (the leader first), restarts of the database, a
      * failover to its synchronous standby, a node with a skewed clock, a node cut off from the database (the leader
-     * first); in the long run a mixed round too; then a cluster of which one node decides on an off-by-one seat
+     * first), a full disk of the database, a node whose traffic with the database is slowed (the leader first); in
+     * the long run a mixed round too; then a cluster of which one node decides on an off-by-one seat
      * store.
      */
     private static List<FaultRound.Plan> clusterPlans(
@@ -245,6 +246,7 @@ public final class FaultSuite {
         FaultEvent.Kind skew = FaultEvent.Kind.CLOCK_SKEW;
         FaultEvent.Kind partition = FaultEvent.Kind.PARTITION;
         FaultEvent.Kind diskFull = FaultEvent.Kind.DISK_FULL;
+        FaultEvent.Kind latency = FaultEvent.Kind.LATENCY;
         Map<String, List<FaultEvent.Kind>> rounds = new java.util.LinkedHashMap<>();
         rounds.put("kill", List.of(kill, kill));
         rounds.put("pause", List.of(pause, pause));
@@ -253,6 +255,7 @@ public final class FaultSuite {
         rounds.put("skew", List.of(skew));
         rounds.put("partition", List.of(partition, partition));
         rounds.put("disk", List.of(diskFull, diskFull));
+        rounds.put("latency", List.of(latency, latency));
         List<FaultRound.Plan> plans = new ArrayList<>();
         if (!longRun) {
             Duration length = Duration.ofSeconds(30);
@@ -261,7 +264,9 @@ public final class FaultSuite {
         } else {
             rounds.put(
                     "mixed",
-                    List.of(kill, pause, restart, partition, skew, kill, failover, pause, restart, partition, kill));
+                    List.of(
+                            kill, pause, restart, partition, skew, latency, kill, failover, pause, restart, partition,
+                            latency, kill));
             Duration length = Duration.ofSeconds(Math.max(120, minutes * 60L / rounds.size()));
             for (Map.Entry<String, List<FaultEvent.Kind>> round : rounds.entrySet()) {
                 List<FaultEvent.Kind> faults = new ArrayList<>();

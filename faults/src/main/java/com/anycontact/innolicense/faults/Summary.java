@@ -119,6 +119,12 @@ record Summary(List<FaultRound.Outcome> outcomes) {
                             + " another node",
                     outcome,
                     outcome.cutOff());
+            outage(
+                    md,
+                    "While a node's traffic with the database was slowed in %s: %d seat calls to it answered",
+                    "unanswered within the client's timeout and passed on to another node",
+                    outcome,
+                    outcome.slowed());
         }
         for (FaultRound.Outcome outcome : outcomes) {
             outcome.skipped()

@@ -159,7 +159,11 @@ class ClusterHistoryCheckerTest {
         answered("c", 1, Op.Kind.RENEW, 3500, 3510, 200, ""); // after the heal
         answered("d", 1, Op.Kind.RENEW, 5500, 5501, 503, "database-unavailable"); // the database's fault
 
-        FaultRound.Outage cutOff = FaultRound.Outage.ofPartitions(ops, faults);
+        faults.add(FaultEvent.of(FaultEvent.Kind.LATENCY, 1, millis(7000), millis(9000), "slowed"));
+        answered("e", 1, Op.Kind.RENEW, 7100, 8900, 200, ""); // slowed, not cut off
+
+        FaultRound.Outage cutOff = FaultRound.Outage.onNodes(ops, faults, FaultEvent.Kind.PARTITION);
+        FaultRound.Outage slowed = FaultRound.Outage.onNodes(ops, faults, FaultEvent.Kind.LATENCY);
 
         assertThat(cutOff.calls()).isEqualTo(1);
         assertThat(cutOff.unavailable()).isEqualTo(1);
@@ -168,6 +172,31 @@ class ClusterHistoryCheckerTest {
         assertThat(FaultRound.Outage.of(ops, faults).calls())
                 .as("the database's outage, without the partition")
                 .isEqualTo(1);
+        assertThat(slowed.calls()).isEqualTo(1);
+        assertThat(slowed.worstNanos()).isEqualTo(millis(1800));
+    }
+
+    @Test
+    void aNodesLogLineOfAFailedRequest_isTold_fromItsOtherWarnings() {
+        assertThat(ClusterRound.FAILED_ANSWER
+                        .matcher("2026-12-04T14:23:23.776Z WARN Problems - PUT /api/v1/seats/acd46-2 failed")
+                        .matches())
+                .isTrue();
+        assertThat(ClusterRound.FAILED_ANSWER
+                        .matcher("2026-12-04T14:23:23.776Z WARN SeatFastPath - DELETE /api/v1/seats/acd46-2 failed")
+                        .matches())
+                .isTrue();
+        assertThat(ClusterRound.FAILED_ANSWER
+                        .matcher("2026-12-04T14:23:23.776Z WARN Problems - a request failed after its response was"
+                                + " gone; nothing to answer")
+                        .matches())
+                .isTrue();
+        assertThat(ClusterRound.FAILED_ANSWER
+                        .matcher("2026-12-04T14:23:14.305Z WARN ClusterCoordinator - writing this node's heartbeat"
+                                + " to the node registry failed; will try again in a second: …")
+                        .matches())
+                .as("a node's own retried work, not an answer")
+                .isFalse();
     }
 
     private HistoryChecker.Result check() {

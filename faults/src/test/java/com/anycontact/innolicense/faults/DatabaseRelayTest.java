@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The relay that cuts one node off from the database: it forwards both ways; cut, it forwards nothing, neither
- * bytes nor the end of a connection, and holds new connections; healed, it delivers what it held. Against an echo
+ * bytes nor the end of a connection, and holds new connections; healed, it delivers what it held; delayed, it
+ * forwards everything that much later. Against an echo
  * server on the loopback standing in for PostgreSQL.
  */
 class DatabaseRelayTest {
@@ -114,6 +116,28 @@ class DatabaseRelayTest {
             Thread.sleep(20);
         }
         assertThat(echoEnds).as("database connections ended after the heal").hasValue(1);
+    }
+
+    @Test
+    void delayed_holdsWhatItForwardsBothWays_thenForwardsAtOnceAgain() throws Exception {
+        try (Socket node = connect()) {
+            assertThat(roundTrip(node, 'a', 2_000)).isEqualTo('a');
+
+            relay.delay(Duration.ofMillis(700));
+            long sent = System.nanoTime();
+            node.getOutputStream().write('b');
+            node.getOutputStream().flush();
+            assertThat(answer(node, 1_000))
+                    .as("no echo within 1 s: 0.7 s there, 0.7 s back")
+                    .isEqualTo(-1);
+            assertThat(answer(node, 5_000)).as("the echo, later").isEqualTo('b');
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(Duration.ofMillis(1_400));
+
+            relay.delay(Duration.ZERO);
+            assertThat(roundTrip(node, 'c', 1_000))
+                    .as("forwarded at once again")
+                    .isEqualTo('c');
+        }
     }
 
     private Socket connect() throws IOException {
