@@ -120,9 +120,9 @@ final class ClusterRound {
             String database = PostgresServer.jdbcUrl(
                     servers.stream().map(PostgresServer::port).toList());
             out.println("  database " + database);
-            boolean partitions = plan.faults().contains(FaultEvent.Kind.PARTITION)
+            boolean relayed = plan.faults().contains(FaultEvent.Kind.PARTITION)
                     || plan.faults().contains(FaultEvent.Kind.LATENCY);
-            if (partitions) {
+            if (relayed) {
                 for (int i = 0; i < NODES; i++) {
                     List<DatabaseRelay> ofNode = new ArrayList<>();
                     for (PostgresServer server : servers) {
@@ -142,7 +142,7 @@ final class ClusterRound {
                 String broken = i == 0 ? plan.brokenStore() : "";
                 // with libfaketime, which makes a JVM several times slower, only the skewed node runs under it
                 // while skewed (below): three nodes under it on 2 cores started in minutes, not seconds
-                String url = partitions
+                String url = relayed
                         ? PostgresServer.jdbcUrl(
                                 relays.get(i).stream().map(DatabaseRelay::port).toList())
                         : database;
