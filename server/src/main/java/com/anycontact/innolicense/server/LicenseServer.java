@@ -219,6 +219,15 @@ public final class LicenseServer implements AutoCloseable {
                     trustedTime,
                     audit);
             this.alerts = ServerAlerts.wire(stores.alerts(), alertingAudit, trustedClock, installationId);
+            // A node that stopped serving while the cluster database was away (its clock unmeasured) measures it
+            // as soon as the database answers again, not at its next tick up to a second later.
+            stores.whenDatabaseAnswersAgain(() -> {
+                try {
+                    scheduler.execute(this::tickCluster);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the server is stopping
+                }
+            });
             SeatStore seatStore = stores.openSeats(steadyClock.instant(), config.leaseTtl(), cluster);
             this.usage = new UsageTracker(
                     stores.usage(),
@@ -498,6 +507,15 @@ public final class LicenseServer implements AutoCloseable {
         return licenses.installationId();
     }
 
+    /** The cluster's tick (clock measured, leadership kept or sought, heartbeat), a failure logged. */
+    private void tickCluster() {
+        try {
+            cluster.tick();
+        } catch (RuntimeException e) {
+            warnUnlessOutage("the cluster heartbeat failed; will try again in a second", e);
+        }
+    }
+
     /**
      * Runs the periodic work once: the cluster's tick (clock measured, leadership kept or sought, heartbeat), the
      * lifecycle watcher, the reaper, the usage tracker's flush, then the live events' check that every stream's
@@ -509,11 +527,7 @@ public final class LicenseServer implements AutoCloseable {
      * after moving their clock.
      */
     void tick() {
-        try {
-            cluster.tick();
-        } catch (RuntimeException e) {
-            warnUnlessOutage("the cluster heartbeat failed; will try again in a second", e);
-        }
+        tickCluster();
         boolean leads = cluster.leads();
         try {
             watcher.tick(leads);

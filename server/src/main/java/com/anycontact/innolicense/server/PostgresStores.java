@@ -138,6 +138,11 @@ final class PostgresStores implements Stores {
     }
 
     @Override
+    public void whenDatabaseAnswersAgain(Runnable action) {
+        database.whenAnsweringAgain(action);
+    }
+
+    @Override
     public Optional<String> repairSeatCount() {
         return seats == null ? Optional.empty() : seats.repairSeatCount();
     }

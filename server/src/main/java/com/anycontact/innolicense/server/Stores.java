@@ -49,6 +49,12 @@ sealed interface Stores extends AutoCloseable permits SqliteStores, PostgresStor
     AuditLog audit();
 
     /**
+     * Runs {@code action} each time the cluster database answers again after an outage; nothing for the embedded
+     * store, which has no such outage.
+     */
+    default void whenDatabaseAnswersAgain(Runnable action) {}
+
+    /**
      * Checks, and repairs, the count of seats held that claims rely on where something outside the server can
      * change it (the cluster database's tally, {@link
      * com.anycontact.innolicense.store.postgres.PostgresSeatStore#repairSeatCount}). Run by the node that reaps.

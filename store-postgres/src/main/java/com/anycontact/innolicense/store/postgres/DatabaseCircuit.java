@@ -70,6 +70,7 @@ final class DatabaseCircuit implements AutoCloseable {
     private final Probe probe;
     private final LongSupplier nanoTime;
     private final Runnable opened;
+    private final Runnable closed;
     private final ScheduledExecutorService prober;
     private volatile Outage outage;
     private final AtomicLong lastBusyWarning = new AtomicLong(NEVER);
@@ -77,12 +78,15 @@ final class DatabaseCircuit implements AutoCloseable {
     /**
      * @param opened run each time the circuit opens, on the thread whose failed call opened it, after the circuit
      *     refuses calls; a failure of it is logged, not thrown
+     * @param closed run each time the circuit closes, on the probe's thread, after calls go through again; a
+     *     failure of it is logged, not thrown
      */
-    DatabaseCircuit(PostgresUrl url, Probe probe, LongSupplier nanoTime, Runnable opened) {
+    DatabaseCircuit(PostgresUrl url, Probe probe, LongSupplier nanoTime, Runnable opened, Runnable closed) {
         this.url = url;
         this.probe = probe;
         this.nanoTime = nanoTime;
         this.opened = opened;
+        this.closed = closed;
         this.prober = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "innolicense-database-probe");
             thread.setDaemon(true);
@@ -221,6 +225,11 @@ final class DatabaseCircuit implements AutoCloseable {
                     url,
                     TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - ended.since()),
                     ended.refused().get());
+        }
+        try {
+            closed.run();
+        } catch (RuntimeException e) {
+            LOG.warn("after the database {} answered again: {}", url, e.toString());
         }
     }
 

@@ -85,12 +85,18 @@ public final class PostgresDatabase implements AutoCloseable {
     private final PostgresUrl url;
     private final HikariDataSource pool;
     private final DatabaseCircuit circuit;
+    private final java.util.List<Runnable> answeringAgain = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final WriteRefusals refusals;
 
     private PostgresDatabase(PostgresUrl url, HikariDataSource pool) {
         this.url = url;
         this.pool = pool;
-        this.circuit = new DatabaseCircuit(url, () -> probe(url), System::nanoTime, this::dropPooledConnections);
+        this.circuit = new DatabaseCircuit(
+                url,
+                () -> probe(url),
+                System::nanoTime,
+                this::dropPooledConnections,
+                () -> answeringAgain.forEach(Runnable::run));
         this.refusals = new WriteRefusals(url, System::nanoTime);
     }
 
@@ -327,6 +333,15 @@ public final class PostgresDatabase implements AutoCloseable {
      */
     public boolean isReachable() {
         return circuit.isClosed();
+    }
+
+    /**
+     * Runs {@code action} each time the database answers again after calls found it unreachable (on the thread
+     * that found it answering; keep it short, or hand it on), so that work which waits for the database need not
+     * wait for its next turn.
+     */
+    public void whenAnsweringAgain(Runnable action) {
+        answeringAgain.add(java.util.Objects.requireNonNull(action, "action"));
     }
 
     /** Closes the pool; work in progress completes first. */

@@ -22,6 +22,7 @@ class DatabaseCircuitTest {
     private final AtomicBoolean databaseUp = new AtomicBoolean(false);
     private final AtomicInteger probes = new AtomicInteger();
     private final AtomicInteger opened = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
     private final DatabaseCircuit circuit = new DatabaseCircuit(
             URL,
             () -> {
@@ -31,7 +32,8 @@ class DatabaseCircuitTest {
                 }
             },
             System::nanoTime,
-            opened::incrementAndGet);
+            opened::incrementAndGet,
+            closed::incrementAndGet);
 
     @Test
     void connectionFailures_areTheStatesOfAServerThatCannotServe_notThoseOfABadStatement() {
@@ -110,6 +112,7 @@ class DatabaseCircuitTest {
         }
         assertThat(probes.get()).as("probes while the database is down").isGreaterThanOrEqualTo(2);
         assertThat(circuit.isClosed()).isFalse();
+        assertThat(closed.get()).isZero();
 
         databaseUp.set(true);
         until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -119,6 +122,13 @@ class DatabaseCircuitTest {
 
         assertThat(circuit.isClosed()).isTrue();
         circuit.check();
+        until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (closed.get() == 0 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(closed.get())
+                .as("the owner told once that the database answers again")
+                .isEqualTo(1);
         int probesWhenClosed = probes.get();
         Thread.sleep(DatabaseCircuit.PROBE_INTERVAL.multipliedBy(2).toMillis());
         assertThat(probes.get()).as("no probes while the database answers").isEqualTo(probesWhenClosed);
