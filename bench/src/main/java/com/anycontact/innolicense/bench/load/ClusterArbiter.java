@@ -11,10 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,21 +35,18 @@ final class ClusterArbiter implements SeatArbiter {
     private final String name;
     private final String databaseUrl;
     private final List<ServerProcess> nodes;
-    private final List<String> authorizations = new ArrayList<>();
-    private final Queue<RawHttpArbiter.Connection> connections = new ConcurrentLinkedQueue<>();
-    private final ThreadLocal<Node> connection = new ThreadLocal<>();
-    private final AtomicInteger nextNode = new AtomicInteger();
-    private volatile boolean firstNodeOnly;
-
-    private record Node(int index, RawHttpArbiter.Connection connection) {}
+    private final SeatCallConnections connections;
 
     private ClusterArbiter(String name, String databaseUrl, List<ServerProcess> nodes) {
         this.name = name;
         this.databaseUrl = databaseUrl;
         this.nodes = List.copyOf(nodes);
-        for (ServerProcess node : nodes) {
-            authorizations.add("Authorization: Bearer " + node.acdToken() + "\r\n");
-        }
+        this.connections = new SeatCallConnections(nodes.stream()
+                .map(node -> new SeatCallConnections.Server(
+                        node.base().getHost(),
+                        node.base().getPort(),
+                        "Authorization: Bearer " + node.acdToken() + "\r\n"))
+                .toList());
     }
 
     /** The arbiter's name for a cluster of the given size, e.g. {@code cluster-3}. */
@@ -116,7 +110,7 @@ final class ClusterArbiter implements SeatArbiter {
      * running): what the other nodes' presence costs, apart from spreading the calls.
      */
     ClusterArbiter firstNodeOnly() {
-        firstNodeOnly = true;
+        connections.firstOnly();
         return this;
     }
 
@@ -148,7 +142,7 @@ final class ClusterArbiter implements SeatArbiter {
      */
     @Override
     public void reset(int capacity) throws IOException, InterruptedException, SQLException {
-        closeConnections();
+        connections.closeAll();
         try (Connection database = DriverManager.getConnection(databaseUrl);
                 Statement statement = database.createStatement()) {
             statement.execute("DELETE FROM lease");
@@ -170,67 +164,26 @@ final class ClusterArbiter implements SeatArbiter {
 
     @Override
     public boolean claim(String agent) throws IOException {
-        return SeatAnswers.claimed(agent, send("PUT", agent));
+        return SeatAnswers.claimed(agent, connections.send("PUT", agent));
     }
 
     @Override
     public boolean renew(String agent) throws IOException {
-        return SeatAnswers.renewed(agent, send("PUT", agent));
+        return SeatAnswers.renewed(agent, connections.send("PUT", agent));
     }
 
     @Override
     public void release(String agent) throws IOException {
-        SeatAnswers.released(agent, send("DELETE", agent));
+        SeatAnswers.released(agent, connections.send("DELETE", agent));
     }
 
     /** Stops every node. */
     @Override
     public void close() throws InterruptedException {
-        closeConnections();
+        connections.closeAll();
         for (ServerProcess node : nodes) {
             node.close();
         }
-    }
-
-    private int send(String method, String agent) throws IOException {
-        Node open = connection.get();
-        if (open == null) {
-            int index = firstNodeOnly ? 0 : Math.floorMod(nextNode.getAndIncrement(), nodes.size());
-            ServerProcess node = nodes.get(index);
-            open = new Node(
-                    index,
-                    new RawHttpArbiter.Connection(
-                            node.base().getHost(), node.base().getPort()));
-            connections.add(open.connection());
-            connection.set(open);
-        }
-        ServerProcess node = nodes.get(open.index());
-        try {
-            int status = open.connection()
-                    .exchange(method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: "
-                            + node.base().getHost()
-                            + ":" + node.base().getPort() + "\r\n" + authorizations.get(open.index())
-                            + "Content-Length: 0\r\n\r\n");
-            if (status >= 500) {
-                // the problem says which refusal it was (database, store, clock skew, busy)
-                throw new IOException(method + " " + agent + " on " + node.base() + " answered " + status + ": "
-                        + open.connection().errorBody());
-            }
-            return status;
-        } catch (IOException e) {
-            connection.remove();
-            connections.remove(open.connection());
-            open.connection().close();
-            throw e;
-        }
-    }
-
-    private void closeConnections() {
-        RawHttpArbiter.Connection open;
-        while ((open = connections.poll()) != null) {
-            open.close();
-        }
-        nextNode.set(0);
     }
 
     private static String freshDatabase(String postgresUrl, String database) throws SQLException {

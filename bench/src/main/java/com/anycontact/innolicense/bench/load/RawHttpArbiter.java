@@ -9,9 +9,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Ours over HTTP, as {@link HttpArbiter}, but through a minimal blocking HTTP/1.1 client: one
@@ -24,18 +23,15 @@ final class RawHttpArbiter implements SeatArbiter {
     static final String NAME = "ours-http-raw";
 
     private final ServerProcess server;
-    private final String host;
-    private final int port;
-    private final String authorization;
-    private final Queue<Connection> connections = new ConcurrentLinkedQueue<>();
-    private final ThreadLocal<Connection> connection = new ThreadLocal<>();
+    private final SeatCallConnections connections;
 
     /** An arbiter on a running server, which {@link #close()} stops. */
     RawHttpArbiter(ServerProcess server) {
         this.server = server;
-        this.host = server.base().getHost();
-        this.port = server.base().getPort();
-        this.authorization = "Authorization: Bearer " + server.acdToken() + "\r\n";
+        this.connections = new SeatCallConnections(List.of(new SeatCallConnections.Server(
+                server.base().getHost(),
+                server.base().getPort(),
+                "Authorization: Bearer " + server.acdToken() + "\r\n")));
     }
 
     @Override
@@ -52,54 +48,29 @@ final class RawHttpArbiter implements SeatArbiter {
 
     @Override
     public void reset(int capacity) throws IOException, InterruptedException {
-        closeConnections();
+        connections.closeAll();
         server.applyLicense(capacity);
     }
 
     @Override
     public boolean claim(String agent) throws IOException {
-        return SeatAnswers.claimed(agent, send("PUT", agent));
+        return SeatAnswers.claimed(agent, connections.send("PUT", agent));
     }
 
     @Override
     public boolean renew(String agent) throws IOException {
-        return SeatAnswers.renewed(agent, send("PUT", agent));
+        return SeatAnswers.renewed(agent, connections.send("PUT", agent));
     }
 
     @Override
     public void release(String agent) throws IOException {
-        SeatAnswers.released(agent, send("DELETE", agent));
+        SeatAnswers.released(agent, connections.send("DELETE", agent));
     }
 
     @Override
     public void close() throws InterruptedException {
-        closeConnections();
+        connections.closeAll();
         server.close();
-    }
-
-    private int send(String method, String agent) throws IOException {
-        Connection open = connection.get();
-        if (open == null) {
-            open = new Connection(host, port);
-            connections.add(open);
-            connection.set(open);
-        }
-        try {
-            return open.exchange(method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
-                    + authorization + "Content-Length: 0\r\n\r\n");
-        } catch (IOException e) {
-            connection.remove();
-            connections.remove(open);
-            open.close();
-            throw e;
-        }
-    }
-
-    private void closeConnections() {
-        Connection open;
-        while ((open = connections.poll()) != null) {
-            open.close();
-        }
     }
 
     /** One keep-alive connection, used by one thread at a time. */

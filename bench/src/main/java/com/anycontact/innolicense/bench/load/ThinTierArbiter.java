@@ -13,10 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code tiers} {@link ThinTier} processes in front of the PostgreSQL peer's statements, on a table of their own in
@@ -31,10 +28,7 @@ final class ThinTierArbiter implements SeatArbiter {
     private final String table;
     private final List<Process> processes;
     private final List<Path> pidFiles;
-    private final List<Integer> ports;
-    private final Queue<RawHttpArbiter.Connection> connections = new ConcurrentLinkedQueue<>();
-    private final ThreadLocal<RawHttpArbiter.Connection> connection = new ThreadLocal<>();
-    private final AtomicInteger nextTier = new AtomicInteger();
+    private final SeatCallConnections connections;
 
     private ThinTierArbiter(
             String name,
@@ -48,7 +42,9 @@ final class ThinTierArbiter implements SeatArbiter {
         this.jdbcUrl = jdbcUrl;
         this.table = table;
         this.processes = processes;
-        this.ports = ports;
+        this.connections = new SeatCallConnections(ports.stream()
+                .map(port -> new SeatCallConnections.Server("127.0.0.1", port, ""))
+                .toList());
     }
 
     static String name(int tiers) {
@@ -124,7 +120,7 @@ final class ThinTierArbiter implements SeatArbiter {
 
     @Override
     public void reset(int capacity) throws SQLException {
-        closeConnections();
+        connections.closeAll();
         try (Connection database = DriverManager.getConnection(jdbcUrl);
                 Statement statement = database.createStatement()) {
             statement.execute("TRUNCATE " + table);
@@ -135,7 +131,7 @@ final class ThinTierArbiter implements SeatArbiter {
 
     @Override
     public boolean claim(String agent) throws IOException {
-        return SeatAnswers.claimed(agent, send("PUT", agent));
+        return SeatAnswers.claimed(agent, connections.send("PUT", agent));
     }
 
     /** Not served: the thin tier answers claims and releases only (its warm-up has no renewals). */
@@ -146,12 +142,12 @@ final class ThinTierArbiter implements SeatArbiter {
 
     @Override
     public void release(String agent) throws IOException {
-        SeatAnswers.released(agent, send("DELETE", agent));
+        SeatAnswers.released(agent, connections.send("DELETE", agent));
     }
 
     @Override
     public void close() throws InterruptedException {
-        closeConnections();
+        connections.closeAll();
         for (Process process : processes) {
             process.destroy();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -165,32 +161,5 @@ final class ThinTierArbiter implements SeatArbiter {
                 // left behind; the process it names has ended
             }
         }
-    }
-
-    private int send(String method, String agent) throws IOException {
-        RawHttpArbiter.Connection open = connection.get();
-        if (open == null) {
-            int port = ports.get(Math.floorMod(nextTier.getAndIncrement(), ports.size()));
-            open = new RawHttpArbiter.Connection("127.0.0.1", port);
-            connections.add(open);
-            connection.set(open);
-        }
-        try {
-            return open.exchange(method + " /api/v1/seats/" + agent + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Length: 0\r\n\r\n");
-        } catch (IOException e) {
-            connection.remove();
-            connections.remove(open);
-            open.close();
-            throw e;
-        }
-    }
-
-    private void closeConnections() {
-        RawHttpArbiter.Connection open;
-        while ((open = connections.poll()) != null) {
-            open.close();
-        }
-        nextTier.set(0);
     }
 }
