@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * <p>At construction the clock starts at the later of the system clock and the {@code floor} (the persisted
  * mark and the other anti-rollback evidence, see {@link TrustedTimeFloor}); when the system clock reads more
  * than the tolerance below the floor, the episode starts at once. Time that passed while the process was not
- * running cannot be confirmed by anything local: a system clock ahead of the floor at startup is believed.
+ * running cannot be confirmed by anything local: a system clock ahead of the floor at startup is believed,
+ * unless a witness gives a ceiling (a cluster node: the database's clock), beyond which it is not.
  *
  * <p>Thread-safe and lock-free: each call reads the ticker and the system clock once and merges the reading
  * into the immutable state with one compare-and-set, so concurrent callers never see trusted time go back
@@ -119,18 +120,52 @@ public final class TrustedClock implements InstantSource {
      */
     public TrustedClock(
             InstantSource clock, Ticker ticker, Instant floor, Duration tolerance, Consumer<ClockJump> jumps) {
+        this(clock, ticker, floor, Instant.MAX, tolerance, jumps);
+    }
+
+    /**
+     * Creates a trusted clock that starts at the later of {@code floor} and the earlier of the system clock and
+     * {@code ceiling}: a witness (a cluster node's database clock) says the system clock cannot rightly read
+     * beyond the ceiling now, so a system clock that does is not believed, as a step forward is not believed
+     * while the clock runs: trusted time starts at the ceiling, and when the system clock reads more than the
+     * tolerance beyond that, the episode ({@link Direction#FORWARD}) starts at once. The ceiling only ever lowers
+     * the start, never below the floor, so it cannot undo the anti-rollback evidence.
+     *
+     * @param clock the system clock
+     * @param ticker the monotonic clock, advancing with the system clock while nobody steps it
+     * @param floor the earliest trusted time may start at: the persisted mark, or {@link Instant#EPOCH} on a
+     *     first start
+     * @param ceiling the latest instant the system clock is believed at now; {@link Instant#MAX} for none
+     * @param tolerance how far the system clock may step from the continuation and still be followed; not
+     *     negative
+     * @param jumps told of each episode as it starts, on the thread that read the clock; keep it quick
+     */
+    public TrustedClock(
+            InstantSource clock,
+            Ticker ticker,
+            Instant floor,
+            Instant ceiling,
+            Duration tolerance,
+            Consumer<ClockJump> jumps) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
         this.jumps = Objects.requireNonNull(jumps, "jumps");
         Objects.requireNonNull(floor, "floor");
+        Objects.requireNonNull(ceiling, "ceiling");
         if (tolerance.isNegative()) {
             throw new IllegalArgumentException("tolerance must not be negative, was " + tolerance);
         }
         long ticks = ticker.nanos();
         Instant system = clock.instant();
-        Instant start = system.isAfter(floor) ? system : floor;
-        ClockJump jump = system.isBefore(start.minus(tolerance)) ? new ClockJump(Direction.BACK, start, system) : null;
+        Instant believed = system.isAfter(ceiling) ? ceiling : system;
+        Instant start = believed.isAfter(floor) ? believed : floor;
+        ClockJump jump = null;
+        if (system.isBefore(start.minus(tolerance))) {
+            jump = new ClockJump(Direction.BACK, start, system);
+        } else if (system.isAfter(start.plus(tolerance))) {
+            jump = new ClockJump(Direction.FORWARD, start, system);
+        }
         this.state = new AtomicReference<>(new State(start, start, ticks, jump));
         if (jump != null) {
             jumps.accept(jump);

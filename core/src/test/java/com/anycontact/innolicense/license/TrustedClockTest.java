@@ -203,6 +203,59 @@ class TrustedClockTest {
     }
 
     @Test
+    void new_withTheClockFarBeyondTheCeiling_startsAtTheCeilingReportsAStepForwardAndRunsOnTheMonotonicClock() {
+        Instant ceiling = T0.minus(Duration.ofDays(400));
+        TrustedClock started = withCeiling(T0.minus(Duration.ofDays(500)), ceiling);
+
+        assertThat(started.now()).isEqualTo(ceiling);
+        assertThat(jumps).containsExactly(new ClockJump(Direction.FORWARD, ceiling, T0));
+        clock.advance(HOUR);
+        assertThat(started.now()).isEqualTo(ceiling.plus(HOUR));
+        assertThat(started.highWaterMark()).isEqualTo(ceiling.plus(HOUR));
+        assertThat(jumps).hasSize(1);
+    }
+
+    @Test
+    void new_withTheClockBeyondTheCeiling_followsTheClockOnceItIsSetRight() {
+        Instant ceiling = T0.minus(Duration.ofDays(400));
+        TrustedClock started = withCeiling(Instant.EPOCH, ceiling);
+        clock.rewind(Duration.ofDays(400));
+        clock.advance(HOUR);
+
+        assertThat(started.now()).isEqualTo(ceiling.plus(HOUR));
+        assertThat(jumps).hasSize(1);
+    }
+
+    @Test
+    void new_withTheClockBelowTheCeiling_startsAtTheClock() {
+        TrustedClock started = withCeiling(Instant.EPOCH, T0.plusSeconds(2));
+
+        assertThat(started.now()).isEqualTo(T0);
+        assertThat(jumps).isEmpty();
+    }
+
+    @Test
+    void new_withTheCeilingBelowTheFloor_startsAtTheFloor_soTheCeilingCannotUndoTheAntiRollbackEvidence() {
+        Instant floor = T0.minus(Duration.ofDays(1));
+        TrustedClock started = withCeiling(floor, T0.minus(Duration.ofDays(30)));
+
+        assertThat(started.now()).isEqualTo(floor);
+        assertThat(jumps).containsExactly(new ClockJump(Direction.FORWARD, floor, T0));
+    }
+
+    @Test
+    void new_withTheClockWithinTheToleranceBeyondTheCeiling_followsTheClockAtItsFirstReading() {
+        TrustedClock started = withCeiling(Instant.EPOCH, T0.minus(TOLERANCE));
+
+        assertThat(started.now()).isEqualTo(T0);
+        assertThat(jumps).isEmpty();
+    }
+
+    private TrustedClock withCeiling(Instant floor, Instant ceiling) {
+        return new TrustedClock(clock, clock.ticker(), floor, ceiling, TOLERANCE, jumps::add);
+    }
+
+    @Test
     void read_duringAnEpisode_tellsTrustedTimeSystemTimeOffsetAndTheJump() {
         trusted.now();
         clock.stepForward(Duration.ofHours(2));
