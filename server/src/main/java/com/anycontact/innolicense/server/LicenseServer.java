@@ -11,10 +11,12 @@ import com.anycontact.innolicense.alert.AlertStore;
 import com.anycontact.innolicense.alert.AlertingAuditLog;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditLog;
+import com.anycontact.innolicense.cluster.ClockReading;
 import com.anycontact.innolicense.cluster.ClockSkewGuard;
 import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.cluster.ClusterCoordinator;
+import com.anycontact.innolicense.cluster.DatabaseClock;
 import com.anycontact.innolicense.http.ApiServices;
 import com.anycontact.innolicense.http.HealthCheck;
 import com.anycontact.innolicense.http.HttpApi;
@@ -31,6 +33,7 @@ import com.anycontact.innolicense.license.LicenseVerifier;
 import com.anycontact.innolicense.license.LifecycleWatcher;
 import com.anycontact.innolicense.license.TrustMode;
 import com.anycontact.innolicense.license.TrustedClock;
+import com.anycontact.innolicense.license.TrustedClock.Direction;
 import com.anycontact.innolicense.license.TrustedKeys;
 import com.anycontact.innolicense.license.TrustedTimeFloor;
 import com.anycontact.innolicense.license.VendorPublicKey;
@@ -186,12 +189,30 @@ public final class LicenseServer implements AutoCloseable {
             InstallationStore installations = stores.installation();
             LicenseStore licenseStore = stores.licenses();
             TrustedTimeFloor floor = TrustedTimeFloor.of(installations, licenseStore, audit);
+            Instant ceiling = stores.cluster()
+                    .map(ports -> trustedTimeCeiling(
+                            ports.clock(), clock, config.cluster().maxClockOffset()))
+                    .orElse(Instant.MAX);
             this.trustedClock = new TrustedClock(
-                    clock, ticker, floor.at(), CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit, scheduler));
+                    clock, ticker, floor.at(), ceiling, CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit, scheduler));
             InstantSource trustedTime = trustedClock;
             Instant startedAt = trustedClock.now();
             if (startedAt.equals(floor.at()) && !floor.equals(TrustedTimeFloor.NONE)) {
                 LOG.info("trusted time starts at {}, set by {}", startedAt, floor.source());
+            }
+            if (trustedClock
+                    .read()
+                    .jump()
+                    .filter(jump -> jump.direction() == Direction.FORWARD)
+                    .isPresent()) {
+                LOG.warn(
+                        "this node's system clock reads {}, more than {} s and the clock offset bound ahead of the"
+                                + " cluster database's clock, and is not believed: its trusted time and seat clock start at {}, near the"
+                                + " database's, and go on by the monotonic clock until the system clock agrees;"
+                                + " check NTP on this machine",
+                        clock.instant(),
+                        CLOCK_JUMP_TOLERANCE.toSeconds(),
+                        startedAt);
             }
             this.steadyClock = SteadyClock.anchoredAt(trustedClock, ticker);
             String nodeId = "node-"
@@ -507,6 +528,31 @@ public final class LicenseServer implements AutoCloseable {
         return licenses.installationId();
     }
 
+    /**
+     * The latest instant a cluster node's system clock is believed at when it starts: when the system clock reads
+     * beyond the clock offset bound ahead of the database's, the database's clock when its answer arrived (taken
+     * as read in the middle of the round trip); otherwise none. A node that started with its clock far ahead would
+     * otherwise date its audit entries and applied keys ahead, and the newest of those is evidence every node's
+     * trusted time starts from at its next restart ({@link TrustedTimeFloor}): one node booted a year ahead would
+     * put the whole cluster's license a year on. The database's clock is the one every node's seat clock must
+     * agree with anyway, and the trusted clock's tolerance still lets a system clock up to {@link
+     * #CLOCK_JUMP_TOLERANCE} ahead of it be followed (such a node then refuses seat calls until its clock is set
+     * right, as before). When the database's clock cannot be read, there is no ceiling.
+     */
+    private static Instant trustedTimeCeiling(DatabaseClock database, InstantSource clock, Duration bound) {
+        try {
+            ClockReading reading = database.read(clock);
+            Instant databaseNow = reading.database().plus(reading.roundTrip().dividedBy(2));
+            return reading.received().isAfter(databaseNow.plus(bound)) ? databaseNow : Instant.MAX;
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not read the cluster database's clock at start ({}); trusted time starts at the system"
+                            + " clock",
+                    e.getMessage());
+            return Instant.MAX;
+        }
+    }
+
     /** The cluster's tick (clock measured, leadership kept or sought, heartbeat), a failure logged. */
     private void tickCluster() {
         try {
@@ -715,6 +761,11 @@ public final class LicenseServer implements AutoCloseable {
     /** Access control, for tests. */
     AccessService access() {
         return access;
+    }
+
+    /** Trusted now, the license clock that dates what this node writes, for tests. */
+    Instant trustedNow() {
+        return trustedClock.now();
     }
 
     /**

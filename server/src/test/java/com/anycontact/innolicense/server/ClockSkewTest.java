@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -144,6 +145,46 @@ class ClockSkewTest {
         assertThat(ready.status()).as(ready.body()).isEqualTo(200);
         assertThat(ready.json().path("checks").path("clock").asText()).isEqualTo("UP");
         assertThat(ready.json().path("cluster").path("serving").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aNodeStartedFarAhead_datesNothingAheadOfTheDatabase_soNodesStartedAfterItDoNotInheritItsLead() {
+        LicenseServer sound = startNode(new RealTime());
+        RealTime farAhead = new RealTime();
+        farAhead.runAhead(Duration.ofDays(400));
+        LicenseServer wrong = startNode(farAhead);
+        Api onWrong = Api.of(wrong);
+
+        // an administrator's action through the node far ahead, audited with its trusted time
+        String acd = token(onWrong);
+        wrong.awaitAuditWrites();
+        Instant soon = Instant.now().plus(Duration.ofMinutes(2));
+        assertThat(wrong.trustedNow())
+                .as("the trusted time of the node whose system clock is 400 days ahead")
+                .isBefore(soon);
+        List<AuditEvent> written = sound.audit().find(AuditQuery.newest(20));
+        assertThat(written)
+                .isNotEmpty()
+                .allSatisfy(event ->
+                        assertThat(event.at()).as("the date of %s", event).isBefore(soon));
+        assertThat(written).as("the step forward, reported").anySatisfy(event -> {
+            assertThat(event.type()).isEqualTo(AuditEvent.Type.CLOCK_JUMP);
+            assertThat(event.detail()).contains("ahead");
+        });
+        wrong.tick();
+        Api.Reply claimed = onWrong.claim(acd, "agent-1");
+        assertThat(claimed.status())
+                .as("a claim through the node far ahead, whose seat clock starts at the database's: %s", claimed.body())
+                .isEqualTo(201);
+        assertThat(wrong.cluster().clockOffset().orElseThrow().abs()).isLessThan(Duration.ofSeconds(2));
+
+        LicenseServer startedAfter = startNode(new RealTime());
+        assertThat(startedAfter.trustedNow())
+                .as("the trusted time of a node started after it, from the evidence in the database")
+                .isBefore(Instant.now().plus(Duration.ofMinutes(2)));
+        assertThat(Api.of(startedAfter).claim(acd, "agent-1").status())
+                .as("the same agent's renewal through a node started after it")
+                .isEqualTo(200);
     }
 
     private static void assertSkewRefusal(Api.Reply reply) {

@@ -192,6 +192,7 @@ class ClusterSessionsEndToEndTest {
         ServerConfig config = RunningServer.config(data).toBuilder()
                 .trustedProxies(TrustedProxies.of(List.of("127.0.0.0/8")))
                 .database(Optional.of(database.url()))
+                .cluster(TestPostgres.FAKE_CLOCK)
                 .build();
         LicenseServer server = LicenseServer.open(
                 config,
