@@ -92,15 +92,40 @@ final class OwnPostgres implements AutoCloseable {
                 .strip());
         ProcessHandle handle = ProcessHandle.of(postmaster)
                 .orElseThrow(() -> new IllegalStateException("no postmaster with PID " + postmaster));
+        // The postmaster first, and its children listed only once it has stopped: a backend it forks while they are
+        // listed (a pool opening a connection) would be left running and answer. It did once, in CI on 2026-12-04: a
+        // claim was granted through such a backend while the server was "frozen".
+        signal("-STOP", List.of(postmaster));
+        awaitStopped(postmaster);
         List<Long> pids = new ArrayList<>();
         pids.add(postmaster);
-        handle.descendants().forEach(process -> pids.add(process.pid()));
-        signal("-STOP", pids);
+        List<Long> children = handle.descendants().map(ProcessHandle::pid).toList();
+        if (!children.isEmpty()) {
+            signal("-STOP", children);
+        }
+        pids.addAll(children);
         handle.parent()
                 .filter(parent ->
                         parent.info().command().map(c -> c.endsWith("/runuser")).orElse(false))
                 .ifPresent(runuser -> pids.add(runuser.pid()));
         frozen = pids;
+    }
+
+    /** Waits until the process is stopped (state {@code T} in {@code /proc/PID/stat}), at most 10 s. */
+    private static void awaitStopped(long pid) throws IOException, InterruptedException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String line = Files.readString(stat, StandardCharsets.UTF_8);
+            char state = line.charAt(line.lastIndexOf(')') + 2);
+            if (state == 'T' || state == 't') {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("process " + pid + " did not stop within 10 s (state " + state + ")");
+            }
+            Thread.sleep(1);
+        }
     }
 
     /** Lets a {@link #freeze frozen} server continue ({@code SIGCONT}), and {@code runuser} last. */
