@@ -542,8 +542,9 @@ public final class LicenseServer implements AutoCloseable {
     private static Instant trustedTimeCeiling(DatabaseClock database, InstantSource clock, Duration bound) {
         try {
             ClockReading reading = database.read(clock);
-            Instant databaseNow = reading.database().plus(reading.roundTrip().dividedBy(2));
-            return reading.received().isAfter(databaseNow.plus(bound)) ? databaseNow : Instant.MAX;
+            return reading.offset().compareTo(bound) > 0
+                    ? reading.database().plus(reading.roundTrip().dividedBy(2))
+                    : Instant.MAX;
         } catch (RuntimeException e) {
             LOG.warn(
                     "could not read the cluster database's clock at start ({}); trusted time starts at the system"
