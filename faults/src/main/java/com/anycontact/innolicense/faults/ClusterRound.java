@@ -1,5 +1,7 @@
 package com.anycontact.innolicense.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -24,7 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * then {@code SIGCONT} — the first pause of a round stops the leader (found by {@code GET /health/ready}); {@link
  * FaultEvent.Kind#CLOCK_SKEW} restarts a random node with its wall clock {@value #SKEW_SECONDS} s ahead (its
  * injected clock, or with {@code --clock faketime} that node alone under libfaketime), keeps it so for 1.5 TTLs
- * and restarts it with the right clock; {@link FaultEvent.Kind#DATABASE_RESTART} is {@code pg_ctl
+ * and restarts it with the right clock; {@link FaultEvent.Kind#BOOT_AHEAD} restarts a random node with its wall
+ * clock {@link #BOOT_AHEAD} ahead the same way, creates an API token through it, keeps it so for 1.5 TTLs and
+ * restarts it with the right clock, checking through the admin API ({@link #checkNotAhead}) on it and then on every
+ * node that nothing is dated ahead; {@link FaultEvent.Kind#DATABASE_RESTART} is {@code pg_ctl
  * stop -m fast}, a second, then {@code pg_ctl start}, no node restarted; {@link FaultEvent.Kind#DATABASE_FAILOVER}
  * kills the primary with {@code SIGKILL} and promotes the synchronous standby ({@code pg_ctl promote}), the nodes
  * finding it through their multi-host JDBC URL ({@code targetServerType=primary}); once a round, as the old
@@ -43,6 +48,15 @@ final class ClusterRound {
 
     /** How far ahead a skewed node's clock is. */
     static final int SKEW_SECONDS = 30;
+
+    /**
+     * How far ahead a node booted ahead is: beyond the license's term and grace (12 months and 2 weeks from
+     * yesterday), so that any node whose license clock took it would find the license lapsed ({@code DEMO}).
+     */
+    static final Duration BOOT_AHEAD = Duration.ofDays(400);
+
+    /** How far from real time a license clock or an audit entry may be before it counts as dated ahead. */
+    static final Duration TIME_BOUND = Duration.ofMinutes(2);
 
     /**
      * The range of a slowed node's delay each way, drawn once per fault: from a slow link, through round trips
@@ -67,6 +81,7 @@ final class ClusterRound {
     private final Random random;
     private final List<FaultEvent> injected = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
+    private final List<HistoryChecker.Violation> roundViolations = new ArrayList<>();
     private final List<ServerNode> nodes = new ArrayList<>();
     private PostgresServer primary;
     private PostgresServer standby;
@@ -203,7 +218,7 @@ final class ClusterRound {
         agents.forEach(agent -> history.addAll(agent.history()));
         HistoryChecker checker = new HistoryChecker(
                 new HistoryChecker.Settings(plan.capacity(), plan.ttl(), recoveryBound, Duration.ofMillis(500)));
-        HistoryChecker.Result result = withFailedAnswers(checker.check(history, injected, end));
+        HistoryChecker.Result result = withRoundViolations(checker.check(history, injected, end));
         FaultRound.write(directory, history, injected, result, began);
         int agentsSeen = (int) history.stream().map(Op::agent).distinct().count();
         return new FaultRound.Outcome(
@@ -228,11 +243,12 @@ final class ClusterRound {
             "^\\S+ WARN (Problems|SeatFastPath) - (.* failed|a request failed after its response was gone.*)$");
 
     /**
-     * The checker's result with a {@link HistoryChecker.Rule#SERVER_ERROR} violation for every request that a node's
-     * log says failed, whether or not an agent saw its answer.
+     * The checker's result with the round's own violations: what {@link #checkNotAhead} found, and a {@link
+     * HistoryChecker.Rule#SERVER_ERROR} violation for every request that a node's log says failed, whether or not an
+     * agent saw its answer.
      */
-    private HistoryChecker.Result withFailedAnswers(HistoryChecker.Result result) throws IOException {
-        List<HistoryChecker.Violation> logged = new ArrayList<>();
+    private HistoryChecker.Result withRoundViolations(HistoryChecker.Result result) throws IOException {
+        List<HistoryChecker.Violation> logged = new ArrayList<>(roundViolations);
         for (ServerNode node : nodes) {
             if (!java.nio.file.Files.exists(node.log())) {
                 continue;
@@ -350,6 +366,40 @@ final class ClusterRound {
                         System.nanoTime(),
                         "restarted " + SKEW_SECONDS + " s ahead for " + hold);
             }
+            case BOOT_AHEAD -> {
+                ServerNode node = nodes.get(random.nextInt(NODES));
+                node.kill();
+                node.clockOffset(BOOT_AHEAD);
+                node.useClock(plan.clock());
+                long launched = System.nanoTime();
+                node.start();
+                String ahead = "node " + node.id() + " running " + BOOT_AHEAD.toDays() + " days ahead";
+                // an administrator's write through it: its audit entry is evidence for every later start's clock
+                JsonNode token = node.createToken("faults-ahead-" + injected.size());
+                checkNotAhead(node, ahead, "the API token created through it", token.path("createdAt"));
+                Thread.sleep(hold);
+                checkNotAhead(node, ahead + " for " + hold, "", MissingNode.getInstance());
+                node.kill();
+                long ended = System.nanoTime();
+                node.clockOffset(Duration.ZERO);
+                node.useClock(ServerNode.Clock.INJECTED);
+                node.start();
+                for (ServerNode each : nodes) {
+                    checkNotAhead(
+                            each,
+                            "after node " + node.id() + " was restarted with the right clock",
+                            "",
+                            MissingNode.getInstance());
+                }
+                yield new FaultEvent(
+                        kind,
+                        node.id(),
+                        launched,
+                        ended,
+                        System.nanoTime(),
+                        "restarted " + BOOT_AHEAD.toDays() + " days ahead for " + hold
+                                + ", an API token created through it");
+            }
             case DATABASE_RESTART -> {
                 primary.stop();
                 Thread.sleep(1_000);
@@ -434,6 +484,43 @@ final class ClusterRound {
                     event.node() == FaultEvent.ALL_NODES ? "all" : Integer.toString(event.node()),
                     event.detail(),
                     (event.readyNanos() - started) / 1e9);
+        }
+    }
+
+    /**
+     * Checks through the node's admin API that nothing it shows is dated ahead of real time (rule {@link
+     * HistoryChecker.Rule#DATED_AHEAD}): its license clock reads real time within {@link #TIME_BOUND}, its license is
+     * the one applied ({@code ACTIVE}, the plan's seats), no audit entry is dated more than that bound ahead, nor is
+     * the instant given ({@code dated}, when not missing). A violation for each that fails.
+     */
+    private void checkNotAhead(ServerNode node, String when, String what, JsonNode dated)
+            throws IOException, InterruptedException {
+        java.time.Instant real = java.time.Instant.now();
+        java.time.Instant latest = real.plus(TIME_BOUND);
+        List<String> problems = new ArrayList<>();
+        JsonNode status = node.licenseStatus();
+        java.time.Instant trusted =
+                java.time.Instant.parse(status.path("clock").path("trustedTime").asText());
+        if (Duration.between(real, trusted).abs().compareTo(TIME_BOUND) > 0) {
+            problems.add("its license clock reads " + trusted + " at " + real);
+        }
+        String state = status.path("state").asText();
+        int capacity = status.path("capacity").asInt();
+        if (!state.equals("ACTIVE") || capacity != plan.capacity()) {
+            problems.add(
+                    "its license is " + state + " with " + capacity + " seats, not ACTIVE with " + plan.capacity());
+        }
+        if (!dated.isMissingNode() && java.time.Instant.parse(dated.asText()).isAfter(latest)) {
+            problems.add(what + " is dated " + dated.asText() + " at " + real);
+        }
+        for (JsonNode event : node.auditFrom(latest)) {
+            problems.add("audit entry " + event.path("id").asLong() + " ("
+                    + event.path("type").asText() + ") is dated "
+                    + event.path("at").asText() + " at " + real);
+        }
+        for (String problem : problems) {
+            roundViolations.add(new HistoryChecker.Violation(
+                    HistoryChecker.Rule.DATED_AHEAD, "node-" + node.id(), System.nanoTime(), when + ": " + problem));
         }
     }
 

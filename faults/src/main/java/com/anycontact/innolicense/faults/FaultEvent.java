@@ -38,6 +38,12 @@ public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos
          * the right clock: from its start to its end it must refuse every seat call.
          */
         CLOCK_SKEW,
+        /**
+         * A cluster node restarted with its wall clock far ahead (400 days: a machine booted before NTP set its
+         * clock), an API token created through it, kept so for a while, then restarted with the right clock: it must
+         * serve on the database's time and date nothing ahead, so that no node's license lapses after it.
+         */
+        BOOT_AHEAD,
         /** The cluster database stopped ({@code pg_ctl stop -m fast}) and started again. */
         DATABASE_RESTART,
         /** The cluster database's primary killed ({@code SIGKILL}) and its synchronous standby promoted. */

@@ -48,6 +48,11 @@ import java.util.TreeSet;
  *       503 and {@code Retry-After}, never fail it: an answer 500 (or any 5xx but 503) says the server did not know
  *       what happened to it. Added when a full cluster-database disk was answered 500 {@code internal-error}, call
  *       after call, and recovered after, which no other rule saw.
+ *   <li><b>Nothing dated ahead</b> ({@link Rule#DATED_AHEAD}): checked by {@link ClusterRound} through the admin
+ *       API, not from the history. While a node runs with its clock far ahead of the database's ({@link
+ *       FaultEvent.Kind#BOOT_AHEAD}), and on every node after it was restarted with the right clock, the license
+ *       clock reads real time, the license is the one applied ({@code ACTIVE}, its seats) and no audit entry is
+ *       dated ahead of real time.
  * </ol>
  *
  * <p>The rules hold across the nodes of a cluster alike: capacity is counted over every agent, whichever node
@@ -71,7 +76,12 @@ public final class HistoryChecker {
         /** A node whose clock was off beyond its bound answered a seat call other than 503 {@code clock-skewed}. */
         SKEWED_NODE_SERVED,
         /** A seat call was answered with a server error other than 503 (a 500 {@code internal-error}, say). */
-        SERVER_ERROR
+        SERVER_ERROR,
+        /**
+         * After a node booted with its clock far ahead, a node's license clock, its license or an audit entry was
+         * dated ahead of real time (checked by the cluster round through the admin API, not from the history).
+         */
+        DATED_AHEAD
     }
 
     /**

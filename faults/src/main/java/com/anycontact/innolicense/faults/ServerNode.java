@@ -270,6 +270,44 @@ final class ServerNode implements AutoCloseable {
                 JSON.readTree(token.body()).path("token").textValue(), "the token answer names no token");
     }
 
+    /** The license status as AC Admin shows it ({@code GET /api/v1/license}). */
+    JsonNode licenseStatus() throws IOException, InterruptedException {
+        return answered(admin("/api/v1/license").GET().build(), 200, "reading the license status");
+    }
+
+    /**
+     * Creates an API token of the ACD role: an administrator's write, audited as {@code TOKEN_CREATED}.
+     *
+     * @return the answer: the token, with its {@code createdAt}
+     */
+    JsonNode createToken(String name) throws IOException, InterruptedException {
+        return answered(
+                admin("/api/v1/tokens")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode()
+                                .put("name", name)
+                                .put("role", "ACD")
+                                .toString()))
+                        .build(),
+                201,
+                "creating the API token " + name);
+    }
+
+    /** The audit entries dated at or after the instant, newest first, at most ten ({@code GET /api/v1/audit}). */
+    JsonNode auditFrom(java.time.Instant from) throws IOException, InterruptedException {
+        return answered(admin("/api/v1/audit?limit=10&from=" + from).GET().build(), 200, "reading the audit log")
+                .path("events");
+    }
+
+    private JsonNode answered(HttpRequest request, int expected, String what) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IOException(
+                    "node " + id + ": " + what + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
     /** {@code kill -9}: the process dies at once, mid-commit or wherever it was. */
     void kill() throws InterruptedException {
         Process running = process;
