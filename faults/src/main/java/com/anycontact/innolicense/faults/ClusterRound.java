@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and restarts it with the right clock; {@link FaultEvent.Kind#BOOT_AHEAD} restarts a random node with its wall
  * clock {@link #BOOT_AHEAD} ahead the same way, creates an API token through it, keeps it so for 1.5 TTLs and
  * restarts it with the right clock, checking through the admin API ({@link #checkNotAhead}) on it and then on every
- * node that nothing is dated ahead; {@link FaultEvent.Kind#DATABASE_RESTART} is {@code pg_ctl
- * stop -m fast}, a second, then {@code pg_ctl start}, no node restarted; {@link FaultEvent.Kind#DATABASE_FAILOVER}
+ * node that nothing is dated ahead; {@link FaultEvent.Kind#CLOCK_FORWARD} steps a running node's wall clock {@link
+ * #BOOT_AHEAD} ahead (the leader first), creates an API token through it, keeps it so for 1.5 TTLs and steps it
+ * back to real time (recorded as a {@link FaultEvent.Kind#CLOCK_BACK}), checking the same; {@link
+ * FaultEvent.Kind#DATABASE_RESTART} is {@code pg_ctl stop -m fast}, a second, then {@code pg_ctl start}, no node restarted; {@link FaultEvent.Kind#DATABASE_FAILOVER}
  * kills the primary with {@code SIGKILL} and promotes the synchronous standby ({@code pg_ctl promote}), the nodes
  * finding it through their multi-host JDBC URL ({@code targetServerType=primary}); once a round, as the old
  * primary does not come back; {@link FaultEvent.Kind#PARTITION} cuts a node off from the database for 1.5 TTLs
@@ -54,6 +56,12 @@ final class ClusterRound {
      * yesterday), so that any node whose license clock took it would find the license lapsed ({@code DEMO}).
      */
     static final Duration BOOT_AHEAD = Duration.ofDays(400);
+
+    /**
+     * How long a clock step takes to reach a running node: its injected clock re-reads its file every 100 ms (a
+     * node runs under libfaketime only while skewed or booted ahead, so a running node's clock is always injected).
+     */
+    private static final Duration CLOCK_STEP_LATENCY = Duration.ofMillis(1_200);
 
     /** How far from real time a license clock or an audit entry may be before it counts as dated ahead. */
     static final Duration TIME_BOUND = Duration.ofMinutes(2);
@@ -90,6 +98,7 @@ final class ClusterRound {
     private boolean pausedLeader;
     private boolean cutLeader;
     private boolean slowedLeader;
+    private boolean steppedLeader;
     private boolean diskUnavailable;
     private long origin;
     private java.time.Instant originWall;
@@ -400,6 +409,48 @@ final class ClusterRound {
                         "restarted " + BOOT_AHEAD.toDays() + " days ahead for " + hold
                                 + ", an API token created through it");
             }
+            case CLOCK_FORWARD -> {
+                // a running node's wall clock stepped far ahead (NTP gone wrong), kept so, then stepped back: two
+                // steps, each recorded as the single-node rounds record theirs. The leader first: it writes the
+                // trusted-time mark, which only ever grows, and the lifecycle's audit entries
+                ServerNode leader = steppedLeader ? null : leader();
+                ServerNode node = leader != null ? leader : nodes.get(random.nextInt(NODES));
+                steppedLeader = true;
+                node.clockOffset(BOOT_AHEAD);
+                long forward = System.nanoTime();
+                record(
+                        FaultEvent.of(
+                                kind,
+                                node.id(),
+                                forward,
+                                forward + CLOCK_STEP_LATENCY.toNanos(),
+                                "wall clock of " + (leader != null ? "the leader" : "a random node") + " stepped "
+                                        + BOOT_AHEAD.toDays() + " days ahead while running"),
+                        forward);
+                Thread.sleep(CLOCK_STEP_LATENCY);
+                String ahead = "node " + node.id() + " stepped " + BOOT_AHEAD.toDays() + " days ahead";
+                JsonNode token = node.createToken("faults-stepped-" + injected.size());
+                checkNotAhead(node, ahead, "the API token created through it", token.path("createdAt"));
+                Thread.sleep(hold);
+                checkNotAhead(node, ahead + " for " + hold, "", MissingNode.getInstance());
+                node.clockOffset(Duration.ZERO);
+                long back = System.nanoTime();
+                Thread.sleep(CLOCK_STEP_LATENCY);
+                for (ServerNode each : nodes) {
+                    checkNotAhead(
+                            each,
+                            "after node " + node.id() + "'s clock was stepped back",
+                            "",
+                            MissingNode.getInstance());
+                }
+                yield FaultEvent.of(
+                        FaultEvent.Kind.CLOCK_BACK,
+                        node.id(),
+                        back,
+                        back + CLOCK_STEP_LATENCY.toNanos(),
+                        "wall clock stepped back " + BOOT_AHEAD.toDays() + " days to real time after " + hold
+                                + ", an API token created through the node meanwhile");
+            }
             case DATABASE_RESTART -> {
                 primary.stop();
                 Thread.sleep(1_000);
@@ -475,16 +526,21 @@ final class ClusterRound {
             default -> throw new IllegalArgumentException(kind + " is not a cluster fault");
         };
         if (event != null) {
-            injected.add(event);
-            out.printf(
-                    Locale.ROOT,
-                    "  %-17s at %6.1f s, node %s, %s (took %.1f s)%n",
-                    kind,
-                    (event.startedNanos() - origin) / 1e9,
-                    event.node() == FaultEvent.ALL_NODES ? "all" : Integer.toString(event.node()),
-                    event.detail(),
-                    (event.readyNanos() - started) / 1e9);
+            record(event, started);
         }
+    }
+
+    /** Adds the fault to those injected and says so; {@code started} when the harness began to inject it. */
+    private void record(FaultEvent event, long started) {
+        injected.add(event);
+        out.printf(
+                Locale.ROOT,
+                "  %-17s at %6.1f s, node %s, %s (took %.1f s)%n",
+                event.kind(),
+                (event.startedNanos() - origin) / 1e9,
+                event.node() == FaultEvent.ALL_NODES ? "all" : Integer.toString(event.node()),
+                event.detail(),
+                (event.readyNanos() - started) / 1e9);
     }
 
     /**

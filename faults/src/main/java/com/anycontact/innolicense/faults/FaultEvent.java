@@ -27,7 +27,10 @@ public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos
         PAUSE,
         /** The server's wall clock stepped back (libfaketime). */
         CLOCK_BACK,
-        /** The server's wall clock stepped forward (libfaketime). */
+        /**
+         * The server's wall clock stepped forward (libfaketime, or its injected clock); in a cluster round 400 days
+         * ahead while the node runs, followed by a {@link #CLOCK_BACK} to real time after a while.
+         */
         CLOCK_FORWARD,
         /** The data directory's filesystem filled by a ballast file, then freed. */
         DISK_FULL,

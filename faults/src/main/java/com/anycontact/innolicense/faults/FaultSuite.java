@@ -225,8 +225,8 @@ public final class FaultSuite {
 
     /**
      * The cluster rounds ({@link ClusterRound}): node kills, pauses (the leader first), restarts of the database, a
-     * failover to its synchronous standby, a node with a skewed clock, a node booted with its clock far ahead, a node
-     * cut off from the database (the leader
+     * failover to its synchronous standby, a node with a skewed clock, a node booted with its clock far ahead and one
+     * whose clock is stepped far ahead while it runs, a node cut off from the database (the leader
      * first), a full disk of the database, a node whose traffic with the database is slowed (the leader first); in
      * the long run a mixed round too; then a cluster of which one node decides on an off-by-one seat
      * store.
@@ -246,6 +246,7 @@ public final class FaultSuite {
         FaultEvent.Kind failover = FaultEvent.Kind.DATABASE_FAILOVER;
         FaultEvent.Kind skew = FaultEvent.Kind.CLOCK_SKEW;
         FaultEvent.Kind ahead = FaultEvent.Kind.BOOT_AHEAD;
+        FaultEvent.Kind stepped = FaultEvent.Kind.CLOCK_FORWARD;
         FaultEvent.Kind partition = FaultEvent.Kind.PARTITION;
         FaultEvent.Kind diskFull = FaultEvent.Kind.DISK_FULL;
         FaultEvent.Kind latency = FaultEvent.Kind.LATENCY;
@@ -255,7 +256,7 @@ public final class FaultSuite {
         rounds.put("database", List.of(restart, restart));
         rounds.put("failover", List.of(failover));
         rounds.put("skew", List.of(skew));
-        rounds.put("ahead", List.of(ahead));
+        rounds.put("ahead", List.of(ahead, stepped));
         rounds.put("partition", List.of(partition, partition));
         rounds.put("disk", List.of(diskFull, diskFull));
         rounds.put("latency", List.of(latency, latency));
@@ -268,8 +269,8 @@ public final class FaultSuite {
             rounds.put(
                     "mixed",
                     List.of(
-                            kill, pause, restart, partition, skew, latency, kill, failover, ahead, pause, restart,
-                            partition, latency, kill));
+                            kill, pause, restart, partition, skew, latency, kill, failover, ahead, pause, stepped,
+                            restart, partition, latency, kill));
             Duration length = Duration.ofSeconds(Math.max(120, minutes * 60L / rounds.size()));
             for (Map.Entry<String, List<FaultEvent.Kind>> round : rounds.entrySet()) {
                 List<FaultEvent.Kind> faults = new ArrayList<>();
