@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /**
  * One run of the cluster suite: a throwaway PostgreSQL ({@link PostgresServer}; with a synchronous streaming
@@ -101,7 +105,7 @@ final class ClusterRound {
     private boolean steppedLeader;
     private boolean diskUnavailable;
     private long origin;
-    private java.time.Instant originWall;
+    private Instant originWall;
 
     ClusterRound(FaultRound.Plan plan, Path jar, Path directory, Duration recoveryBound, PrintStream out) {
         this.plan = Objects.requireNonNull(plan, "plan");
@@ -116,7 +120,7 @@ final class ClusterRound {
     FaultRound.Outcome run() throws IOException, InterruptedException {
         long began = System.nanoTime();
         origin = began;
-        originWall = java.time.Instant.now();
+        originWall = Instant.now();
         List<AcdAgent> agents = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -248,7 +252,7 @@ final class ClusterRound {
      * and the fast path's warnings): what the agents cannot see when they had given up on the call before it failed
      * (a call held up by a slow database, say).
      */
-    static final java.util.regex.Pattern FAILED_ANSWER = java.util.regex.Pattern.compile(
+    static final Pattern FAILED_ANSWER = Pattern.compile(
             "^\\S+ WARN (Problems|SeatFastPath) - (.* failed|a request failed after its response was gone.*)$");
 
     /**
@@ -259,10 +263,10 @@ final class ClusterRound {
     private HistoryChecker.Result withRoundViolations(HistoryChecker.Result result) throws IOException {
         List<HistoryChecker.Violation> logged = new ArrayList<>(roundViolations);
         for (ServerNode node : nodes) {
-            if (!java.nio.file.Files.exists(node.log())) {
+            if (!Files.exists(node.log())) {
                 continue;
             }
-            for (String line : java.nio.file.Files.readAllLines(node.log())) {
+            for (String line : Files.readAllLines(node.log())) {
                 if (FAILED_ANSWER.matcher(line).matches()) {
                     logged.add(new HistoryChecker.Violation(
                             HistoryChecker.Rule.SERVER_ERROR,
@@ -290,7 +294,7 @@ final class ClusterRound {
     /** When a log line was written, on the round's monotonic clock, from the instant it begins with. */
     private long loggedAt(String line) {
         try {
-            java.time.Instant at = java.time.Instant.parse(line.substring(0, line.indexOf(' ')));
+            Instant at = Instant.parse(line.substring(0, line.indexOf(' ')));
             return origin + Duration.between(originWall, at).toNanos();
         } catch (RuntimeException e) {
             return origin;
@@ -299,7 +303,7 @@ final class ClusterRound {
 
     private static void startTogether(List<ServerNode> nodes) throws IOException, InterruptedException {
         List<Thread> starting = new ArrayList<>();
-        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Exception> failures = Collections.synchronizedList(new ArrayList<>());
         for (ServerNode node : nodes) {
             starting.add(Thread.ofPlatform().start(() -> {
                 try {
@@ -551,12 +555,11 @@ final class ClusterRound {
      */
     private void checkNotAhead(ServerNode node, String when, String what, JsonNode dated)
             throws IOException, InterruptedException {
-        java.time.Instant real = java.time.Instant.now();
-        java.time.Instant latest = real.plus(TIME_BOUND);
+        Instant real = Instant.now();
+        Instant latest = real.plus(TIME_BOUND);
         List<String> problems = new ArrayList<>();
         JsonNode status = node.licenseStatus();
-        java.time.Instant trusted =
-                java.time.Instant.parse(status.path("clock").path("trustedTime").asText());
+        Instant trusted = Instant.parse(status.path("clock").path("trustedTime").asText());
         if (Duration.between(real, trusted).abs().compareTo(TIME_BOUND) > 0) {
             problems.add("its license clock reads " + trusted + " at " + real);
         }
@@ -566,7 +569,7 @@ final class ClusterRound {
             problems.add(
                     "its license is " + state + " with " + capacity + " seats, not ACTIVE with " + plan.capacity());
         }
-        if (!dated.isMissingNode() && java.time.Instant.parse(dated.asText()).isAfter(latest)) {
+        if (!dated.isMissingNode() && Instant.parse(dated.asText()).isAfter(latest)) {
             problems.add(what + " is dated " + dated.asText() + " at " + real);
         }
         for (JsonNode event : node.auditFrom(latest)) {
