@@ -25,7 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>every seat change (claim, release, reap, denial, release for reduced capacity) goes to the other nodes'
  *       {@link LiveEvents} and {@link UsageTracker}, so that the AC Agent Dashboard on any node shows every node's
- *       changes live; after a batch of them the receiving node counts the live leases in the database again,
- *       so that its seats in use are the cluster's even when messages of two nodes cross;
+ *       changes live; {@link #RECOUNT_AFTER} after them the receiving node counts the live leases in the
+ *       database again, so that its seats in use are the cluster's even when messages of two nodes cross;
  *   <li>a key applied: the other nodes read the licenses from the database again, so it is in force on all;
  *   <li>an API token revoked: the other nodes forget it (it was trusted for up to {@link
  *       AccessService#TOKEN_RECHECK}) and end its live-event streams;
@@ -65,6 +66,13 @@ final class ClusterEvents implements ClusterBus.Listener {
     /** How often {@link #check()} runs. */
     static final Duration CHECK_EVERY = Duration.ofSeconds(5);
 
+    /**
+     * How long after another node's seat change this node counts the live leases again: the changes that arrive
+     * meanwhile are covered by the same count, so that a busy cluster costs each node at most a count per this
+     * interval, not one per batch of messages.
+     */
+    static final Duration RECOUNT_AFTER = Duration.ofMillis(100);
+
     /** How far before the moment a bus last surely listened the audit log is read after missed messages. */
     static final Duration MISSED_MARGIN = Duration.ofSeconds(5);
 
@@ -83,7 +91,7 @@ final class ClusterEvents implements ClusterBus.Listener {
     private final AccessService access;
     private final Sessions sessions;
     private final AuditLog audit;
-    private final Executor scheduler;
+    private final ScheduledExecutorService scheduler;
     private final AtomicBoolean recountPending = new AtomicBoolean();
     private final AtomicLong resyncs = new AtomicLong();
 
@@ -111,7 +119,7 @@ final class ClusterEvents implements ClusterBus.Listener {
             AccessService access,
             Sessions sessions,
             AuditLog audit,
-            Executor scheduler) {
+            ScheduledExecutorService scheduler) {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.licenses = Objects.requireNonNull(licenses, "licenses");
         this.watcher = Objects.requireNonNull(watcher, "watcher");
@@ -270,7 +278,7 @@ final class ClusterEvents implements ClusterBus.Listener {
         }
         events.seatChanged(change);
         if (!(change instanceof SeatChange.Denied) && recountPending.compareAndSet(false, true)) {
-            scheduler.execute(this::recount);
+            scheduler.schedule(this::recount, RECOUNT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
