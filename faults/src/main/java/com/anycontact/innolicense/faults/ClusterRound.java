@@ -386,24 +386,13 @@ final class ClusterRound {
                 node.useClock(plan.clock());
                 long launched = System.nanoTime();
                 node.start();
-                String ahead = "node " + node.id() + " running " + BOOT_AHEAD.toDays() + " days ahead";
-                // an administrator's write through it: its audit entry is evidence for every later start's clock
-                JsonNode token = node.createToken("faults-ahead-" + injected.size());
-                checkNotAhead(node, ahead, "the API token created through it", token.path("createdAt"));
-                Thread.sleep(hold);
-                checkNotAhead(node, ahead + " for " + hold, "", MissingNode.getInstance());
+                keptAhead(node, "node " + node.id() + " running " + BOOT_AHEAD.toDays() + " days ahead", hold);
                 node.kill();
                 long ended = System.nanoTime();
                 node.clockOffset(Duration.ZERO);
                 node.useClock(ServerNode.Clock.INJECTED);
                 node.start();
-                for (ServerNode each : nodes) {
-                    checkNotAhead(
-                            each,
-                            "after node " + node.id() + " was restarted with the right clock",
-                            "",
-                            MissingNode.getInstance());
-                }
+                checkNothingAhead("after node " + node.id() + " was restarted with the right clock");
                 yield new FaultEvent(
                         kind,
                         node.id(),
@@ -432,21 +421,11 @@ final class ClusterRound {
                                         + BOOT_AHEAD.toDays() + " days ahead while running"),
                         forward);
                 Thread.sleep(CLOCK_STEP_LATENCY);
-                String ahead = "node " + node.id() + " stepped " + BOOT_AHEAD.toDays() + " days ahead";
-                JsonNode token = node.createToken("faults-stepped-" + injected.size());
-                checkNotAhead(node, ahead, "the API token created through it", token.path("createdAt"));
-                Thread.sleep(hold);
-                checkNotAhead(node, ahead + " for " + hold, "", MissingNode.getInstance());
+                keptAhead(node, "node " + node.id() + " stepped " + BOOT_AHEAD.toDays() + " days ahead", hold);
                 node.clockOffset(Duration.ZERO);
                 long back = System.nanoTime();
                 Thread.sleep(CLOCK_STEP_LATENCY);
-                for (ServerNode each : nodes) {
-                    checkNotAhead(
-                            each,
-                            "after node " + node.id() + "'s clock was stepped back",
-                            "",
-                            MissingNode.getInstance());
-                }
+                checkNothingAhead("after node " + node.id() + "'s clock was stepped back");
                 yield FaultEvent.of(
                         FaultEvent.Kind.CLOCK_BACK,
                         node.id(),
@@ -545,6 +524,24 @@ final class ClusterRound {
                 event.node() == FaultEvent.ALL_NODES ? "all" : Integer.toString(event.node()),
                 event.detail(),
                 (event.readyNanos() - started) / 1e9);
+    }
+
+    /**
+     * What a node whose clock is ahead goes through: an administrator's write through it (an API token, whose audit
+     * entry is evidence for every later start's clock), checked at once, then the hold, checked again.
+     */
+    private void keptAhead(ServerNode node, String ahead, Duration hold) throws IOException, InterruptedException {
+        JsonNode token = node.createToken("faults-ahead-" + injected.size());
+        checkNotAhead(node, ahead, "the API token created through it", token.path("createdAt"));
+        Thread.sleep(hold);
+        checkNotAhead(node, ahead + " for " + hold, "", MissingNode.getInstance());
+    }
+
+    /** {@link #checkNotAhead} on every node, once the node that was ahead is set right. */
+    private void checkNothingAhead(String when) throws IOException, InterruptedException {
+        for (ServerNode node : nodes) {
+            checkNotAhead(node, when, "", MissingNode.getInstance());
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -247,27 +248,15 @@ final class ServerNode implements AutoCloseable {
      * @return the ACD token, for the agents
      */
     String setUp(RunVendor vendor, int seats) throws IOException, InterruptedException {
-        HttpResponse<String> applied = http.send(
+        answered(
                 admin("/api/v1/license")
                         .header("Content-Type", "text/plain")
                         .POST(HttpRequest.BodyPublishers.ofString(vendor.activeLicenseKey(installation, 1, seats)))
                         .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (applied.statusCode() != 200) {
-            throw new IOException("applying a license of " + seats + " seats answered " + applied.statusCode() + ": "
-                    + applied.body());
-        }
-        HttpResponse<String> token = http.send(
-                admin("/api/v1/tokens")
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"faults-acd\",\"role\":\"ACD\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (token.statusCode() != 201 && token.statusCode() != 200) {
-            throw new IOException("creating an ACD token answered " + token.statusCode() + ": " + token.body());
-        }
+                200,
+                "applying a license of " + seats + " seats");
         return Objects.requireNonNull(
-                JSON.readTree(token.body()).path("token").textValue(), "the token answer names no token");
+                createToken("faults-acd").path("token").textValue(), "the token answer names no token");
     }
 
     /** The license status as AC Admin shows it ({@code GET /api/v1/license}). */
@@ -294,7 +283,7 @@ final class ServerNode implements AutoCloseable {
     }
 
     /** The audit entries dated at or after the instant, newest first, at most ten ({@code GET /api/v1/audit}). */
-    JsonNode auditFrom(java.time.Instant from) throws IOException, InterruptedException {
+    JsonNode auditFrom(Instant from) throws IOException, InterruptedException {
         return answered(admin("/api/v1/audit?limit=10&from=" + from).GET().build(), 200, "reading the audit log")
                 .path("events");
     }
