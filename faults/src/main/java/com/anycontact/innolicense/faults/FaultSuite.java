@@ -50,7 +50,7 @@ public final class FaultSuite {
             System.err.println(
                     "usage: FaultSuite [cluster] short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
                             + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
-                            + " (cluster: --only kill|pause|database|failover|skew|partition|disk|mixed|broken)"
+                            + " (cluster: --only kill|pause|database|failover|skew|ahead|partition|disk|latency|mixed|broken)"
                             + " [--recovery-seconds N]"
                             + " [--clock injected|faketime]");
             System.exit(2);
