@@ -62,6 +62,7 @@ import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,9 @@ public final class LicenseServer implements AutoCloseable {
 
     /** How far the system clock may step from trusted time and still be followed; beyond, it is a jump. */
     static final Duration CLOCK_JUMP_TOLERANCE = Duration.ofMinutes(1);
+
+    /** The source of the floor a cluster node's trusted time starts at when its system clock is far behind. */
+    private static final String DATABASE_CLOCK = "the cluster database's clock";
 
     private static final Logger LOG = LoggerFactory.getLogger(LicenseServer.class);
     private static final Duration TICK = Duration.ofSeconds(1);
@@ -188,11 +192,21 @@ public final class LicenseServer implements AutoCloseable {
             this.retention = stores.retention();
             InstallationStore installations = stores.installation();
             LicenseStore licenseStore = stores.licenses();
-            TrustedTimeFloor floor = TrustedTimeFloor.of(installations, licenseStore, audit);
-            Instant ceiling = stores.cluster()
-                    .map(ports -> trustedTimeCeiling(
-                            ports.clock(), clock, config.cluster().maxClockOffset()))
+            Duration maxClockOffset = config.cluster().maxClockOffset();
+            Optional<ClockReading> witness =
+                    stores.cluster().flatMap(ports -> databaseClockAtStart(ports.clock(), clock));
+            Instant ceiling = witness.filter(reading -> reading.offset().compareTo(maxClockOffset) > 0)
+                    .map(LicenseServer::databaseNow)
                     .orElse(Instant.MAX);
+            Duration believedBehind =
+                    maxClockOffset.compareTo(CLOCK_JUMP_TOLERANCE) > 0 ? maxClockOffset : CLOCK_JUMP_TOLERANCE;
+            Optional<TrustedTimeFloor> databaseFloor = witness.filter(
+                            reading -> reading.offset().compareTo(believedBehind.negated()) < 0)
+                    .map(reading -> new TrustedTimeFloor(databaseNow(reading), DATABASE_CLOCK));
+            TrustedTimeFloor evidence = TrustedTimeFloor.of(installations, licenseStore, audit);
+            TrustedTimeFloor floor = databaseFloor
+                    .map(database -> TrustedTimeFloor.newest(List.of(evidence, database)))
+                    .orElse(evidence);
             this.trustedClock = new TrustedClock(
                     clock, ticker, floor.at(), ceiling, CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit, scheduler));
             InstantSource trustedTime = trustedClock;
@@ -212,6 +226,15 @@ public final class LicenseServer implements AutoCloseable {
                                 + " check NTP on this machine",
                         clock.instant(),
                         CLOCK_JUMP_TOLERANCE.toSeconds(),
+                        startedAt);
+            }
+            if (floor.source().equals(DATABASE_CLOCK)) {
+                LOG.warn(
+                        "this node's system clock reads {}, more than {} behind the cluster database's clock, and"
+                                + " is not believed: its trusted time and seat clock start at {}, the database's, and go"
+                                + " on by the monotonic clock until the system clock agrees; check NTP on this machine",
+                        clock.instant(),
+                        Durations.format(believedBehind),
                         startedAt);
             }
             this.steadyClock = SteadyClock.anchoredAt(trustedClock, ticker);
@@ -529,29 +552,40 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * The latest instant a cluster node's system clock is believed at when it starts: when the system clock reads
-     * beyond the clock offset bound ahead of the database's, the database's clock when its answer arrived (taken
-     * as read in the middle of the round trip); otherwise none. A node that started with its clock far ahead would
-     * otherwise date its audit entries and applied keys ahead, and the newest of those is evidence every node's
-     * trusted time starts from at its next restart ({@link TrustedTimeFloor}): one node booted a year ahead would
-     * put the whole cluster's license a year on. The database's clock is the one every node's seat clock must
-     * agree with anyway, and the trusted clock's tolerance still lets a system clock up to {@link
-     * #CLOCK_JUMP_TOLERANCE} ahead of it be followed (such a node then refuses seat calls until its clock is set
-     * right, as before). When the database's clock cannot be read, there is no ceiling.
+     * The cluster database's clock read once as the node starts, a witness for where its trusted time starts: when
+     * the system clock reads beyond the clock offset bound <em>ahead</em> of the database's, the database's clock is
+     * the latest instant the system clock is believed at (the trusted clock's ceiling); when it reads more than
+     * both that bound and {@link #CLOCK_JUMP_TOLERANCE} <em>behind</em> (beyond which a step is not believed either),
+     * the database's clock is one more piece of evidence for the floor. A node that started
+     * with its clock far ahead would otherwise date its audit entries and applied keys ahead, and the newest of those
+     * is evidence every node's trusted time starts from at its next restart ({@link TrustedTimeFloor}): one node
+     * booted a year ahead would put the whole cluster's license a year on. A node that started far behind (a dead
+     * battery, a virtual machine restored from an old snapshot) would start at the floor, which after a time with
+     * no node running is as old as that time: it would date its writes that far back and refuse every seat call
+     * until its clock was set right, or, as the first node of a new cluster, with no evidence at all, believe its
+     * clock and keep its license clock that far behind for good, since a step forward is not believed. The
+     * database's clock is the one every node's seat clock must agree with anyway, and the trusted clock's tolerance
+     * still lets a system clock up to {@link #CLOCK_JUMP_TOLERANCE} ahead of it be followed (such a node then
+     * refuses seat calls until its clock is set right, as before), as it lets one less than that behind start on
+     * its own clock or the floor. Moving the start forward to the database's clock gives nobody more time on a
+     * license, and the ceiling never lowers it below the floor. When the database's
+     * clock cannot be read, there is no witness.
      */
-    private static Instant trustedTimeCeiling(DatabaseClock database, InstantSource clock, Duration bound) {
+    private static Optional<ClockReading> databaseClockAtStart(DatabaseClock database, InstantSource clock) {
         try {
-            ClockReading reading = database.read(clock);
-            return reading.offset().compareTo(bound) > 0
-                    ? reading.database().plus(reading.roundTrip().dividedBy(2))
-                    : Instant.MAX;
+            return Optional.of(database.read(clock));
         } catch (RuntimeException e) {
             LOG.warn(
                     "could not read the cluster database's clock at start ({}); trusted time starts at the system"
                             + " clock",
                     e.getMessage());
-            return Instant.MAX;
+            return Optional.empty();
         }
+    }
+
+    /** The database's clock when the reading's answer arrived (taken as read in the middle of the round trip). */
+    private static Instant databaseNow(ClockReading reading) {
+        return reading.database().plus(reading.roundTrip().dividedBy(2));
     }
 
     /** The cluster's tick (clock measured, leadership kept or sought, heartbeat), a failure logged. */

@@ -187,6 +187,58 @@ class ClockSkewTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void aNodeStartedFarBehindAsTheClustersFirst_startsOnTheDatabasesClock_servesAndDatesNothingBehind() {
+        RealTime farBehind = new RealTime();
+        farBehind.setSystemClock(Duration.ofDays(-400));
+        // the first node of a new cluster: no evidence in the database that any time has passed
+        LicenseServer wrong = startNode(farBehind);
+        Api onWrong = Api.of(wrong);
+        Instant earliest = Instant.now().minus(Duration.ofMinutes(2));
+        assertThat(wrong.trustedNow())
+                .as("the trusted time of the node whose system clock is 400 days behind")
+                .isAfter(earliest);
+
+        // an administrator's action through it, audited with its trusted time
+        String acd = token(onWrong);
+        wrong.awaitAuditWrites();
+        List<AuditEvent> written = wrong.audit().find(AuditQuery.newest(20));
+        assertThat(written)
+                .isNotEmpty()
+                .allSatisfy(event ->
+                        assertThat(event.at()).as("the date of %s", event).isAfter(earliest));
+        assertThat(written).as("the system clock behind, reported").anySatisfy(event -> {
+            assertThat(event.type()).isEqualTo(AuditEvent.Type.CLOCK_JUMP);
+            assertThat(event.detail()).contains("behind");
+        });
+        assertThat(onWrong.get("/api/v1/license", RunningServer.ADMIN_TOKEN)
+                        .json()
+                        .path("clock")
+                        .path("trustedTime")
+                        .asText())
+                .as("the license clock AC Admin shows")
+                .startsWith(Instant.now().toString().substring(0, 10));
+        wrong.tick();
+        Api.Reply claimed = onWrong.claim(acd, "agent-1");
+        assertThat(claimed.status())
+                .as(
+                        "a claim through the node far behind, whose seat clock starts at the database's: %s",
+                        claimed.body())
+                .isEqualTo(201);
+        assertThat(wrong.cluster().clockOffset().orElseThrow().abs()).isLessThan(Duration.ofSeconds(2));
+
+        // its clock set right: the trusted clock follows it again, and the agent renews through it
+        farBehind.correctSystemClock();
+        wrong.tick();
+        JsonNode clock =
+                onWrong.get("/api/v1/license", RunningServer.ADMIN_TOKEN).json().path("clock");
+        assertThat(clock.path("since").isNull() || clock.path("since").isMissingNode())
+                .as("the episode is over: %s", clock)
+                .isTrue();
+        assertThat(wrong.trustedNow()).isAfter(earliest).isBefore(Instant.now().plus(Duration.ofMinutes(2)));
+        assertThat(onWrong.claim(acd, "agent-1").status()).as("the renewal").isEqualTo(200);
+    }
+
     private static void assertSkewRefusal(Api.Reply reply) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(503);
         assertThat(reply.problemType()).isEqualTo("clock-skewed");

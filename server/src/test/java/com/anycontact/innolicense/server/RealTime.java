@@ -43,4 +43,12 @@ final class RealTime implements InstantSource {
     void correctSystemClock() {
         systemAheadNanos = 0;
     }
+
+    /**
+     * Sets the system clock alone to real time plus the offset (negative: behind), the monotonic clock untouched:
+     * a machine whose clock was wrong when it booted, or was stepped.
+     */
+    void setSystemClock(Duration offset) {
+        systemAheadNanos = offset.toNanos();
+    }
 }
