@@ -193,19 +193,19 @@ public final class LicenseServer implements AutoCloseable {
             InstallationStore installations = stores.installation();
             LicenseStore licenseStore = stores.licenses();
             Duration maxClockOffset = config.cluster().maxClockOffset();
-            Optional<ClockReading> witness =
-                    stores.cluster().flatMap(ports -> databaseClockAtStart(ports.clock(), clock));
-            Instant ceiling = witness.filter(reading -> reading.offset().compareTo(maxClockOffset) > 0)
-                    .map(LicenseServer::databaseNow)
-                    .orElse(Instant.MAX);
             Duration believedBehind =
                     maxClockOffset.compareTo(CLOCK_JUMP_TOLERANCE) > 0 ? maxClockOffset : CLOCK_JUMP_TOLERANCE;
-            Optional<TrustedTimeFloor> databaseFloor = witness.filter(
-                            reading -> reading.offset().compareTo(believedBehind.negated()) < 0)
-                    .map(reading -> new TrustedTimeFloor(databaseNow(reading), DATABASE_CLOCK));
             TrustedTimeFloor evidence = TrustedTimeFloor.of(installations, licenseStore, audit);
-            TrustedTimeFloor floor = databaseFloor
-                    .map(database -> TrustedTimeFloor.newest(List.of(evidence, database)))
+            // the witness read last, just before the clock starts, and carried on by the ticker to that start: a
+            // seat clock that started even a few milliseconds behind the database's would end leases that early
+            Optional<DatabaseWitness> witness =
+                    stores.cluster().flatMap(ports -> DatabaseWitness.read(ports.clock(), clock, ticker));
+            Instant ceiling = witness.filter(seen -> seen.systemOffset().compareTo(maxClockOffset) > 0)
+                    .map(seen -> seen.databaseNow(ticker))
+                    .orElse(Instant.MAX);
+            TrustedTimeFloor floor = witness.filter(seen -> seen.systemOffset().compareTo(believedBehind.negated()) < 0)
+                    .map(seen -> TrustedTimeFloor.newest(
+                            List.of(evidence, new TrustedTimeFloor(seen.databaseNow(ticker), DATABASE_CLOCK))))
                     .orElse(evidence);
             this.trustedClock = new TrustedClock(
                     clock, ticker, floor.at(), ceiling, CLOCK_JUMP_TOLERANCE, new ClockJumpRecorder(audit, scheduler));
@@ -552,40 +552,53 @@ public final class LicenseServer implements AutoCloseable {
     }
 
     /**
-     * The cluster database's clock read once as the node starts, a witness for where its trusted time starts: when
-     * the system clock reads beyond the clock offset bound <em>ahead</em> of the database's, the database's clock is
-     * the latest instant the system clock is believed at (the trusted clock's ceiling); when it reads more than
-     * both that bound and {@link #CLOCK_JUMP_TOLERANCE} <em>behind</em> (beyond which a step is not believed either),
-     * the database's clock is one more piece of evidence for the floor. A node that started
-     * with its clock far ahead would otherwise date its audit entries and applied keys ahead, and the newest of those
-     * is evidence every node's trusted time starts from at its next restart ({@link TrustedTimeFloor}): one node
-     * booted a year ahead would put the whole cluster's license a year on. A node that started far behind (a dead
-     * battery, a virtual machine restored from an old snapshot) would start at the floor, which after a time with
-     * no node running is as old as that time: it would date its writes that far back and refuse every seat call
-     * until its clock was set right, or, as the first node of a new cluster, with no evidence at all, believe its
-     * clock and keep its license clock that far behind for good, since a step forward is not believed. The
-     * database's clock is the one every node's seat clock must agree with anyway, and the trusted clock's tolerance
-     * still lets a system clock up to {@link #CLOCK_JUMP_TOLERANCE} ahead of it be followed (such a node then
-     * refuses seat calls until its clock is set right, as before), as it lets one less than that behind start on
-     * its own clock or the floor. Moving the start forward to the database's clock gives nobody more time on a
-     * license, and the ceiling never lowers it below the floor. When the database's
-     * clock cannot be read, there is no witness.
+     * The cluster database's clock read once as the node starts, a witness for where its trusted time starts:
+     * when the system clock reads beyond the clock offset bound <em>ahead</em> of the database's, the database's
+     * clock is the latest instant the system clock is believed at (the trusted clock's ceiling); when it reads
+     * more than both that bound and {@link #CLOCK_JUMP_TOLERANCE} <em>behind</em> (beyond which a step is not
+     * believed either), the database's clock is one more piece of evidence for the floor. A node that started
+     * with its clock far ahead would otherwise date its audit entries and applied keys ahead, and the newest of
+     * those is evidence every node's trusted time starts from at its next restart ({@link TrustedTimeFloor}):
+     * one node booted a year ahead would put the whole cluster's license a year on. A node that started far
+     * behind (a dead battery, a virtual machine restored from an old snapshot) would start at the floor, which
+     * after a time with no node running is as old as that time: it would date its writes that far back and
+     * refuse every seat call until its clock was set right, or, as the first node of a new cluster, with no
+     * evidence at all, believe its clock and keep its license clock that far behind for good, since a step
+     * forward is not believed. The database's clock is the one every node's seat clock must agree with anyway,
+     * and the trusted clock's tolerance still lets a system clock up to {@link #CLOCK_JUMP_TOLERANCE} ahead of
+     * it be followed (such a node then refuses seat calls until its clock is set right, as before), as it lets
+     * one less than that behind start on its own clock or the floor. Moving the start forward to the database's
+     * clock gives nobody more time on a license, and the ceiling never lowers it below the floor. The reading is
+     * carried on by the ticker to the instant the clock starts. When the database's clock cannot be read, there
+     * is no witness.
      */
-    private static Optional<ClockReading> databaseClockAtStart(DatabaseClock database, InstantSource clock) {
-        try {
-            return Optional.of(database.read(clock));
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "could not read the cluster database's clock at start ({}); trusted time starts at the system"
-                            + " clock",
-                    e.getMessage());
-            return Optional.empty();
-        }
-    }
+    private record DatabaseWitness(ClockReading reading, long answeredTicks) {
 
-    /** The database's clock when the reading's answer arrived (taken as read in the middle of the round trip). */
-    private static Instant databaseNow(ClockReading reading) {
-        return reading.database().plus(reading.roundTrip().dividedBy(2));
+        static Optional<DatabaseWitness> read(DatabaseClock database, InstantSource clock, Ticker ticker) {
+            try {
+                ClockReading reading = database.read(clock);
+                return Optional.of(new DatabaseWitness(reading, ticker.nanos()));
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "could not read the cluster database's clock at start ({}); trusted time starts at the"
+                                + " system clock",
+                        e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        /** The node's system clock minus the database's: positive ahead. */
+        Duration systemOffset() {
+            return reading.offset();
+        }
+
+        /**
+         * The database's clock now: as it was when its answer arrived (taken as read in the middle of the round
+         * trip), plus the time the ticker has counted since.
+         */
+        Instant databaseNow(Ticker ticker) {
+            return reading.database().plus(reading.roundTrip().dividedBy(2)).plusNanos(ticker.nanos() - answeredTicks);
+        }
     }
 
     /** The cluster's tick (clock measured, leadership kept or sought, heartbeat), a failure logged. */
