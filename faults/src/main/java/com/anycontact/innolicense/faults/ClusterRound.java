@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,12 +32,13 @@ import java.util.regex.Pattern;
  * then {@code SIGCONT} — the first pause of a round stops the leader (found by {@code GET /health/ready}); {@link
  * FaultEvent.Kind#CLOCK_SKEW} restarts a random node with its wall clock {@value #SKEW_SECONDS} s ahead (its
  * injected clock, or with {@code --clock faketime} that node alone under libfaketime), keeps it so for 1.5 TTLs
- * and restarts it with the right clock; {@link FaultEvent.Kind#BOOT_AHEAD} restarts a random node with its wall
- * clock {@link #BOOT_AHEAD} ahead the same way, creates an API token through it, keeps it so for 1.5 TTLs and
- * restarts it with the right clock, checking through the admin API ({@link #checkNotAhead}) on it and then on every
- * node that nothing is dated ahead; {@link FaultEvent.Kind#CLOCK_FORWARD} steps a running node's wall clock {@link
- * #BOOT_AHEAD} ahead (the leader first), creates an API token through it, keeps it so for 1.5 TTLs and steps it
- * back to real time (recorded as a {@link FaultEvent.Kind#CLOCK_BACK}), checking the same; {@link
+ * and restarts it with the right clock; {@link FaultEvent.Kind#BOOT_AHEAD} and {@link FaultEvent.Kind#BOOT_BEHIND}
+ * restart a random node with its wall clock {@link #FAR_OFF} ahead or behind the same way, create an API token
+ * through it, keep it so for 1.5 TTLs and restart it with the right clock, checking through the admin API ({@link
+ * #checkDatedRight}) on it and then on every node that nothing is dated ahead or behind; {@link
+ * FaultEvent.Kind#CLOCK_FORWARD} and {@link FaultEvent.Kind#CLOCK_BACK} step a running node's wall clock {@link
+ * #FAR_OFF} ahead or behind (the leader first), create an API token through it, keep it so for 1.5 TTLs and step it
+ * to real time again (recorded as a step the other way), checking the same; {@link
  * FaultEvent.Kind#DATABASE_RESTART} is {@code pg_ctl stop -m fast}, a second, then {@code pg_ctl start}, no node restarted; {@link FaultEvent.Kind#DATABASE_FAILOVER}
  * kills the primary with {@code SIGKILL} and promotes the synchronous standby ({@code pg_ctl promote}), the nodes
  * finding it through their multi-host JDBC URL ({@code targetServerType=primary}); once a round, as the old
@@ -56,10 +59,11 @@ final class ClusterRound {
     static final int SKEW_SECONDS = 30;
 
     /**
-     * How far ahead a node booted ahead is: beyond the license's term and grace (12 months and 2 weeks from
-     * yesterday), so that any node whose license clock took it would find the license lapsed ({@code DEMO}).
+     * How far off a node's clock is when it is booted or stepped far ahead or behind: beyond the license's term and
+     * grace (12 months and 2 weeks from yesterday), so that any node whose license clock took it ahead would find the
+     * license lapsed ({@code DEMO}), and one whose license clock took it behind would find it not yet begun.
      */
-    static final Duration BOOT_AHEAD = Duration.ofDays(400);
+    static final Duration FAR_OFF = Duration.ofDays(400);
 
     /**
      * How long a clock step takes to reach a running node: its injected clock re-reads its file every 100 ms (a
@@ -67,8 +71,11 @@ final class ClusterRound {
      */
     private static final Duration CLOCK_STEP_LATENCY = Duration.ofMillis(1_200);
 
-    /** How far from real time a license clock or an audit entry may be before it counts as dated ahead. */
+    /** How far from real time a license clock or an audit entry may be before it counts as dated ahead or behind. */
     static final Duration TIME_BOUND = Duration.ofMinutes(2);
+
+    /** How many of a node's newest audit entries are checked for one dated before the round began. */
+    private static final int NEWEST_AUDIT = 200;
 
     /**
      * The range of a slowed node's delay each way, drawn once per fault: from a slow link, through round trips
@@ -102,7 +109,8 @@ final class ClusterRound {
     private boolean pausedLeader;
     private boolean cutLeader;
     private boolean slowedLeader;
-    private boolean steppedLeader;
+    private boolean steppedLeaderAhead;
+    private boolean steppedLeaderBehind;
     private boolean diskUnavailable;
     private long origin;
     private Instant originWall;
@@ -379,61 +387,10 @@ final class ClusterRound {
                         System.nanoTime(),
                         "restarted " + SKEW_SECONDS + " s ahead for " + hold);
             }
-            case BOOT_AHEAD -> {
-                ServerNode node = nodes.get(random.nextInt(NODES));
-                node.kill();
-                node.clockOffset(BOOT_AHEAD);
-                node.useClock(plan.clock());
-                long launched = System.nanoTime();
-                node.start();
-                keptAhead(node, "node " + node.id() + " running " + BOOT_AHEAD.toDays() + " days ahead", hold);
-                node.kill();
-                long ended = System.nanoTime();
-                node.clockOffset(Duration.ZERO);
-                node.useClock(ServerNode.Clock.INJECTED);
-                node.start();
-                checkNothingAhead("after node " + node.id() + " was restarted with the right clock");
-                yield new FaultEvent(
-                        kind,
-                        node.id(),
-                        launched,
-                        ended,
-                        System.nanoTime(),
-                        "restarted " + BOOT_AHEAD.toDays() + " days ahead for " + hold
-                                + ", an API token created through it");
-            }
-            case CLOCK_FORWARD -> {
-                // a running node's wall clock stepped far ahead (NTP gone wrong), kept so, then stepped back: two
-                // steps, each recorded as the single-node rounds record theirs. The leader first: it writes the
-                // trusted-time mark, which only ever grows, and the lifecycle's audit entries
-                ServerNode leader = steppedLeader ? null : leader();
-                ServerNode node = leader != null ? leader : nodes.get(random.nextInt(NODES));
-                steppedLeader = true;
-                node.clockOffset(BOOT_AHEAD);
-                long forward = System.nanoTime();
-                record(
-                        FaultEvent.of(
-                                kind,
-                                node.id(),
-                                forward,
-                                forward + CLOCK_STEP_LATENCY.toNanos(),
-                                "wall clock of " + (leader != null ? "the leader" : "a random node") + " stepped "
-                                        + BOOT_AHEAD.toDays() + " days ahead while running"),
-                        forward);
-                Thread.sleep(CLOCK_STEP_LATENCY);
-                keptAhead(node, "node " + node.id() + " stepped " + BOOT_AHEAD.toDays() + " days ahead", hold);
-                node.clockOffset(Duration.ZERO);
-                long back = System.nanoTime();
-                Thread.sleep(CLOCK_STEP_LATENCY);
-                checkNothingAhead("after node " + node.id() + "'s clock was stepped back");
-                yield FaultEvent.of(
-                        FaultEvent.Kind.CLOCK_BACK,
-                        node.id(),
-                        back,
-                        back + CLOCK_STEP_LATENCY.toNanos(),
-                        "wall clock stepped back " + BOOT_AHEAD.toDays() + " days to real time after " + hold
-                                + ", an API token created through the node meanwhile");
-            }
+            case BOOT_AHEAD -> bootedFarOff(kind, FAR_OFF, hold);
+            case BOOT_BEHIND -> bootedFarOff(kind, FAR_OFF.negated(), hold);
+            case CLOCK_FORWARD -> steppedFarOff(kind, FAR_OFF, hold);
+            case CLOCK_BACK -> steppedFarOff(kind, FAR_OFF.negated(), hold);
             case DATABASE_RESTART -> {
                 primary.stop();
                 Thread.sleep(1_000);
@@ -527,57 +484,162 @@ final class ClusterRound {
     }
 
     /**
-     * What a node whose clock is ahead goes through: an administrator's write through it (an API token, whose audit
-     * entry is evidence for every later start's clock), checked at once, then the hold, checked again.
+     * Kills a random node and restarts it with its wall clock {@code offset} off (its plan's clock: injected, or
+     * libfaketime), keeps it so ({@link #keptFarOff}), then restarts it with the right clock and checks every node.
      */
-    private void keptAhead(ServerNode node, String ahead, Duration hold) throws IOException, InterruptedException {
-        JsonNode token = node.createToken("faults-ahead-" + injected.size());
-        checkNotAhead(node, ahead, "the API token created through it", token.path("createdAt"));
-        Thread.sleep(hold);
-        checkNotAhead(node, ahead + " for " + hold, "", MissingNode.getInstance());
+    private FaultEvent bootedFarOff(FaultEvent.Kind kind, Duration offset, Duration hold)
+            throws IOException, InterruptedException {
+        ServerNode node = nodes.get(random.nextInt(NODES));
+        node.kill();
+        node.clockOffset(offset);
+        node.useClock(plan.clock());
+        long launched = System.nanoTime();
+        node.start();
+        String off = farOff(offset);
+        HistoryChecker.Rule rule = datedRule(offset);
+        keptFarOff(node, rule, "node " + node.id() + " running " + off, hold);
+        node.kill();
+        long ended = System.nanoTime();
+        node.clockOffset(Duration.ZERO);
+        node.useClock(ServerNode.Clock.INJECTED);
+        node.start();
+        checkEveryNodeDatedRight(rule, "after node " + node.id() + " was restarted with the right clock");
+        return new FaultEvent(
+                kind,
+                node.id(),
+                launched,
+                ended,
+                System.nanoTime(),
+                "restarted " + off + " for " + hold + ", an API token created through it");
     }
 
-    /** {@link #checkNotAhead} on every node, once the node that was ahead is set right. */
-    private void checkNothingAhead(String when) throws IOException, InterruptedException {
+    /**
+     * Steps a running node's wall clock {@code offset} off (NTP gone wrong), keeps it so ({@link #keptFarOff}), then
+     * steps it back to real time and checks every node: two steps, each recorded as the single-node rounds record
+     * theirs. The leader first, once each way: it writes the trusted-time mark, which only ever grows, and the
+     * lifecycle's audit entries.
+     */
+    private FaultEvent steppedFarOff(FaultEvent.Kind kind, Duration offset, Duration hold)
+            throws IOException, InterruptedException {
+        boolean ahead = !offset.isNegative();
+        ServerNode leader = (ahead ? steppedLeaderAhead : steppedLeaderBehind) ? null : leader();
+        ServerNode node = leader != null ? leader : nodes.get(random.nextInt(NODES));
+        if (ahead) {
+            steppedLeaderAhead = true;
+        } else {
+            steppedLeaderBehind = true;
+        }
+        String off = farOff(offset);
+        node.clockOffset(offset);
+        long away = System.nanoTime();
+        record(
+                FaultEvent.of(
+                        kind,
+                        node.id(),
+                        away,
+                        away + CLOCK_STEP_LATENCY.toNanos(),
+                        "wall clock of " + (leader != null ? "the leader" : "a random node") + " stepped " + off
+                                + " while running"),
+                away);
+        Thread.sleep(CLOCK_STEP_LATENCY);
+        HistoryChecker.Rule rule = datedRule(offset);
+        keptFarOff(node, rule, "node " + node.id() + " stepped " + off, hold);
+        node.clockOffset(Duration.ZERO);
+        long back = System.nanoTime();
+        Thread.sleep(CLOCK_STEP_LATENCY);
+        checkEveryNodeDatedRight(rule, "after node " + node.id() + "'s clock was stepped back to real time");
+        return FaultEvent.of(
+                ahead ? FaultEvent.Kind.CLOCK_BACK : FaultEvent.Kind.CLOCK_FORWARD,
+                node.id(),
+                back,
+                back + CLOCK_STEP_LATENCY.toNanos(),
+                "wall clock stepped " + (ahead ? "back " : "forward ") + FAR_OFF.toDays() + " days to real time after "
+                        + hold + ", an API token created through the node meanwhile");
+    }
+
+    private static String farOff(Duration offset) {
+        return offset.abs().toDays() + " days " + (offset.isNegative() ? "behind" : "ahead");
+    }
+
+    /** The rule a node whose clock was {@code offset} off breaks when it dates something wrong. */
+    private static HistoryChecker.Rule datedRule(Duration offset) {
+        return offset.isNegative() ? HistoryChecker.Rule.DATED_BEHIND : HistoryChecker.Rule.DATED_AHEAD;
+    }
+
+    /**
+     * What a node whose clock is far off goes through: an administrator's write through it (an API token, whose
+     * audit entry is evidence for every later start's clock), checked at once, then the hold, checked again.
+     */
+    private void keptFarOff(ServerNode node, HistoryChecker.Rule rule, String off, Duration hold)
+            throws IOException, InterruptedException {
+        JsonNode token = node.createToken("faults-far-off-" + injected.size());
+        checkDatedRight(node, rule, off, "the API token created through it", token.path("createdAt"));
+        Thread.sleep(hold);
+        checkDatedRight(node, rule, off + " for " + hold, "", MissingNode.getInstance());
+    }
+
+    /** {@link #checkDatedRight} on every node, once the node that was off is set right. */
+    private void checkEveryNodeDatedRight(HistoryChecker.Rule rule, String when)
+            throws IOException, InterruptedException {
         for (ServerNode node : nodes) {
-            checkNotAhead(node, when, "", MissingNode.getInstance());
+            checkDatedRight(node, rule, when, "", MissingNode.getInstance());
         }
     }
 
     /**
-     * Checks through the node's admin API that nothing it shows is dated ahead of real time (rule {@link
-     * HistoryChecker.Rule#DATED_AHEAD}): its license clock reads real time within {@link #TIME_BOUND}, its license is
-     * the one applied ({@code ACTIVE}, the plan's seats), no audit entry is dated more than that bound ahead, nor is
-     * the instant given ({@code dated}, when not missing). A violation for each that fails.
+     * Checks through the node's admin API that nothing it shows is dated off real time (rules {@link
+     * HistoryChecker.Rule#DATED_AHEAD} and {@link HistoryChecker.Rule#DATED_BEHIND}): its license clock reads real
+     * time within {@link #TIME_BOUND}, its license is the one applied ({@code ACTIVE}, the plan's seats), no audit
+     * entry is dated more than that bound ahead of real time, none of its newest {@value #NEWEST_AUDIT} more than
+     * that bound before the round began, nor is the instant given ({@code dated}, when not missing) off real time.
+     * A violation for each that fails: of the rule of its direction, and a license not the one applied of {@code
+     * rule}, the direction of the fault.
      */
-    private void checkNotAhead(ServerNode node, String when, String what, JsonNode dated)
+    private void checkDatedRight(ServerNode node, HistoryChecker.Rule rule, String when, String what, JsonNode dated)
             throws IOException, InterruptedException {
         Instant real = Instant.now();
         Instant latest = real.plus(TIME_BOUND);
-        List<String> problems = new ArrayList<>();
+        Instant earliest = originWall.minus(TIME_BOUND);
+        Map<String, HistoryChecker.Rule> problems = new LinkedHashMap<>();
         JsonNode status = node.licenseStatus();
         Instant trusted = Instant.parse(status.path("clock").path("trustedTime").asText());
         if (Duration.between(real, trusted).abs().compareTo(TIME_BOUND) > 0) {
-            problems.add("its license clock reads " + trusted + " at " + real);
+            problems.put("its license clock reads " + trusted + " at " + real, dated(trusted, real));
         }
         String state = status.path("state").asText();
         int capacity = status.path("capacity").asInt();
         if (!state.equals("ACTIVE") || capacity != plan.capacity()) {
-            problems.add(
-                    "its license is " + state + " with " + capacity + " seats, not ACTIVE with " + plan.capacity());
+            problems.put(
+                    "its license is " + state + " with " + capacity + " seats, not ACTIVE with " + plan.capacity(),
+                    rule);
         }
-        if (!dated.isMissingNode() && Instant.parse(dated.asText()).isAfter(latest)) {
-            problems.add(what + " is dated " + dated.asText() + " at " + real);
+        if (!dated.isMissingNode()) {
+            Instant at = Instant.parse(dated.asText());
+            if (Duration.between(real, at).abs().compareTo(TIME_BOUND) > 0) {
+                problems.put(what + " is dated " + dated.asText() + " at " + real, dated(at, real));
+            }
         }
         for (JsonNode event : node.auditFrom(latest)) {
-            problems.add("audit entry " + event.path("id").asLong() + " ("
-                    + event.path("type").asText() + ") is dated "
-                    + event.path("at").asText() + " at " + real);
+            problems.put(auditEntry(event) + " at " + real, HistoryChecker.Rule.DATED_AHEAD);
         }
-        for (String problem : problems) {
-            roundViolations.add(new HistoryChecker.Violation(
-                    HistoryChecker.Rule.DATED_AHEAD, "node-" + node.id(), System.nanoTime(), when + ": " + problem));
+        for (JsonNode event : node.newestAudit(NEWEST_AUDIT)) {
+            if (Instant.parse(event.path("at").asText()).isBefore(earliest)) {
+                problems.put(
+                        auditEntry(event) + ", before the round began at " + originWall,
+                        HistoryChecker.Rule.DATED_BEHIND);
+            }
         }
+        problems.forEach((problem, broken) -> roundViolations.add(
+                new HistoryChecker.Violation(broken, "node-" + node.id(), System.nanoTime(), when + ": " + problem)));
+    }
+
+    private static HistoryChecker.Rule dated(Instant at, Instant real) {
+        return at.isBefore(real) ? HistoryChecker.Rule.DATED_BEHIND : HistoryChecker.Rule.DATED_AHEAD;
+    }
+
+    private static String auditEntry(JsonNode event) {
+        return "audit entry " + event.path("id").asLong() + " ("
+                + event.path("type").asText() + ") is dated " + event.path("at").asText();
     }
 
     /** The node that says it leads, or null when none does (or answers within five seconds) right now. */

@@ -25,11 +25,16 @@ public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos
         KILL,
         /** {@code SIGSTOP}, then {@code SIGCONT} after longer than the lease TTL. */
         PAUSE,
-        /** The server's wall clock stepped back (libfaketime). */
+        /**
+         * The server's wall clock stepped back (libfaketime, or its injected clock); in a cluster round 400 days
+         * behind while the node runs, followed by a {@link #CLOCK_FORWARD} to real time after a while, or the step
+         * back to real time that ends a {@link #CLOCK_FORWARD}.
+         */
         CLOCK_BACK,
         /**
          * The server's wall clock stepped forward (libfaketime, or its injected clock); in a cluster round 400 days
-         * ahead while the node runs, followed by a {@link #CLOCK_BACK} to real time after a while.
+         * ahead while the node runs, followed by a {@link #CLOCK_BACK} to real time after a while, or the step
+         * forward to real time that ends a {@link #CLOCK_BACK}.
          */
         CLOCK_FORWARD,
         /** The data directory's filesystem filled by a ballast file, then freed. */
@@ -47,6 +52,12 @@ public record FaultEvent(Kind kind, int node, long startedNanos, long endedNanos
          * serve on the database's time and date nothing ahead, so that no node's license lapses after it.
          */
         BOOT_AHEAD,
+        /**
+         * A cluster node restarted with its wall clock far behind (400 days: a dead battery, a virtual machine restored
+         * from an old snapshot), an API token created through it, kept so for a while, then restarted with the right
+         * clock: it must date nothing behind, and neither lapse nor shorten the license, nor reap a lease early.
+         */
+        BOOT_BEHIND,
         /** The cluster database stopped ({@code pg_ctl stop -m fast}) and started again. */
         DATABASE_RESTART,
         /** The cluster database's primary killed ({@code SIGKILL}) and its synchronous standby promoted. */

@@ -352,7 +352,7 @@ final class FaultRound {
                         kind, node.id(), full, System.nanoTime(), System.nanoTime(), "ballast of " + bytes + " bytes");
             }
             case FOREIGN_LOCK -> foreignLock(node, hold);
-            case CLOCK_SKEW, BOOT_AHEAD, DATABASE_RESTART, DATABASE_FAILOVER, PARTITION, LATENCY ->
+            case CLOCK_SKEW, BOOT_AHEAD, BOOT_BEHIND, DATABASE_RESTART, DATABASE_FAILOVER, PARTITION, LATENCY ->
                 throw new IllegalArgumentException(kind + " is a cluster fault (ClusterRound)");
         };
         if (event != null) {

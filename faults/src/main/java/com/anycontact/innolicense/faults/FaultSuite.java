@@ -50,7 +50,7 @@ public final class FaultSuite {
             System.err.println(
                     "usage: FaultSuite [cluster] short|long [--minutes N] [--jar PATH] [--out DIR] [--agents N]"
                             + " [--capacity N] [--ttl-seconds N] [--seed N] [--only kill|pause|clock|disk|lock|mixed|broken]"
-                            + " (cluster: --only kill|pause|database|failover|skew|ahead|partition|disk|latency|mixed|broken)"
+                            + " (cluster: --only kill|pause|database|failover|skew|ahead|behind|partition|disk|latency|mixed|broken)"
                             + " [--recovery-seconds N]"
                             + " [--clock injected|faketime]");
             System.exit(2);
@@ -226,7 +226,7 @@ public final class FaultSuite {
     /**
      * The cluster rounds ({@link ClusterRound}): node kills, pauses (the leader first), restarts of the database, a
      * failover to its synchronous standby, a node with a skewed clock, a node booted with its clock far ahead and one
-     * whose clock is stepped far ahead while it runs, a node cut off from the database (the leader
+     * whose clock is stepped far ahead while it runs, the same far behind, a node cut off from the database (the leader
      * first), a full disk of the database, a node whose traffic with the database is slowed (the leader first); in
      * the long run a mixed round too; then a cluster of which one node decides on an off-by-one seat
      * store.
@@ -247,6 +247,8 @@ public final class FaultSuite {
         FaultEvent.Kind skew = FaultEvent.Kind.CLOCK_SKEW;
         FaultEvent.Kind ahead = FaultEvent.Kind.BOOT_AHEAD;
         FaultEvent.Kind stepped = FaultEvent.Kind.CLOCK_FORWARD;
+        FaultEvent.Kind behind = FaultEvent.Kind.BOOT_BEHIND;
+        FaultEvent.Kind steppedBack = FaultEvent.Kind.CLOCK_BACK;
         FaultEvent.Kind partition = FaultEvent.Kind.PARTITION;
         FaultEvent.Kind diskFull = FaultEvent.Kind.DISK_FULL;
         FaultEvent.Kind latency = FaultEvent.Kind.LATENCY;
@@ -257,6 +259,7 @@ public final class FaultSuite {
         rounds.put("failover", List.of(failover));
         rounds.put("skew", List.of(skew));
         rounds.put("ahead", List.of(ahead, stepped));
+        rounds.put("behind", List.of(behind, steppedBack));
         rounds.put("partition", List.of(partition, partition));
         rounds.put("disk", List.of(diskFull, diskFull));
         rounds.put("latency", List.of(latency, latency));
@@ -269,8 +272,23 @@ public final class FaultSuite {
             rounds.put(
                     "mixed",
                     List.of(
-                            kill, pause, restart, partition, skew, latency, kill, failover, ahead, pause, stepped,
-                            restart, partition, latency, kill));
+                            kill,
+                            pause,
+                            restart,
+                            partition,
+                            skew,
+                            latency,
+                            behind,
+                            kill,
+                            failover,
+                            ahead,
+                            pause,
+                            stepped,
+                            restart,
+                            steppedBack,
+                            partition,
+                            latency,
+                            kill));
             Duration length = Duration.ofSeconds(Math.max(120, minutes * 60L / rounds.size()));
             for (Map.Entry<String, List<FaultEvent.Kind>> round : rounds.entrySet()) {
                 List<FaultEvent.Kind> faults = new ArrayList<>();

@@ -53,6 +53,10 @@ import java.util.TreeSet;
  *       FaultEvent.Kind#BOOT_AHEAD}), and on every node after it was restarted with the right clock, the license
  *       clock reads real time, the license is the one applied ({@code ACTIVE}, its seats) and no audit entry is
  *       dated ahead of real time.
+ *   <li><b>Nothing dated behind</b> ({@link Rule#DATED_BEHIND}): the same checks while a node runs with its clock
+ *       far behind ({@link FaultEvent.Kind#BOOT_BEHIND}, or stepped back while it runs) and after it is set right:
+ *       the license clock reads real time, the license is the one applied, and no audit entry is dated before the
+ *       round began.
  * </ol>
  *
  * <p>The rules hold across the nodes of a cluster alike: capacity is counted over every agent, whichever node
@@ -81,7 +85,13 @@ public final class HistoryChecker {
          * After a node booted with its clock far ahead, a node's license clock, its license or an audit entry was
          * dated ahead of real time (checked by the cluster round through the admin API, not from the history).
          */
-        DATED_AHEAD
+        DATED_AHEAD,
+        /**
+         * While or after a node ran with its clock far behind, a node's license clock or an audit entry was dated
+         * behind real time, or its license was not the one applied (checked by the cluster round through the admin
+         * API, not from the history).
+         */
+        DATED_BEHIND
     }
 
     /**

@@ -288,6 +288,12 @@ final class ServerNode implements AutoCloseable {
                 .path("events");
     }
 
+    /** The node's newest audit entries, newest first ({@code GET /api/v1/audit?limit=}). */
+    JsonNode newestAudit(int limit) throws IOException, InterruptedException {
+        return answered(admin("/api/v1/audit?limit=" + limit).GET().build(), 200, "reading the audit log")
+                .path("events");
+    }
+
     private JsonNode answered(HttpRequest request, int expected, String what) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
