@@ -580,30 +580,33 @@ public final class LicenseServer implements AutoCloseable {
         /**
          * Reads the database's clock until a round trip is {@link #TIGHT}, at most {@link #READINGS} times, and
          * keeps the reading of the shortest: the first queries of a process that has just started are slowed by its
-         * loading and compiling, on the way back as much as out, which the middle of the round trip does not see.
+         * loading and compiling, more one way than the other, which the middle of the round trip cannot tell. A
+         * failed reading ends the readings; those had before it stand.
          */
         static Optional<DatabaseWitness> read(DatabaseClock database, InstantSource clock, Ticker ticker) {
-            try {
-                DatabaseWitness best = null;
-                for (int i = 0; i < READINGS; i++) {
-                    ClockReading reading = database.read(clock);
-                    DatabaseWitness witness = new DatabaseWitness(reading, ticker.nanos());
-                    if (best == null
-                            || reading.roundTrip().compareTo(best.reading().roundTrip()) < 0) {
-                        best = witness;
+            DatabaseWitness best = null;
+            for (int i = 0; i < READINGS; i++) {
+                ClockReading reading;
+                try {
+                    reading = database.read(clock);
+                } catch (RuntimeException e) {
+                    if (best == null) {
+                        LOG.warn(
+                                "could not read the cluster database's clock at start ({}); trusted time starts at"
+                                        + " the system clock",
+                                e.getMessage());
                     }
-                    if (best.reading().roundTrip().compareTo(TIGHT) <= 0) {
-                        break;
-                    }
+                    break; // a reading already had stands
                 }
-                return Optional.of(best);
-            } catch (RuntimeException e) {
-                LOG.warn(
-                        "could not read the cluster database's clock at start ({}); trusted time starts at the"
-                                + " system clock",
-                        e.getMessage());
-                return Optional.empty();
+                DatabaseWitness witness = new DatabaseWitness(reading, ticker.nanos());
+                if (best == null || reading.roundTrip().compareTo(best.reading().roundTrip()) < 0) {
+                    best = witness;
+                }
+                if (best.reading().roundTrip().compareTo(TIGHT) <= 0) {
+                    break;
+                }
             }
+            return Optional.ofNullable(best);
         }
 
         /** The node's system clock minus the database's: positive ahead. */

@@ -67,6 +67,22 @@ class DatabaseWitnessTest {
     }
 
     @Test
+    void read_whenTheDatabaseGoesAwayAfterAReading_keepsThatReading() {
+        ScriptedClock first = new ScriptedClock(List.of(Duration.ofMillis(4)));
+        DatabaseClock goingAway = local -> {
+            if (first.readings == 0) {
+                return first.read(local);
+            }
+            throw new IllegalStateException("connection reset");
+        };
+
+        DatabaseWitness witness =
+                DatabaseWitness.read(goingAway, () -> DATABASE, ticks::get).orElseThrow();
+
+        assertThat(witness.reading().roundTrip()).isEqualTo(Duration.ofMillis(4));
+    }
+
+    @Test
     void databaseNow_isTheMiddleOfTheRoundTrip_carriedOnByTheTicker() {
         ScriptedClock database = new ScriptedClock(List.of(Duration.ofNanos(400_000)));
         DatabaseWitness witness =
