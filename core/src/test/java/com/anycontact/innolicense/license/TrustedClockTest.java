@@ -184,6 +184,28 @@ class TrustedClockTest {
     }
 
     @Test
+    void new_withTheClockFarBehindAfterADowntime_thenCorrected_leavesTheDowntimeOutUntilARestart() {
+        // stopped at the floor (T0), down 8 hours, booted with the clock 400 days behind (a dead battery)
+        Duration down = Duration.ofHours(8);
+        clock.rewind(Duration.ofDays(400).minus(down));
+        TrustedClock booted = trusted(T0);
+        assertThat(booted.now()).isEqualTo(T0);
+
+        // NTP sets the clock right a minute later: it now reads the downtime ahead of trusted time
+        clock.advance(Duration.ofMinutes(1));
+        clock.stepForward(Duration.ofDays(400));
+        Instant right = T0.plus(down).plus(Duration.ofMinutes(1));
+        assertThat(clock.instant()).isEqualTo(right);
+        assertThat(booted.now())
+                .as("the downtime is not confirmed by anything: the step forward is not believed")
+                .isEqualTo(T0.plus(Duration.ofMinutes(1)));
+        assertThat(jumps).extracting(ClockJump::direction).containsExactly(Direction.BACK, Direction.FORWARD);
+
+        // a restart takes the system clock, as the start of any server does when it reads ahead of the floor
+        assertThat(trusted(booted.now()).now()).isEqualTo(right);
+    }
+
+    @Test
     void new_withAFloorAheadOfTheClockWithinTheTolerance_startsAtTheFloorAndWaitsForTheClock() {
         Instant floor = T0.plus(Duration.ofMinutes(2));
         TrustedClock restarted = trusted(floor);
