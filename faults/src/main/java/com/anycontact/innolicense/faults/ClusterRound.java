@@ -515,7 +515,7 @@ final class ClusterRound {
 
     /**
      * Steps a running node's wall clock {@code offset} off (NTP gone wrong), keeps it so ({@link #keptFarOff}), then
-     * steps it back to real time and checks every node: two steps, each recorded as the single-node rounds record
+     * steps it to real time again and checks every node: two steps, each recorded as the single-node rounds record
      * theirs. The leader first, once each way: it writes the trusted-time mark, which only ever grows, and the
      * lifecycle's audit entries.
      */
@@ -547,7 +547,7 @@ final class ClusterRound {
         node.clockOffset(Duration.ZERO);
         long back = System.nanoTime();
         Thread.sleep(CLOCK_STEP_LATENCY);
-        checkEveryNodeDatedRight(rule, "after node " + node.id() + "'s clock was stepped back to real time");
+        checkEveryNodeDatedRight(rule, "after node " + node.id() + "'s clock was set right again");
         return FaultEvent.of(
                 ahead ? FaultEvent.Kind.CLOCK_BACK : FaultEvent.Kind.CLOCK_FORWARD,
                 node.id(),
