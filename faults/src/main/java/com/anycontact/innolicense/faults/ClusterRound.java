@@ -264,7 +264,7 @@ final class ClusterRound {
             "^\\S+ WARN (Problems|SeatFastPath) - (.* failed|a request failed after its response was gone.*)$");
 
     /**
-     * The checker's result with the round's own violations: what {@link #checkNotAhead} found, and a {@link
+     * The checker's result with the round's own violations: what {@link #checkDatedRight} found, and a {@link
      * HistoryChecker.Rule#SERVER_ERROR} violation for every request that a node's log says failed, whether or not an
      * agent saw its answer.
      */
