@@ -114,6 +114,14 @@ class ClusterAlertsEndToEndTest {
                         ADMIN_TOKEN,
                         TestVendor.key(a.installationId(), 1, 1, RunningServer.LICENSE_START));
         tickAll();
+        // the key reaches node B over the cluster bus, asynchronously: until then B still has the 2 seats of no key
+        awaitTrue(
+                () -> api(b).get("/api/v1/license", ADMIN_TOKEN)
+                                .json()
+                                .path("capacity")
+                                .asInt()
+                        == 1,
+                "node B has the key of 1 seat");
         assertThat(a.ledger().claim(claim("agent-1"))).isInstanceOf(ClaimResult.Claimed.class);
 
         assertThat(a.ledger().claim(claim("agent-2"))).isInstanceOf(ClaimResult.Denied.class);
