@@ -41,6 +41,19 @@ public final class BenchLicenses {
         return new BenchLicenses(VendorSigningKey.generate("bench"));
     }
 
+    /**
+     * The licenses of a vendor key made earlier, e.g. one read back from the kit that {@code ClusterRun
+     * --write-kit} wrote for nodes on machines of their own.
+     */
+    public static BenchLicenses of(VendorSigningKey key) {
+        return new BenchLicenses(Objects.requireNonNull(key, "key"));
+    }
+
+    /** The vendor signing key itself, for a kit that must sign licenses in a later run. */
+    public VendorSigningKey signingKey() {
+        return key;
+    }
+
     /** The public key, for a server's {@code --development-trust} file ({@link VendorPublicKey#toPem()}). */
     public VendorPublicKey publicKey() {
         return key.publicKey();

@@ -2,6 +2,7 @@ package com.anycontact.innolicense.bench.load;
 
 import com.anycontact.innolicense.bench.BenchLicenses;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +27,9 @@ import java.util.regex.Pattern;
  * is applied on the first node and {@link #reset} waits until every node enforces its capacity (the cluster bus
  * carries it). Between rows the lease and denial tables are emptied with SQL, so that each row starts clean as
  * the peer's does.
+ *
+ * <p>Or the nodes of a {@link BenchKit}, started where they run ({@link #attach}): the same, on the kit's database,
+ * with the kit's vendor key and admin token; closing the arbiter leaves them running.
  */
 final class ClusterArbiter implements SeatArbiter {
 
@@ -103,6 +107,30 @@ final class ClusterArbiter implements SeatArbiter {
             throw e;
         }
         return new ClusterArbiter(name(nodes), databaseUrl, started);
+    }
+
+    /**
+     * The cluster of nodes started elsewhere from {@code kit} (on machines of their own, {@code start-node.sh} of
+     * the kit), at {@code urls}, first node first: waits until each answers. Closing it leaves them running.
+     *
+     * @throws IOException when a node does not answer the kit's admin token within the start-up time
+     */
+    static ClusterArbiter attach(BenchKit kit, List<URI> urls) throws IOException, InterruptedException {
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("a cluster needs at least one node: --node-url names none");
+        }
+        List<ServerProcess> attached = new ArrayList<>();
+        try {
+            for (URI url : urls) {
+                attached.add(ServerProcess.attach(url, kit.licenses(), kit.adminToken()));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            for (ServerProcess node : attached) {
+                node.close();
+            }
+            throw e;
+        }
+        return new ClusterArbiter(name(urls.size()), kit.databaseUrl(), attached);
     }
 
     /**
@@ -186,7 +214,11 @@ final class ClusterArbiter implements SeatArbiter {
         }
     }
 
-    private static String freshDatabase(String postgresUrl, String database) throws SQLException {
+    /**
+     * Makes the database {@code database} afresh on the PostgreSQL server of {@code postgresUrl}, dropping one of
+     * that name, and returns its JDBC URL.
+     */
+    static String freshDatabase(String postgresUrl, String database) throws SQLException {
         Matcher url = JDBC_DATABASE.matcher(postgresUrl);
         if (!url.matches()) {
             throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package com.anycontact.innolicense.bench.load;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +41,11 @@ import picocli.CommandLine.Spec;
  * arbiter runs one row of pairs in turn (their order rotated each round), so that drift of a shared machine falls
  * on all of them alike. Ratios are of the medians, this arbiter ÷ the peer: above 1× in pairs/s means the cluster
  * is faster.
+ *
+ * <p>On machines of their own: {@code --write-kit DIR} writes a {@link BenchKit} (the nodes' database, a throwaway
+ * vendor key, the admin token, {@code start-node.sh}); the nodes are started from it where they run, and {@code
+ * --kit DIR --node-url URL,...} then measures them as {@code cluster-N} instead of starting clusters here
+ * (docs/benchmarks.md, "On machines of their own").
  *
  * <p>Run (scripts/bench --cluster-only starts PostgreSQL and passes its URL and PID): {@code java -cp
  * bench/target/benchmarks.jar com.anycontact.innolicense.bench.load.ClusterRun --postgres-url
@@ -178,11 +185,38 @@ public final class ClusterRun implements Callable<Integer> {
     @Option(names = "--out", description = "also write the Markdown to this file")
     Path out;
 
+    @Option(
+            names = "--write-kit",
+            paramLabel = "DIR",
+            description = "only write a kit for nodes on machines of their own into DIR (a new or empty directory):"
+                    + " a fresh database beside --postgres-url's, a throwaway vendor key, the admin token and"
+                    + " start-node.sh, which starts one node where it runs; then measure them with --kit and"
+                    + " --node-url")
+    Path writeKit;
+
+    @Option(
+            names = "--kit",
+            paramLabel = "DIR",
+            description = "measure the nodes started from this kit (--write-kit) at --node-url, instead of starting"
+                    + " clusters of --nodes here; the lease TTL is the kit's")
+    Path kit;
+
+    @Option(
+            names = "--node-url",
+            split = ",",
+            paramLabel = "URL",
+            description = "the nodes started from --kit, first node first, e.g. http://10.0.0.11:8080; the clients"
+                    + " are spread over them, as cluster-N")
+    List<URI> nodeUrls = List.of();
+
     @Spec
     CommandSpec spec;
 
     private final PrintStream stdout;
     private final PrintStream stderr;
+
+    /** The cluster of --kit and --node-url, or {@code null}. */
+    private ClusterArbiter remoteCluster;
 
     ClusterRun(PrintStream stdout, PrintStream stderr) {
         this.stdout = stdout;
@@ -200,6 +234,15 @@ public final class ClusterRun implements Callable<Integer> {
                 .registerConverter(Duration.class, LoadRun::duration)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    // A node or a database that cannot be reached, a kit that cannot be read: what is wrong, in a
+                    // line, without a stack trace. Anything else is a bug of the benchmark and keeps its trace.
+                    if (e instanceof IOException || e instanceof SQLException) {
+                        err.println("ClusterRun: " + e.getMessage());
+                        return 1;
+                    }
+                    throw e;
+                })
                 .execute(args);
     }
 
@@ -211,6 +254,10 @@ public final class ClusterRun implements Callable<Integer> {
                     "--postgres-url is not given and INNOLICENSE_TEST_POSTGRES_URL is not set: start a throwaway"
                             + " PostgreSQL with eval \"$(scripts/start-postgres)\"");
         }
+        if (writeKit != null) {
+            return writeKit();
+        }
+        BenchKit remote = remoteKit();
         Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("innolicense-clusterrun-");
         Files.createDirectories(work);
         Map<String, SeatArbiter> open = new LinkedHashMap<>();
@@ -218,7 +265,12 @@ public final class ClusterRun implements Callable<Integer> {
         try {
             stderr.println("== " + PostgresArbiter.NAME);
             open.put(PostgresArbiter.NAME, new PostgresArbiter(postgresUrl, Collections.max(clients)));
-            for (int size : nodes) {
+            if (remote != null) {
+                stderr.println("== " + ClusterArbiter.name(nodeUrls.size()) + ": the nodes at " + nodeUrls);
+                remoteCluster = ClusterArbiter.attach(remote, nodeUrls);
+                open.put(remoteCluster.name(), firstNodeOnly ? remoteCluster.firstNodeOnly() : remoteCluster);
+            }
+            for (int size : remote != null ? List.<Integer>of() : nodes) {
                 stderr.println("== " + ClusterArbiter.name(size) + ": starting " + size + " node(s)");
                 ClusterArbiter cluster = ClusterArbiter.start(
                         postgresUrl, size, serverJar, work, leaseTtl, List.of("-Xmx" + serverHeap), pidDirectory);
@@ -245,6 +297,56 @@ public final class ClusterRun implements Callable<Integer> {
         if (out != null) {
             Files.writeString(out, markdown.toString(), StandardCharsets.UTF_8);
         }
+        return 0;
+    }
+
+    /** The kit of --kit, its lease TTL taken; {@code null} when the clusters are started here. */
+    private BenchKit remoteKit() throws IOException {
+        if (kit == null && nodeUrls.isEmpty()) {
+            return null;
+        }
+        if (kit == null || nodeUrls.isEmpty()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--kit and --node-url go together: the kit the nodes were started from, and where they answer");
+        }
+        BenchKit read;
+        try {
+            read = BenchKit.read(kit);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--kit: " + e.getMessage());
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--lease-ttl") && !leaseTtl.equals(read.leaseTtl())) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--lease-ttl " + leaseTtl.toMillis() + "ms differs from the kit's "
+                            + read.leaseTtl().toMillis()
+                            + "ms, with which its nodes run: leave --lease-ttl out, or write a new kit with it");
+        }
+        leaseTtl = read.leaseTtl();
+        return read;
+    }
+
+    private int writeKit() throws IOException, SQLException {
+        if (kit != null || !nodeUrls.isEmpty()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--write-kit only writes a kit; measure its nodes in a second run with --kit and --node-url");
+        }
+        try {
+            BenchKit.requireNewDirectory(writeKit);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--write-kit: " + e.getMessage());
+        }
+        BenchKit written = BenchKit.create(postgresUrl, leaseTtl);
+        written.write(writeKit);
+        String host =
+                URI.create(written.databaseUrl().substring("jdbc:".length())).getHost();
+        if (host == null || host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")) {
+            stderr.println("Warning: the nodes will connect to " + host + ", which is only right where a node runs on"
+                    + " the database's machine; give --postgres-url an address that the nodes' machines reach.");
+        }
+        stdout.print(written.instructions(writeKit, postgresUrl));
         return 0;
     }
 
@@ -285,8 +387,7 @@ public final class ClusterRun implements Callable<Integer> {
                 Locale.ROOT,
                 "Cluster rounds %s: claim + release pairs, %d rounds, %s per row, the arbiters taking turns (order"
                         + " rotated each round) after a %d s warm-up of each (a cluster of N nodes N times as long);"
-                        + " %d seats; every node and the load"
-                        + " generator on this machine, %d cores, Java %s. Ratios are of the medians, this arbiter ÷"
+                        + " %d seats; %s, %d cores, Java %s. Ratios are of the medians, this arbiter ÷"
                         + " postgres at the same clients: above 1× the cluster does more pairs/s, or has the larger"
                         + " p99.%n%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
@@ -294,6 +395,10 @@ public final class ClusterRun implements Callable<Integer> {
                 lengthText(),
                 arbiterWarmup.toSeconds(),
                 capacity,
+                remoteCluster == null
+                        ? "every node and the load generator on this machine"
+                        : "the nodes at " + nodeUrls.stream().map(URI::toString).collect(Collectors.joining(", "))
+                                + " (started from a kit, where they run), the load generator on this machine",
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.version()));
         table.append("| arbiter | survives | clients |");
@@ -348,10 +453,13 @@ public final class ClusterRun implements Callable<Integer> {
         if (!postgres.readable()) {
             return "The renewal run was left out: /proc/" + postgresPid + "/stat cannot be read.\n";
         }
-        String name = ClusterArbiter.name(renewalNodes);
+        String name = ClusterArbiter.name(
+                remoteCluster != null ? remoteCluster.nodes().size() : renewalNodes);
         ClusterArbiter cluster;
         boolean own = false;
-        if (open.get(name) instanceof ClusterArbiter started) {
+        if (remoteCluster != null) {
+            cluster = remoteCluster;
+        } else if (open.get(name) instanceof ClusterArbiter started) {
             cluster = started;
         } else {
             stderr.println("== " + name + ": starting " + renewalNodes + " node(s) for the renewal run");
@@ -365,7 +473,7 @@ public final class ClusterRun implements Callable<Integer> {
                     Locale.ROOT,
                     "== renewals: %,d agents on %d nodes, every %d s, %d s held%n",
                     renewalAgents,
-                    renewalNodes,
+                    cluster.nodes().size(),
                     interval.toSeconds(),
                     renewalHold.toSeconds());
             RenewalCostRun.Result result = new RenewalCostRun(cluster, postgres)

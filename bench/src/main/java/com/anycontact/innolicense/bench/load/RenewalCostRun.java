@@ -148,7 +148,7 @@ final class RenewalCostRun {
         }
 
         private static String cores(double cores) {
-            return String.format(Locale.ROOT, "%.3f", cores);
+            return Double.isNaN(cores) ? "not readable" : String.format(Locale.ROOT, "%.3f", cores);
         }
 
         private static String mebibytes(long bytes) {
@@ -271,9 +271,10 @@ final class RenewalCostRun {
                 .orElse(-1);
     }
 
+    /** The nodes' processor time so far, or NaN where a node's cannot be read (one that runs elsewhere). */
     private double nodesCpu() {
         return cluster.nodes().stream()
-                .mapToDouble(node -> seconds(node.cpuTime()))
+                .mapToDouble(node -> node.cpuTime().isNegative() ? Double.NaN : seconds(node.cpuTime()))
                 .sum();
     }
 

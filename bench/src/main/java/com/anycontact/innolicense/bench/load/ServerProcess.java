@@ -28,13 +28,19 @@ import java.util.concurrent.TimeUnit;
  * loopback port with a fresh data directory, trusting a vendor key made for this run. Once it is up
  * it holds an admin token (from {@code INNOLICENSE_BOOTSTRAP_TOKEN}) and an ACD token, and applies
  * license keys with ever higher serials to set the capacity.
+ *
+ * <p>Or a server this run did not start ({@link #attach}): a node on a machine of its own, started from a
+ * {@link BenchKit}. Then there is no process here: its processor time and memory cannot be read, and {@link
+ * #close} leaves it running.
  */
 final class ServerProcess implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The process, or {@code null} for a server started elsewhere ({@link #attach}). */
     private final Process process;
+
     private final URI base;
     private final String adminToken;
     private final HttpClient http;
@@ -144,6 +150,31 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A server started elsewhere (a node on a machine of its own, from a {@link BenchKit}): waits until it answers
+     * the kit's admin token, then makes an ACD token on it.
+     *
+     * @param base the server's base URI, e.g. {@code http://10.0.0.12:8080}
+     * @param licenses the vendor key the server trusts
+     * @param adminToken its bootstrap admin token
+     */
+    static ServerProcess attach(URI base, BenchLicenses licenses, String adminToken)
+            throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        ServerProcess server = new ServerProcess(null, base, adminToken, http, licenses, null);
+        try {
+            server.awaitReady(null);
+            server.acdToken = server.createAcdToken();
+            return server;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            http.close();
+            throw e;
+        }
+    }
+
     /** The server's base URI, e.g. {@code http://127.0.0.1:41234}. */
     URI base() {
         return base;
@@ -156,12 +187,28 @@ final class ServerProcess implements AutoCloseable {
 
     /** The server's process ID. */
     long pid() {
-        return process.pid();
+        return localProcess("its process ID").pid();
     }
 
-    /** Whether the process still runs. */
+    /** Whether the process still runs; for a server started elsewhere, whether it answers {@code /health/live}. */
     boolean isAlive() {
-        return process.isAlive();
+        if (process != null) {
+            return process.isAlive();
+        }
+        try {
+            HttpResponse<Void> live = http.send(
+                    HttpRequest.newBuilder(base.resolve("/health/live"))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return live.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -204,7 +251,7 @@ final class ServerProcess implements AutoCloseable {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         List<String> command = new ArrayList<>();
         command.add(jcmd.toString());
-        command.add(Long.toString(process.pid()));
+        command.add(Long.toString(localProcess("jcmd").pid()));
         command.addAll(List.of(arguments));
         Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -219,6 +266,9 @@ final class ServerProcess implements AutoCloseable {
      * -1 where that cannot be read.
      */
     Duration cpuTime() {
+        if (process == null) {
+            return Duration.ofNanos(-1);
+        }
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ofNanos(-1));
     }
 
@@ -227,6 +277,9 @@ final class ServerProcess implements AutoCloseable {
      * /proc/<pid>/status}), in bytes; both -1 where that cannot be read.
      */
     Memory memory() {
+        if (process == null) {
+            return new Memory(-1, -1);
+        }
         try {
             long resident = -1;
             long peak = -1;
@@ -250,9 +303,16 @@ final class ServerProcess implements AutoCloseable {
     /** A process's resident memory now and at its peak, in bytes. */
     record Memory(long resident, long peak) {}
 
-    /** Stops the server: SIGTERM, then SIGKILL after ten seconds. */
+    /**
+     * Stops the server: SIGTERM, then SIGKILL after ten seconds. A server started elsewhere is left running:
+     * only this run's HTTP client is closed.
+     */
     @Override
     public void close() throws InterruptedException {
+        if (process == null) {
+            http.close();
+            return;
+        }
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -268,10 +328,24 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    private Process localProcess(String what) {
+        if (process == null) {
+            throw new IllegalStateException(
+                    "the server at " + base + " runs elsewhere: " + what + " cannot be had from here");
+        }
+        return process;
+    }
+
+    /**
+     * Waits until the server answers the admin token, and learns its installation and the highest serial applied
+     * on it (a kit's database keeps the licenses of earlier runs, and a key must have a higher serial to apply).
+     *
+     * @param log the server's log, quoted when it fails to start; {@code null} for a server started elsewhere
+     */
     private void awaitReady(Path log) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (true) {
-            if (!process.isAlive()) {
+            if (process != null && !process.isAlive()) {
                 throw new IOException("the server exited with code " + process.exitValue() + ": " + tail(log));
             }
             try {
@@ -281,13 +355,17 @@ final class ServerProcess implements AutoCloseable {
                     JsonNode status = JSON.readTree(response.body());
                     installation =
                             new InstallationId(status.path("installationId").asText());
+                    serial = Math.max(
+                            status.path("license").path("serial").asLong(0),
+                            status.path("pending").path("serial").asLong(0));
                     return;
                 }
                 throw new IOException(
                         "the server answered " + response.statusCode() + " to the admin token: " + response.body());
             } catch (ConnectException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("the server did not listen within " + STARTUP_TIMEOUT + ": " + tail(log));
+                    throw new IOException("the server at " + base + " did not listen within " + STARTUP_TIMEOUT + ": "
+                            + (log != null ? tail(log) : "is it started, and is the address right?"));
                 }
                 Thread.sleep(100);
             }
