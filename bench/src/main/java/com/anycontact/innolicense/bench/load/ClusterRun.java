@@ -310,6 +310,19 @@ public final class ClusterRun implements Callable<Integer> {
                     spec.commandLine(),
                     "--kit and --node-url go together: the kit the nodes were started from, and where they answer");
         }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--nodes")) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--nodes sizes the clusters started here; with --kit the cluster is the nodes of --node-url");
+        }
+        for (URI url : nodeUrls) {
+            if (!"http".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 0) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--node-url " + url + " is not http://HOST:PORT: the benchmark's client speaks plain HTTP to"
+                                + " each node's own port (NODE_PORT of start-node.sh)");
+            }
+        }
         BenchKit read;
         try {
             read = BenchKit.read(kit);

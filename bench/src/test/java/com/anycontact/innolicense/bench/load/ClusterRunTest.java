@@ -227,11 +227,31 @@ class ClusterRunTest {
                 "--node-url",
                 "http://127.0.0.1:1"
             },
+            {
+                "--postgres-url",
+                "jdbc:postgresql://127.0.0.1:1/none",
+                "--kit",
+                work.toString(),
+                "--node-url",
+                "node1:8080"
+            },
+            {
+                "--postgres-url",
+                "jdbc:postgresql://127.0.0.1:1/none",
+                "--kit",
+                work.toString(),
+                "--node-url",
+                "http://127.0.0.1:1",
+                "--nodes",
+                "3"
+            },
         };
         String[] expected = {
             "--kit and --node-url go together",
             "--kit and --node-url go together",
-            "--kit: no kit.properties in " + work
+            "--kit: no kit.properties in " + work,
+            "--node-url node1:8080 is not http://HOST:PORT",
+            "--nodes sizes the clusters started here",
         };
         for (int i = 0; i < wrong.length; i++) {
             err.reset();
