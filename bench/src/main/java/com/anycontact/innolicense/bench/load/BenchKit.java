@@ -27,7 +27,7 @@ import java.util.Properties;
  *   <li>{@code kit.properties}: the database's JDBC URL, the tokens and the key's passphrase (owner-only);
  *   <li>{@code vendor-signing-key.pem}: the throwaway vendor key, encrypted under that passphrase;
  *   <li>{@code vendor-public-key.pem}: its public half, for the nodes;
- *   <li>{@code start-node.sh}: starts one node on the machine it runs on.
+ *   <li>{@code start-node.sh}: starts one node on the machine it runs on (owner-only: it holds the secrets too).
  * </ul>
  *
  * <p>The kit holds the secrets of a benchmark, not of an installation: its vendor key signs licenses for its own
@@ -88,9 +88,11 @@ record BenchKit(
         ownerOnly(Files.createFile(key));
         Files.writeString(key, licenses.signingKey().toEncryptedPem(passphrase.toCharArray()));
         Files.writeString(directory.resolve(PUBLIC_KEY), licenses.publicKey().toPem());
+        // The script holds the admin token, the admin password and the database URL too: its owner's only.
         Path script = directory.resolve(START_NODE);
+        ownerOnly(Files.createFile(script));
         Files.writeString(script, startNodeScript());
-        script.toFile().setExecutable(true, false);
+        script.toFile().setExecutable(true, true);
     }
 
     /**

@@ -149,6 +149,12 @@ class ClusterRunTest {
         assertThat(Files.getPosixFilePermissions(kit.resolve("kit.properties")))
                 .as("the kit's secrets readable by its owner only")
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(kit.resolve("start-node.sh")))
+                .as("the script that holds the same secrets: its owner's only, and runnable")
+                .containsExactlyInAnyOrder(
+                        PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE,
+                        PosixFilePermission.OWNER_EXECUTE);
 
         List<Process> nodes = new ArrayList<>();
         try {
