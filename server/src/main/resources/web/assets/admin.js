@@ -387,7 +387,16 @@ async function loadCluster() {
         el(
           'tr',
           { 'data-node': node.id, class: node.missing ? 'missing' : '' },
-          el('td', { class: 'mono' }, node.address, node.self ? ' (this node)' : ''),
+          el(
+            'td',
+            { class: 'mono' },
+            node.address,
+            node.self ? ' (this node)' : '',
+            // It accepts license keys the other nodes ignore (docs/trust.md); the state banner says so too.
+            node.trust === 'DEVELOPMENT'
+              ? el('span', { class: 'warning-text', 'data-trust': 'DEVELOPMENT' }, ' development trust')
+              : '',
+          ),
           el('td', {}, node.version),
           el('td', {}, localTime(node.lastSeen, true)),
           el('td', {}, node.leader ? el('strong', {}, 'Leader') : 'Follower'),

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cluster;
 
+import com.anycontact.innolicense.license.TrustMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -56,8 +57,15 @@ public interface Cluster extends AutoCloseable {
      * @param version the release it runs
      * @param startedAt when it started
      * @param clock its trusted clock, for its last-seen time
+     * @param trust which vendor keys it trusts
      */
-    static Cluster single(String id, Supplier<String> address, String version, Instant startedAt, InstantSource clock) {
+    static Cluster single(
+            String id,
+            Supplier<String> address,
+            String version,
+            Instant startedAt,
+            InstantSource clock,
+            TrustMode trust) {
         return new Cluster() {
             @Override
             public void tick() {}
@@ -94,7 +102,8 @@ public interface Cluster extends AutoCloseable {
                         Optional.empty(),
                         Duration.ZERO,
                         true,
-                        false);
+                        false,
+                        Optional.of(trust));
                 return new ClusterStatus(
                         ClusterStatus.Mode.EMBEDDED,
                         id,

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cluster;
 
+import com.anycontact.innolicense.license.TrustMode;
 import com.anycontact.innolicense.time.SteadyClock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -64,6 +65,7 @@ public final class ClusterCoordinator implements Cluster {
     private final String id;
     private final Supplier<String> address;
     private final String version;
+    private final TrustMode trust;
     private final Instant startedAt;
     private final Duration maxOffset;
 
@@ -87,6 +89,7 @@ public final class ClusterCoordinator implements Cluster {
      * @param id this node's ID
      * @param address where this node is reached, asked at every heartbeat (the port is known once it listens)
      * @param version the release it runs
+     * @param trust which vendor keys it trusts, told to the other nodes
      * @param startedAt when it started
      * @param maxOffset the largest offset to the database's clock at which this node serves seats, positive
      */
@@ -99,6 +102,7 @@ public final class ClusterCoordinator implements Cluster {
             String id,
             Supplier<String> address,
             String version,
+            TrustMode trust,
             Instant startedAt,
             Duration maxOffset) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -109,6 +113,7 @@ public final class ClusterCoordinator implements Cluster {
         this.id = Objects.requireNonNull(id, "id");
         this.address = Objects.requireNonNull(address, "address");
         this.version = Objects.requireNonNull(version, "version");
+        this.trust = Objects.requireNonNull(trust, "trust");
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
         this.maxOffset = Objects.requireNonNull(maxOffset, "maxOffset");
         if (maxOffset.isNegative() || maxOffset.isZero()) {
@@ -121,8 +126,8 @@ public final class ClusterCoordinator implements Cluster {
         measure();
         lead();
         try {
-            registry.heartbeat(
-                    new NodeHeartbeat(id, address.get(), version, startedAt, leading, offset, maxOffset, serving));
+            registry.heartbeat(new NodeHeartbeat(
+                    id, address.get(), version, startedAt, leading, offset, maxOffset, serving, trust));
         } catch (RuntimeException e) {
             LOG.log(
                     Level.WARNING,

@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cluster;
 
+import com.anycontact.innolicense.license.TrustMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param maxClockOffset the bound beyond which it refuses seat calls
  * @param serving whether it answers seat calls (its offset is within the bound)
  * @param missing whether its last heartbeat is older than {@link NodeRegistry#MISSING_AFTER}
+ * @param trust which vendor keys it trusts; empty for a node of a release before 2026-12-05, which does not say
  */
 public record ClusterNode(
         String id,
@@ -30,7 +32,8 @@ public record ClusterNode(
         Optional<Duration> clockOffset,
         Duration maxClockOffset,
         boolean serving,
-        boolean missing) {
+        boolean missing,
+        Optional<TrustMode> trust) {
 
     /** Requires every component. */
     public ClusterNode {
@@ -41,5 +44,11 @@ public record ClusterNode(
         Objects.requireNonNull(lastSeen, "lastSeen");
         Objects.requireNonNull(clockOffset, "clockOffset");
         Objects.requireNonNull(maxClockOffset, "maxClockOffset");
+        Objects.requireNonNull(trust, "trust");
+    }
+
+    /** Whether the node says it runs on development trust. */
+    public boolean onDevelopmentTrust() {
+        return trust.equals(Optional.of(TrustMode.DEVELOPMENT));
     }
 }

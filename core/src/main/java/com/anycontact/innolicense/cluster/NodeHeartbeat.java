@@ -1,5 +1,6 @@
 package com.anycontact.innolicense.cluster;
 
+import com.anycontact.innolicense.license.TrustMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param clockOffset its last measured offset to the database's clock, empty if none yet
  * @param maxClockOffset its bound
  * @param serving whether it answers seat calls
+ * @param trust which vendor keys it trusts: a node on development trust accepts license keys that the others ignore
  */
 public record NodeHeartbeat(
         String id,
@@ -25,7 +27,8 @@ public record NodeHeartbeat(
         boolean leader,
         Optional<Duration> clockOffset,
         Duration maxClockOffset,
-        boolean serving) {
+        boolean serving,
+        TrustMode trust) {
 
     /** Requires every component. */
     public NodeHeartbeat {
@@ -35,5 +38,6 @@ public record NodeHeartbeat(
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(clockOffset, "clockOffset");
         Objects.requireNonNull(maxClockOffset, "maxClockOffset");
+        Objects.requireNonNull(trust, "trust");
     }
 }

@@ -33,7 +33,12 @@ public record LicenseWarning(Code code, String message) {
          * state of the license: the lifecycle never gives it; the server adds it where it shows the status
          * beside a reading of the {@link TrustedClock}.
          */
-        CLOCK_JUMPED
+        CLOCK_JUMPED,
+        /**
+         * Another node of the cluster runs on development trust: it accepts license keys that this node ignores.
+         * Not a state of the license either; the server adds it from the node registry.
+         */
+        DEVELOPMENT_TRUST_IN_CLUSTER
     }
 
     /** Requires both fields. */

@@ -2,6 +2,7 @@ package com.anycontact.innolicense.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anycontact.innolicense.license.TrustMode;
 import com.anycontact.innolicense.time.SteadyClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,7 @@ class ClusterCoordinatorTest {
             "node-a",
             () -> "http://a:8080",
             "0.1.0",
+            TrustMode.DEVELOPMENT,
             T0,
             BOUND);
 
@@ -52,6 +54,7 @@ class ClusterCoordinatorTest {
         assertThat(beat.leader()).isTrue();
         assertThat(beat.serving()).isTrue();
         assertThat(beat.address()).isEqualTo("http://a:8080");
+        assertThat(beat.trust()).as("its trust told to the other nodes").isEqualTo(TrustMode.DEVELOPMENT);
     }
 
     @Test
@@ -234,6 +237,7 @@ class ClusterCoordinatorTest {
                 "node-b",
                 () -> "http://b:8080",
                 "0.1.0",
+                TrustMode.DEVELOPMENT,
                 T0,
                 BOUND);
         paused.tick();
@@ -285,7 +289,17 @@ class ClusterCoordinatorTest {
 
     private ClusterCoordinator coordinator(DatabaseClock database, SteadyClock seat, InstantSource system) {
         return new ClusterCoordinator(
-                registry, database, lock, seat, system, "node-c", () -> "http://c:8080", "0.1.0", T0, BOUND);
+                registry,
+                database,
+                lock,
+                seat,
+                system,
+                "node-c",
+                () -> "http://c:8080",
+                "0.1.0",
+                TrustMode.PRODUCTION,
+                T0,
+                BOUND);
     }
 
     /** The database's clock at a fixed offset from the node's, answering after a round trip. */
@@ -370,7 +384,8 @@ class ClusterCoordinatorTest {
                             Optional.empty(),
                             BOUND,
                             beats.getLast().serving(),
-                            false));
+                            false,
+                            Optional.of(beats.getLast().trust())));
         }
 
         @Override

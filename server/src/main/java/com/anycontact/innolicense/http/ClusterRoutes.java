@@ -51,6 +51,7 @@ final class ClusterRoutes {
      * @param clockOffsetMillis its clock minus the database's, null when not measured
      * @param maxClockOffsetMillis its bound
      * @param self whether it is the node answering
+     * @param trust {@code PRODUCTION} or {@code DEVELOPMENT} (docs/trust.md), null for a node of an older release
      */
     record NodeView(
             String id,
@@ -63,7 +64,8 @@ final class ClusterRoutes {
             boolean missing,
             Long clockOffsetMillis,
             long maxClockOffsetMillis,
-            boolean self) {}
+            boolean self,
+            String trust) {}
 
     private final Cluster cluster;
     private final Json json;
@@ -103,6 +105,7 @@ final class ClusterRoutes {
                 node.missing(),
                 node.clockOffset().map(Duration::toMillis).orElse(null),
                 node.maxClockOffset().toMillis(),
-                node.id().equals(self));
+                node.id().equals(self),
+                node.trust().map(Enum::name).orElse(null));
     }
 }

@@ -76,7 +76,8 @@ public final class HttpApi {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.cookie = new SessionCookie(services.secureCookies(), services.proxies());
         this.authenticator = new Authenticator(services.access(), services.sessions(), cookie);
-        LicenseRoutes license = new LicenseRoutes(services.licenses(), services.seats(), services.clock(), json);
+        LicenseRoutes license =
+                new LicenseRoutes(services.licenses(), services.seats(), services.clock(), services.cluster(), json);
         this.services = services;
         this.seats = new SeatRoutes(
                 services.seats(), services.releases(), services.access(), services.audit(), services.clock(), json);

@@ -238,6 +238,7 @@ public final class LicenseServer implements AutoCloseable {
             String nodeId = "node-"
                     + InstallationId.generate(new SecureRandom()).toString().substring(5, 14);
             this.clustered = stores.cluster().isPresent();
+            TrustedKeys trustedKeys = trust(productionKeys, config.developmentTrust());
             this.cluster = stores.cluster()
                     .<Cluster>map(ports -> new ClusterCoordinator(
                             ports.registry(),
@@ -248,17 +249,15 @@ public final class LicenseServer implements AutoCloseable {
                             nodeId,
                             this::advertisedAddress,
                             VERSION,
+                            trustedKeys.mode(),
                             startedAt,
                             config.cluster().maxClockOffset()))
-                    .orElseGet(() -> Cluster.single(nodeId, this::advertisedAddress, VERSION, startedAt, trustedClock));
+                    .orElseGet(() -> Cluster.single(
+                            nodeId, this::advertisedAddress, VERSION, startedAt, trustedClock, trustedKeys.mode()));
             InstallationId installationId =
                     installations.installationId(() -> InstallationId.generate(new SecureRandom()));
             this.licenses = new LicenseService(
-                    installationId,
-                    new LicenseVerifier(trust(productionKeys, config.developmentTrust())),
-                    licenseStore,
-                    trustedTime,
-                    audit);
+                    installationId, new LicenseVerifier(trustedKeys), licenseStore, trustedTime, audit);
             this.alerts = ServerAlerts.wire(stores.alerts(), alertingAudit, trustedClock, installationId);
             // A node that stopped serving while the cluster database was away (its clock unmeasured) measures it
             // as soon as the database answers again, not at its next tick up to a second later.

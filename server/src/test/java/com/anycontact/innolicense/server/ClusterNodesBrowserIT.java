@@ -20,7 +20,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * AC Admin's "Cluster nodes" tab in headless Chromium: on two nodes sharing a real PostgreSQL it lists both, with
- * their address, release and last heartbeat, and marks the leader and the node answering; on the embedded server
+ * their address, release and last heartbeat, and marks the leader, the node answering and a node on development
+ * trust (whose presence a node on production trust also shows in its state banner); on the embedded server
  * it shows the one node, leading. Skipped, loudly, where Chromium or PostgreSQL is not available.
  */
 class ClusterNodesBrowserIT {
@@ -77,6 +78,42 @@ class ClusterNodesBrowserIT {
                 .satisfies(row -> assertThat(row.getText()).contains(second.url()));
         assertThat(browser.findElement(By.id("cluster-summary")).getText())
                 .contains("2 nodes share the cluster database");
+    }
+
+    @Test
+    void aNodeOnDevelopmentTrust_isMarked_andANodeOnProductionTrustWarnsOfItInItsBanner() {
+        database = TestPostgres.create(getClass());
+        LicenseServer production = start(config().toBuilder()
+                .developmentTrust(List.of())
+                .database(Optional.of(database.url()))
+                .cluster(TestPostgres.FAKE_CLOCK)
+                .build());
+        LicenseServer development = start(config().toBuilder()
+                .database(Optional.of(database.url()))
+                .cluster(TestPostgres.FAKE_CLOCK)
+                .build());
+        servers.forEach(LicenseServer::tick);
+
+        BROWSER.signInAsAdmin(production.url());
+        browser.get(production.url() + "/admin#cluster");
+        BROWSER.waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-rows tr"), 2));
+
+        List<WebElement> rows = browser.findElements(By.cssSelector("#cluster-rows tr"));
+        assertThat(rows)
+                .filteredOn(row -> row.getText().contains(development.url()))
+                .singleElement()
+                .satisfies(row -> assertThat(row.getText()).contains("development trust"));
+        assertThat(rows)
+                .filteredOn(row -> row.getText().contains(production.url()))
+                .singleElement()
+                .satisfies(row -> assertThat(row.getText()).doesNotContain("development trust"));
+        WebElement warning = BROWSER.waiting()
+                .until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("#state-banner p[data-code='DEVELOPMENT_TRUST_IN_CLUSTER']")));
+        assertThat(warning.getText())
+                .contains(development.url())
+                .contains("runs on development trust")
+                .contains("without --development-trust");
     }
 
     @Test

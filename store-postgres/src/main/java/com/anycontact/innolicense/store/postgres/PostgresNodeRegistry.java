@@ -5,6 +5,7 @@ import com.anycontact.innolicense.cluster.ClusterNode;
 import com.anycontact.innolicense.cluster.DatabaseClock;
 import com.anycontact.innolicense.cluster.NodeHeartbeat;
 import com.anycontact.innolicense.cluster.NodeRegistry;
+import com.anycontact.innolicense.license.TrustMode;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Types;
@@ -18,7 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The node registry in the cluster database, table {@code cluster_node} (migration V8), and the database's clock.
+ * The node registry in the cluster database, table {@code cluster_node} (migration V8; each node's trust since V21),
+ * and the database's clock.
  * These are the only queries that read the database's clock ({@code clock_timestamp()}): the last-seen times, so
  * that every node judges which nodes are missing by the same clock, and the clock reading each node measures its
  * own clock against. Everything else is dated by the nodes' clocks, passed in as parameters.
@@ -32,16 +34,16 @@ public final class PostgresNodeRegistry implements NodeRegistry, DatabaseClock {
             "DELETE FROM cluster_node WHERE address = ? AND node_id <> ?" + " AND last_seen < " + NOW_MILLIS + " - ?";
     private static final String UPSERT = """
             INSERT INTO cluster_node (node_id, address, version, started_at, last_seen, leader, clock_offset_millis,
-                                      max_offset_millis, serving)
-            VALUES (?, ?, ?, ?, %s, ?, ?, ?, ?)
+                                      max_offset_millis, serving, trust)
+            VALUES (?, ?, ?, ?, %s, ?, ?, ?, ?, ?)
             ON CONFLICT (node_id) DO UPDATE SET
               address = excluded.address, version = excluded.version, started_at = excluded.started_at,
               last_seen = excluded.last_seen, leader = excluded.leader,
               clock_offset_millis = excluded.clock_offset_millis, max_offset_millis = excluded.max_offset_millis,
-              serving = excluded.serving""".formatted(NOW_MILLIS);
+              serving = excluded.serving, trust = excluded.trust""".formatted(NOW_MILLIS);
     private static final String NODES = """
             SELECT node_id, address, version, started_at, last_seen, leader, clock_offset_millis, max_offset_millis,
-                   serving, last_seen < %s - ? AS missing
+                   serving, last_seen < %s - ? AS missing, trust
             FROM cluster_node ORDER BY leader DESC, address, node_id""".formatted(NOW_MILLIS);
     private static final String DROP_MISSING = "DELETE FROM cluster_node WHERE last_seen < " + NOW_MILLIS + " - ?";
     private static final String LEAVE = "DELETE FROM cluster_node WHERE node_id = ?";
@@ -77,6 +79,7 @@ public final class PostgresNodeRegistry implements NodeRegistry, DatabaseClock {
                 }
                 upsert.setLong(7, Math.max(1, heartbeat.maxClockOffset().toMillis()));
                 upsert.setBoolean(8, heartbeat.serving());
+                upsert.setString(9, heartbeat.trust().name());
                 upsert.executeUpdate();
             }
             return null;
@@ -104,7 +107,8 @@ public final class PostgresNodeRegistry implements NodeRegistry, DatabaseClock {
                                 clockOffset,
                                 Duration.ofMillis(rows.getLong(8)),
                                 rows.getBoolean(9),
-                                rows.getBoolean(10)));
+                                rows.getBoolean(10),
+                                Optional.ofNullable(rows.getString(11)).map(TrustMode::valueOf)));
                     }
                 }
             }

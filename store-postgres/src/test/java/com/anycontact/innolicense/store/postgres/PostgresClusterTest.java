@@ -1,10 +1,12 @@
 package com.anycontact.innolicense.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.anycontact.innolicense.cluster.ClockReading;
 import com.anycontact.innolicense.cluster.ClusterNode;
 import com.anycontact.innolicense.cluster.NodeHeartbeat;
+import com.anycontact.innolicense.license.TrustMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -77,7 +79,15 @@ class PostgresClusterTest {
         try {
             assertThat(stopped.tryAcquire("node-1")).isTrue();
             registry.heartbeat(new NodeHeartbeat(
-                    "node-1", "http://a:1", "0.1.0", T0, true, Optional.empty(), Duration.ofSeconds(2), true));
+                    "node-1",
+                    "http://a:1",
+                    "0.1.0",
+                    T0,
+                    true,
+                    Optional.empty(),
+                    Duration.ofSeconds(2),
+                    true,
+                    TrustMode.PRODUCTION));
             assertThat(follower.tryAcquire("node-2")).isFalse();
 
             assertThat(follower.endMissingHolder(Duration.ofSeconds(5)))
@@ -138,6 +148,33 @@ class PostgresClusterTest {
     }
 
     @Test
+    void eachNodesTrust_isListed_andANodeOfAnOlderReleaseSaysNone() throws Exception {
+        PostgresNodeRegistry registry = new PostgresNodeRegistry(database);
+        registry.heartbeat(beat("node-a", "http://a:8080", true, TrustMode.PRODUCTION));
+        registry.heartbeat(beat("node-b", "http://b:8080", false, TrustMode.DEVELOPMENT));
+        try (Connection connection = schema.connect();
+                PreparedStatement older = connection.prepareStatement(
+                        // a node of the release before V21 writes its row without the column
+                        "INSERT INTO cluster_node (node_id, address, version, started_at, last_seen, leader,"
+                                + " clock_offset_millis, max_offset_millis, serving)"
+                                + " VALUES ('node-c', 'http://c:8080', '0.0.9', 0, 0, false, NULL, 2000, true)")) {
+            older.executeUpdate();
+        }
+
+        assertThat(registry.nodes())
+                .extracting(ClusterNode::id, ClusterNode::trust, ClusterNode::onDevelopmentTrust)
+                .containsExactly(
+                        tuple("node-a", Optional.of(TrustMode.PRODUCTION), false),
+                        tuple("node-b", Optional.of(TrustMode.DEVELOPMENT), true),
+                        tuple("node-c", Optional.empty(), false));
+
+        registry.heartbeat(beat("node-b", "http://b:8080", false, TrustMode.PRODUCTION));
+        assertThat(registry.nodes())
+                .as("a node restarted without --development-trust says so at its next heartbeat")
+                .noneMatch(ClusterNode::onDevelopmentTrust);
+    }
+
+    @Test
     void aNodeRestartedAtTheSameAddress_replacesItsMissingRow() throws Exception {
         PostgresNodeRegistry registry = new PostgresNodeRegistry(database);
         registry.heartbeat(beat("node-old", "http://a:8080", false));
@@ -167,8 +204,20 @@ class PostgresClusterTest {
     }
 
     private static NodeHeartbeat beat(String id, String address, boolean leader) {
+        return beat(id, address, leader, TrustMode.PRODUCTION);
+    }
+
+    private static NodeHeartbeat beat(String id, String address, boolean leader, TrustMode trust) {
         return new NodeHeartbeat(
-                id, address, "0.1.0", T0, leader, Optional.of(Duration.ofMillis(-12)), Duration.ofSeconds(2), true);
+                id,
+                address,
+                "0.1.0",
+                T0,
+                leader,
+                Optional.of(Duration.ofMillis(-12)),
+                Duration.ofSeconds(2),
+                true,
+                trust);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.anycontact.innolicense.cluster.NodeHeartbeat;
+import com.anycontact.innolicense.license.TrustMode;
 import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
@@ -93,7 +94,8 @@ class PostgresPoolerTest {
                                 true,
                                 Optional.empty(),
                                 Duration.ofSeconds(2),
-                                true));
+                                true,
+                                TrustMode.PRODUCTION));
                 for (int i = 0; i < 10; i++) {
                     assertThat(secondLock.tryAcquire("node-2")).isFalse();
                     assertThat(firstLock.stillHeld()).isTrue();
