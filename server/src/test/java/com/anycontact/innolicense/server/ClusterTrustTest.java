@@ -2,6 +2,8 @@ package com.anycontact.innolicense.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anycontact.innolicense.audit.AuditEvent;
+import com.anycontact.innolicense.audit.AuditQuery;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,6 +74,10 @@ class ClusterTrustTest {
                 .hasValueSatisfying(message -> assertThat(message)
                         .startsWith("Node " + development.url() + " of this cluster runs on development trust")
                         .contains("without --development-trust"));
+
+        assertThat(production.audit().find(AuditQuery.newest(50).withType(AuditEvent.Type.DEVELOPMENT_TRUST)))
+                .as("the start on development trust is in the cluster's one chained audit log")
+                .hasSize(1);
 
         JsonNode onDevelopment = license(development);
         assertThat(onDevelopment.path("trust").path("mode").asText()).isEqualTo("DEVELOPMENT");
