@@ -9,21 +9,17 @@ import com.anycontact.innolicense.seat.AgentId;
 import com.anycontact.innolicense.seat.ClaimRequest;
 import com.anycontact.innolicense.seat.ClaimResult;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three server nodes on one PostgreSQL database: exactly one leads, the singleton work (reaping, the lifecycle's
@@ -40,25 +36,10 @@ class ClusterLeadershipTest {
      */
     private static final Duration TAKEOVER = Duration.ofSeconds(20);
 
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final ClusterFixture cluster = new ClusterFixture();
 
-    private final FakeTime clock = new FakeTime(RunningServer.START);
-    private final List<LicenseServer> servers = new ArrayList<>();
-    private TestPostgres database;
-
-    @BeforeEach
-    void createDatabase() {
-        database = TestPostgres.create(getClass());
-    }
-
-    @AfterEach
-    void stopEverything() {
-        servers.forEach(LicenseServer::close);
-        if (database != null) {
-            database.close();
-        }
-    }
+    private final FakeTime clock = cluster.clock;
 
     @Test
     void threeNodes_exactlyOneLeads_andEveryNodeListsAllThree() {
@@ -68,18 +49,18 @@ class ClusterLeadershipTest {
         assertThat(nodes.stream().filter(node -> node.cluster().leads())).hasSize(1);
         LicenseServer leader = leader();
         for (LicenseServer node : nodes) {
-            JsonNode cluster = Api.of(node)
+            JsonNode view = Api.of(node)
                     .get("/api/v1/cluster", RunningServer.ADMIN_TOKEN)
                     .json();
-            assertThat(cluster.path("mode").asText()).isEqualTo("cluster");
-            assertThat(cluster.path("leader").asBoolean()).isEqualTo(node == leader);
-            assertThat(addresses(cluster.path("nodes")))
+            assertThat(view.path("mode").asText()).isEqualTo("cluster");
+            assertThat(view.path("leader").asBoolean()).isEqualTo(node == leader);
+            assertThat(addresses(view.path("nodes")))
                     .containsExactlyInAnyOrder(node(nodes, 0), node(nodes, 1), node(nodes, 2));
-            assertThat(StreamSupport.stream(cluster.path("nodes").spliterator(), false)
+            assertThat(StreamSupport.stream(view.path("nodes").spliterator(), false)
                             .filter(n -> n.path("leader").asBoolean())
                             .map(n -> n.path("address").asText()))
                     .containsExactly(leader.url());
-            assertThat(cluster.path("nodes").get(0).path("version").asText()).isEqualTo(LicenseServer.VERSION);
+            assertThat(view.path("nodes").get(0).path("version").asText()).isEqualTo(LicenseServer.VERSION);
             Api.Reply ready = Api.of(node).get("/health/ready", null);
             assertThat(ready.status()).as(ready.body()).isEqualTo(200);
             assertThat(ready.json().path("checks").path("clock").asText()).isEqualTo("UP");
@@ -175,19 +156,19 @@ class ClusterLeadershipTest {
         String leaderAddress = leader.url();
         int leaderSession = lockHolder().orElseThrow();
 
-        servers.remove(leader);
-        leader.close();
+        cluster.stop(leader);
 
         assertThat(lockHolder())
                 .as("the closed leader let its lock go before close returned")
                 .isNotEqualTo(Optional.of(leaderSession));
         LicenseServer successor = awaitLeader();
         assertThat(successor).isNotSameAs(leader);
-        assertThat(servers.stream().filter(node -> node.cluster().leads())).hasSize(1);
-        JsonNode cluster = Api.of(successor)
+        assertThat(cluster.nodes().stream().filter(node -> node.cluster().leads()))
+                .hasSize(1);
+        JsonNode view = Api.of(successor)
                 .get("/api/v1/cluster", RunningServer.ADMIN_TOKEN)
                 .json();
-        assertThat(addresses(cluster.path("nodes"))).hasSize(2).doesNotContain(leaderAddress);
+        assertThat(addresses(view.path("nodes"))).hasSize(2).doesNotContain(leaderAddress);
     }
 
     @Test
@@ -207,12 +188,14 @@ class ClusterLeadershipTest {
         LicenseServer successor = awaitLeader();
 
         assertThat(noticed).as("the leader noticed that it lost its lock").isTrue();
-        assertThat(servers.stream().filter(node -> node.cluster().leads())).containsExactly(successor);
+        assertThat(cluster.nodes().stream().filter(node -> node.cluster().leads()))
+                .containsExactly(successor);
     }
 
     /** Kills the database session that holds this schema's leadership lock, as a network failure would. */
     private void terminateLockHolder() throws Exception {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl());
+        try (Connection connection =
+                        DriverManager.getConnection(cluster.database().jdbcUrl());
                 PreparedStatement statement = connection.prepareStatement("""
                         SELECT pg_terminate_backend(pid) FROM pg_locks
                         WHERE locktype = 'advisory' AND granted AND classid = ?::integer::oid
@@ -227,7 +210,8 @@ class ClusterLeadershipTest {
 
     /** The database session that holds this schema's leadership lock, if one does. */
     private Optional<Integer> lockHolder() throws Exception {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl());
+        try (Connection connection =
+                        DriverManager.getConnection(cluster.database().jdbcUrl());
                 PreparedStatement statement = connection.prepareStatement("""
                         SELECT pid FROM pg_locks
                         WHERE locktype = 'advisory' AND granted AND classid = ?::integer::oid
@@ -242,8 +226,9 @@ class ClusterLeadershipTest {
     private LicenseServer awaitLeader() throws InterruptedException {
         long deadline = System.nanoTime() + TAKEOVER.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<LicenseServer> leader =
-                    servers.stream().filter(node -> node.cluster().leads()).findFirst();
+            Optional<LicenseServer> leader = cluster.nodes().stream()
+                    .filter(node -> node.cluster().leads())
+                    .findFirst();
             if (leader.isPresent()) {
                 return leader.get();
             }
@@ -254,19 +239,17 @@ class ClusterLeadershipTest {
 
     private LicenseServer leader() {
         List<LicenseServer> leaders =
-                servers.stream().filter(node -> node.cluster().leads()).toList();
+                cluster.nodes().stream().filter(node -> node.cluster().leads()).toList();
         assertThat(leaders).as("nodes leading").hasSize(1);
         return leaders.getFirst();
     }
 
     private void tickAll() {
-        servers.forEach(LicenseServer::tick);
+        cluster.tickAll();
     }
 
     private LicenseServer startNode() {
-        LicenseServer server = database.startNode(data, clock);
-        servers.add(server);
-        return server;
+        return cluster.startNode();
     }
 
     private static String node(List<LicenseServer> nodes, int index) {

@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditQuery;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node on development trust in a cluster of nodes on production trust: the customer who wants more seats than
@@ -27,29 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterTrustTest {
 
-    @TempDir
-    Path data;
-
-    private final FakeTime clock = new FakeTime(RunningServer.START);
-    private final List<LicenseServer> servers = new ArrayList<>();
-    private TestPostgres database;
-
-    @BeforeEach
-    void createDatabase() {
-        database = TestPostgres.create(getClass());
-    }
-
-    @AfterEach
-    void stopEverything() {
-        servers.forEach(LicenseServer::close);
-        if (database != null) {
-            database.close();
-        }
-    }
+    @RegisterExtension
+    final ClusterFixture cluster = new ClusterFixture();
 
     @Test
     void aNodeOnDevelopmentTrust_isNamedByEveryNodeOnProductionTrust_whichIgnoresTheKeyItAccepted() {
-        LicenseServer development = startNode(true);
+        LicenseServer development = cluster.startNode(node -> node.developmentTrust(List.of(TestVendor.publicKey())));
         Api.Reply applied = Api.of(development)
                 .postText(
                         "/api/v1/license",
@@ -59,8 +35,8 @@ class ClusterTrustTest {
                 .as("the node on development trust takes a key of the operator's own key pair")
                 .isEqualTo(200);
         // Started after the key was applied, so that it reads it at its start rather than through the bus.
-        LicenseServer production = startNode(false);
-        servers.forEach(LicenseServer::tick);
+        LicenseServer production = cluster.startNode(node -> node.developmentTrust(List.of()));
+        cluster.tickAll();
 
         JsonNode onProduction = license(production);
         assertThat(onProduction.path("trust").path("mode").asText()).isEqualTo("PRODUCTION");
@@ -95,28 +71,11 @@ class ClusterTrustTest {
                                 + node.path("trust").asText()))
                 .containsExactlyInAnyOrder(production.url() + " PRODUCTION", development.url() + " DEVELOPMENT");
 
-        development.close();
-        servers.remove(development);
+        cluster.stop(development);
         production.tick();
         assertThat(warning(license(production), "DEVELOPMENT_TRUST_IN_CLUSTER"))
                 .as("a node that left the cluster is no longer named")
                 .isEmpty();
-    }
-
-    private LicenseServer startNode(boolean developmentTrust) {
-        ServerConfig config = RunningServer.config(data.resolve("node" + servers.size())).toBuilder()
-                .database(Optional.of(database.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .developmentTrust(developmentTrust ? List.of(TestVendor.publicKey()) : List.of())
-                .build();
-        LicenseServer server = LicenseServer.open(
-                config,
-                clock,
-                clock.ticker(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        servers.add(server);
-        server.start();
-        return server;
     }
 
     private static JsonNode license(LicenseServer node) {
