@@ -3,20 +3,13 @@ package com.anycontact.innolicense.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anycontact.innolicense.http.TrustedProxies;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Any node serves any browser: two real servers on real ports with {@code --database} on one PostgreSQL schema,
@@ -27,30 +20,19 @@ class ClusterSessionsEndToEndTest {
 
     private static final String SESSION = "/api/v1/session";
 
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final ClusterFixture cluster = new ClusterFixture();
 
-    private final FakeTime clock = new FakeTime(RunningServer.START);
-    private final List<LicenseServer> servers = new ArrayList<>();
-    private TestPostgres database;
+    private final FakeTime clock = cluster.clock;
     private int portA;
     private Api nodeA;
     private Api nodeB;
 
     @BeforeEach
     void startTwoNodes() {
-        database = TestPostgres.create(getClass());
         portA = startNode();
         nodeA = new Api(portA);
         nodeB = new Api(startNode());
-    }
-
-    @AfterEach
-    void stopEverything() {
-        servers.forEach(LicenseServer::close);
-        if (database != null) {
-            database.close();
-        }
     }
 
     @Test
@@ -189,17 +171,6 @@ class ClusterSessionsEndToEndTest {
     }
 
     private int startNode() {
-        ServerConfig config = RunningServer.config(data).toBuilder()
-                .trustedProxies(TrustedProxies.of(List.of("127.0.0.0/8")))
-                .database(Optional.of(database.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .build();
-        LicenseServer server = LicenseServer.open(
-                config,
-                clock,
-                clock.ticker(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        servers.add(server);
-        return server.start();
+        return Api.port(cluster.startNode(node -> node.trustedProxies(TrustedProxies.of(List.of("127.0.0.0/8")))));
     }
 }
