@@ -45,4 +45,14 @@ public record ClusterStatus(
         Objects.requireNonNull(reason, "reason");
         nodes = List.copyOf(nodes);
     }
+
+    /**
+     * The other nodes that say they run on development trust (docs/trust.md, "Development trust in a cluster"), a
+     * missing one too until its row is dropped: a node whose heartbeats cannot be written may still serve seats.
+     */
+    public List<ClusterNode> othersOnDevelopmentTrust() {
+        return nodes.stream()
+                .filter(node -> !node.id().equals(nodeId) && node.onDevelopmentTrust())
+                .toList();
+    }
 }

@@ -179,12 +179,11 @@ final class LicenseRoutes {
      * The warning for the other nodes of the cluster that run on development trust, if any: they accept license
      * keys that this node ignores (docs/trust.md), and may grant seats by them, so a node on production trust says
      * so, not only the node on development trust (which has its banner; a node on development trust gives no such
-     * warning, its banner says it all). A missing node is named too, until its row is dropped: a node whose
-     * heartbeats cannot be written may still serve seats.
+     * warning, its banner says it all). A missing node is named too ({@link
+     * ClusterStatus#othersOnDevelopmentTrust()}).
      */
     static Optional<String> developmentTrustElsewhere(ClusterStatus status) {
-        List<String> addresses = status.nodes().stream()
-                .filter(node -> !node.id().equals(status.nodeId()) && node.onDevelopmentTrust())
+        List<String> addresses = status.othersOnDevelopmentTrust().stream()
                 .map(ClusterNode::address)
                 .toList();
         if (addresses.isEmpty()) {

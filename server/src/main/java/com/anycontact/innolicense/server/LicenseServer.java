@@ -16,6 +16,8 @@ import com.anycontact.innolicense.cluster.ClockSkewGuard;
 import com.anycontact.innolicense.cluster.Cluster;
 import com.anycontact.innolicense.cluster.ClusterBus;
 import com.anycontact.innolicense.cluster.ClusterCoordinator;
+import com.anycontact.innolicense.cluster.ClusterNode;
+import com.anycontact.innolicense.cluster.ClusterStatus;
 import com.anycontact.innolicense.cluster.DatabaseClock;
 import com.anycontact.innolicense.http.ApiServices;
 import com.anycontact.innolicense.http.HealthCheck;
@@ -63,6 +65,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -168,6 +172,10 @@ public final class LicenseServer implements AutoCloseable {
     private final Stores.Retention retention;
     private final Cluster cluster;
     private final boolean clustered;
+
+    /** The addresses of the other nodes on development trust at the last tick (scheduler thread only). */
+    private Set<String> developmentTrustElsewhere = Set.of();
+
     private Instant nextSeatCountCheck = Instant.MIN;
     private volatile int port = -1;
     private volatile boolean started;
@@ -675,8 +683,18 @@ public final class LicenseServer implements AutoCloseable {
             warnUnlessOutage("checking the alert rules failed; will try again in a second", e);
         }
         if (clustered) {
+            boolean production = licenses.trust().mode() == TrustMode.PRODUCTION;
+            // One read of the registry for both; unreadable, it lists no node, not even this one (never throws).
+            ClusterStatus status = leads || production ? cluster.status() : null;
+            if (production && !status.nodes().isEmpty()) {
+                try {
+                    noticeDevelopmentTrustElsewhere(status);
+                } catch (RuntimeException e) {
+                    warnUnlessOutage("telling the dashboards of a node on development trust failed", e);
+                }
+            }
             try {
-                alerts.checkNodes(leads, leads ? cluster.status().nodes() : List.of());
+                alerts.checkNodes(leads, leads ? status.nodes() : List.of());
             } catch (RuntimeException e) {
                 warnUnlessOutage("checking the cluster's nodes for the alerts failed; will try again in a second", e);
             }
@@ -1026,6 +1044,34 @@ public final class LicenseServer implements AutoCloseable {
                 .or(status::pending)
                 .map(license -> license.startZoned().getZone())
                 .orElse(UTC);
+    }
+
+    /**
+     * On a node on production trust, from the registry as read at this tick: when the other nodes on development
+     * trust change (one starts, stops, or is
+     * dropped from the registry), logs the ones that appeared and sends the license state to the live streams
+     * again, so that the dashboards' state banner shows or drops the {@code DEVELOPMENT_TRUST_IN_CLUSTER} warning
+     * without a reload (docs/trust.md).
+     */
+    private void noticeDevelopmentTrustElsewhere(ClusterStatus status) {
+        Set<String> now = status.othersOnDevelopmentTrust().stream()
+                .map(ClusterNode::address)
+                .collect(Collectors.toUnmodifiableSet());
+        if (now.equals(developmentTrustElsewhere)) {
+            return;
+        }
+        Set<String> appeared = new TreeSet<>(now);
+        appeared.removeAll(developmentTrustElsewhere);
+        if (!appeared.isEmpty()) {
+            LOG.warn(
+                    "DEVELOPMENT TRUST in the cluster: node(s) {} accept license keys signed with keys other than the"
+                            + " vendor's, which this node ignores, and may grant seats by them; restart them without"
+                            + " --development-trust unless this installation is for development or evaluation"
+                            + " (docs/trust.md)",
+                    String.join(", ", appeared));
+        }
+        developmentTrustElsewhere = now;
+        events.stateChanged(licenses.status());
     }
 
     private void stateChanged(LicenseStatus status) {

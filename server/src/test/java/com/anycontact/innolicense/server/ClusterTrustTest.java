@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.anycontact.innolicense.audit.AuditEvent;
 import com.anycontact.innolicense.audit.AuditQuery;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * in the state banner, and the node's trust in the node list), and that the key it accepted is ignored by them.
  */
 class ClusterTrustTest {
+
+    /** How long to wait for a live event: generous, since a test is no place to measure speed. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
     final ClusterFixture cluster = new ClusterFixture();
@@ -76,6 +80,30 @@ class ClusterTrustTest {
         assertThat(warning(license(production), "DEVELOPMENT_TRUST_IN_CLUSTER"))
                 .as("a node that left the cluster is no longer named")
                 .isEmpty();
+    }
+
+    @Test
+    void theDashboardsOfAProductionNode_areToldAtOnce_whenANodeOnDevelopmentTrustJoinsAndLeaves() throws Exception {
+        LicenseServer production = cluster.startNode(node -> node.developmentTrust(List.of()));
+        cluster.tickAll();
+        try (EventStream stream = new EventStream(Api.port(production), RunningServer.ADMIN_TOKEN)) {
+            assertThat(stream.status).isEqualTo(200);
+
+            LicenseServer development =
+                    cluster.startNode(node -> node.developmentTrust(List.of(TestVendor.publicKey())));
+            cluster.tickAll();
+            assertThat(stream.next(EventStream.named("state"), WAIT).name())
+                    .as("a state event, upon which the dashboard reads the license status again")
+                    .isEqualTo("state");
+            assertThat(warning(license(production), "DEVELOPMENT_TRUST_IN_CLUSTER"))
+                    .isPresent();
+
+            cluster.stop(development);
+            cluster.tickAll();
+            assertThat(stream.next(EventStream.named("state"), WAIT).name()).isEqualTo("state");
+            assertThat(warning(license(production), "DEVELOPMENT_TRUST_IN_CLUSTER"))
+                    .isEmpty();
+        }
     }
 
     private static JsonNode license(LicenseServer node) {
