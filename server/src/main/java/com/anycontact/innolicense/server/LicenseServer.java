@@ -1048,10 +1048,9 @@ public final class LicenseServer implements AutoCloseable {
 
     /**
      * On a node on production trust, from the registry as read at this tick: when the other nodes on development
-     * trust change (one starts, stops, or is
-     * dropped from the registry), logs the ones that appeared and sends the license state to the live streams
-     * again, so that the dashboards' state banner shows or drops the {@code DEVELOPMENT_TRUST_IN_CLUSTER} warning
-     * without a reload (docs/trust.md).
+     * trust change (one starts, stops, or is dropped from the registry), logs the ones that appeared and sends the
+     * license state to the live streams again, so that the dashboards' state banner shows or drops the {@code
+     * DEVELOPMENT_TRUST_IN_CLUSTER} warning without a reload (docs/trust.md).
      */
     private void noticeDevelopmentTrustElsewhere(ClusterStatus status) {
         Set<String> now = status.othersOnDevelopmentTrust().stream()
