@@ -55,4 +55,24 @@ public record ClusterStatus(
                 .filter(node -> !node.id().equals(nodeId) && node.onDevelopmentTrust())
                 .toList();
     }
+
+    /**
+     * What a node on production trust tells of {@link #othersOnDevelopmentTrust()}, if there are any: they accept
+     * license keys that this node ignores, and may grant seats by them. The text of the {@code
+     * DEVELOPMENT_TRUST_IN_CLUSTER} warning and of the node's log line.
+     */
+    public Optional<String> developmentTrustWarning() {
+        List<String> addresses =
+                othersOnDevelopmentTrust().stream().map(ClusterNode::address).toList();
+        if (addresses.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of((addresses.size() == 1
+                        ? "Node " + addresses.getFirst() + " of this cluster runs"
+                        : "Nodes " + String.join(", ", addresses) + " of this cluster run")
+                + " on development trust: license keys signed with keys other than the vendor's are accepted"
+                + " there, which this node ignores, and seats may be granted there by them. Restart "
+                + (addresses.size() == 1 ? "it" : "them")
+                + " without --development-trust, unless this installation is for development or evaluation.");
+    }
 }

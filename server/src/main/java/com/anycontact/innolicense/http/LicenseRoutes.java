@@ -1,8 +1,6 @@
 package com.anycontact.innolicense.http;
 
 import com.anycontact.innolicense.cluster.Cluster;
-import com.anycontact.innolicense.cluster.ClusterNode;
-import com.anycontact.innolicense.cluster.ClusterStatus;
 import com.anycontact.innolicense.license.AppliedLicense;
 import com.anycontact.innolicense.license.ApplyResult;
 import com.anycontact.innolicense.license.ClockJumpRecorder;
@@ -175,29 +173,6 @@ final class LicenseRoutes {
         }
     }
 
-    /**
-     * The warning for the other nodes of the cluster that run on development trust, if any: they accept license
-     * keys that this node ignores (docs/trust.md), and may grant seats by them, so a node on production trust says
-     * so, not only the node on development trust (which has its banner; a node on development trust gives no such
-     * warning, its banner says it all). A missing node is named too ({@link
-     * ClusterStatus#othersOnDevelopmentTrust()}).
-     */
-    static Optional<String> developmentTrustElsewhere(ClusterStatus status) {
-        List<String> addresses = status.othersOnDevelopmentTrust().stream()
-                .map(ClusterNode::address)
-                .toList();
-        if (addresses.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of((addresses.size() == 1
-                        ? "Node " + addresses.getFirst() + " of this cluster runs"
-                        : "Nodes " + String.join(", ", addresses) + " of this cluster run")
-                + " on development trust: license keys signed with keys other than the vendor's are accepted"
-                + " there, which this node ignores, and seats may be granted there by them. Restart "
-                + (addresses.size() == 1 ? "it" : "them")
-                + " without --development-trust, unless this installation is for development or evaluation.");
-    }
-
     StatusView view(LicenseStatus status) {
         Optional<License> current = status.current();
         TrustedClock.Reading reading = clock.read();
@@ -206,8 +181,10 @@ final class LicenseRoutes {
         reading.jump()
                 .ifPresent(jump -> warnings.add(
                         new WarningView(LicenseWarning.Code.CLOCK_JUMPED.name(), clockWarning(reading, jump))));
+        // A node on development trust has its own banner; one on production trust names the others that are.
         if (licenses.trust().mode() == TrustMode.PRODUCTION) {
-            developmentTrustElsewhere(cluster.status())
+            cluster.status()
+                    .developmentTrustWarning()
                     .ifPresent(message -> warnings.add(
                             new WarningView(LicenseWarning.Code.DEVELOPMENT_TRUST_IN_CLUSTER.name(), message)));
         }

@@ -66,7 +66,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -1059,15 +1058,9 @@ public final class LicenseServer implements AutoCloseable {
         if (now.equals(developmentTrustElsewhere)) {
             return;
         }
-        Set<String> appeared = new TreeSet<>(now);
-        appeared.removeAll(developmentTrustElsewhere);
-        if (!appeared.isEmpty()) {
-            LOG.warn(
-                    "DEVELOPMENT TRUST in the cluster: node(s) {} accept license keys signed with keys other than the"
-                            + " vendor's, which this node ignores, and may grant seats by them; restart them without"
-                            + " --development-trust unless this installation is for development or evaluation"
-                            + " (docs/trust.md)",
-                    String.join(", ", appeared));
+        if (!developmentTrustElsewhere.containsAll(now)) { // one appeared, not only one gone
+            status.developmentTrustWarning()
+                    .ifPresent(warning -> LOG.warn("DEVELOPMENT TRUST in the cluster: {} (docs/trust.md)", warning));
         }
         developmentTrustElsewhere = now;
         events.stateChanged(licenses.status());

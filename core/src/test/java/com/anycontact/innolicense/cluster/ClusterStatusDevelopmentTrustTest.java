@@ -1,9 +1,7 @@
-package com.anycontact.innolicense.http;
+package com.anycontact.innolicense.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.anycontact.innolicense.cluster.ClusterNode;
-import com.anycontact.innolicense.cluster.ClusterStatus;
 import com.anycontact.innolicense.license.TrustMode;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * (docs/trust.md, "Development trust in a cluster"): every other node on development trust, a missing one too (its
  * heartbeats may be what fails while it still serves), never itself, never one that does not say.
  */
-class DevelopmentTrustElsewhereTest {
+class ClusterStatusDevelopmentTrustTest {
 
     private static final Instant T0 = Instant.parse("2027-01-15T09:00:00Z");
 
@@ -29,7 +27,7 @@ class DevelopmentTrustElsewhereTest {
                 node("old", Optional.empty(), false),
                 node("prod", Optional.of(TrustMode.PRODUCTION), false));
 
-        assertThat(LicenseRoutes.developmentTrustElsewhere(status))
+        assertThat(status.developmentTrustWarning())
                 .hasValueSatisfying(message -> assertThat(message)
                         .startsWith("Nodes http://dev-1:8080, http://dev-2:8080 of this cluster run on development"
                                 + " trust")
@@ -39,10 +37,11 @@ class DevelopmentTrustElsewhereTest {
 
     @Test
     void noOtherNodeOnDevelopmentTrust_noWarning_evenWhenThisOneIs() {
-        assertThat(LicenseRoutes.developmentTrustElsewhere(status(
-                        node("self", Optional.of(TrustMode.DEVELOPMENT), false),
-                        node("old", Optional.empty(), false),
-                        node("prod", Optional.of(TrustMode.PRODUCTION), true))))
+        assertThat(status(
+                                node("self", Optional.of(TrustMode.DEVELOPMENT), false),
+                                node("old", Optional.empty(), false),
+                                node("prod", Optional.of(TrustMode.PRODUCTION), true))
+                        .developmentTrustWarning())
                 .isEmpty();
     }
 
