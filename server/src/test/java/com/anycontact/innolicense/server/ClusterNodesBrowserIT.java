@@ -49,14 +49,8 @@ class ClusterNodesBrowserIT {
     @Test
     void twoNodesOnOneDatabase_areListed_withTheLeaderMarked() {
         database = TestPostgres.create(getClass());
-        LicenseServer first = start(config().toBuilder()
-                .database(Optional.of(database.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .build());
-        LicenseServer second = start(config().toBuilder()
-                .database(Optional.of(database.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .build());
+        LicenseServer first = startOnDatabase(config().toBuilder());
+        LicenseServer second = startOnDatabase(config().toBuilder());
         servers.forEach(LicenseServer::tick);
         LicenseServer leader = first.cluster().leads() ? first : second;
 
@@ -83,15 +77,8 @@ class ClusterNodesBrowserIT {
     @Test
     void aNodeOnDevelopmentTrust_isMarked_andANodeOnProductionTrustWarnsOfItInItsBanner() {
         database = TestPostgres.create(getClass());
-        LicenseServer production = start(config().toBuilder()
-                .developmentTrust(List.of())
-                .database(Optional.of(database.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .build());
-        LicenseServer development = start(config().toBuilder()
-                .database(Optional.of(database.url()))
-                .cluster(TestPostgres.FAKE_CLOCK)
-                .build());
+        LicenseServer production = startOnDatabase(config().toBuilder().developmentTrust(List.of()));
+        LicenseServer development = startOnDatabase(config().toBuilder());
         servers.forEach(LicenseServer::tick);
 
         BROWSER.signInAsAdmin(production.url());
@@ -136,6 +123,13 @@ class ClusterNodesBrowserIT {
                 .adminPassword(Optional.of(RunningServer.ADMIN_PASSWORD))
                 .bootstrapToken(Optional.of(RunningServer.ADMIN_TOKEN))
                 .build();
+    }
+
+    /** A node of the test's cluster database, with these settings. */
+    private LicenseServer startOnDatabase(ServerConfig.Builder settings) {
+        return start(settings.database(Optional.of(database.url()))
+                .cluster(TestPostgres.FAKE_CLOCK)
+                .build());
     }
 
     private LicenseServer start(ServerConfig config) {
